@@ -1,0 +1,17 @@
+"""Partitions shared by every domain (America/Sao_Paulo days and months)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+TIMEZONE = "America/Sao_Paulo"
+# History the platform can backfill. end_offset=0: the newest partition is
+# yesterday, which is what the 06:00 schedule delivers.
+PARTITIONS_START = "2026-01-01"
+
+daily_partitions = dg.DailyPartitionsDefinition(
+    start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=0
+)
+monthly_partitions = dg.MonthlyPartitionsDefinition(
+    start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=0
+)

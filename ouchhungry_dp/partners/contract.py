@@ -1,0 +1,230 @@
+"""Partner data contracts: models and loader (no Dagster import).
+
+A contract YAML (see ``contracts/ouchhungry.yaml``) is everything the platform
+needs to build, check and deliver a partner's products. ``load_contracts``
+returns every active contract; the Dagster layer generates assets from them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ouchhungry_dp.errors import ConfigurationError
+
+CONTRACTS_DIR = Path(__file__).parent / "contracts"
+CONTRACTS_DIR_ENV = "OUCHHUNGRY_CONTRACTS_DIR"
+
+ColumnType = Literal["string", "date", "integer", "decimal", "float", "boolean"]
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    en: str
+    pt_BR: str
+
+
+class Brand(_Strict):
+    name: str
+    segment: str
+
+
+class Partner(_Strict):
+    name: str
+    manufacturer: str
+    brands: list[Brand] = Field(min_length=1)
+
+    @property
+    def brand_names(self) -> list[str]:
+        return [b.name for b in self.brands]
+
+    @property
+    def segments(self) -> list[str]:
+        return sorted({b.segment for b in self.brands})
+
+
+class Sla(_Strict):
+    timezone: str = "America/Sao_Paulo"
+    daily_available_by: str = "08:00"
+    monthly_available_by_day: int = 2
+
+    @field_validator("daily_available_by")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be HH:MM")
+        return value
+
+
+class Privacy(_Strict):
+    min_customers_per_cell: int = Field(default=10, ge=2)
+    min_competing_brands_per_segment: int = Field(default=3, ge=2)
+    pseudonymization_salt: str = Field(min_length=3)
+
+
+class Column(_Strict):
+    name: str
+    type: ColumnType
+    description: Text
+
+    @field_validator("name")
+    @classmethod
+    def _ident(cls, value: str) -> str:
+        if not _IDENT.match(value):
+            raise ValueError(f"column name {value!r} must be snake_case")
+        return value
+
+
+class Product(_Strict):
+    dataset: str
+    schema_version: str
+    description: Text
+    columns: list[Column] = Field(min_length=1)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        if not _SEMVER.match(value):
+            raise ValueError("schema_version must be MAJOR.MINOR.PATCH")
+        return value
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class Products(_Strict):
+    daily: Product
+    monthly: Product
+
+
+class Channel(_Strict):
+    enabled: bool = True
+    language: str | None = None
+    env: dict[str, str]
+
+    def resolve(self, environ: dict[str, str] | None = None) -> dict[str, str | None]:
+        """Values of the channel's environment variables (None where unset)."""
+        source = os.environ if environ is None else environ
+        return {field: source.get(var) for field, var in self.env.items()}
+
+
+class Delivery(_Strict):
+    sftp: Channel
+    api: Channel
+    email: Channel
+
+
+class PartnerContract(_Strict):
+    apiVersion: Literal["ouchhungry/v1"]  # noqa: N815 - ODCS spelling
+    kind: Literal["DataContract"]
+    id: str
+    version: str
+    status: Literal["active", "draft", "retired"]
+    owner: str
+    partner: Partner
+    sla: Sla
+    privacy: Privacy
+    products: Products
+    delivery: Delivery
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _IDENT.match(value):
+            raise ValueError("id must be snake_case (it prefixes asset and job names)")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not _SEMVER.match(value):
+            raise ValueError("version must be MAJOR.MINOR.PATCH")
+        return value
+
+    # Names derived from the id: the Dagster layer and the docs use these only.
+    @property
+    def daily_asset(self) -> str:
+        return f"{self.id}_sales_daily"
+
+    @property
+    def monthly_asset(self) -> str:
+        return f"{self.id}_sales_monthly_by_city"
+
+    @property
+    def insights_asset(self) -> str:
+        return f"{self.id}_insights_monthly"
+
+    @property
+    def daily_job(self) -> str:
+        return f"{self.id}_daily_delivery"
+
+    @property
+    def monthly_job(self) -> str:
+        return f"{self.id}_monthly_delivery"
+
+
+def parse_contract(text: str, source: str = "<string>") -> PartnerContract:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(
+            f"partner contract {source} is not valid YAML",
+            detail=str(exc),
+            hint="Fix the YAML syntax (indentation, quotes) at the line named above.",
+        ) from exc
+    try:
+        return PartnerContract.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(
+            f"partner contract {source} is invalid",
+            detail=problems,
+            hint="Compare the file with partners/contracts/ouchhungry.yaml and docs/data-products.md.",
+        ) from exc
+
+
+def load_contract(path: str | Path) -> PartnerContract:
+    path = Path(path)
+    contract = parse_contract(path.read_text(encoding="utf-8"), source=str(path))
+    if contract.id != path.stem:
+        raise ConfigurationError(
+            f"partner contract {path} declares id {contract.id!r}",
+            hint=f"Name the file {contract.id}.yaml or change its id to {path.stem!r}.",
+        )
+    return contract
+
+
+def contracts_dir() -> Path:
+    return Path(os.environ.get(CONTRACTS_DIR_ENV) or CONTRACTS_DIR)
+
+
+@cache
+def _load_dir(directory: Path) -> tuple[PartnerContract, ...]:
+    return tuple(load_contract(p) for p in sorted(directory.glob("*.yaml")))
+
+
+def load_contracts(directory: str | Path | None = None) -> list[PartnerContract]:
+    """Active contracts of ``directory`` (default: the packaged ones or $OUCHHUNGRY_CONTRACTS_DIR)."""
+    folder = Path(directory) if directory is not None else contracts_dir()
+    return [c for c in _load_dir(folder.resolve()) if c.status == "active"]
+
+
+def get_contract(partner_id: str, directory: str | Path | None = None) -> PartnerContract:
+    for contract in load_contracts(directory):
+        if contract.id == partner_id:
+            return contract
+    raise ConfigurationError(f"no active contract for partner {partner_id!r}")
