@@ -1,0 +1,45 @@
+# Two commands: `make run` (sandbox + Dagster UI on http://127.0.0.1:3000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install secrets sandbox run test lint secret-scan bench deck clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Local keys, known_hosts, .env and DAGSTER_HOME, created only where missing.
+secrets: install
+	$(PY) -m ouchhungry_dp.sandbox.bootstrap
+
+sandbox: secrets
+	$(PY) -m ouchhungry_dp.sandbox
+
+run: secrets
+	bash scripts/run_local.sh
+
+lint: install
+	$(VENV)/bin/ruff check ouchhungry_dp ouchhungry_dp_tests benchmarks
+
+secret-scan: install
+	$(PY) -m ouchhungry_dp.secret_scan
+
+test: install lint secret-scan
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) benchmarks/bench_cleaning.py --rows 100000
+	$(PY) benchmarks/bench_sftp.py --megabytes 100
+
+deck: install
+	$(PY) -m ouchhungry_dp.deck --out docs/deck/ouchhungry_dp.pptx
+
+clean:
+	rm -rf .local .sandbox .dagster_home

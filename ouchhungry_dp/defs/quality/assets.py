@@ -1,0 +1,201 @@
+"""Cleaned tables and their quarantines, with the data-quality checks run in the same step.
+
+Each table is one multi-asset step: it cleans the day's raw extract, writes the
+cleaned rows and the quarantined rows (with every reason), and evaluates its
+checks on the frames already in memory. The schema and conservation checks are
+blocking: bad data never reaches a partner product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from ouchhungry_dp.defs.metadata import counts_md, table_metadata
+from ouchhungry_dp.defs.partitions import daily_partitions
+from ouchhungry_dp.defs.warehouse import WarehouseReader
+from ouchhungry_dp.quality import checks, schemas
+from ouchhungry_dp.quality.cleaning import (
+    CleaningResult,
+    clean_customers,
+    clean_products,
+    clean_transactions,
+)
+
+OWNERS = ["team:data-platform"]
+VOLUME_LOOKBACK_DAYS = 7
+# Share of raw rows a single reason may quarantine before someone must look.
+QUARANTINE_CEILINGS = {"unknown_customer": 0.05, "unknown_product": 0.05}
+QUARANTINE_DEFAULT_CEILING = 0.10
+
+
+@dataclass(frozen=True)
+class CleanedTable:
+    table: str  # transactions / customers / products
+    cleaned_key: str
+    quarantine_key: str
+    partition_column: str
+    cleaned_schema: Any
+    description: str
+
+
+TABLES = {
+    "transactions": CleanedTable(
+        "transactions",
+        "cleaned_transactions",
+        "transactions_quarantine",
+        "sale_date",
+        schemas.CleanedTransactionsSchema,
+        "Order items with typed, repaired and validated values; every raw row not here is in "
+        "transactions_quarantine with its reasons.",
+    ),
+    "customers": CleanedTable(
+        "customers",
+        "cleaned_customers",
+        "customers_quarantine",
+        "snapshot_date",
+        schemas.CleanedCustomersSchema,
+        "Customers with valid CPF, e-mail, phone (E.164) and CEP; latest version per customer.",
+    ),
+    "products": CleanedTable(
+        "products",
+        "cleaned_products",
+        "products_quarantine",
+        "snapshot_date",
+        schemas.CleanedProductsSchema,
+        "Product catalogue with valid EAN-13 and prices as numbers.",
+    ),
+}
+
+
+def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
+    key = spec.cleaned_key
+    return [
+        dg.AssetCheckSpec("schema", asset=key, blocking=True,
+                          description="Pandera schema of the cleaned table (lazy: all failures)."),
+        dg.AssetCheckSpec("conservation", asset=key, blocking=True,
+                          description="raw rows = cleaned rows + quarantined rows."),
+        dg.AssetCheckSpec("quarantine_rate", asset=key,
+                          description="No quarantine reason above its ceiling share of raw rows."),
+        dg.AssetCheckSpec("volume", asset=key,
+                          description=f"Raw rows >= half the mean of the last "
+                          f"{VOLUME_LOOKBACK_DAYS} days."),
+    ]
+
+
+def _result(check: str, asset: str, outcome: checks.CheckOutcome,
+            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name=check,
+        asset_key=asset,
+        passed=outcome.passed,
+        severity=severity,
+        description=outcome.description,
+        metadata=outcome.metadata,
+    )
+
+
+def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
+               context_frames: dict[str, pd.DataFrame]) -> CleaningResult:
+    if spec.table == "customers":
+        return clean_customers(raw, snapshot_date=day)
+    if spec.table == "products":
+        return clean_products(raw, snapshot_date=day)
+    customers = context_frames["cleaned_customers"]
+    products = context_frames["cleaned_products"]
+    return clean_transactions(
+        raw,
+        partition_date=day,
+        known_customer_ids=_for_day(customers, "snapshot_date", day)["customer_id"],
+        known_product_codes=_for_day(products, "snapshot_date", day)["product_code"],
+    )
+
+
+def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
+    return frame[pd.to_datetime(frame[column]).dt.date == day]
+
+
+def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
+    ins = {"raw": dg.AssetIn(f"raw_{spec.table}")}
+    ins.update({name: dg.AssetIn(name) for name in upstream})
+
+    @dg.multi_asset(
+        name=f"clean_{spec.table}",
+        outs={
+            spec.cleaned_key: dg.AssetOut(
+                description=spec.description,
+                metadata={"partition_expr": spec.partition_column},
+                owners=OWNERS, kinds={"pandas", "duckdb"}, group_name="quality",
+            ),
+            spec.quarantine_key: dg.AssetOut(
+                description=f"Raw {spec.table} rows that failed cleaning: raw values as received, "
+                "the partition, the row's position in the extract and every reason code.",
+                metadata={"partition_expr": "partition_date"},
+                owners=OWNERS, kinds={"pandas", "duckdb"}, group_name="quality",
+            ),
+        },
+        ins=ins,
+        partitions_def=daily_partitions,
+        check_specs=_check_specs(spec),
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        op_tags={"layer": "cleaned"},
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
+               raw: pd.DataFrame, **upstream_frames: pd.DataFrame) -> Iterator[Any]:
+        cleaned_parts, quarantine_parts = [], []
+        repairs: dict[str, int] = {}
+        reasons: dict[str, int] = {}
+        for key in context.partition_keys:
+            day = dt.date.fromisoformat(key)
+            day_raw = _for_day(raw, "partition_date", day).drop(columns="partition_date")
+            result = _clean_one(spec, day_raw, day, upstream_frames)
+            cleaned_parts.append(result.cleaned)
+            quarantine_parts.append(result.quarantine)
+            for src, dst in ((result.repairs, repairs), (result.reasons, reasons)):
+                for k, v in src.items():
+                    dst[k] = dst.get(k, 0) + v
+        cleaned = pd.concat(cleaned_parts, ignore_index=True)
+        quarantine = pd.concat(quarantine_parts, ignore_index=True)
+        asset = spec.cleaned_key
+
+        yield dg.Output(cleaned, output_name=asset, metadata=table_metadata(cleaned, {
+            "repairs": counts_md(repairs, ("repair rule", "rows")),
+            "raw_rows": len(raw),
+        }))
+        yield dg.Output(quarantine, output_name=spec.quarantine_key,
+                        metadata=table_metadata(quarantine, {
+                            "reasons": counts_md(reasons),
+                            "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
+                        }))
+        yield _result("schema", asset, checks.validate_with_schema(spec.cleaned_schema, cleaned))
+        yield _result("conservation", asset,
+                      checks.conservation(len(raw), len(cleaned), len(quarantine)))
+        yield _result("quarantine_rate", asset, checks.quarantine_rate_ceiling(
+            reasons, len(raw), QUARANTINE_CEILINGS, QUARANTINE_DEFAULT_CEILING),
+            dg.AssetCheckSeverity.WARN)
+        yield _result("volume", asset, _volume(context, warehouse, spec, len(raw)))
+
+    return _asset
+
+
+def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
+            spec: CleanedTable, raw_rows: int) -> checks.CheckOutcome:
+    first = dt.date.fromisoformat(context.partition_keys[0])
+    counts = warehouse.row_counts(
+        f"raw_{spec.table}", "partition_date",
+        first - dt.timedelta(days=VOLUME_LOOKBACK_DAYS), first - dt.timedelta(days=1),
+    )
+    per_day = raw_rows / max(len(context.partition_keys), 1)
+    return checks.volume_anomaly(round(per_day), list(counts.values()))
+
+
+clean_products_assets = _cleaning_asset(TABLES["products"], [])
+clean_customers_assets = _cleaning_asset(TABLES["customers"], [])
+clean_transactions_assets = _cleaning_asset(
+    TABLES["transactions"], ["cleaned_customers", "cleaned_products"]
+)
