@@ -1,0 +1,243 @@
+"""Format repair: raw text in, canonical or typed values out (no Dagster import).
+
+Each function takes a ``pandas.Series`` of raw text and returns a Series with the
+same index. Surrounding white space is ignored; a missing or unrepairable value
+gives a missing result, never an exception. Everything runs as Arrow compute
+kernels (RE2 regexes, casts) or numpy: no per-row Python.
+
+Dates are read with explicit formats, day first (``dd/mm/yyyy``, ``dd-mm-yyyy``)
+or ISO (``yyyy-mm-dd``, with optional time, fraction and UTC offset); the format
+is decided by a regex per value, never inferred from the column, so ``03/04/2026``
+is always 3 April.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ouchhungry_dp.quality._arrow import full_match, remove, text_array, to_text_series
+
+LOCAL_TIMEZONE = "America/Sao_Paulo"
+_NULL_TEXT = pa.scalar(None, pa.large_string())
+
+# --- identifiers -------------------------------------------------------------------
+_CEP_SHAPE = r"\d{5}-?\d{3}|\d{2}\.\d{3}-?\d{3}"
+_CPF_SHAPE = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
+_CNPJ_SHAPE = r"[0-9A-Z]{2}\.?[0-9A-Z]{3}\.?[0-9A-Z]{3}/?[0-9A-Z]{4}-?\d{2}"
+
+
+def _keep_if(arr: pa.Array, shape: str, separators: str) -> pa.Array:
+    """Separators removed where the value has the expected shape, else null."""
+    ok = full_match(arr, shape)
+    return pc.if_else(pc.fill_null(ok, False), remove(arr, separators), _NULL_TEXT)
+
+
+def normalize_cep(values: pd.Series) -> pd.Series:
+    """``01310100``, ``01310-100``, ``01.310-100`` -> ``01310-100``; anything else -> missing."""
+    digits = _keep_if(text_array(values), _CEP_SHAPE, r"[.\-]")
+    formatted = pc.replace_substring_regex(digits, r"^(\d{5})(\d{3})$", r"\1-\2")
+    return to_text_series(formatted, values.index)
+
+
+def normalize_cpf(values: pd.Series) -> pd.Series:
+    """CPF as its 11 bare digits (check digits NOT verified: see ``is_valid_cpf``)."""
+    return to_text_series(_keep_if(text_array(values), _CPF_SHAPE, r"[.\-]"), values.index)
+
+
+def normalize_cnpj(values: pd.Series) -> pd.Series:
+    """CNPJ as 14 bare characters, upper case, numeric or alphanumeric (check digits unchecked)."""
+    upper = pc.utf8_upper(text_array(values))
+    return to_text_series(_keep_if(upper, _CNPJ_SHAPE, r"[./\-]"), values.index)
+
+
+def normalize_phone_br(values: pd.Series) -> pd.Series:
+    """Brazilian phone in E.164 (``+55`` + DDD + number) when it has the shape of one.
+
+    Accepts ``(11) 98765-4321``, ``11987654321``, ``+55 11 98765-4321``,
+    ``55 11 98765 4321`` and the trunk prefix ``011 ...``. Whether the DDD exists
+    and the number is plausible is ``is_valid_phone_br``'s job.
+    """
+    arr = remove(text_array(values), r"[\s().\-]")
+    arr = pc.replace_substring_regex(arr, r"^\+55(\d{10,11})$", r"\1")
+    arr = pc.replace_substring_regex(arr, r"^55(\d{10,11})$", r"\1")
+    arr = pc.replace_substring_regex(arr, r"^0(\d{10,11})$", r"\1")
+    ok = pc.fill_null(full_match(arr, r"\d{10,11}"), False)
+    return to_text_series(
+        pc.if_else(ok, pc.replace_substring_regex(arr, r"^", "+55"), _NULL_TEXT), values.index
+    )
+
+
+def normalize_email(values: pd.Series) -> pd.Series:
+    """Trimmed, lower case (validity: ``is_valid_email``)."""
+    return to_text_series(pc.utf8_lower(text_array(values)), values.index)
+
+
+def normalize_city(values: pd.Series) -> pd.Series:
+    """Upper case, accents removed, single spaces: `` são  paulo `` -> ``SAO PAULO``."""
+    arr = pc.utf8_normalize(text_array(values), form="NFD")
+    arr = remove(arr, r"\p{Mn}")
+    arr = pc.replace_substring_regex(arr, r"[’‘`´]", "'")
+    arr = pc.replace_substring_regex(pc.utf8_upper(arr), r"\s+", " ")
+    return to_text_series(arr, values.index)
+
+
+def normalize_uf(values: pd.Series) -> pd.Series:
+    """State code trimmed and upper case (validity against the 27 UFs is a rule)."""
+    return to_text_series(pc.utf8_upper(text_array(values)), values.index)
+
+
+# --- numbers -----------------------------------------------------------------------
+_MONEY_BR = r"-?\d{1,3}(?:\.\d{3})+,\d{1,2}|-?\d+,\d{1,2}"  # 1.234,56  7,50
+_MONEY_BR_THOUSANDS = r"-?\d{1,3}(?:\.\d{3})+"  # 1.234 (Brazilian grouping, no cents)
+_MONEY_US = r"-?\d{1,3}(?:,\d{3})+\.\d{1,2}"  # 1,234.56
+_MONEY_PLAIN = r"-?\d+(?:\.\d{1,2})?"  # 1234.56  12.5  7
+
+
+def parse_money_brl(values: pd.Series) -> pd.Series:
+    """BRL amounts as Float64: ``R$ 1.234,56`` -> 1234.56, ``7,50`` -> 7.5, ``12.5`` -> 12.5.
+
+    A dot followed by exactly three digits is a Brazilian thousands separator
+    (``1.234`` -> 1234); more than two decimals is not money (-> missing).
+    """
+    arr = text_array(values)
+    arr = pc.replace_substring_regex(arr, r"^(-?)\s*R\$\s*", r"\1")
+    arr = remove(arr, r"\s")
+    br = pc.replace_substring(remove(arr, r"\."), ",", ".")
+    canonical = pc.case_when(
+        pc.make_struct(
+            pc.fill_null(full_match(arr, _MONEY_BR), False),
+            pc.fill_null(full_match(arr, _MONEY_BR_THOUSANDS), False),
+            pc.fill_null(full_match(arr, _MONEY_US), False),
+            pc.fill_null(full_match(arr, _MONEY_PLAIN), False),
+        ),
+        br,
+        remove(arr, r"\."),
+        remove(arr, ","),
+        arr,
+    )
+    floats = pc.cast(canonical, pa.float64())
+    return pd.Series(pd.array(floats, dtype="Float64"), index=values.index)
+
+
+_QUANTITY = r"[+-]?\d{1,9}(?:[.,]0+)?\s*(?:un|und|unid|unidades?|u|x|pcs?)?\.?"
+
+
+def parse_quantity(values: pd.Series) -> pd.Series:
+    """Whole units as Int64: ``2``, `` 3 ``, ``2un``, ``3 und.``, ``2,0`` -> 2, 3, 2, 3, 2.
+
+    Signs are kept (``-1`` -> -1) so the positivity rule can say why a row fails.
+    """
+    arr = pc.utf8_lower(text_array(values))
+    ok = pc.fill_null(full_match(arr, _QUANTITY), False)
+    number = pc.extract_regex(pc.if_else(ok, arr, _NULL_TEXT), r"^(?P<n>[+-]?\d+)")
+    ints = pc.cast(pc.struct_field(number, [0]), pa.int64())
+    return pd.Series(pd.array(ints, dtype="Int64"), index=values.index)
+
+
+# --- dates and timestamps ----------------------------------------------------------
+_DMY = (
+    r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+_ISO = (
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    r" ?(?P<z>Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_NS_PER_SECOND = 1_000_000_000
+_NS_PER_DAY = 86_400 * _NS_PER_SECOND
+
+
+def _field(parts: pa.StructArray, name: str) -> pa.Array:
+    if parts.type.get_field_index(name) < 0:
+        return pa.nulls(len(parts), pa.large_string())
+    raw = parts.field(name)
+    return pc.if_else(pc.equal(raw, ""), pa.scalar(None, raw.type), raw)
+
+
+def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    y = y - (m <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = (m + 9) % 12
+    doy = (153 * mp + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468
+
+
+def _days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    return lengths[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+
+
+def _as_int(arr: pa.Array, default: int) -> np.ndarray:
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    return pc.fill_null(pc.cast(arr, pa.int64()), default).to_numpy(zero_copy_only=False)
+
+
+def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
+    """Timestamps as naive local time of ``timezone`` (datetime64[ns]).
+
+    Values with a UTC offset (``2026-11-25T13:45:10-03:00``, ``...Z``) are
+    converted to local time; values without one are already local. A date
+    without time gives midnight. Impossible dates (``31/02/2026``) -> NaT.
+    """
+    arr = text_array(values)
+    dmy = pc.extract_regex(arr, _DMY)
+    iso = pc.extract_regex(arr, _ISO)
+    parts = {
+        name: pc.coalesce(_field(dmy, name), _field(iso, name))
+        for name in ("y", "m", "d", "H", "M", "S", "f", "z")
+    }
+    matched = pc.fill_null(pc.or_(dmy.is_valid(), iso.is_valid()), False).to_numpy(
+        zero_copy_only=False
+    )
+    y, m, d = (_as_int(parts[k], 1) for k in ("y", "m", "d"))
+    hh, mm, ss = (_as_int(parts[k], 0) for k in ("H", "M", "S"))
+    frac = _as_int(pc.utf8_rpad(parts["f"], 9, "0"), 0)
+    ok = (
+        matched
+        & (y >= 1800)
+        & (y <= 2200)
+        & (m >= 1)
+        & (m <= 12)
+        & (d >= 1)
+        & (d <= _days_in_month(y, m))
+        & (hh < 24)
+        & (mm < 60)
+        & (ss < 60)
+    )
+    wall_ns = (
+        _days_from_civil(y, m, d) * _NS_PER_DAY
+        + (hh * 3600 + mm * 60 + ss) * _NS_PER_SECOND
+        + frac
+    )
+    local = pd.Series(np.where(ok, wall_ns, 0).astype("datetime64[ns]"), index=values.index)
+    local = local.where(ok)
+
+    zone = parts["z"]
+    has_offset = pc.fill_null(pc.is_valid(zone), False).to_numpy(zero_copy_only=False) & ok
+    if has_offset.any():
+        sign = np.where(
+            pc.fill_null(pc.starts_with(zone, "-"), False).to_numpy(zero_copy_only=False), -1, 1
+        )
+        digits = remove(zone, r"[^0-9]")
+        off_h = _as_int(pc.utf8_slice_codeunits(digits, 0, 2), 0)
+        off_m = _as_int(pc.utf8_slice_codeunits(digits, 2, 4), 0)
+        utc_ns = wall_ns - sign * (off_h * 3600 + off_m * 60) * _NS_PER_SECOND
+        utc = pd.DatetimeIndex(utc_ns[has_offset].astype("datetime64[ns]")).tz_localize("UTC")
+        converted = utc.tz_convert(timezone).tz_localize(None)
+        local.loc[has_offset] = converted.to_numpy()
+    return local.astype("datetime64[ns]")
+
+
+def parse_dates(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
+    """Calendar dates (datetime64[ns] at midnight) from ``dd/mm/yyyy``, ``dd-mm-yyyy``,
+    ISO dates and ISO timestamps (with an offset: the day in ``timezone``).
+    Impossible dates -> NaT."""
+    return parse_timestamps(values, timezone).dt.normalize()
