@@ -1,0 +1,116 @@
+"""Table-level cleaning the Dagster assets call (no Dagster import).
+
+Each ``clean_*`` function applies its table declaration (``rules.py``) through the
+engine, adds the checks that need more than one column or another table
+(partition day, referential integrity), derives the cleaned-only columns and
+returns a ``CleaningResult``. ``len(raw) == len(cleaned) + len(quarantine)``
+always holds: a row is either clean or quarantined with at least one reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from ouchhungry_dp.quality._arrow import TEXT
+from ouchhungry_dp.quality.engine import (
+    CleaningResult,
+    ParsedTable,
+    apply_rules,
+    assemble,
+    check_columns,
+    flag_duplicates,
+)
+from ouchhungry_dp.quality.reference import city_ibge_lookup
+from ouchhungry_dp.quality.rules import (
+    CUSTOMERS_RULES,
+    PRODUCTS_RULES,
+    TRANSACTIONS_RULES,
+    TableRules,
+)
+from ouchhungry_dp.tables import CLEANED_CUSTOMERS, CLEANED_PRODUCTS, CLEANED_TRANSACTIONS
+
+__all__ = ["CleaningResult", "clean_customers", "clean_products", "clean_transactions"]
+
+
+def _day(value: dt.date) -> np.datetime64:
+    return np.datetime64(value.isoformat(), "ns")
+
+
+def _ibge_codes(city: pd.Series, state: pd.Series) -> pd.Series:
+    keys = (city + "|" + state).to_numpy(dtype=object, na_value="")
+    codes = city_ibge_lookup().reindex(keys)
+    return pd.Series(codes.to_numpy(), index=city.index, dtype=TEXT)
+
+
+def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    known_text = pd.Series(known, dtype=object).dropna().astype(TEXT).str.strip()
+    return (values.notna() & ~values.isin(known_text)).to_numpy(dtype=bool)
+
+
+def _outputs(rules: TableRules, parsed: ParsedTable) -> dict[str, pd.Series]:
+    return {
+        column.output_name: parsed.values[column.name]
+        for column in rules.columns
+        if column.output_name is not None
+    }
+
+
+def clean_transactions(
+    raw: pd.DataFrame,
+    *,
+    partition_date: dt.date,
+    known_customer_ids: pd.Series | None,
+    known_product_codes: pd.Series | None,
+) -> CleaningResult:
+    """Clean one day of order items. ``known_*`` None skips that referential check."""
+    rules = TRANSACTIONS_RULES
+    frame = check_columns(raw, rules, partition_date.isoformat())
+    parsed = apply_rules(frame, rules)
+    values = parsed.values
+
+    sale_date = values["ordered_at"].dt.normalize()
+    parsed.reasons.add(
+        "out_of_partition", (sale_date.notna() & (sale_date != _day(partition_date))).to_numpy()
+    )
+    if known_product_codes is not None:
+        well_formed = ~parsed.reasons.masks["invalid_product_code"]
+        unknown = _not_in(values["product_code"], known_product_codes) & well_formed
+        parsed.reasons.add("unknown_product", unknown)
+    if known_customer_ids is not None:
+        parsed.reasons.add("unknown_customer", _not_in(values["customer_id"], known_customer_ids))
+    flag_duplicates(frame, rules, parsed)
+
+    out = _outputs(rules, parsed)
+    out["total_amount"] = (out["unit_price"] * out["quantity"].astype("Float64")).round(2)
+    out["sale_date"] = sale_date
+    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    cleaned = pd.DataFrame({name: out[name] for name in CLEANED_TRANSACTIONS})
+    return assemble(frame, parsed, cleaned, partition_date)
+
+
+def clean_customers(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningResult:
+    """Clean one snapshot of the customer table (latest version per customer_id)."""
+    rules = CUSTOMERS_RULES
+    frame = check_columns(raw, rules, snapshot_date.isoformat())
+    parsed = apply_rules(frame, rules)
+    flag_duplicates(frame, rules, parsed)
+    out = _outputs(rules, parsed)
+    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)
+    cleaned = pd.DataFrame({name: out[name] for name in CLEANED_CUSTOMERS})
+    return assemble(frame, parsed, cleaned, snapshot_date)
+
+
+def clean_products(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningResult:
+    """Clean one snapshot of the product catalogue (latest version per product_code)."""
+    rules = PRODUCTS_RULES
+    frame = check_columns(raw, rules, snapshot_date.isoformat())
+    parsed = apply_rules(frame, rules)
+    flag_duplicates(frame, rules, parsed)
+    out = _outputs(rules, parsed)
+    out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)
+    cleaned = pd.DataFrame({name: out[name] for name in CLEANED_PRODUCTS})
+    return assemble(frame, parsed, cleaned, snapshot_date)

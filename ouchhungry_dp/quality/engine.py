@@ -1,0 +1,164 @@
+"""The rule engine: applies a table declaration to a raw extract (no Dagster import).
+
+``apply_rules`` parses every declared column with its field kind and records, as
+boolean row masks, each reason a row fails and each repair it needed.
+``flag_duplicates`` adds the exact and business-key duplicates, and ``assemble``
+splits the rows into the cleaned table and the quarantine (every reason kept,
+raw values as received). All of it is column-at-a-time: masks are numpy arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.quality._arrow import TEXT, full_match, text_array
+from ouchhungry_dp.quality.rules import TableRules, get_kind
+
+
+@dataclass
+class CleaningResult:
+    cleaned: pd.DataFrame  # exactly the CLEANED_* columns, typed
+    quarantine: pd.DataFrame  # raw columns as text + partition_date, source_row, reasons
+    repairs: dict[str, int]  # repair rule -> cleaned rows repaired by it
+    reasons: dict[str, int]  # reason code -> rows quarantined with it
+
+
+@dataclass
+class RowMasks:
+    """Named boolean row masks, accumulated with OR (insertion order = report order)."""
+
+    n_rows: int
+    masks: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add(self, name: str, mask: np.ndarray | pd.Series) -> None:
+        values = np.asarray(mask, dtype=bool)
+        if name in self.masks:
+            self.masks[name] = self.masks[name] | values
+        else:
+            self.masks[name] = values.copy()
+
+    def any(self) -> np.ndarray:
+        result = np.zeros(self.n_rows, dtype=bool)
+        for mask in self.masks.values():
+            result |= mask
+        return result
+
+
+@dataclass
+class ParsedTable:
+    values: dict[str, pd.Series]  # raw column -> parsed value (RangeIndex)
+    reasons: RowMasks
+    repairs: RowMasks
+
+
+def _bool(values: pd.Series | pa.Array) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.fillna(False).to_numpy(dtype=bool)
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+
+
+def check_columns(raw: pd.DataFrame, rules: TableRules, partition: str) -> pd.DataFrame:
+    """The declared raw columns, positional index; a missing column is an error."""
+    missing = [c for c in rules.raw_columns if c not in raw.columns]
+    if missing:
+        raise DataQualityError(
+            f"raw {rules.table} extract lacks declared columns",
+            partition=partition,
+            detail=", ".join(missing),
+            hint="The source export changed: compare it with ouchhungry_dp/tables.py.",
+        )
+    return raw.loc[:, list(rules.raw_columns)].reset_index(drop=True)
+
+
+def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
+    n = len(raw)
+    reasons, repairs = RowMasks(n), RowMasks(n)
+    values: dict[str, pd.Series] = {}
+    for column in rules.columns:
+        kind = get_kind(column.kind)
+        raw_text = raw[column.name]
+        trimmed = text_array(raw_text)
+        present = _bool(pc.is_valid(trimmed))
+        parsed = kind.parse(raw_text)
+        valid = _bool(kind.validate(parsed) if kind.validate else parsed.notna())
+        reasons.add(kind.reason, present & ~valid)
+        if column.positive:
+            reasons.add(f"non_positive_{column.name}", valid & _bool(parsed.le(0)))
+        if kind.canonical and kind.repair_rule:
+            # On the text as received: surrounding blanks are a repair too.
+            as_is = _bool(full_match(pa.array(raw_text.astype(TEXT).array), kind.canonical))
+            repairs.add(kind.repair_rule, present & valid & ~as_is)
+        policy = column.null_policy
+        if policy == "quarantine":
+            reasons.add(f"missing_{column.name}", ~present)
+        elif policy == "fill":
+            parsed = parsed.mask(~present, column.fill_value)
+            repairs.add(f"fill_{column.name}", ~present)
+        values[column.name] = parsed
+    return ParsedTable(values, reasons, repairs)
+
+
+def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -> None:
+    """``duplicate_exact`` for verbatim repeats (the later copies), ``superseded_version``
+    for older versions of a business key (oldest ``version_column`` first, missing
+    versions oldest of all; ties go to the later row)."""
+    exact = raw.duplicated(keep="first").to_numpy()
+    parsed.reasons.add("duplicate_exact", exact)
+    keys = {f"k{i}": parsed.values[name] for i, name in enumerate(rules.business_key)}
+    frame = pd.DataFrame(
+        {**keys, "version": parsed.values[rules.version_column], "pos": np.arange(len(raw))}
+    )
+    frame = frame.loc[~exact & frame[list(keys)].notna().all(axis=1).to_numpy()]
+    frame = frame.sort_values(["version", "pos"], na_position="first", kind="stable")
+    older = frame.duplicated(subset=list(keys), keep="last")
+    superseded = np.zeros(len(raw), dtype=bool)
+    superseded[frame["pos"].to_numpy()[older.to_numpy()]] = True
+    parsed.reasons.add("superseded_version", superseded)
+
+
+def _reason_strings(reasons: RowMasks, rows: np.ndarray) -> pd.Series:
+    """Pipe-separated reason codes of ``rows``: each row's set of reasons is a bit pattern,
+    so only the few distinct patterns are turned into text."""
+    names = list(reasons.masks)
+    bits = np.zeros(len(rows), dtype=object if len(names) > 62 else np.int64)
+    for i, name in enumerate(names):
+        bits = bits + reasons.masks[name][rows].astype(np.int64) * (1 << i)
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    labels = np.array(
+        ["|".join(n for i, n in enumerate(names) if int(p) >> i & 1) for p in patterns],
+        dtype=object,
+    )
+    return pd.Series(labels[inverse], dtype=TEXT)
+
+
+def assemble(
+    raw: pd.DataFrame,
+    parsed: ParsedTable,
+    cleaned_all: pd.DataFrame,
+    partition_date: dt.date,
+) -> CleaningResult:
+    bad = parsed.reasons.any()
+    good_rows, bad_rows = np.flatnonzero(~bad), np.flatnonzero(bad)
+    cleaned = cleaned_all.iloc[good_rows].reset_index(drop=True)
+    quarantine = raw.iloc[bad_rows].astype(TEXT).reset_index(drop=True)
+    quarantine["partition_date"] = pd.Series(
+        np.full(len(bad_rows), np.datetime64(partition_date, "ns")), dtype="datetime64[ns]"
+    )
+    quarantine["source_row"] = pd.array(bad_rows, dtype="Int64")
+    quarantine["reasons"] = _reason_strings(parsed.reasons, bad_rows)
+    reasons = {
+        name: int(mask.sum()) for name, mask in parsed.reasons.masks.items() if mask.any()
+    }
+    repairs = {
+        name: int(mask[good_rows].sum())
+        for name, mask in parsed.repairs.masks.items()
+        if mask[good_rows].any()
+    }
+    return CleaningResult(cleaned, quarantine, repairs, reasons)
