@@ -142,11 +142,19 @@ class PowerBIEmulator:
     def dataset(self, dataset_id: str) -> EmulatedDataset:
         return self._datasets[dataset_id]
 
-    def start_scheduled_refresh(self, dataset_id: str, *, error_code: str | None = None) -> str:
+    def start_scheduled_refresh(
+        self, dataset_id: str, *, error_code: str | None = None, duration_s: float | None = None
+    ) -> str:
         """A refresh Power BI's own schedule started (not requested through the API)."""
         with self._lock:
             dataset = self._datasets[dataset_id]
-            return self._start_refresh(dataset, "Scheduled", forced_error=error_code)
+            return self._start_refresh(
+                dataset,
+                "Scheduled",
+                forced_error=error_code,
+                duration_s=duration_s,
+                consume_failures=False,
+            )
 
     def add_history(
         self,
@@ -174,13 +182,18 @@ class PowerBIEmulator:
 
     # -- refresh mechanics ---------------------------------------------------------------
     def _start_refresh(
-        self, dataset: EmulatedDataset, refresh_type: str, forced_error: str | None = None
+        self,
+        dataset: EmulatedDataset,
+        refresh_type: str,
+        forced_error: str | None = None,
+        duration_s: float | None = None,
+        consume_failures: bool = True,
     ) -> str:
         if forced_error is not None:
-            error = forced_error
+            error: str | None = forced_error
         elif dataset.permanent_error:
             error = dataset.permanent_error
-        elif dataset.transient_failures:
+        elif dataset.transient_failures and consume_failures:
             error = dataset.transient_failures.pop(0)
         else:
             error = None
@@ -188,7 +201,7 @@ class PowerBIEmulator:
             request_id=str(uuid.uuid4()),
             refresh_type=refresh_type,
             start_ts=self.clock(),
-            duration_s=dataset.duration_s,
+            duration_s=dataset.duration_s if duration_s is None else duration_s,
             error_code=error,
         )
         dataset.refreshes.append(refresh)
