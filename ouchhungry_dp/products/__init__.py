@@ -1,0 +1,1 @@
+"""Partner data products: daily and monthly files, guardrails, insights (no Dagster import)."""

@@ -1,0 +1,73 @@
+"""Daily analytical product: one row per order item of a partner product.
+
+What the file carries is exactly the contract's daily columns: the sale day (no
+time of day), keyed pseudonyms for order and customer, the location as the
+month's small-cell decision allows it (city, or ``*`` with the state), and the
+product, price and quantity. No CEP, no street, no raw id, no name (LGPD Art. 12
+/ 13 and data minimisation; see docs/data-products.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.privacy.pseudonymize import pseudonymize
+from ouchhungry_dp.products.cells import assign_locations
+from ouchhungry_dp.products.selection import partner_items
+
+if TYPE_CHECKING:
+    from ouchhungry_dp.partners.contract import PartnerContract
+
+SORT_ORDER = ["sale_date", "order_id", "product_code", "quantity", "unit_price"]
+
+
+def build_daily_product(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    publishable: pd.DataFrame,
+    contract: PartnerContract,
+    *,
+    key: bytes,
+) -> pd.DataFrame:
+    """The partner's daily file as a frame.
+
+    ``transactions``: cleaned transactions of the day (all brands; other brands
+    are dropped here). ``products``: cleaned products (latest snapshot wins).
+    ``publishable``: ``decide_publishable_cells`` for the day's month. ``key``:
+    the ``PSEUDONYMIZATION_KEY`` bytes. Returns the columns of
+    ``contract.products.daily.column_names`` in order; ``sale_date`` is ISO text
+    (``YYYY-MM-DD``), money rounded to cents, rows in a deterministic order
+    (by pseudonymous order id, which says nothing about time of purchase).
+    """
+    items = assign_locations(partner_items(transactions, products, contract), publishable)
+    salt = contract.privacy.pseudonymization_salt
+    available = {
+        "sale_date": pd.to_datetime(items["sale_date"]).dt.strftime("%Y-%m-%d").astype("string"),
+        "order_id": pseudonymize(items["order_id"], key=key, salt=salt),
+        "customer_id": pseudonymize(items["customer_id"], key=key, salt=salt),
+        "city": items["pub_city"],
+        "state": items["pub_state"],
+        "location_level": items["location_level"],
+        "brand": items["brand"].astype("string"),
+        "segment": items["segment"].astype("string"),
+        "product_code": items["product_code"].astype("string"),
+        "product_name": items["product_name"].astype("string"),
+        "unit_price": items["unit_price"].astype("Float64"),
+        "quantity": items["quantity"].astype("Int64"),
+        "total_amount": (items["amount_cents"] / 100).astype("Float64"),
+    }
+    columns = contract.products.daily.column_names
+    unknown = [c for c in columns if c not in available]
+    if unknown:
+        raise ConfigurationError(
+            f"daily product of {contract.id} lists columns the builder cannot produce: {unknown}",
+            partner=contract.id,
+            hint=f"Known daily columns: {sorted(available)}; fix the contract.",
+        )
+    frame = pd.DataFrame(available, index=items.index)
+    order = [c for c in SORT_ORDER if c in frame.columns]
+    frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    return frame.loc[:, columns]

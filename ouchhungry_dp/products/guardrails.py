@@ -1,0 +1,309 @@
+"""Guardrail checks on the outbound products (no Dagster import).
+
+Each returns a ``CheckOutcome`` (``passed``, ``description``, ``metadata``) the
+Dagster layer turns into an asset check result; metadata is JSON-serialisable
+and never holds a value that was found (a PII hit is reported by kind, column
+and row number only, so the alert does not leak what it caught).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
+from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
+from ouchhungry_dp.products.files import to_csv_bytes
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """Same fields as ``ouchhungry_dp.quality.checks.CheckOutcome``."""
+
+    passed: bool
+    description: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+# Patterns run on text columns through RE2 (pyarrow strings); ``\b`` keeps a
+# digit run inside a longer token (e.g. a 16-hex pseudonym) from matching. Bare
+# digit runs are flagged without checking check digits: a blocking scan should
+# err on the side of stopping the file, and no legitimate text column of a
+# product holds 8 or 10-14 consecutive digits.
+TEXT_PATTERNS: dict[str, str] = {
+    "email": r"[^\s@,;]+@[^\s@,;]+",
+    "cpf": r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b",
+    "cnpj": r"\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b|\b\d{14}\b"
+    r"|\b[0-9A-Z]{12}\d{2}\b",
+    "phone": r"\+\s?55[\s\d().-]{8,}|\(\d{2}\)\s?9?\d{4}-?\d{4}\b|\b\d{10}\b|\b\d{12,13}\b",
+    "cep": r"\b\d{5}-\d{3}\b|\b\d{8}\b",
+    "raw_id": r"(?i)\b(?:CLI-\d+|PED-\d{8}-\d+|IT\d{8,}|LOJ-\d+)\b",
+}
+# Column names that must never be published, whatever they hold.
+FORBIDDEN_COLUMNS = frozenset(
+    {
+        "full_name", "name", "customer_name", "cpf", "cnpj", "merchant_cnpj", "email",
+        "phone", "cep", "delivery_cep", "street", "address", "birth_date", "transaction_id",
+        "merchant_id", "ordered_at",
+    }
+)  # fmt: skip
+_NUMBER = r"^-?\d+(?:\.\d+)?$"
+# A pure integer of >= 8 digits, or any number with >= 10 integer digits, in a
+# numeric column is an identifier stored as a number (CEP, CPF, CNPJ, phone), not
+# a count or an amount of this business.
+_ID_LIKE_NUMBER = r"^-?\d{8,}$|^-?\d{10,}\.\d+$"
+
+
+def _as_text_frame(frame_or_csv: pd.DataFrame | str | bytes) -> pd.DataFrame:
+    if isinstance(frame_or_csv, pd.DataFrame):
+        frame_or_csv = to_csv_bytes(frame_or_csv)
+    if isinstance(frame_or_csv, str):
+        frame_or_csv = frame_or_csv.encode("utf-8")
+    if not frame_or_csv.strip():
+        return pd.DataFrame()
+    return pd.read_csv(
+        io.BytesIO(frame_or_csv), dtype="string[pyarrow]", keep_default_na=False, na_filter=False
+    )
+
+
+def scan_pii(
+    frame_or_csv: pd.DataFrame | str | bytes,
+    *,
+    known_identifiers: Iterable[str] = (),
+    max_rows_reported: int = 20,
+) -> CheckOutcome:
+    """Blocking scan of an outbound file for personal data.
+
+    ``frame_or_csv``: the frame about to be written, or the file's CSV text/bytes
+    (scan what is actually sent). ``known_identifiers``: values that must never
+    appear as a whole field (customer names, e-mails, raw ids from the cleaned
+    tables), compared case-insensitively. Passes when nothing is found.
+    """
+    table = _as_text_frame(frame_or_csv)
+    hits: dict[str, int] = {}
+    columns_hit: dict[str, list[str]] = {}
+    hit_rows: set[int] = set()
+
+    def record(kind: str, column: str, mask: pd.Series) -> None:
+        count = int(mask.sum())
+        if count:
+            hits[kind] = hits.get(kind, 0) + count
+            columns_hit.setdefault(column, []).append(kind)
+            hit_rows.update(mask[mask].index[:max_rows_reported].tolist())
+
+    forbidden = sorted(c for c in table.columns if c.strip().lower() in FORBIDDEN_COLUMNS)
+    if forbidden:
+        hits["forbidden_column"] = len(forbidden)
+    known = {v.strip().casefold() for v in known_identifiers if v and v.strip()}
+    for column in table.columns:
+        values = table[column].str.strip()
+        present = values != ""
+        if present.any() and values[present].str.fullmatch(_NUMBER).all():
+            record("id_like_number", column, values.str.contains(_ID_LIKE_NUMBER, regex=True))
+        else:
+            for kind, pattern in TEXT_PATTERNS.items():
+                record(kind, column, values.str.contains(pattern, regex=True))
+        if known:
+            record("known_identifier", column, values.str.casefold().isin(known))
+    passed = not hits
+    rows = sorted(hit_rows)[:max_rows_reported]
+    return CheckOutcome(
+        passed=passed,
+        description="No personal data pattern in the outbound file."
+        if passed
+        else f"Personal data patterns found ({', '.join(sorted(hits))}); delivery blocked.",
+        metadata={
+            "rows_scanned": len(table),
+            "columns_scanned": len(table.columns),
+            "hits_by_kind": hits,
+            "columns_with_hits": columns_hit,
+            "forbidden_columns": forbidden,
+            "first_hit_rows": [int(r) + 1 for r in rows],  # 1-based data rows, no values
+        },
+    )
+
+
+def _frames(dailies: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
+    if isinstance(dailies, pd.DataFrame):
+        return dailies
+    frames = list(dailies)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _cents(values: pd.Series) -> pd.Series:
+    return (pd.to_numeric(values).astype("float64") * 100).round().astype("int64")
+
+
+def reconcile_monthly_with_daily(
+    monthly: pd.DataFrame,
+    dailies: pd.DataFrame | Iterable[pd.DataFrame],
+    *,
+    min_customers: int,
+) -> CheckOutcome:
+    """Monthly file == the month's daily files, cell by cell, to the cent.
+
+    Each daily row is mapped to the monthly cell that must contain it: its city
+    row if the monthly file has one, else its state row, else the brand's
+    country row, else it belongs to a suppressed brand (allowed only when that
+    brand's month has fewer than ``min_customers`` distinct customers). Units,
+    revenue (in cents), distinct customers and distinct orders must be equal.
+    """
+    daily = _frames(dailies)
+    keys = ["state", "city", "brand"]
+    month = monthly.loc[:, [*keys, "location_level", "units_sold", "revenue"]].copy()
+    month = month.assign(
+        customers_reached=monthly["customers_reached"], orders=monthly["orders"]
+    ).astype({"state": "string", "city": "string", "brand": "string"})
+    city_cells = month.loc[month["location_level"] == LEVEL_CITY, keys].assign(_city=True)
+    state_cells = month.loc[month["location_level"] == LEVEL_STATE, ["state", "brand"]].assign(
+        _state=True
+    )
+    country_brands = set(month.loc[month["location_level"] == LEVEL_COUNTRY, "brand"])
+
+    rows = daily.loc[:, [*keys, "customer_id", "order_id", "quantity", "total_amount"]].astype(
+        {"state": "string", "city": "string", "brand": "string"}
+    )
+    rows = rows.merge(city_cells, on=keys, how="left").merge(
+        state_cells, on=["state", "brand"], how="left"
+    )
+    in_city = rows["_city"].notna()
+    in_state = ~in_city & rows["_state"].notna()
+    in_country = ~in_city & ~in_state & rows["brand"].isin(country_brands)
+    rows.loc[in_state, "city"] = GENERALISED
+    rows.loc[in_country, ["state", "city"]] = GENERALISED
+    suppressed = rows.loc[~(in_city | in_state | in_country)]
+    suppressed_customers = suppressed.groupby("brand")["customer_id"].nunique()
+    wrongly_suppressed = sorted(suppressed_customers[suppressed_customers >= min_customers].index)
+
+    mapped = rows.loc[in_city | in_state | in_country].assign(
+        _cents=lambda f: _cents(f["total_amount"])
+    )
+    expected = mapped.groupby(keys).agg(
+        units_sold=("quantity", "sum"),
+        revenue_cents=("_cents", "sum"),
+        customers_reached=("customer_id", "nunique"),
+        orders=("order_id", "nunique"),
+    )
+    published = month.set_index(keys).assign(revenue_cents=lambda f: _cents(f["revenue"]))
+    measures = ["units_sold", "revenue_cents", "customers_reached", "orders"]
+    both = expected[measures].join(
+        published[measures], how="outer", lsuffix="_daily", rsuffix="_monthly"
+    )
+    both = both.fillna(0).astype("int64")
+    differs = pd.Series(False, index=both.index)
+    for measure in measures:
+        differs |= both[f"{measure}_daily"] != both[f"{measure}_monthly"]
+    mismatched = [dict(zip(keys, map(str, key), strict=True)) for key in both.index[differs]]
+    passed = not mismatched and not wrongly_suppressed
+    return CheckOutcome(
+        passed=passed,
+        description="Monthly file reconciles exactly with the daily files."
+        if passed
+        else f"{len(mismatched)} monthly cells differ from the daily files"
+        + (
+            f"; brands missing from the monthly file: {wrongly_suppressed}"
+            if wrongly_suppressed
+            else ""
+        ),
+        metadata={
+            "monthly_rows": len(monthly),
+            "daily_rows": len(daily),
+            "cells_compared": len(both),
+            "mismatched_cells": mismatched[:50],
+            "units_daily": int(pd.to_numeric(daily["quantity"]).sum()) if len(daily) else 0,
+            "units_monthly": int(pd.to_numeric(monthly["units_sold"]).sum()),
+            "revenue_daily": round(int(_cents(daily["total_amount"]).sum()) / 100, 2)
+            if len(daily)
+            else 0.0,
+            "revenue_monthly": round(int(_cents(monthly["revenue"]).sum()) / 100, 2),
+            "suppressed_brands": sorted(map(str, suppressed_customers.index)),
+            "suppressed_units": int(pd.to_numeric(suppressed["quantity"]).sum()),
+            "suppressed_revenue": round(int(_cents(suppressed["total_amount"]).sum()) / 100, 2)
+            if len(suppressed)
+            else 0.0,
+        },
+    )
+
+
+def cells_under_minimum(monthly: pd.DataFrame, min_customers: int) -> CheckOutcome:
+    """No published monthly row describes fewer than ``min_customers`` customers."""
+    small = monthly.loc[pd.to_numeric(monthly["customers_reached"]) < min_customers]
+    cells = small.loc[:, ["state", "city", "brand"]].astype(str).to_dict("records")
+    return CheckOutcome(
+        passed=small.empty,
+        description=f"Every published cell describes at least {min_customers} customers."
+        if small.empty
+        else f"{len(small)} published cells describe fewer than {min_customers} customers.",
+        metadata={"min_customers": min_customers, "cells_under_minimum": cells[:50]},
+    )
+
+
+def daily_follows_decision(daily: pd.DataFrame, publishable: pd.DataFrame) -> CheckOutcome:
+    """Every city named in a daily file was decided publishable for its month."""
+    keys = ["state", "city", "brand"]
+    allowed = publishable.loc[publishable["publishable"].astype(bool), keys].astype("string")
+    named = daily.loc[daily["location_level"] == LEVEL_CITY, keys].astype("string")
+    outside = named.merge(allowed.assign(_ok=True), on=keys, how="left")["_ok"].isna()
+    cells = named.loc[outside.to_numpy()].drop_duplicates().astype(str).to_dict("records")
+    return CheckOutcome(
+        passed=not cells,
+        description="Daily rows name only cities decided publishable for the month."
+        if not cells
+        else f"{len(cells)} cities in the daily file were not decided publishable.",
+        metadata={"undecided_cities": cells[:50], "city_rows": len(named)},
+    )
+
+
+def pseudonym_properties(
+    raw_ids: pd.Series,
+    pseudonyms: pd.Series,
+    *,
+    key: bytes,
+    salt: str,
+    other_salts: Sequence[str] = (),
+) -> CheckOutcome:
+    """Pseudonyms are stable, collision-free, unlinkable across partners.
+
+    ``raw_ids`` and ``pseudonyms`` are aligned (same index), e.g. the cleaned
+    customer ids of a day and the ``customer_id`` the product gave them.
+    Stability is checked by recomputation (the function is pure, so the same id
+    gets the same pseudonym on any day); ``other_salts`` are the other partners'
+    salts: no id may get the same pseudonym under two of them.
+    """
+    frame = pd.DataFrame({"raw": raw_ids.astype("string"), "pseudo": pseudonyms.astype("string")})
+    frame = frame.dropna(subset=["raw"])
+    recomputed = pseudonymize(frame["raw"], key=key, salt=salt)
+    unstable = int((recomputed != frame["pseudo"]).fillna(True).sum())
+    pairs = frame.drop_duplicates()
+    collisions = int(pairs["pseudo"].duplicated().sum())
+    ambiguous = int(pairs["raw"].duplicated().sum())
+    fmt = rf"^[0-9a-f]{{{PSEUDONYM_HEX_LENGTH}}}$"
+    bad_format = int((~frame["pseudo"].str.fullmatch(fmt)).fillna(True).sum())
+    equals_raw = int((frame["raw"].str.strip() == frame["pseudo"]).sum())
+    linkable = 0
+    for other in other_salts:
+        if other == salt:
+            linkable += len(frame)
+            continue
+        theirs = pseudonymize(frame["raw"], key=key, salt=other)
+        linkable += int((theirs == recomputed).sum())
+    problems = {
+        "unstable": unstable,
+        "collisions": collisions,
+        "ambiguous": ambiguous,
+        "bad_format": bad_format,
+        "equals_raw": equals_raw,
+        "linkable_across_partners": linkable,
+    }
+    passed = not any(problems.values())
+    return CheckOutcome(
+        passed=passed,
+        description="Pseudonyms are stable, collision-free and differ across partners."
+        if passed
+        else "Pseudonym problems: " + ", ".join(k for k, v in problems.items() if v),
+        metadata={"ids_checked": len(frame), "other_partners": len(other_salts), **problems},
+    )

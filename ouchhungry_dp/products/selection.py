@@ -1,0 +1,90 @@
+"""Which transactions belong to a partner, and the catalogue attributes they need.
+
+Shared by the daily and monthly builders and the cell decision so that the three
+always agree on what "a sale of the partner" is: a transaction whose product, in
+the latest catalogue snapshot, has one of the contract's brands *and* the
+contract's manufacturer (a brand name alone could be reused by another company).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ouchhungry_dp.errors import DataQualityError
+
+if TYPE_CHECKING:
+    from ouchhungry_dp.partners.contract import PartnerContract
+
+CATALOGUE_ATTRIBUTES = ("product_code", "product_name", "brand", "manufacturer", "segment")
+TRANSACTION_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "product_code",
+    "quantity",
+    "total_amount",
+    "unit_price",
+    "sale_date",
+    "city",
+    "state",
+)
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataQualityError(
+            f"{what} lacks columns {missing}",
+            hint="Pass the cleaned tables (ouchhungry_dp.tables CLEANED_*).",
+        )
+
+
+def latest_catalogue(products: pd.DataFrame) -> pd.DataFrame:
+    """One row per product_code: the newest snapshot (then newest update) wins."""
+    _require(products, CATALOGUE_ATTRIBUTES, "products table")
+    order = [c for c in ("snapshot_date", "updated_at") if c in products.columns]
+    frame = products.sort_values(order, kind="stable") if order else products
+    latest = frame.drop_duplicates("product_code", keep="last")
+    return latest.loc[:, list(CATALOGUE_ATTRIBUTES)].reset_index(drop=True)
+
+
+def market_items(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """Every transaction with brand, manufacturer, segment and product name attached.
+
+    Transactions whose product is not in the catalogue are dropped: the cleaning
+    quarantines them (``unknown_product``) before they get here. Adds
+    ``amount_cents`` (int64), the money every product and check sums, so that the
+    monthly totals equal the sum of the daily files to the cent.
+    """
+    _require(transactions, TRANSACTION_COLUMNS, "transactions table")
+    catalogue = latest_catalogue(products)
+    items = transactions.loc[:, list(TRANSACTION_COLUMNS)].merge(
+        catalogue, on="product_code", how="inner", validate="many_to_one"
+    )
+    items["state"] = items["state"].astype("string").str.strip().str.upper()
+    items["city"] = items["city"].astype("string").str.strip()
+    items["quantity"] = items["quantity"].astype("Int64")
+    items["unit_price"] = items["unit_price"].astype("Float64").round(2)
+    items["amount_cents"] = (items["total_amount"].astype("Float64") * 100).round().astype("Int64")
+    return items
+
+
+def partner_items(
+    transactions: pd.DataFrame, products: pd.DataFrame, contract: PartnerContract
+) -> pd.DataFrame:
+    """The transactions of the contract's brands (see ``market_items`` for the columns)."""
+    items = market_items(transactions, products)
+    is_partner = items["brand"].isin(contract.partner.brand_names) & (
+        items["manufacturer"] == contract.partner.manufacturer
+    )
+    return items.loc[is_partner.fillna(False).to_numpy()].reset_index(drop=True)
+
+
+def partner_brand_names(products: pd.DataFrame, contract: PartnerContract) -> set[str]:
+    """Every brand the partner's manufacturer owns in the catalogue (not competitors)."""
+    catalogue = latest_catalogue(products)
+    own = catalogue["manufacturer"] == contract.partner.manufacturer
+    return set(catalogue.loc[own.fillna(False).to_numpy(), "brand"].dropna()) | set(
+        contract.partner.brand_names
+    )
