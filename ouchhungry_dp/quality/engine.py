@@ -153,9 +153,7 @@ def assemble(
     )
     quarantine["source_row"] = pd.array(bad_rows, dtype="Int64")
     quarantine["reasons"] = _reason_strings(parsed.reasons, bad_rows)
-    reasons = {
-        name: int(mask.sum()) for name, mask in parsed.reasons.masks.items() if mask.any()
-    }
+    reasons = {name: int(mask.sum()) for name, mask in parsed.reasons.masks.items() if mask.any()}
     repairs = {
         name: int(mask[good_rows].sum())
         for name, mask in parsed.repairs.masks.items()

@@ -213,9 +213,7 @@ def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Se
         & (ss < 60)
     )
     wall_ns = (
-        _days_from_civil(y, m, d) * _NS_PER_DAY
-        + (hh * 3600 + mm * 60 + ss) * _NS_PER_SECOND
-        + frac
+        _days_from_civil(y, m, d) * _NS_PER_DAY + (hh * 3600 + mm * 60 + ss) * _NS_PER_SECOND + frac
     )
     local = pd.Series(np.where(ok, wall_ns, 0).astype("datetime64[ns]"), index=values.index)
     local = local.where(ok)

@@ -79,6 +79,7 @@ def enum_validator(allowed: Iterable[str]) -> Validator:
 _NO_EDGE_SPACE = r"\S(?:.*\S)?"
 PAYMENT_METHODS = ("pix", "credit_card", "debit_card", "cash", "voucher", "not_informed")
 
+# fmt: off
 for _kind in (
     FieldKind("text", _trimmed, "invalid_text", canonical=_NO_EDGE_SPACE,
               repair_rule="trim_whitespace"),
@@ -113,6 +114,7 @@ for _kind in (
               canonical=r"[a-z_]+", repair_rule="payment_method_lower_case"),
 ):
     register_kind(_kind)
+# fmt: on
 
 
 @dataclass(frozen=True)

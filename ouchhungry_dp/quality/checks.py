@@ -1,0 +1,192 @@
+"""Guardrail checks as plain functions returning ``CheckOutcome`` (no Dagster import).
+
+The Dagster layer wraps each outcome in an ``AssetCheckResult``. Metadata is
+JSON-serialisable and never carries personal data: failing values are shown
+only for columns known to hold no personal data, and masked everywhere else.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pandera.errors
+
+MAX_FAILURE_EXAMPLES = 10
+# Columns whose values identify nobody: failing values of these are shown as is.
+NON_PERSONAL_COLUMNS = frozenset(
+    {
+        "product_code", "ean", "product_name", "brand", "manufacturer", "segment",
+        "list_price", "quantity", "unit_price", "total_amount", "ordered_at", "sale_date",
+        "updated_at", "created_at", "snapshot_date", "partition_date", "state", "city",
+        "city_ibge_code", "payment_method", "source_row", "reasons",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class CheckOutcome:
+    passed: bool
+    description: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def mask_value(value: object) -> str:
+    """Keeps the shape and the last few characters: ``123.456.789-09`` -> ``***.***.*89-09``."""
+    text = str(value)
+    alnum_positions = [i for i, ch in enumerate(text) if ch.isalnum()]
+    keep = min(4, len(alnum_positions) // 3)
+    hidden = set(alnum_positions[: len(alnum_positions) - keep])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+
+
+def _shown(column: object, check: object, value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    structural = str(check).startswith(("dtype(", "column_in_", "column_ordered"))
+    if structural or column in NON_PERSONAL_COLUMNS:
+        return value if isinstance(value, int | float | bool) else str(value)
+    return mask_value(value)
+
+
+def validate_with_schema(schema: Any, df: pd.DataFrame) -> CheckOutcome:
+    """``schema.validate(df, lazy=True)``; failures counted by check, first rows shown masked."""
+    name = getattr(schema, "__name__", None) or getattr(schema, "name", None) or "schema"
+    try:
+        schema.validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        column = cases["column"].astype(object).where(cases["column"].notna(), "<table>")
+        by_check = (column.astype(str) + ": " + cases["check"].astype(str)).value_counts()
+        examples = [
+            {
+                "column": None if pd.isna(row.column) else str(row.column),
+                "check": str(row.check),
+                "row": None if pd.isna(row.index) else int(row.index),
+                "value": _shown(row.column, row.check, row.failure_case),
+            }
+            for row in cases.head(MAX_FAILURE_EXAMPLES).itertuples()
+        ]
+        return CheckOutcome(
+            False,
+            f"{name}: {len(cases)} failure(s) in {by_check.size} check(s) over {len(df)} rows",
+            {
+                "rows": len(df),
+                "failure_count": len(cases),
+                "failures_by_check": {str(k): int(v) for k, v in by_check.items()},
+                "first_failures": examples,
+            },
+        )
+    metadata = {"rows": len(df), "failure_count": 0}
+    return CheckOutcome(True, f"{name}: {len(df)} rows valid", metadata)
+
+
+def conservation(raw_rows: int, cleaned_rows: int, quarantined_rows: int) -> CheckOutcome:
+    """raw rows = cleaned rows + quarantined rows (no row silently lost or duplicated)."""
+    difference = raw_rows - cleaned_rows - quarantined_rows
+    metadata = {
+        "raw_rows": raw_rows,
+        "cleaned_rows": cleaned_rows,
+        "quarantined_rows": quarantined_rows,
+        "difference": difference,
+    }
+    if difference == 0:
+        return CheckOutcome(
+            True,
+            f"{raw_rows} raw = {cleaned_rows} cleaned + {quarantined_rows} quarantined",
+            metadata,
+        )
+    verb = "lost" if difference > 0 else "invented"
+    return CheckOutcome(
+        False,
+        f"{abs(difference)} row(s) {verb}: {raw_rows} raw != "
+        f"{cleaned_rows} cleaned + {quarantined_rows} quarantined",
+        metadata,
+    )
+
+
+def conservation_by_partition(
+    raw_rows: Mapping[str, int],
+    cleaned_rows: Mapping[str, int],
+    quarantined_rows: Mapping[str, int],
+) -> CheckOutcome:
+    """``conservation`` for each partition key; fails naming every partition that breaks it."""
+    keys = sorted(set(raw_rows) | set(cleaned_rows) | set(quarantined_rows))
+    broken = {
+        key: raw_rows.get(key, 0) - cleaned_rows.get(key, 0) - quarantined_rows.get(key, 0)
+        for key in keys
+    }
+    broken = {key: diff for key, diff in broken.items() if diff != 0}
+    metadata = {"partitions": len(keys), "broken_partitions": broken}
+    if broken:
+        return CheckOutcome(
+            False,
+            f"conservation broken in {len(broken)} partition(s): {', '.join(sorted(broken))}",
+            metadata,
+        )
+    return CheckOutcome(True, f"conservation holds in {len(keys)} partition(s)", metadata)
+
+
+def quarantine_rate_ceiling(
+    reasons: Mapping[str, int],
+    raw_rows: int,
+    ceilings: Mapping[str, float],
+    default: float,
+) -> CheckOutcome:
+    """Every reason's share of raw rows stays at or under its ceiling (``default`` if unnamed)."""
+    if raw_rows <= 0:
+        return CheckOutcome(True, "no raw rows: nothing to compare", {"raw_rows": raw_rows})
+    rates = {reason: count / raw_rows for reason, count in reasons.items()}
+    breaches = {
+        reason: {"rate": round(rate, 6), "ceiling": ceilings.get(reason, default)}
+        for reason, rate in rates.items()
+        if rate > ceilings.get(reason, default)
+    }
+    metadata = {
+        "raw_rows": raw_rows,
+        "rates": {reason: round(rate, 6) for reason, rate in sorted(rates.items())},
+        "default_ceiling": default,
+        "ceilings": dict(ceilings),
+        "breaches": breaches,
+    }
+    if breaches:
+        worst = max(breaches, key=lambda r: breaches[r]["rate"])
+        return CheckOutcome(
+            False,
+            f"{len(breaches)} reason(s) over ceiling; worst {worst} at "
+            f"{breaches[worst]['rate']:.2%} (ceiling "
+            f"{breaches[worst]['ceiling']:.2%})",
+            metadata,
+        )
+    return CheckOutcome(True, "every quarantine reason under its ceiling", metadata)
+
+
+def volume_anomaly(
+    today_rows: int, previous_rows: list[int], min_ratio: float = 0.5
+) -> CheckOutcome:
+    """Fails when today has at most ``min_ratio`` x the usual rows (median of the previous
+    non-empty partitions; empty ones are partitions not loaded, not a baseline)."""
+    history = [int(n) for n in previous_rows if n > 0]
+    metadata: dict[str, Any] = {
+        "today_rows": today_rows,
+        "previous_rows": history,
+        "min_ratio": min_ratio,
+    }
+    if not history:
+        return CheckOutcome(True, "no previous partitions: no baseline yet", metadata)
+    baseline = float(statistics.median(history))
+    ratio = today_rows / baseline
+    metadata.update({"baseline_rows": baseline, "ratio": round(ratio, 4)})
+    if ratio <= min_ratio:
+        return CheckOutcome(
+            False,
+            f"{today_rows} rows is {ratio:.0%} of the usual "
+            f"{baseline:.0f} (threshold {min_ratio:.0%})",
+            metadata,
+        )
+    return CheckOutcome(
+        True, f"{today_rows} rows, {ratio:.0%} of the usual {baseline:.0f}", metadata
+    )
