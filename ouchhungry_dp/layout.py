@@ -1,32 +1,20 @@
-"""Names of outbound files and partition keys as partners see them (no Dagster import).
+"""Names of outbound files and month arithmetic on partition keys (no Dagster import).
 
-DESIGN.md fixes them: files and API paths always say ``YYYY-MM-DD`` for a day and
-``YYYY-MM`` for a month, whatever form the Dagster partition key takes.
+DESIGN.md fixes the spelling: files and API paths say ``YYYY-MM-DD`` for a day
+and ``YYYY-MM`` for a month, whatever form the Dagster partition key takes
+(``ouchhungry_dp.delivery.manifest.file_partition_key`` does the parsing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Literal
 
-from ouchhungry_dp.errors import ConfigurationError
-
-Cadence = Literal["daily", "monthly"]
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+from ouchhungry_dp.delivery.manifest import Cadence, file_partition_key
 
 
 def month_key(partition_key: str) -> str:
     """'2026-11' from '2026-11' or '2026-11-01' (the monthly partition's first day)."""
-    if _MONTH.match(partition_key):
-        return partition_key
-    if _DAY.match(partition_key) and partition_key.endswith("-01"):
-        return partition_key[:7]
-    raise ConfigurationError(
-        f"{partition_key!r} is not a monthly partition key",
-        hint="Use YYYY-MM or the month's first day YYYY-MM-01.",
-    )
+    return file_partition_key(partition_key, "monthly")
 
 
 def month_bounds(partition_key: str) -> tuple[dt.date, dt.date]:
@@ -40,17 +28,9 @@ def previous_month(first_day: dt.date) -> tuple[dt.date, dt.date]:
     return last.replace(day=1), last
 
 
-def external_partition(cadence: Cadence, partition_key: str) -> str:
-    if cadence == "monthly":
-        return month_key(partition_key)
-    if not _DAY.match(partition_key):
-        raise ConfigurationError(f"{partition_key!r} is not a daily partition key (YYYY-MM-DD)")
-    return partition_key
-
-
 def product_file(dataset: str, cadence: Cadence, partition_key: str) -> str:
     """Path relative to the partner's base directory, e.g. daily/ouchhungry_sales_daily_2026-11-25.csv."""
-    return f"{cadence}/{dataset}_{external_partition(cadence, partition_key)}.csv"
+    return f"{cadence}/{dataset}_{file_partition_key(partition_key, cadence)}.csv"
 
 
 def insights_file(partner_id: str, partition_key: str) -> str:

@@ -1,0 +1,23 @@
+import dagster as dg
+
+from ouchhungry_dp.defs.delivery.factory import delivery_defs
+from ouchhungry_dp.defs.delivery.jobs import automation, daily_job, monthly_job
+from ouchhungry_dp.partners.contract import load_contracts
+
+
+def _partner_defs() -> dg.Definitions:
+    assets, checks, jobs, automations = [], [], [], []
+    for contract in load_contracts():
+        partner_assets, partner_checks = delivery_defs(contract)
+        daily, monthly = daily_job(contract), monthly_job(contract)
+        assets += partner_assets
+        checks += partner_checks
+        jobs += [daily, monthly]
+        automations += automation(contract, daily, monthly)
+    schedules = [a for a in automations if isinstance(a, dg.ScheduleDefinition | dg.UnresolvedPartitionedAssetScheduleDefinition)]
+    sensors = [a for a in automations if isinstance(a, dg.SensorDefinition)]
+    return dg.Definitions(assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules,
+                          sensors=sensors)
+
+
+defs = _partner_defs()

@@ -1,0 +1,245 @@
+"""Delivery receipts of a partner's products: SFTP, partner API, then the partner e-mail.
+
+Each delivery asset sends the product file of its partition and stores a
+one-row receipt per partition in the warehouse (channel, remote path or receipt
+id, bytes, rows, sha256, duration, attempts): the audit trail of what the
+partner received. The e-mail goes last, and only when both channels hold the
+same bytes as the product file (a blocking check on the API receipt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.files import OutboundFileStore
+from ouchhungry_dp.defs.metadata import table_metadata
+from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
+from ouchhungry_dp.delivery.manifest import (
+    Cadence,
+    build_manifest,
+    file_partition_key,
+    file_sha256,
+    remote_file_path,
+)
+from ouchhungry_dp.delivery.partner_email import render_partner_email
+from ouchhungry_dp.errors import DeliveryError
+from ouchhungry_dp.partners.contract import PartnerContract, Product
+
+OWNERS = ["team:data-products"]
+NETWORK_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL,
+                               jitter=dg.Jitter.PLUS_MINUS)
+
+
+def _partition_start(cadence: Cadence, key: str) -> pd.Timestamp:
+    if cadence == "monthly":
+        return pd.Timestamp(layout.month_bounds(key)[0])
+    return pd.Timestamp(dt.date.fromisoformat(key))
+
+
+def _product(contract: PartnerContract, cadence: Cadence) -> tuple[Product, str]:
+    if cadence == "daily":
+        return contract.products.daily, contract.daily_asset
+    return contract.products.monthly, contract.monthly_asset
+
+
+def _receipt_row(cadence: Cadence, key: str, channel: str, receipt: Any) -> dict[str, Any]:
+    row = {k: v for k, v in receipt.as_metadata().items() if not isinstance(v, dict | list)}
+    row.update({
+        "partition_date": _partition_start(cadence, key),
+        "partition": file_partition_key(key, cadence),
+        "channel": channel,
+        "delivered_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+    })
+    return row
+
+
+def _receipts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
+                   send: Callable[[Any, Product, str, Path, int], Any]) -> dg.AssetsDefinition:
+    product_spec, product_asset = _product(contract, cadence)
+    name = f"{contract.id}_{cadence}_{channel}_delivery"
+    resource_key = f"{contract.id}_{channel}"
+    partitions = daily_partitions if cadence == "daily" else monthly_partitions
+
+    @dg.asset(
+        name=name,
+        partitions_def=partitions,
+        ins={"product": dg.AssetIn(product_asset)},
+        required_resource_keys={resource_key, "outbound_files"},
+        group_name=f"{contract.id}_delivery",
+        owners=OWNERS,
+        kinds={"sftp" if channel == "sftp" else "api"},
+        description=f"Receipt of the {cadence} file sent to {contract.partner.name}'s "
+        f"{'SFTP server' if channel == 'sftp' else 'REST API'}.",
+        metadata={"partition_expr": "partition_date", "partner": contract.id},
+        retry_policy=NETWORK_RETRY,
+        backfill_policy=dg.BackfillPolicy.single_run() if cadence == "daily" else None,
+        pool=f"{contract.id}_{channel}",
+        tags={"partner": contract.id, "cadence": cadence, "channel": channel},
+    )
+    def _asset(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
+        files: OutboundFileStore = context.resources.outbound_files
+        client = getattr(context.resources, resource_key).client()
+        rows = []
+        for key in context.partition_keys:
+            local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
+            n_rows = _rows_of(product, cadence, key)
+            receipt = send(client, product_spec, key, local, n_rows)
+            context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
+            rows.append(_receipt_row(cadence, key, channel, receipt))
+        frame = _receipts_frame(rows)
+        return dg.Output(frame, metadata=table_metadata(frame, {
+            k: v for k, v in rows[-1].items()
+            if isinstance(v, str | int | float) and not isinstance(v, bool)}))
+
+    return _asset
+
+
+def _rows_of(product: pd.DataFrame, cadence: Cadence, key: str) -> int:
+    if cadence == "monthly":
+        return len(product)
+    day = pd.to_datetime(product["sale_date"]).dt.date
+    return int((day == dt.date.fromisoformat(key)).sum())
+
+
+def _send_sftp(cadence: Cadence) -> Callable[[Any, Product, str, Path, int], Any]:
+    def send(client: Any, product: Product, key: str, local: Path, rows: int) -> Any:
+        part = file_partition_key(key, cadence)
+        remote = remote_file_path(client.config.remote_dir, product.dataset, key, cadence)
+        manifest = build_manifest(product.dataset, part, local, rows, product.schema_version)
+        return client.deliver(local, remote, manifest)
+
+    return send
+
+
+def _send_api(cadence: Cadence) -> Callable[[Any, Product, str, Path, int], Any]:
+    def send(client: Any, product: Product, key: str, local: Path, rows: int) -> Any:
+        part = file_partition_key(key, cadence)
+        sha = file_sha256(local)
+        return client.put_delivery(product.dataset, part, local, rows=rows,
+                                   content_type="text/csv; charset=utf-8",
+                                   idempotency_key=f"{product.dataset}:{part}:{sha}")
+
+    return send
+
+
+def _checksum_check(contract: PartnerContract, cadence: Cadence) -> dg.AssetChecksDefinition:
+    api_asset = f"{contract.id}_{cadence}_api_delivery"
+    sftp_asset = f"{contract.id}_{cadence}_sftp_delivery"
+    product, _ = _product(contract, cadence)
+
+    @dg.asset_check(
+        asset=api_asset,
+        name="same_sha256_everywhere",
+        additional_ins={"sftp_receipts": dg.AssetIn(sftp_asset)},
+        required_resource_keys={"outbound_files"},
+        blocking=True,
+        description="The product file, the SFTP copy and the API copy have the same sha256.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, api_delivery: pd.DataFrame,
+               sftp_receipts: pd.DataFrame) -> dg.AssetCheckResult:
+        files: OutboundFileStore = context.resources.outbound_files
+        mismatches = []
+        for _, api_row in api_delivery.iterrows():  # one row per partition: a handful
+            part = str(api_row["partition"])
+            local = file_sha256(files.fetch(layout.product_file(product.dataset, cadence, part)))
+            sftp = sftp_receipts.loc[sftp_receipts["partition"] == part, "sha256"]
+            seen = {"product": local, "api": str(api_row["sha256"]),
+                    "sftp": str(sftp.iloc[-1]) if len(sftp) else "missing"}
+            if len(set(seen.values())) != 1:
+                mismatches.append({"partition": part, **seen})
+        return dg.AssetCheckResult(
+            passed=not mismatches,
+            metadata={"partitions": len(api_delivery), "mismatches": mismatches},
+            description="sha256 mismatch between channels" if mismatches else "all copies match",
+        )
+
+    return _check
+
+
+def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefinition:
+    product, _ = _product(contract, cadence)
+    partitions = daily_partitions if cadence == "daily" else monthly_partitions
+    name = f"{contract.id}_{cadence}_email_notification"
+
+    @dg.asset(
+        name=name,
+        partitions_def=partitions,
+        ins={
+            "sftp_receipts": dg.AssetIn(f"{contract.id}_{cadence}_sftp_delivery"),
+            "api_receipts": dg.AssetIn(f"{contract.id}_{cadence}_api_delivery"),
+        },
+        required_resource_keys={"email", f"{contract.id}_notify"},
+        group_name=f"{contract.id}_delivery",
+        owners=OWNERS,
+        kinds={"email"},
+        description=f"E-mail (pt-BR) to {contract.partner.name} after both channels received "
+        "the file: partition, rows, file name, sha256, where to fetch. Never rows or personal data.",
+        metadata={"partition_expr": "partition_date", "partner": contract.id},
+        retry_policy=NETWORK_RETRY,
+        backfill_policy=dg.BackfillPolicy.single_run() if cadence == "daily" else None,
+        tags={"partner": contract.id, "cadence": cadence, "channel": "email"},
+    )
+    def _asset(context: dg.AssetExecutionContext, sftp_receipts: pd.DataFrame,
+               api_receipts: pd.DataFrame) -> dg.Output:
+        notify = getattr(context.resources, f"{contract.id}_notify")
+        email_client = context.resources.email.client()
+        rows = []
+        for key in context.partition_keys:
+            part = file_partition_key(key, cadence)
+            sftp = sftp_receipts[sftp_receipts["partition"] == part].iloc[-1]
+            api = api_receipts[api_receipts["partition"] == part].iloc[-1]
+            if str(sftp["sha256"]) != str(api["sha256"]):
+                raise DeliveryError(
+                    "partner e-mail withheld: SFTP and API copies differ",
+                    partner=contract.id, partition=part,
+                    hint="Re-deliver the partition (materialize the delivery assets again).")
+            message = render_partner_email(
+                partner_name=contract.partner.name, dataset=product.dataset, partition=part,
+                rows=int(api["rows"]), sha256=str(api["sha256"]),
+                file_name=Path(str(sftp["remote_path"])).name,
+                sftp_path=str(sftp["remote_path"]), api_receipt_id=str(api["receipt_id"]),
+                recipients=notify.addresses(), sender=email_client.config.sender,
+            )
+            result = email_client.send(message)
+            rows.append({
+                "partition_date": _partition_start(cadence, key), "partition": part,
+                "message_id": str(message["Message-ID"]),
+                "recipients": len(notify.addresses()),
+                "status": "sent" if getattr(result, "sent", True) else "already_sent",
+                "sha256": str(api["sha256"]),
+            })
+        frame = _receipts_frame(rows)
+        return dg.Output(frame, metadata=table_metadata(frame, {
+            "message_id": rows[-1]["message_id"], "status": rows[-1]["status"]}))
+
+    return _asset
+
+
+def delivery_defs(contract: PartnerContract) -> tuple[list[dg.AssetsDefinition],
+                                                      list[dg.AssetChecksDefinition]]:
+    assets: list[dg.AssetsDefinition] = []
+    checks: list[dg.AssetChecksDefinition] = []
+    cadences: tuple[Cadence, ...] = ("daily", "monthly")
+    for cadence in cadences:
+        assets.append(_channel_asset(contract, cadence, "sftp",
+                                     _send_sftp(cadence)))
+        assets.append(_channel_asset(contract, cadence, "api", _send_api(cadence)))
+        assets.append(_email_asset(contract, cadence))
+        checks.append(_checksum_check(contract, cadence))
+    return assets, checks
+

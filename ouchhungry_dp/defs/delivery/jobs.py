@@ -1,0 +1,111 @@
+"""A partner's jobs and their automation, generated from its contract.
+
+* ``<id>_daily_delivery``: raw -> cleaned -> daily product -> SFTP, API, e-mail.
+* ``<id>_monthly_delivery``: monthly product -> SFTP, API, e-mail.
+* daily schedule at 06:00 America/Sao_Paulo for the previous day;
+* monthly schedule on day 1 and a catch-up sensor: the monthly job only runs
+  once every day of the month has been delivered, so the monthly file never
+  describes a month the partner has not fully seen day by day.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.partitions import TIMEZONE, daily_partitions, monthly_partitions
+from ouchhungry_dp.partners.contract import PartnerContract
+
+SHARED_DAILY_ASSETS = (
+    "raw_transactions", "raw_customers", "raw_products",
+    "cleaned_transactions", "transactions_quarantine",
+    "cleaned_customers", "customers_quarantine",
+    "cleaned_products", "products_quarantine",
+)
+MAX_RUNTIME_S = 3600
+
+
+def _tags(contract: PartnerContract, cadence: str) -> dict[str, str]:
+    return {"partner": contract.id, "cadence": cadence, "dagster/max_runtime": str(MAX_RUNTIME_S)}
+
+
+def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
+    selection = dg.AssetSelection.assets(*SHARED_DAILY_ASSETS, contract.daily_asset,
+                                         *(f"{contract.id}_daily_{c}" for c in (
+                                             "sftp_delivery", "api_delivery",
+                                             "email_notification")))
+    return dg.define_asset_job(
+        name=contract.daily_job,
+        selection=selection,
+        partitions_def=daily_partitions,
+        tags=_tags(contract, "daily"),
+        description=f"Extract, clean, build and deliver {contract.partner.name}'s daily file.",
+        # Steps are I/O-bound and share one DuckDB file: one process, no per-step start-up.
+        executor_def=dg.in_process_executor,
+    )
+
+
+def monthly_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
+    selection = dg.AssetSelection.assets(contract.monthly_asset,
+                                         *(f"{contract.id}_monthly_{c}" for c in (
+                                             "sftp_delivery", "api_delivery",
+                                             "email_notification")))
+    return dg.define_asset_job(
+        name=contract.monthly_job,
+        selection=selection,
+        partitions_def=monthly_partitions,
+        tags=_tags(contract, "monthly"),
+        description=f"Build and deliver {contract.partner.name}'s monthly file by city.",
+        executor_def=dg.in_process_executor,
+    )
+
+
+def undelivered_days(instance: dg.DagsterInstance, contract: PartnerContract,
+                     month_key: str) -> list[str]:
+    first, last = layout.month_bounds(month_key)
+    delivered = instance.get_materialized_partitions(
+        dg.AssetKey(f"{contract.id}_daily_email_notification"))
+    days = daily_partitions.get_partition_keys_in_range(
+        dg.PartitionKeyRange(first.isoformat(), last.isoformat()))
+    return [d for d in days if d not in delivered]
+
+
+def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluationContext,
+                     contract: PartnerContract, month_partition: str | None,
+                     ) -> dg.RunRequest | dg.SkipReason:
+    if month_partition is None:
+        return dg.SkipReason("no complete month yet")
+    missing = undelivered_days(context.instance, contract, month_partition)
+    if missing:
+        return dg.SkipReason(
+            f"{len(missing)} day(s) of {layout.month_key(month_partition)} not delivered yet "
+            f"(first: {missing[0]}); the monthly file waits for every daily file")
+    return dg.RunRequest(run_key=f"{contract.id}-monthly-{month_partition}",
+                         partition_key=month_partition, tags={"partner": contract.id})
+
+
+def automation(contract: PartnerContract, daily: dg.UnresolvedAssetJobDefinition,
+               monthly: dg.UnresolvedAssetJobDefinition) -> list:
+    daily_schedule = dg.build_schedule_from_partitioned_job(
+        daily, name=f"{contract.id}_daily_schedule", hour_of_day=6, minute_of_hour=0,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="06:00 America/Sao_Paulo: deliver the previous day.",
+    )
+
+    @dg.schedule(name=f"{contract.id}_monthly_schedule", job=monthly, cron_schedule="0 7 1 * *",
+                 execution_timezone=TIMEZONE, default_status=dg.DefaultScheduleStatus.RUNNING,
+                 description="Day 1, 07:00: deliver the previous month if all its days are "
+                 "delivered (else the catch-up sensor does it when they are).")
+    def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        month = monthly_partitions.get_last_partition_key(
+            current_time=context.scheduled_execution_time)
+        return _monthly_request(context, contract, month)
+
+    @dg.sensor(name=f"{contract.id}_monthly_catch_up", job=monthly, minimum_interval_seconds=900,
+               default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Launches the last month's delivery once all its days are delivered "
+               "(run_key: at most one run per month).")
+    def monthly_catch_up(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        return _monthly_request(context, contract, monthly_partitions.get_last_partition_key())
+
+    return [daily_schedule, monthly_schedule, monthly_catch_up]

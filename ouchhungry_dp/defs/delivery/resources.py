@@ -1,0 +1,106 @@
+"""Partner channels as Dagster resources, built from the contract's env-var names.
+
+Every value comes through ``dagster.EnvVar``: the UI and run config show the
+variable's name, never its value. The optional SFTP key passphrase is the one
+exception: an ``EnvVar`` must be set to load, so the resource keeps the
+variable's *name* and reads it when the client is built.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from ouchhungry_dp.delivery.api import PartnerApiClient, PartnerApiConfig
+from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.sftp import SftpConfig, SftpDeliveryClient
+from ouchhungry_dp.partners.contract import PartnerContract
+
+# Tests shorten the backoff through this variable; production keeps the defaults.
+RETRY_DELAY_ENV = "OUCHHUNGRY_RETRY_INITIAL_DELAY_S"
+
+
+def retry_policy(attempts: int, initial_delay_s: float) -> RetryPolicy:
+    return RetryPolicy(attempts=attempts, initial_delay_s=initial_delay_s,
+                       max_delay_s=max(initial_delay_s * 8, initial_delay_s))
+
+
+class SftpChannelResource(dg.ConfigurableResource):
+    partner: str
+    host: str
+    port: str
+    username: str
+    private_key_path: str
+    known_hosts: str
+    remote_dir: str
+    private_key_passphrase_env: str = ""
+    retry_attempts: int = 4
+    retry_initial_delay_s: float = 1.0
+
+    def client(self) -> SftpDeliveryClient:
+        values = {
+            "host": self.host,
+            "port": self.port,
+            "username": self.username,
+            "private_key_path": self.private_key_path,
+            "private_key_passphrase": os.environ.get(self.private_key_passphrase_env) or None,
+            "known_hosts": self.known_hosts,
+            "remote_dir": self.remote_dir,
+        }
+        config = SftpConfig.from_mapping(values, partner=self.partner)
+        return SftpDeliveryClient(
+            config, retry=retry_policy(self.retry_attempts, self.retry_initial_delay_s))
+
+
+class PartnerApiResource(dg.ConfigurableResource):
+    partner: str
+    base_url: str
+    username: str
+    password: str
+    retry_attempts: int = 4
+    retry_initial_delay_s: float = 1.0
+
+    def client(self) -> PartnerApiClient:
+        config = PartnerApiConfig.from_mapping(
+            {"base_url": self.base_url, "username": self.username, "password": self.password},
+            partner=self.partner,
+        )
+        return PartnerApiClient(
+            config, retry=retry_policy(self.retry_attempts, self.retry_initial_delay_s))
+
+
+class PartnerNotifyResource(dg.ConfigurableResource):
+    """Who at the partner gets the delivery e-mail (comma-separated addresses)."""
+
+    recipients: str
+
+    def addresses(self) -> list[str]:
+        return [a.strip() for a in self.recipients.split(",") if a.strip()]
+
+
+def _initial_delay() -> float:
+    return float(os.environ.get(RETRY_DELAY_ENV) or 1.0)
+
+
+def channel_resources(contract: PartnerContract) -> dict[str, dg.ConfigurableResource]:
+    """Resources ``<id>_sftp``, ``<id>_api`` and ``<id>_notify`` of one partner."""
+    sftp_env = contract.delivery.sftp.env
+    api_env = contract.delivery.api.env
+    delay = _initial_delay()
+    return {
+        f"{contract.id}_sftp": SftpChannelResource(
+            partner=contract.id,
+            **{f: dg.EnvVar(sftp_env[f]) for f in (
+                "host", "port", "username", "private_key_path", "known_hosts", "remote_dir")},
+            private_key_passphrase_env=sftp_env.get("private_key_passphrase", ""),
+            retry_initial_delay_s=delay,
+        ),
+        f"{contract.id}_api": PartnerApiResource(
+            partner=contract.id,
+            **{f: dg.EnvVar(api_env[f]) for f in ("base_url", "username", "password")},
+            retry_initial_delay_s=delay,
+        ),
+        f"{contract.id}_notify": PartnerNotifyResource(
+            recipients=dg.EnvVar(contract.delivery.email.env["recipients"])),
+    }

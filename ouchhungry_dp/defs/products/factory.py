@@ -1,0 +1,192 @@
+"""A partner's data products, generated from its contract.
+
+For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_city``
+(monthly, reading the daily partitions of its month) and ``<id>_insights_monthly``.
+The privacy decision of a month (which cities may be published) is made once from
+the previous month's cleaned transactions, read from the warehouse, so every daily
+file of the month and the monthly file follow the same decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.files import OutboundFileStore
+from ouchhungry_dp.defs.metadata import table_metadata
+from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.products.resources import PrivacyResource
+from ouchhungry_dp.defs.warehouse import WarehouseReader
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products import guardrails
+from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.files import write_csv
+from ouchhungry_dp.products.monthly import build_monthly_product
+
+OWNERS = ["team:data-products"]
+
+
+def _result(asset: str, check: str, outcome: Any,
+            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=asset, check_name=check, passed=bool(outcome.passed), severity=severity,
+        description=outcome.description, metadata=outcome.metadata,
+    )
+
+
+def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
+                   contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
+    start, end = layout.previous_month(month_first)
+    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end)
+    return decide_publishable_cells(history, products, contract)
+
+
+def decision_metadata(decision: pd.DataFrame) -> dict[str, Any]:
+    publishable = int(decision["publishable"].sum()) if len(decision) else 0
+    return {
+        "privacy/decision_cells": len(decision),
+        "privacy/publishable_city_cells": publishable,
+        "privacy/decision_basis": "distinct customers per (state, city, brand) in the previous "
+        "calendar month; cells not publishable are generalised to the state",
+    }
+
+
+def store_csv(files: OutboundFileStore, frame: pd.DataFrame, relative: str) -> tuple[int, str, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(relative).name
+        rows, sha256 = write_csv(frame, path)
+        location = files.put(relative, path.read_bytes())
+    return rows, sha256, location
+
+
+def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.daily_asset
+    product = contract.products.daily
+
+    @dg.asset(
+        name=asset,
+        partitions_def=daily_partitions,
+        ins={
+            "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
+            "cleaned_products": dg.AssetIn("cleaned_products"),
+        },
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"pandas", "csv"},
+        description=f"{product.description.en} Partner: {contract.partner.name}. "
+        f"Schema {product.schema_version}. order_id/customer_id are keyed pseudonyms.",
+        metadata={"partition_expr": "sale_date", "partner": contract.id,
+                  "dataset": product.dataset, "schema_version": product.schema_version},
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
+                              description="No e-mail, CPF, CNPJ, phone, CEP, raw id or name "
+                              "in the outbound file."),
+            dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
+                              description="The file has exactly the contract's columns."),
+        ],
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        tags={"partner": contract.id, "cadence": "daily"},
+    )
+    def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
+               cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
+               privacy: PrivacyResource, outbound_files: OutboundFileStore) -> Iterator[Any]:
+        key = privacy.key_bytes()
+        decisions: dict[dt.date, pd.DataFrame] = {}
+        frames, files = [], []
+        for partition in context.partition_keys:
+            day = dt.date.fromisoformat(partition)
+            month_first = day.replace(day=1)
+            if month_first not in decisions:
+                decisions[month_first] = month_decision(
+                    warehouse, cleaned_products, contract, month_first)
+            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
+                                      == day]
+            daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
+                                        key=key)
+            relative = layout.product_file(product.dataset, "daily", partition)
+            rows, sha256, location = store_csv(outbound_files, daily, relative)
+            files.append({"partition": partition, "file": relative, "rows": rows,
+                          "sha256": sha256, "location": location})
+            frames.append(daily)
+        result = pd.concat(frames, ignore_index=True)
+        pii = guardrails.scan_pii(result, contract=contract)
+        columns_ok = list(result.columns) == product.column_names
+        stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
+        last = files[-1]
+        yield dg.Output(stored, metadata=table_metadata(result, {
+            "file": last["file"], "sha256": last["sha256"], "location": last["location"],
+            "files": dg.MetadataValue.json(files),
+            **decision_metadata(next(iter(decisions.values()))),
+        }))
+        yield _result(asset, "pii_scan", pii)
+        yield dg.AssetCheckResult(
+            asset_key=asset, check_name="contract_columns", passed=columns_ok,
+            metadata={"expected": product.column_names, "actual": list(result.columns)},
+        )
+
+    return _asset
+
+
+def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.monthly_asset
+    product = contract.products.monthly
+
+    @dg.asset(
+        name=asset,
+        partitions_def=monthly_partitions,
+        ins={
+            "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
+            "cleaned_products": dg.AssetIn("cleaned_products"),
+            "daily_files": dg.AssetIn(contract.daily_asset),
+        },
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"pandas", "csv"},
+        description=f"{product.description.en} Partner: {contract.partner.name}. "
+        f"Schema {product.schema_version}. Built from the daily partitions of the month.",
+        metadata={"partition_expr": "month_start", "partner": contract.id,
+                  "dataset": product.dataset, "schema_version": product.schema_version},
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True),
+            dg.AssetCheckSpec("reconciles_with_daily", asset=asset, blocking=True,
+                              description="Monthly totals equal the sum of the month's daily "
+                              "files."),
+            dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
+                              description="No published cell describes fewer customers than "
+                              "the contract's minimum."),
+        ],
+        tags={"partner": contract.id, "cadence": "monthly"},
+    )
+    def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
+               cleaned_products: pd.DataFrame, daily_files: pd.DataFrame,
+               warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
+        month = layout.month_key(context.partition_key)
+        first, _ = layout.month_bounds(month)
+        decision = month_decision(warehouse, cleaned_products, contract, first)
+        monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
+                                        contract, month=month)
+        relative = layout.product_file(product.dataset, "monthly", month)
+        rows, sha256, location = store_csv(outbound_files, monthly, relative)
+        stored = monthly.assign(month_start=pd.Timestamp(first))
+        yield dg.Output(stored, metadata=table_metadata(monthly, {
+            "file": relative, "sha256": sha256, "location": location,
+            "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
+        }))
+        yield _result(asset, "pii_scan", guardrails.scan_pii(monthly, contract=contract))
+        yield _result(asset, "reconciles_with_daily",
+                      guardrails.reconcile_monthly_with_daily(monthly, daily_files))
+        yield _result(asset, "no_small_cells", guardrails.cells_under_minimum(monthly, contract))
+
+    return _asset
+
+
+def product_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
+    return [_daily_asset(contract), _monthly_asset(contract)]

@@ -1,0 +1,11 @@
+import dagster as dg
+
+from ouchhungry_dp.defs.quality.assets import (
+    clean_customers_assets,
+    clean_products_assets,
+    clean_transactions_assets,
+)
+
+defs = dg.Definitions(
+    assets=[clean_products_assets, clean_customers_assets, clean_transactions_assets]
+)

@@ -1,0 +1,69 @@
+"""Shared resources, chosen per environment from one dict.
+
+``local`` (default): DuckDB warehouse file, simulated source system, outbound
+files in a folder, partner channels pointing wherever the environment says (the
+sandbox after ``make run``). ``prod``: BigQuery through the dagster-gcp IO
+manager, the marketplace's replicated tables as source, GCS for outbound files.
+Loading never touches the network: values are ``EnvVar``s resolved at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import dagster as dg
+from dagster_duckdb_pandas import DuckDBPandasIOManager
+from dagster_gcp_pandas import BigQueryPandasIOManager
+
+from ouchhungry_dp.defs.alerts.resources import EmailResource
+from ouchhungry_dp.defs.delivery.resources import channel_resources
+from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
+from ouchhungry_dp.defs.products.resources import privacy_resource
+from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem, SimulatedSourceSystem
+from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader, DuckDBWarehouseReader
+from ouchhungry_dp.partners.contract import load_contracts
+from ouchhungry_dp.settings import current_env, data_dir, outbound_dir, warehouse_path
+
+WAREHOUSE_SCHEMA = "warehouse"
+
+
+def _local() -> dict[str, Any]:
+    data_dir().mkdir(parents=True, exist_ok=True)
+    database = str(warehouse_path())
+    return {
+        "io_manager": DuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
+        "warehouse": DuckDBWarehouseReader(database=database, schema_=WAREHOUSE_SCHEMA),
+        "source": SimulatedSourceSystem(
+            rows_per_day=int(os.environ.get("OUCHHUNGRY_SIM_ROWS_PER_DAY") or 2000)),
+        "outbound_files": LocalFileStore(root=str(outbound_dir())),
+    }
+
+
+def _prod() -> dict[str, Any]:
+    project, dataset = dg.EnvVar("GCP_PROJECT"), dg.EnvVar("BIGQUERY_DATASET")
+    location = dg.EnvVar("BIGQUERY_LOCATION")
+    return {
+        "io_manager": BigQueryPandasIOManager(project=project, dataset=dataset,
+                                              location=location),
+        "warehouse": BigQueryWarehouseReader(project=project, dataset=dataset,
+                                             location=location),
+        "source": BigQuerySourceSystem(project=project,
+                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET"),
+                                       location=location),
+        "outbound_files": GcsFileStore(bucket=dg.EnvVar("GCS_OUTBOUND_BUCKET")),
+    }
+
+
+RESOURCES_BY_ENV: dict[str, Callable[[], dict[str, Any]]] = {"local": _local, "prod": _prod}
+
+
+def shared_resources() -> dict[str, Any]:
+    resources = RESOURCES_BY_ENV[current_env()]()
+    resources["privacy"] = privacy_resource()
+    resources["email"] = EmailResource.from_env_vars() if hasattr(
+        EmailResource, "from_env_vars") else EmailResource()
+    for contract in load_contracts():
+        resources.update(channel_resources(contract))
+    return resources
