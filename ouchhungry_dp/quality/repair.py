@@ -132,7 +132,7 @@ def parse_quantity(values: pd.Series) -> pd.Series:
     """
     arr = pc.utf8_lower(text_array(values))
     ok = pc.fill_null(full_match(arr, _QUANTITY), False)
-    number = pc.extract_regex(pc.if_else(ok, arr, _NULL_TEXT), r"^(?P<n>[+-]?\d+)")
+    number = pc.extract_regex(pc.if_else(ok, arr, _NULL_TEXT), r"^\+?(?P<n>-?\d+)")
     ints = pc.cast(pc.struct_field(number, [0]), pa.int64())
     return pd.Series(pd.array(ints, dtype="Int64"), index=values.index)
 
