@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ouchhungry_dp import errors
@@ -118,7 +118,7 @@ class RunFailure:
 
 
 def group_run_failures(
-    failures: Iterable[RunFailure], *, backfill_url: str | None = None
+    failures: Iterable[RunFailure], *, backfill_url: Callable[[str], str] | None = None
 ) -> list[Alert]:
     """One alert per incident key, oldest incident first."""
     groups: dict[str, list[RunFailure]] = {}
@@ -127,7 +127,7 @@ def group_run_failures(
     return [_alert_for(group, backfill_url) for group in groups.values()]
 
 
-def _alert_for(group: list[RunFailure], backfill_url: str | None) -> Alert:
+def _alert_for(group: list[RunFailure], backfill_url: Callable[[str], str] | None) -> Alert:
     first = group[0]
     err = first.error
     occurrences = tuple(
@@ -143,7 +143,7 @@ def _alert_for(group: list[RunFailure], backfill_url: str | None) -> Alert:
     )
     links = [(f"run {f.run_id[:8]}", f.run_url) for f in group[:5] if f.run_url]
     if first.backfill_id and backfill_url:
-        links.insert(0, (f"backfill {first.backfill_id}", backfill_url))
+        links.insert(0, (f"backfill {first.backfill_id}", backfill_url(first.backfill_id)))
     note = ""
     if first.backfill_id:
         note = (

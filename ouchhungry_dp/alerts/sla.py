@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,12 +27,6 @@ def due_partitions(
         if day >= earliest and daily_deadline(day, available_by, timezone) <= now:
             due.append(day.isoformat())
     return sorted(due)
-
-
-def missed_partitions(
-    due: Iterable[str], delivered: Callable[[str], bool], already_alerted: set[str]
-) -> list[str]:
-    return [p for p in due if p not in already_alerted and not delivered(p)]
 
 
 def sla_alert(
