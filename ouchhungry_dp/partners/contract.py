@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -57,7 +58,18 @@ class Partner(_Strict):
 class Sla(_Strict):
     timezone: str = "America/Sao_Paulo"
     daily_available_by: str = "08:00"
-    monthly_available_by_day: int = 2
+    monthly_available_by_day: int = Field(default=2, ge=1, le=28)
+    # When the pipelines run (cron, in ``timezone``); the Dagster schedules are
+    # generated from these so that the SLA and the schedule live in one file.
+    daily_cron: str = "0 6 * * *"
+    monthly_cron: str = "0 6 1 * *"
+
+    @field_validator("daily_cron", "monthly_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5 or not re.fullmatch(r"[0-9*/,\- ]+", value):
+            raise ValueError("must be a 5-field cron expression, e.g. '0 6 * * *'")
+        return value
 
     @field_validator("daily_available_by")
     @classmethod
@@ -88,6 +100,7 @@ class Column(_Strict):
 
 class Product(_Strict):
     dataset: str
+    cadence: Literal["daily", "monthly"] | None = None
     schema_version: str
     description: Text
     columns: list[Column] = Field(min_length=1)
@@ -127,7 +140,7 @@ class Delivery(_Strict):
 
 
 class PartnerContract(_Strict):
-    apiVersion: Literal["ouchhungry/v1"]  # noqa: N815 - ODCS spelling
+    apiVersion: Literal["ouchhungry/v1"]  # ODCS spelling, hence camelCase
     kind: Literal["DataContract"]
     id: str
     version: str
@@ -193,7 +206,8 @@ def parse_contract(text: str, source: str = "<string>") -> PartnerContract:
         raise ConfigurationError(
             f"partner contract {source} is invalid",
             detail=problems,
-            hint="Compare the file with partners/contracts/ouchhungry.yaml and docs/data-products.md.",
+            hint="Compare the file with partners/contracts/ouchhungry.yaml "
+            "and docs/data-products.md.",
         ) from exc
 
 
@@ -212,13 +226,42 @@ def contracts_dir() -> Path:
     return Path(os.environ.get(CONTRACTS_DIR_ENV) or CONTRACTS_DIR)
 
 
+def check_unique(contracts: Iterable[PartnerContract]) -> None:
+    """Two contracts must not share an id, a dataset name or a pseudonymisation salt.
+
+    A shared salt would give the same customer the same pseudonym in two
+    partners' files, which is exactly what the per-partner salt prevents.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    for contract in contracts:
+        keys = [
+            ("id", contract.id),
+            ("salt", contract.privacy.pseudonymization_salt),
+            ("dataset", contract.products.daily.dataset),
+            ("dataset", contract.products.monthly.dataset),
+        ]
+        for key in keys:
+            if key in seen:
+                raise ConfigurationError(
+                    f"partner contracts {seen[key]} and {contract.id} share a {key[0]}",
+                    partner=contract.id,
+                    hint="Give every partner its own id, dataset names and pseudonymization_salt.",
+                )
+            seen[key] = contract.id
+
+
 @cache
 def _load_dir(directory: Path) -> tuple[PartnerContract, ...]:
-    return tuple(load_contract(p) for p in sorted(directory.glob("*.yaml")))
+    contracts = tuple(load_contract(p) for p in sorted(directory.glob("*.yaml")))
+    check_unique(contracts)
+    return contracts
 
 
 def load_contracts(directory: str | Path | None = None) -> list[PartnerContract]:
-    """Active contracts of ``directory`` (default: the packaged ones or $OUCHHUNGRY_CONTRACTS_DIR)."""
+    """Active contracts of ``directory``.
+
+    Default: $OUCHHUNGRY_CONTRACTS_DIR, else the packaged ``contracts/`` folder.
+    """
     folder = Path(directory) if directory is not None else contracts_dir()
     return [c for c in _load_dir(folder.resolve()) if c.status == "active"]
 

@@ -1,6 +1,7 @@
 """Guardrail checks on the outbound products (no Dagster import).
 
-Each returns a ``CheckOutcome`` (``passed``, ``description``, ``metadata``) the
+Each returns the quality library's ``CheckOutcome`` (``passed``, ``description``,
+``metadata``) the
 Dagster layer turns into an asset check result; metadata is JSON-serialisable
 and never holds a value that was found (a PII hit is reported by kind, column
 and row number only, so the alert does not leak what it caught).
@@ -10,23 +11,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
 from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.quality.checks import CheckOutcome
 
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """Same fields as ``ouchhungry_dp.quality.checks.CheckOutcome``."""
-
-    passed: bool
-    description: str
-    metadata: dict[str, Any] = field(default_factory=dict)
+__all__ = [
+    "CheckOutcome",
+    "cells_under_minimum",
+    "daily_follows_decision",
+    "pseudonym_properties",
+    "reconcile_monthly_with_daily",
+    "scan_pii",
+]
 
 
 # Patterns run on text columns through RE2 (pyarrow strings); ``\b`` keeps a

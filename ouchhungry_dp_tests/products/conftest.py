@@ -151,3 +151,44 @@ def products() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def make_month() -> Callable[..., list[pd.DataFrame]]:
     return month_frames
+
+
+def rows_frame(records: list[tuple[str, str, str, str, str, str, int, float]]) -> pd.DataFrame:
+    """Cleaned transactions from (day, order, customer, state, city, product, qty, price)."""
+    frame = pd.DataFrame(
+        records,
+        columns=["day", "order_id", "customer_id", "state", "city", "product_code", "q", "p"],
+    )
+    sale = pd.to_datetime(frame["day"])
+    out = pd.DataFrame(
+        {
+            "transaction_id": [f"IT{i:012d}" for i in range(len(frame))],
+            "order_id": frame["order_id"],
+            "customer_id": frame["customer_id"],
+            "merchant_id": "LOJ-00001",
+            "merchant_cnpj": "11222333000181",
+            "product_code": frame["product_code"],
+            "quantity": pd.array(frame["q"], dtype="Int64"),
+            "unit_price": pd.array(frame["p"], dtype="Float64"),
+            "total_amount": pd.array((frame["q"] * frame["p"]).round(2), dtype="Float64"),
+            "ordered_at": sale + pd.Timedelta(hours=13, minutes=45),
+            "sale_date": sale,
+            "city": frame["city"],
+            "state": frame["state"],
+            "city_ibge_code": "3550308",
+            "cep": "01310-100",
+            "payment_method": "pix",
+            "updated_at": sale,
+        }
+    )
+    text = [c for c in out.columns if out[c].dtype == object]
+    return out.astype({c: "string" for c in text})
+
+
+def customers_buying(
+    day: str, state: str, city: str, product: str, n: int, *, prefix: str = "C"
+) -> list[tuple[str, str, str, str, str, str, int, float]]:
+    """``n`` distinct customers each buying one unit of ``product`` in one order."""
+    tag = f"{prefix}-{state}-{city}-{product}-{day}".replace(" ", "_")
+    return [(day, f"PED-{tag}-{i}", f"CLI-{prefix}{state}{city}{i}", state, city, product, 1, 10.0)
+            for i in range(n)]  # fmt: skip

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.guardrails import cells_under_minimum, reconcile_monthly_with_daily
+from ouchhungry_dp.products.monthly import build_monthly_product
+
+from .conftest import KEY, customers_buying, rows_frame
+
+HNG, CLB, GSU, TNO = "REF-HNG-0350", "REF-CLB-0350", "REF-GSU-0350", "REF-TNO-0350"
+
+
+def run_month(
+    history: pd.DataFrame, month: pd.DataFrame, contract: PartnerContract, products: pd.DataFrame
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    decision = decide_publishable_cells(history, products, contract)
+    monthly = build_monthly_product(month, products, decision, contract, month="2026-11")
+    dailies = [
+        build_daily_product(day, products, decision, contract, key=KEY)
+        for _, day in month.groupby("sale_date")
+    ]
+    return monthly, dailies
+
+
+HISTORY = rows_frame(
+    customers_buying("2026-10-03", "SP", "SAO PAULO", HNG, 15)
+    + customers_buying("2026-10-03", "SP", "CAMPINAS", HNG, 12)
+    + customers_buying("2026-10-03", "RJ", "RIO DE JANEIRO", HNG, 12)
+)
+LATE_FOLD = rows_frame(
+    customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+    + customers_buying("2026-11-03", "SP", "CAMPINAS", HNG, 4)  # decided publishable, small now
+    + customers_buying("2026-11-03", "SP", "SANTOS", HNG, 7)  # never publishable
+    + customers_buying("2026-11-04", "RJ", "RIO DE JANEIRO", HNG, 12)
+    + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
+    + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
+    + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 5)
+    + customers_buying("2026-11-04", "RJ", "RIO DE JANEIRO", CLB, 5)  # one competitor only
+)
+
+
+def test_small_cells_fold_and_totals_reconcile(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    monthly, dailies = run_month(HISTORY, LATE_FOLD, contract, products)
+    assert list(monthly.columns) == contract.products.monthly.column_names
+    cells = monthly.set_index(["state", "city"])
+    assert set(cells.index) == {("SP", "SAO PAULO"), ("SP", "*"), ("RJ", "RIO DE JANEIRO")}
+    assert cells.loc[("SP", "*"), "customers_reached"] == 11  # CAMPINAS 4 + SANTOS 7
+    assert cells.loc[("SP", "*"), "location_level"] == "state"
+    assert cells.loc[("SP", "SAO PAULO"), "revenue"] == 200.0
+    assert cells_under_minimum(monthly, 10).passed
+    outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
+    assert outcome.passed, outcome.metadata
+    assert outcome.metadata["units_daily"] == outcome.metadata["units_monthly"] == 43
+
+
+def test_segment_share_needs_enough_competitors(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    monthly, _ = run_month(HISTORY, LATE_FOLD, contract, products)
+    cells = monthly.set_index(["state", "city"])
+    # SAO PAULO: three competitors sold 50 each next to the brand's 200.
+    assert cells.loc[("SP", "SAO PAULO"), "segment_share"] == pytest.approx(200 / 350, abs=1e-4)
+    assert cells.loc[("SP", "SAO PAULO"), "segment_share_level"] == "cell"
+    # RIO: a single competitor there and in RJ: the share is the country's, never the cell's.
+    assert cells.loc[("RJ", "RIO DE JANEIRO"), "segment_share_level"] == "country"
+    hungry = (20 + 4 + 7 + 12) * 10.0
+    national = hungry / (hungry + 4 * 50.0)
+    assert cells.loc[("RJ", "RIO DE JANEIRO"), "segment_share"] == pytest.approx(national, 1e-4)
+    # SP remainder (CAMPINAS, SANTOS): no competitor there, but SP has three.
+    assert cells.loc[("SP", "*"), "segment_share_level"] == "state"
+
+
+def test_segment_share_suppressed_without_competitors(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    alone = rows_frame(customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20))
+    monthly, _ = run_month(HISTORY, alone, contract, products)
+    assert monthly["segment_share_level"].tolist() == ["suppressed"]
+    assert monthly["segment_share"].isna().all()
+
+
+def test_leftover_country_cell_takes_in_the_smallest_cell(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "CAMPINAS", HNG, 12)
+        + customers_buying("2026-11-02", "AC", "RIO BRANCO", HNG, 2)  # leftover alone: 2
+    )
+    monthly, dailies = run_month(HISTORY, month, contract, products)
+    rows = {(r.state, r.city): r.customers_reached for r in monthly.itertuples()}
+    assert rows == {("SP", "SAO PAULO"): 20, ("*", "*"): 14}
+    assert reconcile_monthly_with_daily(monthly, dailies, min_customers=10).passed
+
+
+def test_brand_under_minimum_nationally_is_suppressed_and_accounted(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", "SAL-OCH-0100", 3)
+    )
+    monthly, dailies = run_month(HISTORY, month, contract, products)
+    assert set(monthly["brand"]) == {"Hungry"}
+    outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
+    assert outcome.passed
+    assert outcome.metadata["suppressed_brands"] == ["Ouch"]
+    assert outcome.metadata["suppressed_units"] == 3
+    # The same absence is a failure when the brand was big enough to publish.
+    assert not reconcile_monthly_with_daily(monthly, dailies, min_customers=3).passed
+
+
+@pytest.mark.parametrize(
+    ("column", "delta"), [("units_sold", 1), ("revenue", 0.01), ("customers_reached", -1)]
+)
+def test_reconciliation_catches_a_one_unit_difference(
+    contract: PartnerContract, products: pd.DataFrame, column: str, delta: float
+) -> None:
+    monthly, dailies = run_month(HISTORY, LATE_FOLD, contract, products)
+    monthly.loc[0, column] = monthly.loc[0, column] + delta
+    outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
+    assert not outcome.passed
+    assert len(outcome.metadata["mismatched_cells"]) == 1
+
+
+def test_cells_under_minimum_flags_a_small_row(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    monthly, _ = run_month(HISTORY, LATE_FOLD, contract, products)
+    monthly.loc[1, "customers_reached"] = 9
+    outcome = cells_under_minimum(monthly, 10)
+    assert not outcome.passed
+    assert len(outcome.metadata["cells_under_minimum"]) == 1
