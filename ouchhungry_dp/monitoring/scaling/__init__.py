@@ -1,0 +1,1 @@
+"""Demand-driven scaling proposals: BigQuery reservation slots and Dagster run concurrency."""
