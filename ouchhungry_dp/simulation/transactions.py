@@ -1,0 +1,274 @@
+"""Order items of one day, as the source system exports them.
+
+Orders have 1-4 items (mostly 1-2), quantities 1-6 (mostly 1-2), a lunch and a
+dinner peak, Pix/cards/cash/meal-voucher payments, and are delivered to the
+customer's CEP (sometimes another CEP in the same city, e.g. work). Brands
+sell differently by state (a stable per-state affinity), so a partner's share
+of its segment varies across the country. Merchants are picked in the
+customer's state; a few have the alphanumeric CNPJ issued since July 2026.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ouchhungry_dp.simulation import formats, text
+from ouchhungry_dp.simulation.catalogue import catalogue_as_of
+from ouchhungry_dp.simulation.config import (
+    DEFAULT_CONFIG,
+    TRANSACTIONS,
+    SimulatedTable,
+    SimulationConfig,
+    day_seed,
+)
+from ouchhungry_dp.simulation.documents import bare as bare_text
+from ouchhungry_dp.simulation.documents import format_cnpj, repeated_digits, spoil_last_digit
+from ouchhungry_dp.simulation.geography import sample_cep_numbers
+from ouchhungry_dp.simulation.injection import KindTarget, RawTable, plan_defects
+from ouchhungry_dp.simulation.population import (
+    Merchants,
+    customer_base,
+    local_seconds,
+    merchants,
+    snapshot,
+)
+from ouchhungry_dp.tables import RAW_TRANSACTIONS
+
+ITEMS_PER_ORDER = (np.array([1, 2, 3, 4]), np.array([0.46, 0.30, 0.15, 0.09]))
+QUANTITY = (np.arange(1, 7), np.array([0.55, 0.25, 0.08, 0.05, 0.03, 0.04]))
+PAYMENT_METHODS = ("pix", "credit_card", "debit_card", "cash", "voucher")
+PAYMENT_WEIGHTS = np.array([0.42, 0.33, 0.10, 0.08, 0.07])
+SAME_CEP_SHARE = 0.92  # the rest goes to another CEP of the customer's city
+
+_TARGETS = (
+    ("money_brl_format", ("unit_price",)),
+    ("stray_characters_quantity", ("quantity",)),
+    ("mixed_date_format", ("ordered_at",)),
+    ("city_accent_case", ("delivery_city",)),
+    ("formatted_or_bare_id", ("merchant_cnpj", "delivery_cep")),
+    ("alphanumeric_cnpj", ("merchant_cnpj",)),
+    ("null_required", ("customer_id", "product_code", "quantity", "unit_price")),
+    ("impossible_date", ("ordered_at",)),
+    ("out_of_partition", ("ordered_at",)),
+    ("invalid_cnpj", ("merchant_cnpj",)),
+    ("invalid_product_code", ("product_code",)),
+    ("unknown_product", ("product_code",)),
+    ("unknown_customer", ("customer_id",)),
+    ("non_positive_quantity", ("quantity",)),
+    ("unparseable_money", ("unit_price",)),
+    ("invalid_cep", ("delivery_cep",)),
+)
+
+
+def _seconds_of_day(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Lunch and dinner peaks over a thin all-day and late-night background."""
+    component = rng.choice(4, n, p=[0.38, 0.42, 0.15, 0.05])
+    hours = np.select(
+        [component == 0, component == 1, component == 2],
+        [rng.normal(12.25, 0.9, n), rng.normal(19.75, 1.4, n), rng.uniform(6, 24, n)],
+        rng.uniform(0, 6, n),
+    )
+    return (hours * 3600).astype(np.int64) % 86_400
+
+
+def _pick_by_weight(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
+    cumulative = np.cumsum(weights)
+    picks = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
+    return np.minimum(picks, weights.size - 1)
+
+
+def _products_by_state(
+    rng: np.random.Generator, weights: np.ndarray, affinity: np.ndarray, states: np.ndarray
+) -> np.ndarray:
+    """Product per row drawn from its state's distribution (one searchsorted for all states)."""
+    n_states, n_products = affinity.shape
+    probability = weights[None, :] * affinity
+    cdf = np.cumsum(probability / probability.sum(axis=1, keepdims=True), axis=1)
+    cdf[:, -1] = 1.0
+    flat = (cdf + np.arange(n_states)[:, None]).ravel()
+    found = np.searchsorted(flat, states + rng.random(states.size), side="right")
+    return np.minimum(found - states * n_products, n_products - 1)
+
+
+def _merchant_in_state(
+    rng: np.random.Generator, shops: Merchants, states: np.ndarray, n_states: int
+) -> np.ndarray:
+    numeric = np.flatnonzero(~shops.alphanumeric)
+    by_state = numeric[np.argsort(shops.state_index[numeric], kind="stable")]
+    counts = np.bincount(shops.state_index[numeric], minlength=n_states)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    u = rng.random(states.size)
+    local = by_state[
+        np.minimum(starts[states] + (u * counts[states]).astype(np.int64), numeric.size - 1)
+    ]
+    anywhere = numeric[(u * numeric.size).astype(np.int64)]
+    return np.where(counts[states] > 0, local, anywhere)
+
+
+def simulate_transactions(
+    day: dt.date, config: SimulationConfig = DEFAULT_CONFIG
+) -> SimulatedTable:
+    """The order items ordered on ``day`` (America/Sao_Paulo), raw text with labelled defects."""
+    rng = np.random.default_rng(day_seed(config, day, TRANSACTIONS))
+    people = customer_base(config.seed, config.n_customers)
+    geography = people.geography
+    current = snapshot(people, day)
+    if current.rows.size == 0:
+        current = snapshot(people, max(day, dt.date(2026, 1, 1)))
+    shops = merchants(config.seed, config.n_merchants)
+    catalogue = catalogue_as_of(day)
+    n = config.rows_per_day
+
+    # Orders, then their items.
+    sizes = ITEMS_PER_ORDER[0][rng.choice(4, int(n / 1.8) + 16, p=ITEMS_PER_ORDER[1])]
+    while sizes.sum() < n:  # rare: draw more orders
+        sizes = np.concatenate([sizes, rng.choice(ITEMS_PER_ORDER[0], n, p=ITEMS_PER_ORDER[1])])
+    n_orders = int(np.searchsorted(np.cumsum(sizes), n) + 1)
+    order_of_item = np.repeat(np.arange(n_orders), sizes[:n_orders])[:n]
+
+    who = current.rows[_pick_by_weight(rng, people.activity[current.rows], n_orders)]
+    version = np.zeros(people.n, dtype=np.int64)
+    version[current.rows] = current.version
+    city = people.city[who]
+    state_index = geography.state_index[city]
+    cep_number = np.where(
+        rng.random(n_orders) < SAME_CEP_SHARE,
+        people.cep_versions[who, version[who]],
+        sample_cep_numbers(rng, geography, city),
+    )
+    shop = _merchant_in_state(rng, shops, state_index, len(geography.states))
+    midnight = local_seconds(day)
+    ordered_at = midnight + _seconds_of_day(rng, n_orders)
+    payment = rng.choice(len(PAYMENT_METHODS), n_orders, p=PAYMENT_WEIGHTS)
+
+    affinity = np.random.default_rng([config.seed, 3003]).lognormal(
+        0.0, 0.35, (len(geography.states), len(catalogue))
+    )
+    product = _products_by_state(
+        rng, catalogue["sales_weight"].to_numpy(), affinity, state_index[order_of_item]
+    )
+    quantity = QUANTITY[0][rng.choice(QUANTITY[0].size, n, p=QUANTITY[1])]
+    list_cents = np.round(catalogue["list_price"].to_numpy()[product] * 100)
+    price_cents = np.maximum(
+        np.round(list_cents * shops.markup[shop[order_of_item]] / 10) * 10 - 1, 99
+    ).astype(np.int64)
+    item_time = ordered_at[order_of_item]
+    updated_at = item_time + rng.integers(15 * 60, 120 * 60, n)
+
+    stamp = day.strftime("%Y%m%d")
+    codes = pa.array(catalogue["product_code"].to_numpy(dtype=object), type=pa.string())
+    item_city = city[order_of_item]
+    columns = {
+        "transaction_id": text.chars([f"IT{stamp}", text.zero_padded(np.arange(1, n + 1), 7)], n),
+        "order_id": text.chars([f"PED-{stamp}-", text.zero_padded(order_of_item + 1, 6)], n),
+        "customer_id": text.chars(["CLI-", text.zero_padded(who[order_of_item] + 1, 7)], n),
+        "merchant_id": text.chars(["LOJ-", text.zero_padded(shop[order_of_item] + 1, 5)], n),
+        "merchant_cnpj": format_cnpj(shops.cnpj[shop[order_of_item]]),
+        "product_code": text.take(codes, product),
+        "quantity": pa.array(quantity).cast(pa.string()),
+        "unit_price": formats.money(price_cents),
+        "ordered_at": formats.iso_local(item_time),
+        "delivery_city": text.take(geography.name, item_city),
+        "delivery_state": text.take(pa.array(geography.state, pa.string()), item_city),
+        "delivery_cep": formats.cep(cep_number[order_of_item]),
+        "payment_method": text.take(PAYMENT_METHODS, payment[order_of_item]),
+        "updated_at": formats.iso_local(updated_at),
+    }
+    table = RawTable(columns=columns, sort_key=np.arange(n, dtype=np.int64))
+    targets = [KindTarget(kind, cols) for kind, cols in _TARGETS]
+    targets += [
+        KindTarget("duplicate_exact", ("transaction_id",), copies_row=True),
+        KindTarget("duplicate_stale_version", ("transaction_id",), copies_row=True),
+    ]
+    plan = plan_defects(rng, n, config.defect_rate, config.weights_for(TRANSACTIONS), targets)
+
+    copies: list[tuple[str, np.ndarray]] = []
+    for kind, column, rows in plan:
+        k = rows.size
+        item_shop = shop[order_of_item[rows]]
+        if kind in ("duplicate_exact", "duplicate_stale_version"):
+            copies.append((kind, rows))
+            continue
+        if kind == "money_brl_format":
+            values = formats.brl_money(rng, price_cents[rows])
+        elif kind == "stray_characters_quantity":
+            values = formats.stray_quantity(rng, quantity[rows])
+        elif kind == "mixed_date_format":
+            values = formats.mixed_timestamp(rng, item_time[rows])
+        elif kind == "city_accent_case":
+            values = formats.city_variant(rng, text.take(geography.name, item_city[rows]))
+            lower_state = rows[rng.random(k) < 0.3]
+            table.patch(
+                kind,
+                "delivery_state",
+                lower_state,
+                pc.utf8_lower(
+                    text.take(pa.array(geography.state, pa.string()), item_city[lower_state])
+                ),
+            )
+        elif kind == "formatted_or_bare_id" and column == "merchant_cnpj":
+            values = bare_text(shops.cnpj[item_shop])
+        elif kind == "formatted_or_bare_id":
+            values = formats.other_cep_format(rng, cep_number[order_of_item[rows]])
+        elif kind == "alphanumeric_cnpj":
+            new_shop = rng.choice(np.flatnonzero(shops.alphanumeric), k)
+            table.replace(
+                "merchant_id", rows, text.chars(["LOJ-", text.zero_padded(new_shop + 1, 5)], k)
+            )
+            values = format_cnpj(shops.cnpj[new_shop])
+        elif kind == "null_required":
+            values = formats.missing(rng, k)
+        elif kind == "impossible_date":
+            values = formats.impossible_timestamp(rng, item_time[rows])
+        elif kind == "out_of_partition":
+            shift = rng.choice([-3, -2, -1, 1, 2], k, p=[0.1, 0.2, 0.5, 0.15, 0.05]) * 86_400
+            values = formats.iso_local(item_time[rows] + shift)
+        elif kind == "invalid_cnpj":
+            digits = shops.cnpj[item_shop].astype(np.int64) - 48
+            spoiled = np.where(
+                (rng.random(k) < 0.8)[:, None],
+                spoil_last_digit(rng, digits),
+                repeated_digits(rng, k, 14),
+            )
+            values = format_cnpj(text.ascii_digits(spoiled))
+        elif kind == "invalid_product_code":
+            code = text.take(codes, product[rows])
+            underscored = pc.replace_substring_regex(
+                pc.replace_substring(code, "-", "_"), pattern=r"_0+(\d)", replacement=r"_\1"
+            )
+            options = [
+                underscored,
+                pc.utf8_slice_codeunits(code, 0, 10),
+                text.take(["xx"], np.zeros(k, int)),
+            ]
+            values = text.choose(options, rng.choice(3, k, p=[0.5, 0.3, 0.2]))
+        elif kind == "unknown_product":
+            prefix = pc.utf8_slice_codeunits(text.take(codes, product[rows]), 0, 8)
+            values = text.join(
+                prefix, text.chars([text.zero_padded(rng.integers(9000, 10000, k), 4)], k)
+            )
+        elif kind == "unknown_customer":
+            ghost = config.n_customers + 1 + rng.integers(0, 10 * config.n_customers, k)
+            values = text.chars(["CLI-", text.zero_padded(np.minimum(ghost, 9_999_999), 7)], k)
+        elif kind == "non_positive_quantity":
+            values = formats.non_positive_quantity(rng, k)
+        elif kind == "unparseable_money":
+            values = formats.unparseable_money(rng, k)
+        elif kind == "invalid_cep":
+            values = formats.invalid_cep(rng, cep_number[order_of_item[rows]])
+        else:  # pragma: no cover - a kind added to _TARGETS without a writer
+            raise AssertionError(f"no writer for {kind}")
+        table.patch(kind, column, rows, values)
+
+    table.apply_patches()
+    for kind, rows in copies:
+        overrides = None
+        if kind == "duplicate_stale_version":
+            older = updated_at[rows] - rng.integers(5 * 60, 60 * 60, rows.size)
+            overrides = {"updated_at": formats.iso_local(older)}
+        table.append_copies(kind, "transaction_id", rows, overrides)
+    return table.finish(rng, RAW_TRANSACTIONS)
