@@ -35,7 +35,7 @@ class CheckOutcome:
 
 
 def mask_value(value: object) -> str:
-    """Keeps the shape and the last few characters: ``123.456.789-09`` -> ``***.***.*89-09``."""
+    """Keeps the shape and the last few characters: ``123.456.789-09`` -> ``***.***.**9-09``."""
     text = str(value)
     alnum_positions = [i for i, ch in enumerate(text) if ch.isalnum()]
     keep = min(4, len(alnum_positions) // 3)
@@ -48,8 +48,18 @@ def _shown(column: object, check: object, value: object) -> object:
         return None
     structural = str(check).startswith(("dtype(", "column_in_", "column_ordered"))
     if structural or column in NON_PERSONAL_COLUMNS:
+        if hasattr(value, "item"):  # numpy scalar -> Python, for JSON
+            value = value.item()
         return value if isinstance(value, int | float | bool) else str(value)
     return mask_value(value)
+
+
+def _one_per_check_first(cases: pd.DataFrame) -> pd.DataFrame:
+    """Failure cases reordered so the first examples cover as many checks as possible."""
+    rank = cases.groupby([cases["column"].fillna(""), cases["check"].astype(str)]).cumcount()
+    wide = cases["schema_context"].ne("Column")  # row-wide checks repeat each column's value
+    ranked = cases.assign(_rank=rank.to_numpy(), _wide=wide.to_numpy())
+    return ranked.sort_values(["_rank", "_wide"], kind="stable")
 
 
 def validate_with_schema(schema: Any, df: pd.DataFrame) -> CheckOutcome:
@@ -58,9 +68,12 @@ def validate_with_schema(schema: Any, df: pd.DataFrame) -> CheckOutcome:
     try:
         schema.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        column = cases["column"].astype(object).where(cases["column"].notna(), "<table>")
-        by_check = (column.astype(str) + ": " + cases["check"].astype(str)).value_counts()
+        cases = exc.failure_cases.copy()
+        # Table-level failures (missing column, column order) name the schema, not a column.
+        table_level = ~cases["column"].isin(list(df.columns))
+        cases["column"] = cases["column"].astype(object).where(~table_level, None)
+        column = cases["column"].fillna("<table>").astype(str)
+        by_check = (column + ": " + cases["check"].astype(str)).value_counts()
         examples = [
             {
                 "column": None if pd.isna(row.column) else str(row.column),
@@ -68,7 +81,7 @@ def validate_with_schema(schema: Any, df: pd.DataFrame) -> CheckOutcome:
                 "row": None if pd.isna(row.index) else int(row.index),
                 "value": _shown(row.column, row.check, row.failure_case),
             }
-            for row in cases.head(MAX_FAILURE_EXAMPLES).itertuples()
+            for row in _one_per_check_first(cases).head(MAX_FAILURE_EXAMPLES).itertuples()
         ]
         return CheckOutcome(
             False,
