@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -57,7 +58,7 @@ def _occurrence(f: CheckFailure) -> Occurrence:
 def group_error_checks(failures: Iterable[CheckFailure]) -> list[Alert]:
     """One alert per (check, run or backfill): 30 partitions failing one check -> one e-mail."""
     groups: dict[tuple[str, str], list[CheckFailure]] = {}
-    for f in sorted(failures, key=lambda f: f.storage_id):
+    for f in sorted(failures, key=lambda f: (f.timestamp, f.storage_id)):
         groups.setdefault((f.check_label, f.scope), []).append(f)
     alerts = []
     for (label, scope), group in groups.items():
@@ -89,7 +90,9 @@ def group_error_checks(failures: Iterable[CheckFailure]) -> list[Alert]:
 
 
 def warn_digest_alert(failures: list[CheckFailure]) -> Alert:
-    ordered = sorted(failures, key=lambda f: f.storage_id)
+    ordered = sorted(failures, key=lambda f: (f.timestamp, f.storage_id))
+    # Storage ids are per run on run-sharded SQLite, so the key hashes (run, id) pairs.
+    identity = "\n".join(f"{f.run_id}/{f.storage_id}" for f in ordered)
     checks = sorted({f.check_label for f in ordered})
     partners = sorted({f.partner for f in ordered if f.partner})
     return Alert(
@@ -97,7 +100,7 @@ def warn_digest_alert(failures: list[CheckFailure]) -> Alert:
         severity="WARN",
         category="data_quality",
         title=f"{len(ordered)} asset check warning(s) on {len(checks)} check(s)",
-        incident_key=f"check-digest/{ordered[0].storage_id}-{ordered[-1].storage_id}",
+        incident_key="check-digest/" + hashlib.sha256(identity.encode()).hexdigest()[:16],
         partner=partners[0] if len(partners) == 1 else None,
         message="Checks with WARN severity failed: " + ", ".join(checks),
         hint=(

@@ -140,55 +140,82 @@ def data_team_run_failure_alerts(
 
 
 # -- asset checks ------------------------------------------------------------------------------
+# Check evaluations are read per finished run: run-end events are mirrored in the index
+# shard with global ids on every storage, whereas ASSET_CHECK_EVALUATION events on the
+# default run-sharded SQLite storage cannot be paged by a global cursor (and the check
+# executions table numbers rows when they are planned, not evaluated). Cost: an ERROR
+# check is e-mailed when its run ends, not mid-run.
+RUN_END_EVENTS = {
+    "success": dg.DagsterEventType.RUN_SUCCESS,
+    "failure": dg.DagsterEventType.RUN_FAILURE,
+    "canceled": dg.DagsterEventType.RUN_CANCELED,
+}
+
+
+def _finished_runs(
+    instance: dg.DagsterInstance, state: dict[str, Any], now: float, lookback: float
+) -> tuple[list[str], dict[str, int | None], int]:
+    run_ids: list[str] = []
+    cursors: dict[str, int | None] = {}
+    events = 0
+    for name, event_type in RUN_END_EVENTS.items():
+        after = state.get(name)
+        result = instance.fetch_run_status_changes(
+            dg.RunStatusChangeRecordsFilter(
+                event_type,
+                after_storage_id=after,
+                after_timestamp=None if after is not None else now - lookback,
+            ),
+            limit=BATCH,
+            ascending=True,
+        )
+        for record in result.records:
+            after = record.storage_id
+            events += 1
+            if record.event_log_entry.run_id not in run_ids:
+                run_ids.append(record.event_log_entry.run_id)
+        cursors[name] = after
+    return run_ids, cursors, events
+
+
 def evaluate_check_failures(
     context: dg.SensorEvaluationContext, email: EmailResource, settings: AlertSettings
 ) -> str:
     instance = context.instance
     state = _load(context.cursor)
     now = time.time()
-    after = state.get("after")
-    records = instance.event_log_storage.get_event_records(
-        dg.EventRecordsFilter(
-            dg.DagsterEventType.ASSET_CHECK_EVALUATION,
-            after_cursor=after,
-            after_timestamp=None if after is not None else now - settings.initial_lookback_seconds,
-        ),
-        limit=BATCH,
-        ascending=True,
-    )
-    run_tags: dict[str, dict[str, str]] = {}
+    run_ids, cursors, _ = _finished_runs(instance, state, now, settings.initial_lookback_seconds)
     errors: list[CheckFailure] = []
     warns = [CheckFailure.from_json(d) for d in state.get("warn", [])]
     warn_since = state.get("warn_since")
-    for record in records:
-        after = record.storage_id
-        run_id = record.event_log_entry.run_id
-        if run_id not in run_tags:
-            run = instance.get_run_by_id(run_id) if run_id else None
-            run_tags[run_id] = dict(run.tags) if run else {}
-        failure = check_failure_of(record, run_tags[run_id], settings)
-        if failure is None:
-            continue
-        if failure.severity == "WARN":
-            warns.append(failure)
-            warn_since = warn_since or now
-        else:
-            errors.append(failure)
+    evaluations = 0
+    for run_id in run_ids:
+        run = instance.get_run_by_id(run_id)
+        tags = dict(run.tags) if run else {}
+        records = instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=5000
+        ).records
+        evaluations += len(records)
+        for record in records:
+            failure = check_failure_of(record, tags, settings)
+            if failure is None:
+                continue
+            if failure.severity == "WARN":
+                warns.append(failure)
+                warn_since = warn_since or now
+            else:
+                errors.append(failure)
     alerts = group_error_checks(errors)
     if warns and now - (warn_since or now) >= settings.warn_digest_interval_seconds:
         alerts.append(warn_digest_alert(warns))
         warns, warn_since = [], None
     summary = _report(context, make_notifier(email, settings, context.log), alerts)
-    context.update_cursor(
-        json.dumps(
-            {
-                "after": after,
-                "warn": [w.to_json() for w in warns[-MAX_HELD:]],
-                "warn_since": warn_since,
-            }
-        )
+    new_state = {**cursors, "warn": [w.to_json() for w in warns[-MAX_HELD:]]}
+    context.update_cursor(json.dumps({**new_state, "warn_since": warn_since}))
+    return (
+        f"{len(run_ids)} finished run(s), {evaluations} check evaluation(s); "
+        f"{len(warns)} warning(s) for the digest; {summary}"
     )
-    return f"{len(records)} check evaluation(s); {len(warns)} warning(s) for the digest; {summary}"
 
 
 @dg.sensor(
