@@ -111,11 +111,14 @@ class RawTable:
 
     columns: dict[str, pa.Array]
     sort_key: np.ndarray  # export order of the base rows; copies follow their source
+    # 1 for exact copies: they come after their source, so "the later copy" is the labelled one.
+    _after: np.ndarray | None = None
     _patches: dict[str, list[tuple[np.ndarray, pa.Array]]] = field(default_factory=dict)
     _labels: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.columns = {name: _flat(values) for name, values in self.columns.items()}
+        self._after = np.zeros(self.sort_key.size, dtype=np.int8)
 
     @property
     def n_rows(self) -> int:
@@ -151,9 +154,11 @@ class RawTable:
         key_column: str,
         source_rows: np.ndarray,
         overrides: Mapping[str, pa.Array] | None = None,
+        after_source: bool = False,
     ) -> None:
         """Append copies of rows (after ``apply_patches``), optionally with some columns
-        replaced; copies inherit the source's labels except on replaced columns."""
+        replaced; copies inherit the source's labels except on replaced columns.
+        ``after_source`` puts each copy after its source in the export (else either side)."""
         overrides = overrides or {}
         start = self.n_rows
         new_rows = start + np.arange(source_rows.size, dtype=np.int64)
@@ -174,11 +179,14 @@ class RawTable:
                 self._labels.append((moved, column, label_kind))
         self._labels.append((new_rows, key_column, kind))
         self.sort_key = np.concatenate([self.sort_key, self.sort_key[source_rows]])
+        self._after = np.concatenate(
+            [self._after, np.full(source_rows.size, int(after_source), dtype=np.int8)]
+        )
 
     def finish(self, rng: np.random.Generator, order: Sequence[str]) -> SimulatedTable:
         self.apply_patches()
-        # Export order: by key; copies land next to their source, before or after it.
-        permutation = np.lexsort((rng.random(self.n_rows), self.sort_key))
+        # Export order: by key; copies land next to their source (stale versions on either side).
+        permutation = np.lexsort((rng.random(self.n_rows), self._after, self.sort_key))
         final_position = np.empty_like(permutation)
         final_position[permutation] = np.arange(permutation.size)
         taker = pa.array(permutation)

@@ -71,5 +71,5 @@ def simulate_products(day: dt.date, config: SimulationConfig = DEFAULT_CONFIG) -
             table.patch(kind, name, rows, formats.brl_money(rng, cents[rows]))
     table.apply_patches()
     if duplicates is not None and duplicates.size:
-        table.append_copies("duplicate_exact", "product_code", duplicates)
+        table.append_copies("duplicate_exact", "product_code", duplicates, after_source=True)
     return table.finish(rng, RAW_PRODUCTS)

@@ -270,5 +270,7 @@ def simulate_transactions(
         if kind == "duplicate_stale_version":
             older = updated_at[rows] - rng.integers(5 * 60, 60 * 60, rows.size)
             overrides = {"updated_at": formats.iso_local(older)}
-        table.append_copies(kind, "transaction_id", rows, overrides)
+        table.append_copies(
+            kind, "transaction_id", rows, overrides, after_source=kind == "duplicate_exact"
+        )
     return table.finish(rng, RAW_TRANSACTIONS)
