@@ -174,7 +174,8 @@ class SmtpSink:
             and self._credentials is not None
             and (auth_data.login.decode(), auth_data.password.decode()) == self._credentials
         )
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers 235 or 535.
+        return AuthResult(success=ok, handled=False)
 
     def _save(self, envelope: Envelope) -> Path:
         content = envelope.original_content or b""
