@@ -12,6 +12,9 @@ PARTITIONS_START = "2026-01-01"
 daily_partitions = dg.DailyPartitionsDefinition(
     start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=0
 )
+# end_offset=1: the current month is a valid key, so an operator can build a
+# month-to-date file on demand; automation only ever launches complete months
+# (see defs/delivery/jobs.py) and the monthly asset flags an incomplete month.
 monthly_partitions = dg.MonthlyPartitionsDefinition(
-    start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=0
+    start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=1
 )

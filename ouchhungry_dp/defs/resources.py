@@ -26,7 +26,7 @@ from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader, DuckDBWarehous
 from ouchhungry_dp.partners.contract import load_contracts
 from ouchhungry_dp.settings import current_env, data_dir, outbound_dir, warehouse_path
 
-WAREHOUSE_SCHEMA = "warehouse"
+WAREHOUSE_SCHEMA = "marts"
 
 
 def _local() -> dict[str, Any]:
@@ -62,8 +62,7 @@ RESOURCES_BY_ENV: dict[str, Callable[[], dict[str, Any]]] = {"local": _local, "p
 def shared_resources() -> dict[str, Any]:
     resources = RESOURCES_BY_ENV[current_env()]()
     resources["privacy"] = privacy_resource()
-    resources["email"] = EmailResource.from_env_vars() if hasattr(
-        EmailResource, "from_env_vars") else EmailResource()
+    resources["email"] = EmailResource.from_env()
     for contract in load_contracts():
         resources.update(channel_resources(contract))
     return resources

@@ -33,7 +33,7 @@ class WarehouseReader(dg.ConfigurableResource):
 
 class DuckDBWarehouseReader(WarehouseReader):
     database: str
-    schema_: str = "warehouse"
+    schema_: str = "marts"
 
     def _query(self, table: str, sql: str, params: list[object]) -> pd.DataFrame:
         with duckdb.connect(self.database) as conn:

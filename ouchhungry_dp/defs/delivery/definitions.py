@@ -6,16 +6,16 @@ from ouchhungry_dp.partners.contract import load_contracts
 
 
 def _partner_defs() -> dg.Definitions:
-    assets, checks, jobs, automations = [], [], [], []
+    assets, checks, jobs, schedules, sensors = [], [], [], [], []
     for contract in load_contracts():
         partner_assets, partner_checks = delivery_defs(contract)
         daily, monthly = daily_job(contract), monthly_job(contract)
+        partner_schedules, partner_sensors = automation(contract, daily, monthly)
         assets += partner_assets
         checks += partner_checks
         jobs += [daily, monthly]
-        automations += automation(contract, daily, monthly)
-    schedules = [a for a in automations if isinstance(a, dg.ScheduleDefinition | dg.UnresolvedPartitionedAssetScheduleDefinition)]
-    sensors = [a for a in automations if isinstance(a, dg.SensorDefinition)]
+        schedules += partner_schedules
+        sensors += partner_sensors
     return dg.Definitions(assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules,
                           sensors=sensors)
 

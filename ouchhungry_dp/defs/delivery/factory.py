@@ -7,7 +7,6 @@ partner received. The e-mail goes last, and only when both channels hold the
 same bytes as the product file (a blocking check on the API receipt).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
@@ -213,14 +212,14 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
                 rows=int(api["rows"]), sha256=str(api["sha256"]),
                 file_name=Path(str(sftp["remote_path"])).name,
                 sftp_path=str(sftp["remote_path"]), api_receipt_id=str(api["receipt_id"]),
-                recipients=notify.addresses(), sender=email_client.config.sender,
+                recipients=notify.addresses(), sender=context.resources.email.email_from,
             )
             result = email_client.send(message)
             rows.append({
                 "partition_date": _partition_start(cadence, key), "partition": part,
                 "message_id": str(message["Message-ID"]),
                 "recipients": len(notify.addresses()),
-                "status": "sent" if getattr(result, "sent", True) else "already_sent",
+                "status": result.status,
                 "sha256": str(api["sha256"]),
             })
         frame = _receipts_frame(rows)

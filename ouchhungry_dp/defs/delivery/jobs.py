@@ -8,7 +8,10 @@
   describes a month the partner has not fully seen day by day.
 """
 
+
 from __future__ import annotations
+
+import datetime
 
 import dagster as dg
 
@@ -70,6 +73,12 @@ def undelivered_days(instance: dg.DagsterInstance, contract: PartnerContract,
     return [d for d in days if d not in delivered]
 
 
+def last_complete_month(now: datetime.datetime | None) -> str | None:
+    """The newest monthly key whose month has ended (the current month is a valid key too)."""
+    keys = monthly_partitions.get_partition_keys(current_time=now)
+    return keys[-2] if len(keys) >= 2 else None
+
+
 def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluationContext,
                      contract: PartnerContract, month_partition: str | None,
                      ) -> dg.RunRequest | dg.SkipReason:
@@ -85,7 +94,8 @@ def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluation
 
 
 def automation(contract: PartnerContract, daily: dg.UnresolvedAssetJobDefinition,
-               monthly: dg.UnresolvedAssetJobDefinition) -> list:
+               monthly: dg.UnresolvedAssetJobDefinition) -> tuple[list, list]:
+    """(schedules, sensors) of one partner."""
     daily_schedule = dg.build_schedule_from_partitioned_job(
         daily, name=f"{contract.id}_daily_schedule", hour_of_day=6, minute_of_hour=0,
         default_status=dg.DefaultScheduleStatus.RUNNING,
@@ -97,15 +107,14 @@ def automation(contract: PartnerContract, daily: dg.UnresolvedAssetJobDefinition
                  description="Day 1, 07:00: deliver the previous month if all its days are "
                  "delivered (else the catch-up sensor does it when they are).")
     def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        month = monthly_partitions.get_last_partition_key(
-            current_time=context.scheduled_execution_time)
-        return _monthly_request(context, contract, month)
+        return _monthly_request(context, contract,
+                                last_complete_month(context.scheduled_execution_time))
 
     @dg.sensor(name=f"{contract.id}_monthly_catch_up", job=monthly, minimum_interval_seconds=900,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description="Launches the last month's delivery once all its days are delivered "
                "(run_key: at most one run per month).")
     def monthly_catch_up(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        return _monthly_request(context, contract, monthly_partitions.get_last_partition_key())
+        return _monthly_request(context, contract, last_complete_month(None))
 
-    return [daily_schedule, monthly_schedule, monthly_catch_up]
+    return [daily_schedule, monthly_schedule], [monthly_catch_up]

@@ -7,7 +7,6 @@ the previous month's cleaned transactions, read from the warehouse, so every dai
 file of the month and the monthly file follow the same decision.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import tempfile
@@ -32,6 +31,9 @@ from ouchhungry_dp.products.files import write_csv
 from ouchhungry_dp.products.monthly import build_monthly_product
 
 OWNERS = ["team:data-products"]
+# A monthly partition reads the daily partitions of its month; days after today do
+# not exist yet when a month-to-date file is built on demand.
+MONTH_OF_DAYS = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
 
 
 def _result(asset: str, check: str, outcome: Any,
@@ -143,9 +145,10 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         name=asset,
         partitions_def=monthly_partitions,
         ins={
-            "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
-            "cleaned_products": dg.AssetIn("cleaned_products"),
-            "daily_files": dg.AssetIn(contract.daily_asset),
+            name: dg.AssetIn(key, partition_mapping=MONTH_OF_DAYS)
+            for name, key in (("cleaned_transactions", "cleaned_transactions"),
+                              ("cleaned_products", "cleaned_products"),
+                              ("daily_files", contract.daily_asset))
         },
         group_name=f"{contract.id}_products",
         owners=OWNERS,
@@ -162,6 +165,9 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
                               description="No published cell describes fewer customers than "
                               "the contract's minimum."),
+            dg.AssetCheckSpec("month_complete", asset=asset,
+                              description="Every day of the month is in the data (a "
+                              "month-to-date file built on demand fails this, as a warning)."),
         ],
         tags={"partner": contract.id, "cadence": "monthly"},
     )
@@ -184,6 +190,14 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         yield _result(asset, "reconciles_with_daily",
                       guardrails.reconcile_monthly_with_daily(monthly, daily_files))
         yield _result(asset, "no_small_cells", guardrails.cells_under_minimum(monthly, contract))
+        days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
+        expected = (layout.month_bounds(month)[1] - first).days + 1
+        yield dg.AssetCheckResult(
+            asset_key=asset, check_name="month_complete", passed=days == expected,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"days_with_data": days, "days_in_month": expected},
+            description=f"{days} of {expected} days of {month} present",
+        )
 
     return _asset
 

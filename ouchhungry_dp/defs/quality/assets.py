@@ -6,7 +6,6 @@ checks on the frames already in memory. The schema and conservation checks are
 blocking: bad data never reaches a partner product.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator

@@ -1,6 +1,5 @@
 """Raw extracts of the source system: one daily partition per table, text as received."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,0 +1,92 @@
+"""One day and one month, end to end, through the documented CLI commands.
+
+`dagster job execute` runs in a subprocess with only environment variables
+pointing it at the loopback sandbox, as an operator would run it against any
+partner's servers. The test then looks where the partner would look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp_tests.conftest import platform_env
+
+pytestmark = pytest.mark.e2e
+DAY = "2026-11-25"
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [DAGSTER, *args], env={**os.environ, **env}, capture_output=True, text=True,
+        timeout=600, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return result
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def delivered_day(sandbox: SandboxStack, tmp_path_factory: pytest.TempPathFactory):
+    env = platform_env(sandbox, tmp_path_factory.mktemp("e2e"))
+    mails_before = len(sandbox.smtp.messages())
+    run_cli(["job", "execute", "-m", "ouchhungry_dp.definitions", "-j",
+             "ouchhungry_daily_delivery", "--tags", json.dumps({"dagster/partition": DAY})], env)
+    return env, mails_before
+
+
+def test_daily_file_and_manifest_on_sftp_match_the_api_copy(sandbox, delivered_day) -> None:
+    sftp_file = sandbox.sftp_files / "daily" / f"ouchhungry_sales_daily_{DAY}.csv"
+    manifest = json.loads(Path(f"{sftp_file}.manifest.json").read_text())
+    api_copies = list((sandbox.root / "api").rglob(f"*{DAY}*.csv"))
+    assert sftp_file.is_file()
+    assert manifest["sha256"] == sha256_of(sftp_file)
+    assert manifest["rows"] == len(sftp_file.read_text().splitlines()) - 1 > 0
+    assert manifest["dataset"] == "ouchhungry_sales_daily" and manifest["partition"] == DAY
+    assert [sha256_of(p) for p in api_copies] == [sha256_of(sftp_file)]
+    header = sftp_file.read_text().splitlines()[0].split(",")
+    for column in ("sale_date", "order_id", "customer_id", "city", "state", "brand",
+                   "product_code", "unit_price", "quantity", "total_amount"):
+        assert column in header
+
+
+def test_partner_gets_one_portuguese_email_with_the_checksum(sandbox, delivered_day) -> None:
+    _, before = delivered_day
+    new = [m for m in sandbox.smtp.messages()[before:] if DAY in m.subject]
+    assert len(new) == 1
+    sftp_file = sandbox.sftp_files / "daily" / f"ouchhungry_sales_daily_{DAY}.csv"
+    body = new[0].body()
+    assert sha256_of(sftp_file) in body
+    assert "dados@ouchhungry.example" in str(new[0].message["To"])
+
+
+def test_monthly_job_after_a_single_run_backfill_of_the_month(sandbox, delivered_day) -> None:
+    env, _ = delivered_day
+    daily_chain = ("raw_transactions,raw_customers,raw_products,cleaned_transactions,"
+                   "transactions_quarantine,cleaned_customers,customers_quarantine,"
+                   "cleaned_products,products_quarantine,ouchhungry_sales_daily")
+    run_cli(["asset", "materialize", "-m", "ouchhungry_dp.definitions", "--select", daily_chain,
+             "--partition-range", "2026-11-01...2026-11-24"], env)
+    run_cli(["job", "execute", "-m", "ouchhungry_dp.definitions", "-j",
+             "ouchhungry_monthly_delivery", "--tags",
+             json.dumps({"dagster/partition": "2026-11-01"})], env)
+    monthly = sandbox.sftp_files / "monthly" / "ouchhungry_sales_monthly_by_city_2026-11.csv"
+    manifest = json.loads(Path(f"{monthly}.manifest.json").read_text())
+    assert manifest["partition"] == "2026-11" and manifest["sha256"] == sha256_of(monthly)
+    header = monthly.read_text().splitlines()[0].split(",")
+    for column in ("month", "state", "city", "brand", "units_sold", "revenue",
+                   "avg_unit_price", "customers_reached", "segment_share"):
+        assert column in header
+    api_copies = list((sandbox.root / "api").rglob("*2026-11.csv"))
+    assert [sha256_of(p) for p in api_copies] == [sha256_of(monthly)]
