@@ -60,12 +60,22 @@ def time_openssh(sftp_bin: str, config: SftpConfig, file: Path, remote: str, wor
     batch = work / "batch.txt"
     batch.write_text(f"put {file} {remote}\n")
     command = [
-        sftp_bin, "-q", "-b", str(batch), "-P", str(config.port),
-        "-i", str(config.private_key_path),
-        "-o", f"UserKnownHostsFile={config.known_hosts}",
-        "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+        sftp_bin,
+        "-q",
+        "-b",
+        str(batch),
+        "-P",
+        str(config.port),
+        "-i",
+        str(config.private_key_path),
+        "-o",
+        f"UserKnownHostsFile={config.known_hosts}",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        "BatchMode=yes",
         f"{config.username}@{config.host}",
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     return time.perf_counter() - started
@@ -87,16 +97,22 @@ def main() -> int:
         keys = ensure_local_keys(work / "keys")
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(work / "root"), str(work / "keys")],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert server.stdout is not None
             port = int(server.stdout.readline())
             config = SftpConfig(
-                partner="bench", host="127.0.0.1", port=port, username=USER,
-                private_key_path=keys.client_key_path, known_hosts=keys.pin_host("127.0.0.1", port),
+                partner="bench",
+                host="127.0.0.1",
+                port=port,
+                username=USER,
+                private_key_path=keys.client_key_path,
+                known_hosts=keys.pin_host("127.0.0.1", port),
                 verify_sha256="off",  # OpenSSH checks nothing either: compare like with like
-            )  # fmt: skip
+            )
             payload = work / "payload.bin"
             make_file(payload, args.size_mb)
             ours, openssh = [], []

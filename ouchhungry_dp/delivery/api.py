@@ -124,15 +124,20 @@ class PartnerApiClient:
 
         def attempt(number: int) -> ApiReceipt:
             state["attempts"] = number
-            response = self._put_once(path, file, size, sha256, rows, content_type,
-                                      idempotency_key, partition_key, state)  # fmt: skip
+            response = self._put_once(
+                path, file, size, sha256, rows, content_type, idempotency_key, partition_key, state
+            )
             return self._receipt(response, path, size, sha256, rows, partition_key, state, started)
 
         receipt = run_with_retry(self.retry, attempt)
         log.info(
             "API delivered %s (%d bytes, %d rows) receipt %s after %d attempt(s)",
-            path, size, rows, receipt.receipt_id, receipt.attempts,
-        )  # fmt: skip
+            path,
+            size,
+            rows,
+            receipt.receipt_id,
+            receipt.attempts,
+        )
         return receipt
 
     # -- token ------------------------------------------------------------------------------
@@ -310,10 +315,13 @@ class PartnerApiClient:
         try:
             data = response.json()
             text = next(
-                (str(data[k]) for k in ("message", "error", "detail") if isinstance(data, dict)
-                 and data.get(k)),
+                (
+                    str(data[k])
+                    for k in ("message", "error", "detail")
+                    if isinstance(data, dict) and data.get(k)
+                ),
                 response.text,
-            )  # fmt: skip
+            )
         except ValueError:
             text = response.text
         secrets = [self.config.password.reveal(), self._token or ""]

@@ -136,10 +136,11 @@ def render_partner_email(
     message["To"] = ", ".join(recipients)
     message["Date"] = format_datetime(sent_at or datetime.now(UTC))
     message["Message-ID"] = delivery_message_id(dataset, partition, sha256, sender)
-    message["Content-Language"] = "pt-BR"
     # Ask auto-responders (out-of-office) not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
     message.set_content(_TEXT_TEMPLATE.render(context))
     message.add_alternative(_HTML_TEMPLATE.render(context), subtype="html")
+    # After the body: set_content() drops every Content-* header set before it.
+    message["Content-Language"] = "pt-BR"
     return message

@@ -130,9 +130,10 @@ class SftpDeliveryClient:
     # -- connection -------------------------------------------------------------------------
 
     def _load_key(self, partition: str | None) -> paramiko.PKey:
+        secret = self.config.private_key_passphrase
         try:
             return paramiko.PKey.from_path(
-                str(self.config.private_key_path), self.config.private_key_passphrase
+                str(self.config.private_key_path), secret.reveal().encode() if secret else None
             )
         except Exception as exc:
             raise key_error(exc, self.config, partition) from None

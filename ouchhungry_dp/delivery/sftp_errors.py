@@ -37,7 +37,10 @@ def key_error(exc: Exception, cfg: SftpConfig, partition: str | None) -> Configu
     pass_var = SFTP_ENV_DEFAULTS["private_key_passphrase"]
     if isinstance(exc, FileNotFoundError):
         reason, hint = "the file does not exist", f"Point {key_var} at the client private key."
-    elif isinstance(exc, paramiko.PasswordRequiredException):
+    elif cfg.private_key_passphrase is None and isinstance(
+        exc, paramiko.PasswordRequiredException | TypeError
+    ):
+        # cryptography raises TypeError for an encrypted OpenSSH key loaded without passphrase.
         reason, hint = "the key is encrypted", f"Set {pass_var} to the key's passphrase."
     else:
         reason = "wrong passphrase or unsupported key format"
