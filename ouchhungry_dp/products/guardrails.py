@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.quality.checks import CheckOutcome
+
+if TYPE_CHECKING:
+    from ouchhungry_dp.partners.contract import PartnerContract
 
 __all__ = [
     "CheckOutcome",
@@ -56,6 +62,23 @@ _NUMBER = r"^-?\d+(?:\.\d+)?$"
 # numeric column is an identifier stored as a number (CEP, CPF, CNPJ, phone), not
 # a count or an amount of this business.
 _ID_LIKE_NUMBER = r"^-?\d{8,}$|^-?\d{10,}\.\d+$"
+_NUMERIC_TYPES = frozenset({"integer", "decimal", "float"})
+DEFAULT_MIN_CUSTOMERS = 10
+
+
+def _minimum(limit: int | PartnerContract | None) -> int:
+    if limit is None:
+        return DEFAULT_MIN_CUSTOMERS
+    if isinstance(limit, int):
+        return limit
+    return limit.privacy.min_customers_per_cell
+
+
+def _numeric_columns(contract: PartnerContract | None) -> set[str]:
+    if contract is None:
+        return set()
+    products = (contract.products.daily, contract.products.monthly)
+    return {c.name for p in products for c in p.columns if c.type in _NUMERIC_TYPES}
 
 
 def _as_text_frame(frame_or_csv: pd.DataFrame | str | bytes) -> pd.DataFrame:
@@ -74,6 +97,7 @@ def scan_pii(
     frame_or_csv: pd.DataFrame | str | bytes,
     *,
     known_identifiers: Iterable[str] = (),
+    contract: PartnerContract | None = None,
     max_rows_reported: int = 20,
 ) -> CheckOutcome:
     """Blocking scan of an outbound file for personal data.
@@ -81,7 +105,10 @@ def scan_pii(
     ``frame_or_csv``: the frame about to be written, or the file's CSV text/bytes
     (scan what is actually sent). ``known_identifiers``: values that must never
     appear as a whole field (customer names, e-mails, raw ids from the cleaned
-    tables), compared case-insensitively. Passes when nothing is found.
+    tables), compared case-insensitively (lower case). ``contract``: when given, a column the
+    contract types as a number that holds text is scanned as text *and* flagged
+    (``not_a_number``); without it, a column is numeric when all its values are.
+    Passes when nothing is found.
     """
     table = _as_text_frame(frame_or_csv)
     hits: dict[str, int] = {}
@@ -98,17 +125,24 @@ def scan_pii(
     forbidden = sorted(c for c in table.columns if c.strip().lower() in FORBIDDEN_COLUMNS)
     if forbidden:
         hits["forbidden_column"] = len(forbidden)
-    known = {v.strip().casefold() for v in known_identifiers if v and v.strip()}
+    # One Arrow value set for every column: pandas' isin would rebuild it per call.
+    known = pa.array(sorted({v.strip().lower() for v in known_identifiers if v and v.strip()}))
+    declared_numeric = _numeric_columns(contract)
     for column in table.columns:
         values = table[column].str.strip()
         present = values != ""
-        if present.any() and values[present].str.fullmatch(_NUMBER).all():
+        all_numbers = bool(values[present].str.fullmatch(_NUMBER).all())
+        if column in declared_numeric and not all_numbers:
+            record("not_a_number", column, present & ~values.str.fullmatch(_NUMBER))
+        if present.any() and all_numbers:
             record("id_like_number", column, values.str.contains(_ID_LIKE_NUMBER, regex=True))
         else:
             for kind, pattern in TEXT_PATTERNS.items():
                 record(kind, column, values.str.contains(pattern, regex=True))
-        if known:
-            record("known_identifier", column, values.str.casefold().isin(known))
+        if len(known):
+            lowered = pc.utf8_lower(pa.array(values, type=pa.string()))
+            found = pc.is_in(lowered, value_set=known).to_numpy(zero_copy_only=False)
+            record("known_identifier", column, pd.Series(found, index=values.index))
     passed = not hits
     rows = sorted(hit_rows)[:max_rows_reported]
     return CheckOutcome(
@@ -142,7 +176,7 @@ def reconcile_monthly_with_daily(
     monthly: pd.DataFrame,
     dailies: pd.DataFrame | Iterable[pd.DataFrame],
     *,
-    min_customers: int,
+    min_customers: int | PartnerContract | None = None,
 ) -> CheckOutcome:
     """Monthly file == the month's daily files, cell by cell, to the cent.
 
@@ -151,7 +185,10 @@ def reconcile_monthly_with_daily(
     country row, else it belongs to a suppressed brand (allowed only when that
     brand's month has fewer than ``min_customers`` distinct customers). Units,
     revenue (in cents), distinct customers and distinct orders must be equal.
+    ``min_customers``: the contract (or its minimum); default 10. ``dailies``: the
+    month's daily files as frames (one, or an iterable of them).
     """
+    minimum = _minimum(min_customers)
     daily = _frames(dailies)
     keys = ["state", "city", "brand"]
     month = monthly.loc[:, [*keys, "location_level", "units_sold", "revenue"]].copy()
@@ -177,7 +214,7 @@ def reconcile_monthly_with_daily(
     rows.loc[in_country, ["state", "city"]] = GENERALISED
     suppressed = rows.loc[~(in_city | in_state | in_country)]
     suppressed_customers = suppressed.groupby("brand")["customer_id"].nunique()
-    wrongly_suppressed = sorted(suppressed_customers[suppressed_customers >= min_customers].index)
+    wrongly_suppressed = sorted(suppressed_customers[suppressed_customers >= minimum].index)
 
     mapped = rows.loc[in_city | in_state | in_country].assign(
         _cents=lambda f: _cents(f["total_amount"])
@@ -229,8 +266,11 @@ def reconcile_monthly_with_daily(
     )
 
 
-def cells_under_minimum(monthly: pd.DataFrame, min_customers: int) -> CheckOutcome:
-    """No published monthly row describes fewer than ``min_customers`` customers."""
+def cells_under_minimum(
+    monthly: pd.DataFrame, min_customers: int | PartnerContract | None = None
+) -> CheckOutcome:
+    """No published monthly row describes fewer customers than the contract's minimum."""
+    min_customers = _minimum(min_customers)
     small = monthly.loc[pd.to_numeric(monthly["customers_reached"]) < min_customers]
     cells = small.loc[:, ["state", "city", "brand"]].astype(str).to_dict("records")
     return CheckOutcome(

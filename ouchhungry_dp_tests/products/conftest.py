@@ -192,3 +192,55 @@ def customers_buying(
     tag = f"{prefix}-{state}-{city}-{product}-{day}".replace(" ", "_")
     return [(day, f"PED-{tag}-{i}", f"CLI-{prefix}{state}{city}{i}", state, city, product, 1, 10.0)
             for i in range(n)]  # fmt: skip
+
+
+SIMULATED_MONTH = "2026-11"
+SIMULATION_ROWS_PER_DAY = 1500
+
+
+def _clean_days(first: str, last: str, products: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
+    import datetime as dt
+
+    from ouchhungry_dp.quality.cleaning import clean_transactions
+    from ouchhungry_dp.simulation import SimulationConfig
+    from ouchhungry_dp.simulation.transactions import simulate_transactions
+
+    config = SimulationConfig(
+        seed=seed, rows_per_day=SIMULATION_ROWS_PER_DAY, n_customers=3000, defect_rate=0.05
+    )
+    days = pd.date_range(first, last, freq="D")
+    cleaned = []
+    for day in (d.date() for d in days):
+        raw = simulate_transactions(day, config).frame
+        result = clean_transactions(
+            raw,
+            partition_date=dt.date(day.year, day.month, day.day),
+            known_customer_ids=None,
+            known_product_codes=products["product_code"],
+        )
+        cleaned.append(result.cleaned)
+    return cleaned
+
+
+@pytest.fixture(scope="session")
+def simulated() -> dict[str, object]:
+    """October (history) and November 2026 through the simulator and the cleaning library.
+
+    31 + 31 days x 1,500 order items, 5% defective rows (quarantined or repaired by
+    the cleaner, as in production); shared by the 31-day, second-partner and
+    insights tests so it is built once.
+    """
+    import datetime as dt
+
+    from ouchhungry_dp.quality.cleaning import clean_products
+    from ouchhungry_dp.simulation import SimulationConfig
+    from ouchhungry_dp.simulation.products import simulate_products
+
+    first_day = dt.date(2026, 10, 1)
+    config = SimulationConfig(seed=11, defect_rate=0.0)
+    catalogue = clean_products(
+        simulate_products(first_day, config).frame, snapshot_date=first_day
+    ).cleaned
+    history = pd.concat(_clean_days("2026-10-01", "2026-10-31", catalogue, 11), ignore_index=True)
+    days = _clean_days("2026-11-01", "2026-11-30", catalogue, 11)
+    return {"products": catalogue, "history": history, "days": days}

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.privacy.pseudonymize import pseudonymize
+from ouchhungry_dp.products.guardrails import pseudonym_properties, scan_pii
+
+from .conftest import KEY
+
+CLEAN = pd.DataFrame(
+    {
+        "sale_date": ["2026-11-25", "2026-11-25"],
+        "customer_id": ["0123456789012345", "9f86d081884c7d65"],  # all-digit pseudonym is fine
+        "city": ["SAO PAULO", "*"],
+        "product_code": ["REF-HNG-0350", "SAL-OCH-0100"],
+        "product_name": ["Hungry Cola Lata 350ml", "Ouch Batata 100g"],
+        "unit_price": [5.5, 12345678.9],
+        "quantity": [2, 1],
+    }
+)
+
+
+def test_clean_file_passes() -> None:
+    outcome = scan_pii(CLEAN)
+    assert outcome.passed, outcome.metadata
+    assert outcome.metadata["rows_scanned"] == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("joao.silva@example.com", "email"),
+        ("contato: maria@gmail.com", "email"),
+        ("123.456.789-09", "cpf"),
+        ("12345678909", "cpf"),
+        ("11.222.333/0001-81", "cnpj"),
+        ("12ABC34501DE35", "cnpj"),
+        ("+55 11 91234-5678", "phone"),
+        ("(11) 91234-5678", "phone"),
+        ("11912345678", "cpf"),  # a bare 11-digit run is caught (as a CPF-shaped number)
+        ("01310-100", "cep"),
+        ("01310100", "cep"),
+        ("CLI-0001234", "raw_id"),
+        ("PED-20261125-000123", "raw_id"),
+    ],
+)
+def test_each_pattern_is_caught_and_not_echoed(value: str, kind: str) -> None:
+    leaked = CLEAN.assign(product_name=["Hungry Cola", value])
+    outcome = scan_pii(leaked)
+    assert not outcome.passed
+    assert kind in outcome.metadata["hits_by_kind"]
+    assert outcome.metadata["first_hit_rows"] == [2]
+    assert value not in json.dumps(outcome.metadata) + outcome.description
+
+
+def test_known_names_forbidden_columns_and_numbers_as_ids() -> None:
+    with_name = CLEAN.assign(city=["Joana D'Arc Souza", "*"])
+    assert not scan_pii(with_name, known_identifiers=["joana d'arc souza"]).passed
+    assert scan_pii(with_name).passed  # a name is only recognised when known
+    forbidden = scan_pii(CLEAN.assign(cpf=""))
+    assert forbidden.metadata["forbidden_columns"] == ["cpf"]
+    assert not forbidden.passed
+    cpf_as_number = CLEAN.assign(quantity=[2, 12345678909])
+    assert scan_pii(cpf_as_number).metadata["hits_by_kind"] == {"id_like_number": 1}
+
+
+def test_scans_csv_text_as_sent() -> None:
+    text = "sale_date,city\n2026-11-25,SAO PAULO\n2026-11-25,fone 11 3456-7890 ou 1134567890\n"
+    outcome = scan_pii(text)
+    assert not outcome.passed
+    assert outcome.metadata["columns_with_hits"] == {"city": ["phone"]}
+
+
+def test_pseudonym_properties_pass_and_fail() -> None:
+    raw = pd.Series([f"CLI-{i:07d}" for i in range(300)] * 2)
+    pseudo = pseudonymize(raw, key=KEY, salt="ouchhungry")
+    good = pseudonym_properties(raw, pseudo, key=KEY, salt="ouchhungry", other_salts=["crocante"])
+    assert good.passed, good.metadata
+    wrong_salt = pseudonym_properties(raw, pseudo, key=KEY, salt="crocante")
+    assert not wrong_salt.passed and wrong_salt.metadata["unstable"] == len(raw)
+    shared = pseudonym_properties(
+        raw, pseudo, key=KEY, salt="ouchhungry", other_salts=["ouchhungry"]
+    )
+    assert not shared.passed and shared.metadata["linkable_across_partners"] == len(raw)
+    leaked = pseudonym_properties(raw, raw, key=KEY, salt="ouchhungry")
+    assert not leaked.passed and leaked.metadata["equals_raw"] == len(raw)
