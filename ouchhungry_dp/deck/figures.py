@@ -138,7 +138,11 @@ def _read_table(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame | N
     ).fetchone()
     if not exists or not exists[0]:
         return None
-    return conn.execute(f"SELECT * FROM {WAREHOUSE_SCHEMA}.{table}").df()
+    # Fully qualified: the local file is warehouse.duckdb, so its catalog is also called
+    # "warehouse" and a bare warehouse.<table> would be ambiguous.
+    row = conn.execute("SELECT current_database()").fetchone()
+    catalog = row[0] if row else WAREHOUSE_SCHEMA
+    return conn.execute(f'SELECT * FROM "{catalog}"."{WAREHOUSE_SCHEMA}"."{table}"').df()
 
 
 def read_warehouse(path: Path | None) -> dict[str, pd.DataFrame]:
