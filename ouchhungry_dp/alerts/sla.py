@@ -22,7 +22,7 @@ def due_partitions(
     checked by earlier ticks; a platform down for longer is the health check's business)."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     due = []
-    for offset in range(1, lookback_days + 2):
+    for offset in range(1, lookback_days + 1):
         day = today - timedelta(days=offset)
         if day >= earliest and daily_deadline(day, available_by, timezone) <= now:
             due.append(day.isoformat())

@@ -1,0 +1,103 @@
+"""SLA sensor on a real instance, health rules, error parsing and redaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from ouchhungry_dp.alerts.failures import parse_error
+from ouchhungry_dp.alerts.health import OutboxStatus, SensorStatus, assess, health_alert
+from ouchhungry_dp.alerts.redact import redact
+from ouchhungry_dp.defs.alerts.sensors import evaluate_sla
+from ouchhungry_dp_tests.alerts.conftest import email_resource
+
+
+def test_missed_sla_emails_the_undelivered_partition_once(sink, tmp_path, settings_resource):
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        for asset in ("ouchhungry_daily_sftp_delivery", "ouchhungry_daily_api_delivery"):
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization(asset, partition="2026-11-23")
+            )
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("ouchhungry_daily_sftp_delivery", partition="2026-11-24")
+        )
+        # 2026-11-26 12:00 in São Paulo: 11-24 was due 11-25 08:00; 11-25 is due at 08:00 today.
+        now = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+        email = email_resource(sink.port, tmp_path)
+        context = dg.build_sensor_context(instance=instance)
+        evaluate_sla(context, email, settings_resource.settings(), now=now)
+        [late] = sink.messages()
+        assert "[ERROR][sla]" in late.subject
+        assert late.subject.endswith("ouchhungry 2026-11-24..2026-11-25 (2 partitions)")
+        body = late.body()
+        assert "2026-11-24: API delivery missing" in body
+        assert "2026-11-25: SFTP delivery and API delivery missing" in body
+        assert "2026-11-23" not in body
+
+        context = dg.build_sensor_context(instance=instance, cursor=context.cursor)
+        evaluate_sla(context, email, settings_resource.settings(), now=now)
+        assert len(sink.messages()) == 1
+
+
+def test_health_flags_an_erroring_a_silent_and_a_stopped_sensor_and_a_stuck_outbox():
+    now = 10_000.0
+    sensors = [
+        SensorStatus("ok", True, 30, last_tick_at=now - 40),
+        SensorStatus(
+            "erroring",
+            True,
+            30,
+            last_tick_at=now - 20,
+            last_tick_failed=True,
+            last_error="ConfigurationError: SMTP_HOST is not set",
+        ),
+        SensorStatus("silent", True, 30, last_tick_at=now - 3600),
+        SensorStatus("stopped", False, 30),
+    ]
+    problems = assess(sensors, OutboxStatus(4, 7200.0, 0), now)
+
+    assert len(problems) == 4
+    assert not any(" ok " in p for p in problems)
+    assert any("erroring" in p and "SMTP_HOST" in p for p in problems)
+    assert any("silent is not ticking" in p for p in problems)
+    assert any("stopped is stopped" in p for p in problems)
+    assert any("4 alert e-mail(s) waiting" in p for p in problems)
+    alert = health_alert(problems, now)
+    assert alert.severity == "CRITICAL"
+    assert health_alert(list(reversed(problems)), now).incident_key == alert.incident_key
+
+
+def test_platform_error_message_is_parsed_into_its_parts():
+    facts = parse_error(
+        "DeliveryError",
+        "ouchhungry_dp.errors.DeliveryError: [delivery] API rejected upload (partner=ouchhungry, "
+        "partition=2026-11-25): HTTP 422 | hint: compare the columns with the contract\n",
+    )
+    assert (facts.category, facts.what, facts.partner, facts.partition) == (
+        "delivery",
+        "API rejected upload",
+        "ouchhungry",
+        "2026-11-25",
+    )
+    assert (facts.detail, facts.hint) == ("HTTP 422", "compare the columns with the contract")
+    unexpected = parse_error("KeyError", "builtins.KeyError: 'city'\n")
+    assert unexpected.category == "unexpected" and "'city'" in unexpected.detail
+
+
+def test_redaction_hides_secrets_and_personal_data():
+    text = redact(
+        "connect postgres://etl:pa55@db/x failed; password=hunter2 token: abc.def "
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x customer ana@mail.com cpf 123.456.789-09"
+    )
+    for secret in (
+        "pa55",
+        "hunter2",
+        "abc.def",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "ana@mail.com",
+        "123.456.789-09",
+    ):
+        assert secret not in text
+    assert "postgres://" in text and "failed" in text
