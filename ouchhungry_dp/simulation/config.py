@@ -140,6 +140,11 @@ DEFAULT_DEFECT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 
 
+MAX_ROWS_PER_DAY = 1_500_000
+MAX_CUSTOMERS = 4_000_000
+MAX_MERCHANTS = 99_999
+
+
 @dataclass(frozen=True)
 class SimulationConfig:
     """Knobs of the simulated source system; same config + same day = same data."""
@@ -153,12 +158,16 @@ class SimulationConfig:
 
     def __post_init__(self) -> None:
         problems = []
-        if self.rows_per_day < 1:
-            problems.append(f"rows_per_day must be >= 1, got {self.rows_per_day}")
-        if self.n_customers < 10:
-            problems.append(f"n_customers must be >= 10, got {self.n_customers}")
-        if self.n_merchants < 2:
-            problems.append(f"n_merchants must be >= 2, got {self.n_merchants}")
+        # Upper bounds come from the widths of the source's ids (CLI-NNNNNNN, LOJ-NNNNN,
+        # PED-YYYYMMDD-NNNNNN) and leave room for ids of unknown customers.
+        if not 1 <= self.rows_per_day <= MAX_ROWS_PER_DAY:
+            problems.append(
+                f"rows_per_day must be in [1, {MAX_ROWS_PER_DAY}], got {self.rows_per_day}"
+            )
+        if not 10 <= self.n_customers <= MAX_CUSTOMERS:
+            problems.append(f"n_customers must be in [10, {MAX_CUSTOMERS}], got {self.n_customers}")
+        if not 2 <= self.n_merchants <= MAX_MERCHANTS:
+            problems.append(f"n_merchants must be in [2, {MAX_MERCHANTS}], got {self.n_merchants}")
         if not 0.0 <= self.defect_rate <= 1.0:
             problems.append(f"defect_rate must be within [0, 1], got {self.defect_rate}")
         for kind, weight in (self.defect_weights or {}).items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ouchhungry_dp.simulation.text import ascii_digits, chars
+from ouchhungry_dp.simulation.text import ascii_digits, chars, digit_matrix
 
 _CNPJ_W1 = np.array([5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
 _CNPJ_W2 = np.array([6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
@@ -19,10 +19,10 @@ _ALNUM = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
 
 
 def cpf_digits(rng: np.random.Generator, n: int) -> np.ndarray:
-    """(n, 11) digits of valid CPFs; bases of one repeated digit are avoided."""
-    base = rng.integers(0, 10, size=(n, 9))
-    repeated = (base == base[:, :1]).all(axis=1)
-    base[repeated, 8] = (base[repeated, 8] + 1) % 10
+    """(n, 11) digits of distinct valid CPFs; bases of one repeated digit are avoided."""
+    numbers = rng.choice(10**9, size=n + 10, replace=False)
+    repeated = numbers % 111_111_111 == 0  # 000000000, 111111111, ..., 999999999
+    base = digit_matrix(numbers[~repeated][:n], 9)
     first = (base @ np.arange(10, 1, -1)) * 10 % 11 % 10
     with_first = np.column_stack([base, first])
     second = (with_first @ np.arange(11, 1, -1)) * 10 % 11 % 10

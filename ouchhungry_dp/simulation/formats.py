@@ -17,7 +17,7 @@ UTC_SHIFT = 3 * 3600
 
 
 def iso_local(local_seconds: np.ndarray) -> pa.Array:
-    return text.strftime(local_seconds, ISO_LOCAL)
+    return text.iso_timestamp(local_seconds, "-03:00")
 
 
 def mixed_timestamp(rng: np.random.Generator, local_seconds: np.ndarray) -> pa.Array:

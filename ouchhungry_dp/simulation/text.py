@@ -27,27 +27,48 @@ def chars(parts: Sequence[Part], n: int) -> pa.Array:
 
     A part is either a literal (same text on every row) or an (n, k) matrix of
     ASCII codes; a matrix of digits 0-9 must be passed through ``ascii_digits``.
+    The matrix becomes the Arrow data buffer as is (offsets are multiples of
+    the width), so nothing is copied per string.
     """
-    columns = []
-    for part in parts:
-        if isinstance(part, str):
-            literal = np.frombuffer(part.encode("ascii"), dtype=np.uint8)
-            columns.append(np.broadcast_to(literal, (n, literal.size)))
-        else:
-            columns.append(part.astype(np.uint8, copy=False).reshape(n, -1))
-    matrix = np.ascontiguousarray(np.hstack(columns))
-    width = matrix.shape[1]
-    as_bytes = matrix.view(f"S{width}").ravel()
-    return pa.array(as_bytes, type=pa.binary()).cast(pa.string())
+    blocks = [
+        np.frombuffer(part.encode("ascii"), dtype=np.uint8)
+        if isinstance(part, str)
+        else part.astype(np.uint8, copy=False).reshape(n, part.shape[-1])
+        for part in parts
+    ]
+    widths = [block.shape[-1] for block in blocks]
+    width = sum(widths)
+    matrix = np.empty((n, width), dtype=np.uint8)
+    start = 0
+    for block, size in zip(blocks, widths, strict=True):
+        matrix[:, start : start + size] = block
+        start += size
+    large = n * width >= 2**31 - 1
+    offsets = np.arange(n + 1, dtype=np.int64 if large else np.int32) * width
+    kind = pa.large_string() if large else pa.string()
+    array = pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(matrix)])
+    return array.cast(pa.string()) if large else array
 
 
 def ascii_digits(digits: np.ndarray) -> np.ndarray:
     return (digits + 48).astype(np.uint8)
 
 
+# ASCII of "00".."99": two digits per division instead of one.
+_PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+
+
 def zero_padded(values: np.ndarray, width: int) -> np.ndarray:
-    """ASCII matrix of zero-padded integers (a part for ``chars``)."""
-    return ascii_digits(digit_matrix(values, width))
+    """ASCII matrix of zero-padded non-negative integers (a part for ``chars``)."""
+    remaining = np.asarray(values, dtype=np.int64)
+    if remaining.size and remaining.max() < 2**31:
+        remaining = remaining.astype(np.int32)  # 32-bit division is several times faster
+    pairs = (width + 1) // 2
+    out = np.empty((remaining.size, 2 * pairs), dtype=np.uint8)
+    for pair in range(pairs - 1, -1, -1):
+        out[:, 2 * pair : 2 * pair + 2] = _PAIRS[remaining % 100]
+        remaining = remaining // 100
+    return out[:, 2 * pairs - width :]
 
 
 def join(*parts: pa.Array | str) -> pa.Array:
@@ -82,6 +103,27 @@ def brl_money(cents: np.ndarray, symbol: np.ndarray) -> pa.Array:
     integral = choose(variants, n_groups)
     text = join(integral, ",", chars([zero_padded(cents % 100, 2)], n))
     return pc.if_else(pa.array(np.asarray(symbol, dtype=bool)), join("R$ ", text), text)
+
+
+def iso_timestamp(local_seconds: np.ndarray, suffix: str, separator: str = "T") -> pa.Array:
+    """'YYYY-MM-DDTHH:MM:SS' + suffix from character matrices: ~10x faster than strftime."""
+    seconds = np.asarray(local_seconds, dtype=np.int64)
+    days = seconds // 86_400
+    clock = (seconds - days * 86_400).astype(np.int32)
+    calendar = days.astype("datetime64[D]")
+    year = calendar.astype("datetime64[Y]")
+    month = calendar.astype("datetime64[M]")
+    parts = [
+        zero_padded(year.astype(np.int64) + 1970, 4), "-",
+        zero_padded((month - year).astype(np.int64) + 1, 2), "-",
+        zero_padded((calendar - month).astype(np.int64) + 1, 2), separator,
+        zero_padded(clock // 3600, 2), ":",
+        zero_padded(clock // 60 % 60, 2), ":",
+        zero_padded(clock % 60, 2),
+    ]  # fmt: skip
+    if suffix:
+        parts.append(suffix)
+    return chars(parts, seconds.size)
 
 
 def strftime(local_seconds: np.ndarray, fmt: str) -> pa.Array:

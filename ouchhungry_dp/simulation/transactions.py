@@ -5,7 +5,8 @@ dinner peak, Pix/cards/cash/meal-voucher payments, and are delivered to the
 customer's CEP (sometimes another CEP in the same city, e.g. work). Brands
 sell differently by state (a stable per-state affinity), so a partner's share
 of its segment varies across the country. Merchants are picked in the
-customer's state; a few have the alphanumeric CNPJ issued since July 2026.
+customer's state. A few merchants have the alphanumeric CNPJ issued since July 2026;
+they sell only in rows labelled ``alphanumeric_cnpj`` and never before that month.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.simulation import formats, text
 from ouchhungry_dp.simulation.catalogue import catalogue_as_of
 from ouchhungry_dp.simulation.config import (
@@ -30,6 +32,7 @@ from ouchhungry_dp.simulation.documents import format_cnpj, repeated_digits, spo
 from ouchhungry_dp.simulation.geography import sample_cep_numbers
 from ouchhungry_dp.simulation.injection import KindTarget, RawTable, plan_defects
 from ouchhungry_dp.simulation.population import (
+    FIRST_SIGNUP,
     Merchants,
     customer_base,
     local_seconds,
@@ -42,7 +45,8 @@ ITEMS_PER_ORDER = (np.array([1, 2, 3, 4]), np.array([0.46, 0.30, 0.15, 0.09]))
 QUANTITY = (np.arange(1, 7), np.array([0.55, 0.25, 0.08, 0.05, 0.03, 0.04]))
 PAYMENT_METHODS = ("pix", "credit_card", "debit_card", "cash", "voucher")
 PAYMENT_WEIGHTS = np.array([0.42, 0.33, 0.10, 0.08, 0.07])
-SAME_CEP_SHARE = 0.92  # the rest goes to another CEP of the customer's city
+SAME_CEP_SHARE = 0.92
+ALPHANUMERIC_CNPJ_SINCE = dt.date(2026, 7, 1)  # the rest goes to another CEP of the customer's city
 
 _TARGETS = (
     ("money_brl_format", ("unit_price",)),
@@ -118,7 +122,12 @@ def simulate_transactions(
     geography = people.geography
     current = snapshot(people, day)
     if current.rows.size == 0:
-        current = snapshot(people, max(day, dt.date(2026, 1, 1)))
+        raise ConfigurationError(
+            "Simulated transactions",
+            partition=day.isoformat(),
+            detail="no simulated customer has signed up by this day",
+            hint=f"Simulate days after {FIRST_SIGNUP.isoformat()}.",
+        )
     shops = merchants(config.seed, config.n_merchants)
     catalogue = catalogue_as_of(day)
     n = config.rows_per_day
@@ -184,7 +193,10 @@ def simulate_transactions(
         KindTarget("duplicate_exact", ("transaction_id",), copies_row=True),
         KindTarget("duplicate_stale_version", ("transaction_id",), copies_row=True),
     ]
-    plan = plan_defects(rng, n, config.defect_rate, config.weights_for(TRANSACTIONS), targets)
+    weights = config.weights_for(TRANSACTIONS)
+    if day < ALPHANUMERIC_CNPJ_SINCE:  # no such CNPJ existed yet
+        weights["alphanumeric_cnpj"] = 0.0
+    plan = plan_defects(rng, n, config.defect_rate, weights, targets)
 
     copies: list[tuple[str, np.ndarray]] = []
     for kind, column, rows in plan:

@@ -119,3 +119,20 @@ def test_two_hundred_thousand_rows_run() -> None:
     table = simulate_transactions(DAY, config)
     assert len(table.frame) >= 200_000
     assert table.frame["transaction_id"].nunique() == 200_000
+
+
+def test_days_before_alphanumeric_cnpjs_and_launches_have_none() -> None:
+    january = dt.date(2026, 1, 20)
+    table = simulate_transactions(january, dataclasses.replace(SMALL, rows_per_day=3000))
+    assert not table.frame["merchant_cnpj"].str.contains(r"[A-Z]", regex=True).any()
+    assert "alphanumeric_cnpj" not in set(table.defects["kind"])
+    launched_later = {"REF-HNG-0351", "SAL-OUC-0046", "CHO-TRF-0026"}
+    assert not set(table.frame["product_code"]) & launched_later
+    assert not set(simulate_products(january, CLEAN).frame["product_code"]) & launched_later
+    assert launched_later <= set(simulate_products(DAY, CLEAN).frame["product_code"])
+
+
+def test_a_day_before_any_customer_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="no simulated customer"):
+        simulate_transactions(dt.date(2018, 6, 1), SMALL)
+    assert simulate_customers(dt.date(2018, 6, 1), SMALL).frame.empty
