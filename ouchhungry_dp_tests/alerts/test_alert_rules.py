@@ -101,3 +101,39 @@ def test_redaction_hides_secrets_and_personal_data():
     ):
         assert secret not in text
     assert "postgres://" in text and "failed" in text
+
+
+def test_health_sensor_fails_its_tick_when_alerts_are_stuck_in_the_outbox(
+    tmp_path, settings_resource
+):
+    import os
+
+    import pytest
+
+    from ouchhungry_dp.alerts.outbox import Outbox
+    from ouchhungry_dp.defs.alerts.health import AlertingUnhealthyError, data_team_alerting_health
+    from ouchhungry_dp.delivery.email import build_message
+    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+
+    with SmtpSink(tmp_path / "gone") as gone:
+        dead_port = gone.port
+    outbox = Outbox(settings_resource.settings().outbox_dir)
+    stuck = outbox.put(
+        build_message(
+            subject="old alert", text="t", html=None, sender="a@b.test", recipients=["team@b.test"]
+        )
+    )
+    os.utime(stuck, (0, 0))  # queued long ago
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        context = dg.build_sensor_context(
+            instance=instance,
+            resources={
+                "alert_email": email_resource(dead_port, tmp_path),
+                "alert_settings": settings_resource,
+            },
+        )
+        with pytest.raises(AlertingUnhealthyError, match="waiting in the outbox"):
+            data_team_alerting_health(context)
+    # The health e-mail itself is queued behind the stuck one, not lost.
+    assert len(outbox.pending()) == 2

@@ -29,7 +29,11 @@ class AlertingUnhealthyError(OuchHungryError):
     category = "alerting"
 
 
-def sensor_statuses(instance: dg.DagsterInstance, names: list[str]) -> list[SensorStatus]:
+def sensor_statuses(
+    instance: dg.DagsterInstance, names: list[str], *, never_ticked_is_problem: bool
+) -> list[SensorStatus]:
+    """``never_ticked_is_problem``: False inside the daemon, where siblings that have not
+    ticked yet are just starting; True for the external probe."""
     states = {
         s.instigator_name: s
         for s in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
@@ -38,16 +42,18 @@ def sensor_statuses(instance: dg.DagsterInstance, names: list[str]) -> list[Sens
     statuses = []
     for name in names:
         state = states.get(name)
-        if state is None:
-            # No stored state yet: the daemon has never evaluated this sensor.
-            statuses.append(SensorStatus(name, True, SENSOR_INTERVALS[name]))
-            continue
-        ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
+        ticks = (
+            instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
+            if state is not None
+            else []
+        )
         last = ticks[0] if ticks else None
+        if last is None and not never_ticked_is_problem:
+            continue
         statuses.append(
             SensorStatus(
                 name=name,
-                running=state.status != InstigatorStatus.STOPPED,
+                running=state is None or state.status != InstigatorStatus.STOPPED,
                 interval_seconds=SENSOR_INTERVALS[name],
                 last_tick_at=last.timestamp if last else None,
                 last_tick_failed=bool(last and last.status == TickStatus.FAILURE),
@@ -66,9 +72,11 @@ def check_alerting_health(
     instance: dg.DagsterInstance,
     settings: AlertSettings,
     names: list[str],
-    now: float | None = None,
+    *,
+    never_ticked_is_problem: bool = False,
 ) -> list[str]:
-    return assess(sensor_statuses(instance, names), outbox_status(settings), now or time.time())
+    statuses = sensor_statuses(instance, names, never_ticked_is_problem=never_ticked_is_problem)
+    return assess(statuses, outbox_status(settings), time.time())
 
 
 @dg.sensor(
@@ -106,7 +114,7 @@ def main() -> int:
     settings = AlertSettings.from_env()
     with dg.DagsterInstance.get() as instance:
         names = [RUN_FAILURE_SENSOR, CHECK_SENSOR, SLA_SENSOR, HEALTH_SENSOR]
-        problems = check_alerting_health(instance, settings, names)
+        problems = check_alerting_health(instance, settings, names, never_ticked_is_problem=True)
     if not problems:
         print("alerting healthy")
         return 0
