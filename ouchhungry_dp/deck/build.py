@@ -28,8 +28,12 @@ SCENARIOS_HEADING = "Orchestration and alerting per failure scenario"
 
 def _slide(deck: PresentationType, title: str) -> Slide:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    slide.shapes.title.text = title
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
+    heading = slide.shapes.title
+    # The default layouts are drawn for 4:3; place the title for the 16:9 slide.
+    heading.left, heading.top = Inches(0.4), Inches(0.25)
+    heading.width, heading.height = Inches(12.5), Inches(0.9)
+    heading.text = title
+    heading.text_frame.paragraphs[0].font.size = Pt(28)
     return slide
 
 
@@ -54,6 +58,7 @@ def _bullets(
 
 def _footer(slide: Slide, text: str) -> None:
     box = slide.shapes.add_textbox(Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4))
+    box.text_frame.word_wrap = True
     box.text_frame.text = text
     box.text_frame.paragraphs[0].font.size = Pt(9)
     box.text_frame.paragraphs[0].font.italic = True
@@ -118,14 +123,36 @@ def build_deck(figures: DeckFigures, docs: Path, out: Path) -> Path:
 
         title = deck.slides.add_slide(deck.slide_layouts[0])
         title.shapes.title.text = "ouchhungry_dp: data products and platform monitoring"
+        for shape, top, height in (
+            (title.shapes.title, 2.0, 1.6),
+            (title.placeholders[1], 3.8, 1.6),
+        ):
+            shape.left, shape.top = Inches(1.0), Inches(top)
+            shape.width, shape.height = Inches(11.3), Inches(height)
         title.placeholders[1].text = (
             "Stage 1 deliverable: monitoring solution, cost-optimisation plan, orchestration "
             f"and alerting. Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from "
             "docs/architecture.md and the platform's figures."
         )
 
-        slide = _slide(deck, "Architecture: ingestion → cleaning → products → delivery → alerts")
-        _picture(slide, arch, 0.4, 1.4, 12.5, 5.4)
+        slide = _slide(deck, "Architecture: source to partner, with alerts")
+        _picture(slide, arch, 0.4, 1.3, 12.5, 4.1)
+        _bullets(
+            slide,
+            [
+                "Daily partitions run at 06:00 America/Sao_Paulo for the previous day; monthly "
+                "products on day 1; a partner is a contract file, not code.",
+                "LGPD: keyed pseudonyms per partner, small cities folded; checks block bad data "
+                "before it reaches a partner.",
+                "Power BI datasets refresh when the products they read land; every failure "
+                "reaches the data team once per incident.",
+            ],
+            0.6,
+            5.4,
+            12.0,
+            1.5,
+            size=14,
+        )
         _footer(slide, "Diagram drawn from the Mermaid source in docs/architecture.md.")
 
         slide = _slide(deck, "Stage 1: the monitoring pipeline")
@@ -156,7 +183,7 @@ def build_deck(figures: DeckFigures, docs: Path, out: Path) -> Path:
             5.2,
             size=18,
         )
-        _footer(slide, source_line)
+        _footer(slide, "Figures: " + source_line)
 
         slide = _slide(deck, "Power BI refresh health")
         view = health[

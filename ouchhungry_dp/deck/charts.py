@@ -29,6 +29,7 @@ def refresh_health_chart(health: pd.DataFrame, out: Path) -> Path:
     right.bar(x, permanent, bottom=transient, color="#dc2626", label="permanent (alerted)")
     right.set_xticks(x, names)
     right.set_title("Failures in the refresh history")
+    right.yaxis.get_major_locator().set_params(integer=True)
     right.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     fig.savefig(out)

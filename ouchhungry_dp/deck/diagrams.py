@@ -70,13 +70,15 @@ def render_flowchart(chart: Flowchart, out: Path, title: str = "") -> Path:
         columns.setdefault(rank[node_id], []).append(node_id)
     position: dict[str, tuple[float, float]] = {}
     tallest = max(len(ids) for ids in columns.values())
+    # Few rows: taller boxes and larger text so a wide chart still reads on a 16:9 slide.
+    box_h, gap_y, font = (1.3, 0.7, 12) if tallest <= 3 else (BOX_H, GAP_Y, 9)
     for r, ids in columns.items():
         ids.sort(key=lambda n: group_order.index(chart.nodes[n].group or group_order[0]))
-        offset = (tallest - len(ids)) * (BOX_H + GAP_Y) / 2
+        offset = (tallest - len(ids)) * (box_h + gap_y) / 2
         for i, node_id in enumerate(ids):
-            position[node_id] = (r * (BOX_W + GAP_X), -(offset + i * (BOX_H + GAP_Y)))
+            position[node_id] = (r * (BOX_W + GAP_X), -(offset + i * (box_h + gap_y)))
     width = (max(columns) + 1) * (BOX_W + GAP_X)
-    height = tallest * (BOX_H + GAP_Y) + 1.2
+    height = tallest * (box_h + gap_y) + 1.2
     fig, ax = plt.subplots(figsize=(max(width * 0.8, 8), max(height * 0.8, 3.5)), dpi=160)
     colour_of = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(group_order)}
     edge_of = {g: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, g in enumerate(group_order)}
@@ -85,8 +87,9 @@ def render_flowchart(chart: Flowchart, out: Path, title: str = "") -> Path:
         backwards = xb <= xa
         ax.annotate(
             "",
-            xy=(xb, yb + BOX_H / 2),
-            xytext=(xa + BOX_W, ya + BOX_H / 2),
+            xy=(xb, yb + box_h / 2),
+            xytext=(xa + BOX_W, ya + box_h / 2),
+            zorder=1,
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": edge_of.get(chart.nodes[a].group or "", "#555"),
@@ -108,8 +111,9 @@ def render_flowchart(chart: Flowchart, out: Path, title: str = "") -> Path:
             FancyBboxPatch(
                 (x, y),
                 BOX_W,
-                BOX_H,
+                box_h,
                 boxstyle=style,
+                zorder=3,
                 facecolor=colour_of.get(node.group or "", "#f3f4f6"),
                 edgecolor="#374151",
                 linewidth=0.9,
@@ -117,11 +121,12 @@ def render_flowchart(chart: Flowchart, out: Path, title: str = "") -> Path:
         )
         ax.text(
             x + BOX_W / 2,
-            y + BOX_H / 2,
-            _wrap(node.label),
+            y + box_h / 2,
+            _wrap(node.label, 17 if font < 12 else 14),
             ha="center",
             va="center",
-            fontsize=7.5,
+            fontsize=font,
+            zorder=4,
         )
     handles = [
         Patch(facecolor=colour_of[g], edgecolor="#374151", label=t) for g, t in chart.groups.items()
@@ -132,13 +137,13 @@ def render_flowchart(chart: Flowchart, out: Path, title: str = "") -> Path:
             loc="upper center",
             bbox_to_anchor=(0.5, -0.01),
             ncol=len(handles),
-            fontsize=8,
+            fontsize=font,
             frameon=False,
         )
     if title:
         ax.set_title(title, fontsize=11)
     ax.set_xlim(-0.3, width)
-    ax.set_ylim(-(tallest * (BOX_H + GAP_Y)), BOX_H + 0.6)
+    ax.set_ylim(-(tallest * (box_h + gap_y)), box_h + 0.6)
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(out, bbox_inches="tight")
