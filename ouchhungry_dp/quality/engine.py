@@ -74,7 +74,8 @@ def check_columns(raw: pd.DataFrame, rules: TableRules, partition: str) -> pd.Da
             detail=", ".join(missing),
             hint="The source export changed: compare it with ouchhungry_dp/tables.py.",
         )
-    return raw.loc[:, list(rules.raw_columns)].reset_index(drop=True)
+    # One conversion up front: every rule then works on Arrow-backed text without copies.
+    return raw.loc[:, list(rules.raw_columns)].reset_index(drop=True).astype(TEXT)
 
 
 def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
@@ -93,7 +94,7 @@ def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
             reasons.add(f"non_positive_{column.name}", valid & _bool(parsed.le(0)))
         if kind.canonical and kind.repair_rule:
             # On the text as received: surrounding blanks are a repair too.
-            as_is = _bool(full_match(pa.array(raw_text.astype(TEXT).array), kind.canonical))
+            as_is = _bool(full_match(pa.array(raw_text.array), kind.canonical))
             repairs.add(kind.repair_rule, present & valid & ~as_is)
         policy = column.null_policy
         if policy == "quarantine":
@@ -147,7 +148,7 @@ def assemble(
     bad = parsed.reasons.any()
     good_rows, bad_rows = np.flatnonzero(~bad), np.flatnonzero(bad)
     cleaned = cleaned_all.iloc[good_rows].reset_index(drop=True)
-    quarantine = raw.iloc[bad_rows].astype(TEXT).reset_index(drop=True)
+    quarantine = raw.iloc[bad_rows].reset_index(drop=True)
     quarantine["partition_date"] = pd.Series(
         np.full(len(bad_rows), np.datetime64(partition_date, "ns")), dtype="datetime64[ns]"
     )

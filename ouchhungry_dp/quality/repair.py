@@ -90,6 +90,13 @@ def normalize_uf(values: pd.Series) -> pd.Series:
 
 
 # --- numbers -----------------------------------------------------------------------
+def _masked(arr: pa.Array, kind: type, dtype: type) -> pd.api.extensions.ExtensionArray:
+    """Arrow numbers -> pandas masked array (Float64 / Int64) straight from numpy buffers."""
+    mask = pc.is_null(arr).to_numpy(zero_copy_only=False)
+    data = pc.fill_null(arr, 0).to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    return kind(data, mask)
+
+
 _MONEY_BR = r"-?\d{1,3}(?:\.\d{3})+,\d{1,2}|-?\d+,\d{1,2}"  # 1.234,56  7,50
 _MONEY_BR_THOUSANDS = r"-?\d{1,3}(?:\.\d{3})+"  # 1.234 (Brazilian grouping, no cents)
 _MONEY_US = r"-?\d{1,3}(?:,\d{3})+\.\d{1,2}"  # 1,234.56
@@ -119,7 +126,7 @@ def parse_money_brl(values: pd.Series) -> pd.Series:
         arr,
     )
     floats = pc.cast(canonical, pa.float64())
-    return pd.Series(pd.array(floats, dtype="Float64"), index=values.index)
+    return pd.Series(_masked(floats, pd.arrays.FloatingArray, np.float64), index=values.index)
 
 
 _QUANTITY = r"[+-]?\d{1,9}(?:[.,]0+)?\s*(?:un|und|unid|unidades?|u|x|pcs?)?\.?"
@@ -134,7 +141,7 @@ def parse_quantity(values: pd.Series) -> pd.Series:
     ok = pc.fill_null(full_match(arr, _QUANTITY), False)
     number = pc.extract_regex(pc.if_else(ok, arr, _NULL_TEXT), r"^\+?(?P<n>-?\d+)")
     ints = pc.cast(pc.struct_field(number, [0]), pa.int64())
-    return pd.Series(pd.array(ints, dtype="Int64"), index=values.index)
+    return pd.Series(_masked(ints, pd.arrays.IntegerArray, np.int64), index=values.index)
 
 
 # --- dates and timestamps ----------------------------------------------------------

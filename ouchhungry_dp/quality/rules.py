@@ -103,7 +103,7 @@ for _kind in (
               canonical=r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:-03:00)?",
               repair_rule="timestamp_format"),
     FieldKind("city", repair.normalize_city, "invalid_city",
-              canonical=r"[A-Z0-9'\-]+(?: [A-Z0-9'\-]+)*", repair_rule="city_normalized"),
+              canonical=r"[A-Z0-9'()\-]+(?: [A-Z0-9'()\-]+)*", repair_rule="city_normalized"),
     FieldKind("uf", repair.normalize_uf, "invalid_state", enum_validator(valid_ufs()),
               canonical=r"[A-Z]{2}", repair_rule="state_upper_case"),
     FieldKind("product_code", _trimmed, "invalid_product_code", validators.is_valid_product_code,

@@ -23,7 +23,7 @@ from ouchhungry_dp.quality.rules import PAYMENT_METHODS
 Text = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 UFS = sorted(valid_ufs())
 _CEP = r"^\d{5}-\d{3}$"
-_CITY = r"^[A-Z0-9'\-]+(?: [A-Z0-9'\-]+)*$"
+_CITY = r"^[A-Z0-9'()\-]+(?: [A-Z0-9'()\-]+)*$"  # IBGE names may hold parentheses
 
 
 def _text(**kwargs: object) -> object:
