@@ -90,7 +90,11 @@ DEFECT_KINDS: Mapping[str, DefectKind] = MappingProxyType(
             _T, "quarantine", "unknown_product", "well-formed code absent from the catalogue"
         ),
         "unknown_customer": _kind(
-            _T, "quarantine", "unknown_customer", "well-formed id absent from the customer table"
+            _T,
+            "quarantine",
+            "unknown_customer",
+            "well-formed id that no customer ever had (check against the raw customer ids: "
+            "a customer whose own row is quarantined is still a known customer)",
         ),
         "non_positive_quantity": _kind(
             _T, "quarantine", "non_positive_quantity", "quantity '0' or negative"

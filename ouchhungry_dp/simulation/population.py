@@ -11,6 +11,7 @@ current on that day, and an older version is what a stale duplicate looks like.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,8 +42,9 @@ def local_seconds(day: dt.date) -> int:
     return (day - _EPOCH).days * 86_400
 
 
-def _pool(values: object) -> list[str]:
-    return sorted(set(values))  # type: ignore[call-overload]
+def _pool(values: Iterable[str]) -> list[str]:
+    """Faker's word lists (tuples or weighted dicts) as a sorted, duplicate-free pool."""
+    return sorted(set(values))
 
 
 @dataclass(frozen=True)
