@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import base64
+import re
+
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.guardrails import scan_pii
+from ouchhungry_dp.products.insights import InsightsReport, brl, build_insights_report
+from ouchhungry_dp.products.monthly import build_monthly_product
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def report_inputs(simulated: dict, contract: PartnerContract) -> dict:
+    products, history = simulated["products"], simulated["history"]
+    november = pd.concat(simulated["days"], ignore_index=True)
+    # October's own decision stands in for September's (not simulated here).
+    october_monthly = build_monthly_product(
+        history, products, decide_publishable_cells(history, products, contract), contract,
+        month="2026-10",
+    )  # fmt: skip
+    november_monthly = build_monthly_product(
+        november, products, decide_publishable_cells(history, products, contract), contract,
+        month="2026-11",
+    )  # fmt: skip
+    return {
+        "products": products,
+        "transactions": pd.concat([history, november], ignore_index=True),
+        "monthly": pd.concat([october_monthly, november_monthly], ignore_index=True),
+        "november_monthly": november_monthly,
+    }
+
+
+@pytest.fixture(scope="module")
+def report(report_inputs: dict, contract: PartnerContract) -> InsightsReport:
+    return build_insights_report(
+        contract,
+        month="2026-11",
+        transactions=report_inputs["transactions"],
+        products=report_inputs["products"],
+        monthly_products=report_inputs["monthly"],
+    )
+
+
+def test_html_is_self_contained_and_shows_every_chart(report: InsightsReport) -> None:
+    assert set(report.charts) >= {
+        "receita_por_mes",
+        "participacao_no_segmento",
+        "principais_cidades",
+    }
+    sources = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', report.html)
+    assert {name for name, _ in sources} == set(report.charts)
+    for name, encoded in sources:
+        assert base64.b64decode(encoded) == report.charts[name]
+        assert report.charts[name].startswith(PNG_MAGIC)
+    assert not re.search(r'(src|href)="(https?:)?//', report.html)  # nothing fetched from outside
+    assert report.html.startswith("<!DOCTYPE html>") and 'lang="pt-BR"' in report.html
+
+
+def test_figures_agree_with_the_monthly_file(
+    report: InsightsReport, report_inputs: dict, contract: PartnerContract
+) -> None:
+    monthly = report_inputs["november_monthly"]
+    for brand, figures in report.metrics["brands"].items():
+        published = monthly.loc[monthly["brand"] == brand]
+        assert figures["revenue"] == pytest.approx(float(published["revenue"].sum()), abs=0.005)
+        assert figures["units"] == int(published["units_sold"].sum())
+        trend = report.metrics["revenue_trend"][brand]
+        growth = report.metrics["growth_vs_previous_month"][brand]["revenue"]
+        assert growth == pytest.approx(trend["2026-11"] / trend["2026-10"] - 1, abs=1e-4)
+        assert brl(figures["revenue"]) in report.narrative
+
+
+def test_city_figures_come_only_from_published_city_cells(
+    report: InsightsReport, report_inputs: dict, contract: PartnerContract
+) -> None:
+    monthly = report_inputs["november_monthly"]
+    published = set(
+        monthly.loc[monthly["location_level"] == "city", ["state", "city", "brand"]].itertuples(
+            index=False, name=None
+        )
+    )
+    top = report.metrics["top_cities"]
+    assert top
+    assert {(c["state"], c["city"], c["brand"]) for c in top} <= published
+    assert all(c["customers_reached"] >= contract.privacy.min_customers_per_cell for c in top)
+    assert all(0 < c["penetration"] <= 1 for c in top)
+    assert [c["revenue"] for c in top] == sorted((c["revenue"] for c in top), reverse=True)
+
+
+def test_narrative_is_portuguese_and_free_of_personal_data(report: InsightsReport) -> None:
+    assert report.narrative.startswith("Resumo de 2026-11 para OuchHungry.")
+    assert "R$" in report.narrative and "LGPD" in report.narrative
+    assert scan_pii(pd.DataFrame({"narrative": [report.narrative]})).passed
+    pairs = report.metrics["top_product_pairs"]
+    assert all(p["orders"] > 0 and p["products"][0] < p["products"][1] for p in pairs)
