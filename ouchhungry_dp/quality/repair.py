@@ -110,9 +110,22 @@ def parse_money_brl(values: pd.Series) -> pd.Series:
     (``1.234`` -> 1234); more than two decimals is not money (-> missing).
     """
     arr = text_array(values)
+    # Most values are already plain ("7.50"): cast those, run the format regexes on the rest.
+    plain = pc.fill_null(full_match(arr, _MONEY_PLAIN), False)
+    plain_np = plain.to_numpy(zero_copy_only=False)
+    result = np.full(len(arr), np.nan)
+    result[plain_np] = pc.cast(arr.filter(plain), pa.float64()).to_numpy(zero_copy_only=False)
+    if not plain_np.all():
+        rest = _parse_formatted_money(arr.filter(pc.invert(plain)))
+        result[~plain_np] = pc.fill_null(rest, np.nan).to_numpy(zero_copy_only=False)
+    floats = pa.array(result, from_pandas=True)  # NaN -> null
+    return pd.Series(_masked(floats, pd.arrays.FloatingArray, np.float64), index=values.index)
+
+
+def _parse_formatted_money(arr: pa.Array) -> pa.Array:
     arr = pc.replace_substring_regex(arr, r"^(-?)\s*R\$\s*", r"\1")
     arr = remove(arr, r"\s")
-    br = pc.replace_substring(remove(arr, r"\."), ",", ".")
+    br = pc.replace_substring(pc.replace_substring(arr, ".", ""), ",", ".")
     canonical = pc.case_when(
         pc.make_struct(
             pc.fill_null(full_match(arr, _MONEY_BR), False),
@@ -121,12 +134,11 @@ def parse_money_brl(values: pd.Series) -> pd.Series:
             pc.fill_null(full_match(arr, _MONEY_PLAIN), False),
         ),
         br,
-        remove(arr, r"\."),
-        remove(arr, ","),
+        pc.replace_substring(arr, ".", ""),
+        pc.replace_substring(arr, ",", ""),
         arr,
     )
-    floats = pc.cast(canonical, pa.float64())
-    return pd.Series(_masked(floats, pd.arrays.FloatingArray, np.float64), index=values.index)
+    return pc.cast(canonical, pa.float64())
 
 
 _QUANTITY = r"[+-]?\d{1,9}(?:[.,]0+)?\s*(?:un|und|unid|unidades?|u|x|pcs?)?\.?"
@@ -187,14 +199,8 @@ def _as_int(arr: pa.Array, default: int) -> np.ndarray:
     return pc.fill_null(pc.cast(arr, pa.int64()), default).to_numpy(zero_copy_only=False)
 
 
-def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
-    """Timestamps as naive local time of ``timezone`` (datetime64[ns]).
-
-    Values with a UTC offset (``2026-11-25T13:45:10-03:00``, ``...Z``) are
-    converted to local time; values without one are already local. A date
-    without time gives midnight. Impossible dates (``31/02/2026``) -> NaT.
-    """
-    arr = text_array(values)
+def _parse_any(arr: pa.Array, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """(local wall-clock ns, ok) for every accepted format, via regex extraction."""
     dmy = pc.extract_regex(arr, _DMY)
     iso = pc.extract_regex(arr, _ISO)
     parts = {
@@ -219,12 +225,9 @@ def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Se
         & (mm < 60)
         & (ss < 60)
     )
-    wall_ns = (
+    local_ns = (
         _days_from_civil(y, m, d) * _NS_PER_DAY + (hh * 3600 + mm * 60 + ss) * _NS_PER_SECOND + frac
     )
-    local = pd.Series(np.where(ok, wall_ns, 0).astype("datetime64[ns]"), index=values.index)
-    local = local.where(ok)
-
     zone = parts["z"]
     has_offset = pc.fill_null(pc.is_valid(zone), False).to_numpy(zero_copy_only=False) & ok
     if has_offset.any():
@@ -234,11 +237,52 @@ def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Se
         digits = remove(zone, r"[^0-9]")
         off_h = _as_int(pc.utf8_slice_codeunits(digits, 0, 2), 0)
         off_m = _as_int(pc.utf8_slice_codeunits(digits, 2, 4), 0)
-        utc_ns = wall_ns - sign * (off_h * 3600 + off_m * 60) * _NS_PER_SECOND
-        utc = pd.DatetimeIndex(utc_ns[has_offset].astype("datetime64[ns]")).tz_localize("UTC")
-        converted = utc.tz_convert(timezone).tz_localize(None)
-        local.loc[has_offset] = converted.to_numpy()
-    return local.astype("datetime64[ns]")
+        utc_ns = local_ns - sign * (off_h * 3600 + off_m * 60) * _NS_PER_SECOND
+        local_ns = local_ns.copy()
+        local_ns[has_offset] = _utc_to_local_ns(utc_ns[has_offset], timezone)
+    return local_ns, ok
+
+
+def _utc_to_local_ns(utc_ns: np.ndarray, timezone: str) -> np.ndarray:
+    utc = pd.DatetimeIndex(utc_ns.astype("datetime64[ns]")).tz_localize("UTC")
+    return utc.tz_convert(timezone).tz_localize(None).asi8
+
+
+# The export's own format (ISO with offset, whole seconds): parsed by Arrow's C strptime,
+# the other formats by the regex path. strptime rolls 31 Feb over to 3 Mar, so the day
+# is re-checked against the month's length.
+_ISO_OFFSET_SHAPE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})"
+
+
+def _parse_iso_offset(arr: pa.Array, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    utc = pc.strptime(arr, format="%Y-%m-%dT%H:%M:%S%z", unit="ns", error_is_null=True)
+    y, m, d = (
+        _as_int(pc.utf8_slice_codeunits(arr, a, b), 1) for a, b in ((0, 4), (5, 7), (8, 10))
+    )
+    ok = pc.is_valid(utc).to_numpy(zero_copy_only=False) & (d <= _days_in_month(y, m))
+    ok &= (y >= 1800) & (y <= 2200)
+    utc_ns = pc.fill_null(pc.cast(utc, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    return _utc_to_local_ns(utc_ns, timezone), ok
+
+
+def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
+    """Timestamps as naive local time of ``timezone`` (datetime64[ns]).
+
+    Values with a UTC offset (``2026-11-25T13:45:10-03:00``, ``...Z``) are
+    converted to local time; values without one are already local. A date
+    without time gives midnight. Impossible dates (``31/02/2026``) -> NaT.
+    """
+    arr = text_array(values)
+    fast = pc.fill_null(full_match(arr, _ISO_OFFSET_SHAPE), False)
+    fast_np = fast.to_numpy(zero_copy_only=False)
+    local_ns = np.zeros(len(arr), dtype=np.int64)
+    ok = np.zeros(len(arr), dtype=bool)
+    for rows, parser in ((fast_np, _parse_iso_offset), (~fast_np, _parse_any)):
+        if rows.any():
+            part_ns, part_ok = parser(arr.filter(pa.array(rows)), timezone)
+            local_ns[rows], ok[rows] = part_ns, part_ok
+    stamps = np.where(ok, local_ns, 0).astype("datetime64[ns]")
+    return pd.Series(stamps, index=values.index).where(ok).astype("datetime64[ns]")
 
 
 def parse_dates(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
