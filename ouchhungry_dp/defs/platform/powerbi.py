@@ -7,7 +7,6 @@ run-failure sensor e-mails it. The sensor's cursor remembers what it reported an
 the run key is the alert's key, so one problem alerts once.
 """
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -18,6 +17,7 @@ from ouchhungry_dp.defs.platform.powerbi_resources import (
     PowerBIResource,
     powerbi_resource_from_env,
 )
+from ouchhungry_dp.errors import OuchHungryError
 from ouchhungry_dp.monitoring.powerbi.auto_refresh import (
     AutoRefresher,
     RefreshAlert,
@@ -165,6 +165,18 @@ def alert_run_request(alert: RefreshAlert) -> dg.RunRequest:
     )
 
 
+def api_error_alert(dataset: str, exc: OuchHungryError, now: datetime) -> RefreshAlert:
+    return RefreshAlert(
+        key=f"{dataset}:api_error:{now.date().isoformat()}",
+        dataset=dataset,
+        kind="api_error",
+        cause=exc.category,
+        error_code="",
+        hint=exc.hint or "",
+        detail=exc.detail or exc.what,
+    )
+
+
 def build_auto_refresh_sensor(
     monitored: MonitoredDatasets | None = None, minimum_interval_seconds: int = 120
 ) -> dg.SensorDefinition:
@@ -191,8 +203,12 @@ def build_auto_refresh_sensor(
                 marks, _times = _latest_materializations(context.instance, list(ds.reads))
                 try:
                     state, report = refresher.tick(ds, states.get(ds.name), marks, now)
-                except ConnectionError as exc:  # Power BI unreachable: next tick tries again
-                    context.log.warning(f"{ds.name}: {exc}")
+                except OuchHungryError as exc:
+                    if exc.transient:  # Power BI unreachable or throttling: next tick retries
+                        context.log.warning(f"{ds.name}: {exc}")
+                        continue
+                    # Wrong ids, revoked access...: one alert per dataset and day (run key).
+                    run_requests.append(alert_run_request(api_error_alert(ds.name, exc, now)))
                     continue
                 states[ds.name] = state
                 for note in report.notes:

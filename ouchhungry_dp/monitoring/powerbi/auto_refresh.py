@@ -41,6 +41,7 @@ from ouchhungry_dp.monitoring.powerbi.models import COMPLETED, IN_PROGRESS, Refr
 
 BUDGET_WINDOW = timedelta(hours=24)
 MAX_REMEMBERED = 200  # alert keys / request ids kept in the cursor
+LOST_AFTER_S = 6 * 3600  # longer than Power BI's default refresh timeout (5 h on Premium)
 
 
 class RefreshApi(Protocol):
@@ -179,6 +180,16 @@ class AutoRefresher:
         pending = state.pending
         assert pending is not None
         ours = next((e for e in history if e.request_id == pending.request_id), None)
+        if ours is None and now.timestamp() - pending.triggered_at > LOST_AFTER_S:
+            # Accepted but never listed: treat as a transient failure rather than wait forever.
+            ours = RefreshEntry(
+                pending.request_id,
+                "ViaApi",
+                "Failed",
+                None,
+                None,
+                '{"errorCode": "RefreshNotListedTimeout"}',
+            )
         if ours is None or ours.status == IN_PROGRESS:
             report.notes.append(f"refresh {pending.request_id} still running")
             return

@@ -234,3 +234,21 @@ def test_retry_delay_grows_and_is_capped() -> None:
     policy = RetryPolicy(max_attempts=5, backoff_base_s=10, backoff_max_s=35)
     assert [policy.delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 35, 35]
     assert timedelta(seconds=policy.delay_after(1)) == timedelta(seconds=10)
+
+
+def test_refresh_never_listed_is_retried_after_the_lost_timeout(
+    emulator: PowerBIEmulator, harness: Harness, clock
+) -> None:
+    emulator.add_dataset(WORKSPACE, "ds-sales")
+    harness.tick()
+    harness.new_data()
+    harness.tick()
+    emulator.dataset("ds-sales").refreshes.clear()  # Power BI lost our refresh
+    clock.advance(hours=1)
+    harness.tick()
+    assert emulator.api_refresh_count("ds-sales") == 0  # still waiting
+    clock.advance(hours=6)
+    harness.tick()  # declared lost: transient, retry scheduled
+    clock.advance(minutes=11)
+    harness.tick()
+    assert emulator.api_refresh_count("ds-sales") == 1 and harness.alerts == []

@@ -179,3 +179,17 @@ def test_health_asset_and_check_materialize(
     assert row["success_rate"] == 0.5
     checks = result.get_asset_check_evaluations()
     assert len(checks) == 1 and not checks[0].passed
+
+
+def test_unknown_dataset_alerts_with_a_daily_run_key(
+    real_emulator: PowerBIEmulator, resource: PowerBIResource, instance: dg.DagsterInstance
+) -> None:
+    driver = SensorDriver(instance, resource)  # ds-sales never added: Power BI answers 404
+    driver.tick()
+    driver.tick()
+    assert {r.tags["powerbi/alert_kind"] for r in driver.run_requests} == {"api_error"}
+    assert len({r.run_key for r in driver.run_requests}) == 1  # Dagster dedupes by run key
+    assert (
+        "datasets.yaml"
+        in driver.run_requests[0].run_config["ops"]["powerbi_refresh_alert_op"]["config"]["hint"]
+    )
