@@ -208,10 +208,13 @@ def main() -> int:
             measure("asyncssh sandbox (Python)", asyncssh_server(work, keys), keys, payload, args)
         if args.server in ("openssh", "both"):
             sshd = shutil.which("sshd") or "/usr/sbin/sshd"
-            if Path(sshd).exists():
+            if Path(sshd).exists() and os.geteuid() == 0:
                 measure("OpenSSH sshd (C)", openssh_server(work, keys, sshd), keys, payload, args)
             else:
-                print("OpenSSH sshd not found: apt-get install openssh-server to bench against it.")
+                print(
+                    "OpenSSH sshd not found (or not root): install openssh-server and run as "
+                    "root to bench against it."
+                )
     return 0
 
 

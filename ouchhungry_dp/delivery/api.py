@@ -235,11 +235,8 @@ class PartnerApiClient:
         self._raise_for_status(response, f"partner API PUT {path}", partition)
         try:
             data = response.json()
-            receipt_id, their_sha, their_rows = (
-                str(data["receipt_id"]),
-                data["sha256"],
-                data["rows"],
-            )
+            receipt_id, their_sha = str(data["receipt_id"]), str(data["sha256"]).lower()
+            their_rows = int(data["rows"])
         except (ValueError, KeyError, TypeError):
             raise DeliveryError(
                 f"partner API PUT {path}: the receipt is malformed",
@@ -248,7 +245,7 @@ class PartnerApiClient:
                 detail=f"HTTP {response.status_code}: {self._message(response)}",
                 hint="Expected JSON {receipt_id, sha256, rows}; the partner changed its API.",
             ) from None
-        if str(their_sha).lower() != sha256 or int(their_rows) != rows:
+        if their_sha != sha256 or their_rows != rows:
             raise DeliveryError(
                 f"partner API PUT {path}: the receipt does not match what was sent",
                 partner=self.config.partner,

@@ -54,6 +54,12 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
+    def __copy__(self) -> Secret:
+        return self  # immutable: copies (dataclasses.asdict, deepcopy) share it
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
     def __reduce__(self) -> tuple[object, ...]:
         # Refuse pickling: a pickled config would carry the secret to disk or another process.
         raise TypeError("Secret values are not picklable")
@@ -156,11 +162,20 @@ class PartnerApiConfig:
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
         loopback = is_loopback_host(parts.hostname)
+        # Only scheme and host in messages: the URL itself might carry credentials.
+        shown = f"{parts.scheme}://{parts.hostname or ''}"
+        if parts.username or parts.password:
+            raise ConfigurationError(
+                f"partner API base URL {shown} carries credentials",
+                partner=self.partner,
+                hint="Remove user:password@ from OUCHHUNGRY_API_BASE_URL; use the "
+                "USERNAME/PASSWORD variables.",
+            )
         if not (
             (parts.scheme == "https" and parts.hostname) or (parts.scheme == "http" and loopback)
         ):
             raise ConfigurationError(
-                f"partner API base URL {self.base_url!r} is not allowed",
+                f"partner API base URL {shown} is not allowed",
                 partner=self.partner,
                 hint="Use https:// (plain http:// is accepted for loopback sandboxes only).",
             )

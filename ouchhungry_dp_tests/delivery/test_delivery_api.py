@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import socket
 from collections.abc import Callable
@@ -273,6 +275,9 @@ def test_config_from_contract_mapping_requires_https_except_loopback() -> None:
                 {**channel.resolve(environ), "base_url": url}, partner="ouchhungry"
             )
     assert PartnerApiConfig("p", "http://127.0.0.1:9", "u", Secret("x")).base_url
+    with pytest.raises(ConfigurationError, match="carries credentials") as caught:
+        PartnerApiConfig("p", "https://dp:hunter2-secret@api.partner.example", "u", Secret("x"))
+    assert "hunter2-secret" not in str(caught.value)
     with pytest.raises(ConfigurationError, match="verification"):
         PartnerApiConfig("p", "https://api.partner.example", "u", Secret("x"), verify=False)
     with pytest.raises(ConfigurationError, match="OUCHHUNGRY_API_PASSWORD"):
@@ -287,3 +292,27 @@ def test_parse_retry_after_reads_seconds_and_http_dates() -> None:
     assert parse_retry_after("Wed, 25 Nov 2026 12:00:45 GMT", now=now) == 45.0
     assert parse_retry_after("Wed, 25 Nov 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_malformed_receipt_is_a_delivery_error(
+    api_server: SandboxPartnerApi,
+    api_config: Callable[..., PartnerApiConfig],
+    daily_csv,
+    fast_retry,
+) -> None:
+    api_server.inject(CannedResponse(200, {"receipt_id": "r1", "sha256": "ab", "rows": "many"}))
+    with (
+        PartnerApiClient(api_config(), retry=fast_retry) as client,
+        pytest.raises(DeliveryError, match="receipt is malformed"),
+    ):
+        _put(client, daily_csv(10, "a"), rows=10)
+
+
+def test_configs_copy_without_revealing_the_secret(
+    api_config: Callable[..., PartnerApiConfig],
+) -> None:
+    config = api_config()
+    assert copy.deepcopy(config) == config
+    as_dict = dataclasses.asdict(config)
+    assert as_dict["password"].reveal() == API_PASSWORD
+    assert API_PASSWORD not in str(as_dict)
