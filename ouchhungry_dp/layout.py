@@ -29,7 +29,7 @@ def previous_month(first_day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def product_file(dataset: str, cadence: Cadence, partition_key: str) -> str:
-    """Path relative to the partner's base directory, e.g. daily/ouchhungry_sales_daily_2026-11-25.csv."""
+    """Path under the partner's base dir, e.g. daily/ouchhungry_sales_daily_2026-11-25.csv."""
     return f"{cadence}/{dataset}_{file_partition_key(partition_key, cadence)}.csv"
 
 

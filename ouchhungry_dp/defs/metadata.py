@@ -30,7 +30,9 @@ def table_metadata(frame: pd.DataFrame, extra: Mapping[str, Any] | None = None) 
     return metadata
 
 
-def counts_md(counts: Mapping[str, int], header: Iterable[str] = ("reason", "rows")) -> dg.MetadataValue:
+def counts_md(
+    counts: Mapping[str, int], header: Iterable[str] = ("reason", "rows")
+) -> dg.MetadataValue:
     name, value = tuple(header)
     if not counts:
         return dg.MetadataValue.md("_none_")

@@ -63,7 +63,8 @@ class DuckDBWarehouseReader(WarehouseReader):
         frame = self._query(table, sql, [start, end])
         if frame.empty:
             return {}
-        return {pd.Timestamp(d).date(): int(n) for d, n in zip(frame["day"], frame["n"], strict=True)}
+        days = (pd.Timestamp(d).date() for d in frame["day"])
+        return {d: int(n) for d, n in zip(days, frame["n"], strict=True)}
 
 
 class BigQueryWarehouseReader(WarehouseReader):

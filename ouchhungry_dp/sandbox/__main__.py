@@ -7,6 +7,7 @@ Ports and credentials come from the environment (``.env`` written by
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -55,10 +56,8 @@ def main() -> None:
         print(f"sandbox API    {stack.api.base_url}  deliveries in {root / 'api'}", flush=True)
         print(f"sandbox SMTP   127.0.0.1:{stack.smtp.port}  e-mails (.eml) in {root / 'mail'}",
               flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

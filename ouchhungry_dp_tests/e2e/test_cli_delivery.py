@@ -29,7 +29,8 @@ def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         [DAGSTER, *args], env={**os.environ, **env}, capture_output=True, text=True,
         timeout=600, cwd=Path(__file__).resolve().parents[2],
     )
-    assert result.returncode == 0, f"{args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, f"{args} failed:\n{output}"
     return result
 
 

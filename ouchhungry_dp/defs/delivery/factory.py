@@ -187,7 +187,8 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
         owners=OWNERS,
         kinds={"email"},
         description=f"E-mail (pt-BR) to {contract.partner.name} after both channels received "
-        "the file: partition, rows, file name, sha256, where to fetch. Never rows or personal data.",
+        "the file: partition, rows, file name, sha256, where to fetch. Never rows or "
+        "personal data.",
         metadata={"partition_expr": "partition_date", "partner": contract.id},
         retry_policy=NETWORK_RETRY,
         backfill_policy=dg.BackfillPolicy.single_run() if cadence == "daily" else None,

@@ -180,7 +180,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
-        rows, sha256, location = store_csv(outbound_files, monthly, relative)
+        _rows, sha256, location = store_csv(outbound_files, monthly, relative)
         stored = monthly.assign(month_start=pd.Timestamp(first))
         yield dg.Output(stored, metadata=table_metadata(monthly, {
             "file": relative, "sha256": sha256, "location": location,

@@ -105,13 +105,16 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
         return clean_customers(raw, snapshot_date=day)
     if spec.table == "products":
         return clean_products(raw, snapshot_date=day)
-    customers = context_frames["cleaned_customers"]
-    products = context_frames["cleaned_products"]
+    # Referential checks run against every id the source extract holds, not only the
+    # cleaned rows: an order of a customer whose own record was quarantined (say, for
+    # a bad CPF) is still a real order of a real customer.
+    customers = context_frames["raw_customers"]
+    products = context_frames["raw_products"]
     return clean_transactions(
         raw,
         partition_date=day,
-        known_customer_ids=_for_day(customers, "snapshot_date", day)["customer_id"],
-        known_product_codes=_for_day(products, "snapshot_date", day)["product_code"],
+        known_customer_ids=_for_day(customers, "partition_date", day)["customer_id"],
+        known_product_codes=_for_day(products, "partition_date", day)["product_code"],
     )
 
 
@@ -146,13 +149,16 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                raw: pd.DataFrame, **upstream_frames: pd.DataFrame) -> Iterator[Any]:
-        cleaned_parts, quarantine_parts = [], []
+        cleaned_parts, quarantine_parts, schema_outcomes = [], [], []
         repairs: dict[str, int] = {}
         reasons: dict[str, int] = {}
         for key in context.partition_keys:
             day = dt.date.fromisoformat(key)
             day_raw = _for_day(raw, "partition_date", day).drop(columns="partition_date")
             result = _clean_one(spec, day_raw, day, upstream_frames)
+            # Keys are unique within a partition (a snapshot), not across a backfilled range.
+            schema_outcomes.append(
+                (key, checks.validate_with_schema(spec.cleaned_schema, result.cleaned)))
             cleaned_parts.append(result.cleaned)
             quarantine_parts.append(result.quarantine)
             for src, dst in ((result.repairs, repairs), (result.reasons, reasons)):
@@ -171,7 +177,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
                             "reasons": counts_md(reasons),
                             "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
                         }))
-        yield _result("schema", asset, checks.validate_with_schema(spec.cleaned_schema, cleaned))
+        yield _result("schema", asset, _all_partitions(schema_outcomes))
         yield _result("conservation", asset,
                       checks.conservation(len(raw), len(cleaned), len(quarantine)))
         yield _result("quarantine_rate", asset, checks.quarantine_rate_ceiling(
@@ -180,6 +186,20 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         yield _result("volume", asset, _volume(context, warehouse, spec, len(raw)))
 
     return _asset
+
+
+def _all_partitions(outcomes: list[tuple[str, checks.CheckOutcome]]) -> checks.CheckOutcome:
+    if len(outcomes) == 1:
+        return outcomes[0][1]
+    failed = [(key, o) for key, o in outcomes if not o.passed]
+    if not failed:
+        return checks.CheckOutcome(True, f"{len(outcomes)} partitions valid",
+                                   {"partitions": len(outcomes)})
+    key, first = failed[0]
+    return checks.CheckOutcome(
+        False, f"{len(failed)} of {len(outcomes)} partitions invalid; first: {key}: "
+        f"{first.description}",
+        {"failed_partitions": [k for k, _ in failed], **first.metadata})
 
 
 def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
@@ -196,5 +216,5 @@ def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
 clean_products_assets = _cleaning_asset(TABLES["products"], [])
 clean_customers_assets = _cleaning_asset(TABLES["customers"], [])
 clean_transactions_assets = _cleaning_asset(
-    TABLES["transactions"], ["cleaned_customers", "cleaned_products"]
+    TABLES["transactions"], ["raw_customers", "raw_products"]
 )

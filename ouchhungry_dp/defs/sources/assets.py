@@ -61,7 +61,8 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
                 raise ExtractionError(
                     f"source table {table} lacks columns {missing}",
                     partition=key,
-                    hint="The source schema changed: update ouchhungry_dp/tables.py and the cleaning "
+                    hint="The source schema changed: update ouchhungry_dp/tables.py and the "
+                    "cleaning "
                     "rules, or ask the source team to restore the columns.",
                 )
             frames.append(with_partition_date(frame[list(RAW_COLUMNS[table])], day))

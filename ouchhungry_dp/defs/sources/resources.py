@@ -89,7 +89,8 @@ class BigQuerySourceSystem(SourceSystem):
                 f"extraction of source table {table}",
                 partition=day.isoformat(),
                 detail=f"{type(exc).__name__}: {exc}",
-                hint="Check that the source dataset is replicated and the service account can read it.",
+                hint="Check that the source dataset is replicated and the service account "
+                "can read it.",
                 transient=True,
             ) from exc
         return frame.astype("string[pyarrow]")
