@@ -66,10 +66,17 @@ class Secret:
 
 
 def _required(
-    values: Mapping[str, str | None], key: str, env: Mapping[str, str], partner: str, channel: str
+    values: Mapping[str, str | None],
+    key: str,
+    env: Mapping[str, str],
+    partner: str,
+    channel: str,
+    *,
+    strip: bool = True,
 ) -> str:
-    value = (values.get(key) or "").strip()
-    if not value:
+    raw = str(values.get(key) or "")
+    value = raw.strip() if strip else raw  # a password may legitimately start with a space
+    if not value.strip():
         var = env.get(key, key)
         raise ConfigurationError(
             f"{channel} setting {key!r} is missing",
@@ -123,14 +130,14 @@ class SftpConfig:
     ) -> SftpConfig:
         """Build from ``Channel.resolve()`` output; ``env`` names the variables for errors."""
         names = {**SFTP_ENV_DEFAULTS, **(env or {})}
-        port_text = (values.get("port") or "22").strip()
+        port_text = str(values.get("port") or "22").strip()
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigurationError(
                 f"SFTP port {port_text!r} is not a TCP port",
                 partner=partner,
                 hint=f"Set {names['port']} to a number between 1 and 65535.",
             )
-        passphrase = values.get("private_key_passphrase")
+        passphrase = str(values.get("private_key_passphrase") or "")
         return cls(
             partner=partner,
             host=_required(values, "host", names, partner, "SFTP"),
@@ -138,7 +145,7 @@ class SftpConfig:
             username=_required(values, "username", names, partner, "SFTP"),
             private_key_path=Path(_required(values, "private_key_path", names, partner, "SFTP")),
             known_hosts=Path(_required(values, "known_hosts", names, partner, "SFTP")),
-            remote_dir=(values.get("remote_dir") or "/").strip() or "/",
+            remote_dir=str(values.get("remote_dir") or "/").strip() or "/",
             private_key_passphrase=Secret(passphrase) if passphrase else None,
             **overrides,  # type: ignore[arg-type]
         )
@@ -200,6 +207,8 @@ class PartnerApiConfig:
             partner=partner,
             base_url=_required(values, "base_url", names, partner, "partner API").rstrip("/"),
             username=_required(values, "username", names, partner, "partner API"),
-            password=Secret(_required(values, "password", names, partner, "partner API")),
+            password=Secret(
+                _required(values, "password", names, partner, "partner API", strip=False)
+            ),
             **overrides,  # type: ignore[arg-type]
         )

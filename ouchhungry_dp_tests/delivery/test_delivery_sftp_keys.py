@@ -121,3 +121,18 @@ def test_local_keys_are_created_once_private_and_pinned_per_port(tmp_path: Path)
     assert pinned is not None and host_keys.lookup("[127.0.0.1]:2223") is None
     host_key = paramiko.PKey.from_path(str(first.host_key_path))
     assert pinned["ssh-ed25519"].asbytes() == host_key.asbytes()
+
+
+def test_from_mapping_accepts_typed_values_from_dagster_resources(tmp_path: Path) -> None:
+    values = {
+        "host": "h",
+        "port": 2222,
+        "username": "u",
+        "private_key_path": tmp_path / "k",
+        "private_key_passphrase": "",
+        "known_hosts": tmp_path / "kh",
+        "remote_dir": None,
+    }
+    config = SftpConfig.from_mapping(values, partner="p")  # type: ignore[arg-type]
+    assert (config.port, config.private_key_path, config.remote_dir) == (2222, tmp_path / "k", "/")
+    assert config.private_key_passphrase is None
