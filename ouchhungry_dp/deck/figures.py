@@ -83,10 +83,12 @@ def simulate_powerbi(seed: int = 5) -> tuple[pd.DataFrame, AutoRefreshRun]:
                 start = clock.now - timedelta(days=day) + timedelta(hours=hour - 8)
                 roll = rng.random()
                 code = None
-                if roll < 0.12:
+                if ds.capacity == "premium" and (day, hour) == (2, 12):
+                    code = "DMTS_OAuthTokenRefreshFailedError"  # credentials expired once
+                elif roll < 0.12:
                     code = "TooManyRequests"
-                elif roll < 0.17 or (ds.capacity == "premium" and (day, hour) == (2, 12)):
-                    code = "DMTS_OAuthTokenRefreshFailedError"  # expired credentials
+                elif roll < 0.17:
+                    code = "DM_GWPipeline_Client_GatewayUnreachable"
                 emulator.add_history(
                     ds.dataset_id, "Scheduled", start.timestamp(), rng.uniform(180, 420), code
                 )
