@@ -194,7 +194,8 @@ def customers_buying(
             for i in range(n)]  # fmt: skip
 
 
-SIMULATED_MONTH = "2026-11"
+SIMULATED_MONTH = "2026-12"  # 31 days
+HISTORY_MONTH = "2026-11"
 SIMULATION_ROWS_PER_DAY = 1500
 
 
@@ -224,9 +225,9 @@ def _clean_days(first: str, last: str, products: pd.DataFrame, seed: int) -> lis
 
 @pytest.fixture(scope="session")
 def simulated() -> dict[str, object]:
-    """October (history) and November 2026 through the simulator and the cleaning library.
+    """November (history) and December 2026 through the simulator and the cleaning library.
 
-    31 + 31 days x 1,500 order items, 5% defective rows (quarantined or repaired by
+    30 + 31 days x 1,500 order items, 5% defective rows (quarantined or repaired by
     the cleaner, as in production); shared by the 31-day, second-partner and
     insights tests so it is built once.
     """
@@ -236,11 +237,11 @@ def simulated() -> dict[str, object]:
     from ouchhungry_dp.simulation import SimulationConfig
     from ouchhungry_dp.simulation.products import simulate_products
 
-    first_day = dt.date(2026, 10, 1)
+    first_day = dt.date(2026, 11, 1)
     config = SimulationConfig(seed=11, defect_rate=0.0)
     catalogue = clean_products(
         simulate_products(first_day, config).frame, snapshot_date=first_day
     ).cleaned
-    history = pd.concat(_clean_days("2026-10-01", "2026-10-31", catalogue, 11), ignore_index=True)
-    days = _clean_days("2026-11-01", "2026-11-30", catalogue, 11)
+    history = pd.concat(_clean_days("2026-11-01", "2026-11-30", catalogue, 11), ignore_index=True)
+    days = _clean_days("2026-12-01", "2026-12-31", catalogue, 11)
     return {"products": catalogue, "history": history, "days": days}

@@ -12,27 +12,29 @@ from ouchhungry_dp.products.guardrails import scan_pii
 from ouchhungry_dp.products.insights import InsightsReport, brl, build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
 
+from .conftest import HISTORY_MONTH, SIMULATED_MONTH
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
 def report_inputs(simulated: dict, contract: PartnerContract) -> dict:
     products, history = simulated["products"], simulated["history"]
-    november = pd.concat(simulated["days"], ignore_index=True)
-    # October's own decision stands in for September's (not simulated here).
-    october_monthly = build_monthly_product(
-        history, products, decide_publishable_cells(history, products, contract), contract,
-        month="2026-10",
-    )  # fmt: skip
+    december = pd.concat(simulated["days"], ignore_index=True)
+    # November's own decision stands in for October's (not simulated here).
     november_monthly = build_monthly_product(
-        november, products, decide_publishable_cells(history, products, contract), contract,
-        month="2026-11",
+        history, products, decide_publishable_cells(history, products, contract), contract,
+        month=HISTORY_MONTH,
+    )  # fmt: skip
+    december_monthly = build_monthly_product(
+        december, products, decide_publishable_cells(history, products, contract), contract,
+        month=SIMULATED_MONTH,
     )  # fmt: skip
     return {
         "products": products,
-        "transactions": pd.concat([history, november], ignore_index=True),
-        "monthly": pd.concat([october_monthly, november_monthly], ignore_index=True),
-        "november_monthly": november_monthly,
+        "transactions": pd.concat([history, december], ignore_index=True),
+        "monthly": pd.concat([november_monthly, december_monthly], ignore_index=True),
+        "december_monthly": december_monthly,
     }
 
 
@@ -40,7 +42,7 @@ def report_inputs(simulated: dict, contract: PartnerContract) -> dict:
 def report(report_inputs: dict, contract: PartnerContract) -> InsightsReport:
     return build_insights_report(
         contract,
-        month="2026-11",
+        month=SIMULATED_MONTH,
         transactions=report_inputs["transactions"],
         products=report_inputs["products"],
         monthly_products=report_inputs["monthly"],
@@ -65,21 +67,21 @@ def test_html_is_self_contained_and_shows_every_chart(report: InsightsReport) ->
 def test_figures_agree_with_the_monthly_file(
     report: InsightsReport, report_inputs: dict, contract: PartnerContract
 ) -> None:
-    monthly = report_inputs["november_monthly"]
+    monthly = report_inputs["december_monthly"]
     for brand, figures in report.metrics["brands"].items():
         published = monthly.loc[monthly["brand"] == brand]
         assert figures["revenue"] == pytest.approx(float(published["revenue"].sum()), abs=0.005)
         assert figures["units"] == int(published["units_sold"].sum())
         trend = report.metrics["revenue_trend"][brand]
         growth = report.metrics["growth_vs_previous_month"][brand]["revenue"]
-        assert growth == pytest.approx(trend["2026-11"] / trend["2026-10"] - 1, abs=1e-4)
+        assert growth == pytest.approx(trend[SIMULATED_MONTH] / trend[HISTORY_MONTH] - 1, abs=1e-4)
         assert brl(figures["revenue"]) in report.narrative
 
 
 def test_city_figures_come_only_from_published_city_cells(
     report: InsightsReport, report_inputs: dict, contract: PartnerContract
 ) -> None:
-    monthly = report_inputs["november_monthly"]
+    monthly = report_inputs["december_monthly"]
     published = set(
         monthly.loc[monthly["location_level"] == "city", ["state", "city", "brand"]].itertuples(
             index=False, name=None
@@ -94,7 +96,7 @@ def test_city_figures_come_only_from_published_city_cells(
 
 
 def test_narrative_is_portuguese_and_free_of_personal_data(report: InsightsReport) -> None:
-    assert report.narrative.startswith("Resumo de 2026-11 para OuchHungry.")
+    assert report.narrative.startswith(f"Resumo de {SIMULATED_MONTH} para OuchHungry.")
     assert "R$" in report.narrative and "LGPD" in report.narrative
     assert scan_pii(pd.DataFrame({"narrative": [report.narrative]})).passed
     pairs = report.metrics["top_product_pairs"]

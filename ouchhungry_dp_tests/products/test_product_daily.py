@@ -82,3 +82,12 @@ def test_decision_check_catches_an_undecided_city(
     outcome = daily_follows_decision(daily, empty_decision())
     assert not outcome.passed
     assert outcome.metadata["undecided_cities"][0]["city"] == "SAO PAULO"
+
+
+def test_a_day_without_partner_sales_gives_an_empty_file_with_the_header(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    competitors_only = DAY.loc[DAY["product_code"] == "REF-CLB-0350"]
+    daily = build_daily_product(competitors_only, products, empty_decision(), contract, key=KEY)
+    assert daily.empty
+    assert list(daily.columns) == contract.products.daily.column_names

@@ -58,7 +58,7 @@ def test_every_outbound_file_has_zero_pii_hits(month_run: dict, contract: Partne
         outcome = scan_pii(path.read_bytes(), contract=contract)
         hits[path.name] = outcome.metadata["hits_by_kind"]
     assert all(not h for h in hits.values()), hits
-    assert len(month_run["files"]) == 31  # 30 days of November + the monthly file
+    assert len(month_run["files"]) == 32  # 31 days of December + the monthly file
     # No raw customer or order id as a field anywhere (one scan over every file).
     days = pd.concat(month_run["days"])
     raw_ids = [*days["customer_id"].dropna().unique(), *days["order_id"].dropna().unique()]
