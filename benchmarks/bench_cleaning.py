@@ -357,10 +357,12 @@ def run_pandas(folder: Path, limit: int | None) -> dict[str, float]:
 
     from ouchhungry_dp.quality.cleaning import clean_transactions
 
-    raw = pd.read_parquet(folder / "transactions.parquet")
+    # Arrow-backed strings, as DuckDB reads Parquet natively (no Python string objects).
+    raw = pd.read_parquet(folder / "transactions.parquet", dtype_backend="pyarrow")
     raw = raw.head(limit) if limit else raw
-    customers = pd.read_parquet(folder / "customers.parquet")["customer_id"]
-    products = pd.read_parquet(folder / "products.parquet")["product_code"]
+    customers = pd.read_parquet(folder / "customers.parquet", dtype_backend="pyarrow")
+    products = pd.read_parquet(folder / "products.parquet", dtype_backend="pyarrow")
+    customers, products = customers["customer_id"], products["product_code"]
     clean_transactions(raw.head(100), partition_date=DAY, known_customer_ids=customers,
                        known_product_codes=products)  # fmt: skip  # warm caches (reference data)
     start = time.perf_counter()

@@ -16,11 +16,23 @@ import pyarrow.compute as pc
 TEXT = pd.StringDtype("pyarrow")
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """The Series as ``string[pyarrow]``; Arrow-backed input is re-wrapped, not copied."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return values
+    arrow_type = getattr(values.dtype, "pyarrow_dtype", None)
+    if isinstance(values.dtype, pd.ArrowDtype) and (
+        pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+    ):
+        arr = pa.array(values.array)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return to_text_series(arr, values.index)
+    return values.astype(TEXT)
+
+
 def text_array(values: pd.Series) -> pa.Array:
     """The values as an Arrow string array: trimmed, empty strings turned into nulls."""
-    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
-        values = values.astype(TEXT)
-    arr = pa.array(values.array)
+    arr = pa.array(as_text(values).array)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     trimmed = pc.utf8_trim_whitespace(arr)

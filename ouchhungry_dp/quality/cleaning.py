@@ -13,8 +13,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ouchhungry_dp.quality._arrow import TEXT
+from ouchhungry_dp.quality._arrow import TEXT, text_array
 from ouchhungry_dp.quality.engine import (
     CleaningResult,
     ParsedTable,
@@ -46,8 +48,13 @@ def _ibge_codes(city: pd.Series, state: pd.Series) -> pd.Series:
 
 
 def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:
-    known_text = pd.Series(known, dtype=object).dropna().astype(TEXT).str.strip()
-    return (values.notna() & ~values.isin(known_text)).to_numpy(dtype=bool)
+    """Present values absent from ``known`` (Arrow hash lookup; pandas' isin on Arrow
+    strings goes through Python objects)."""
+    known_text = pc.unique(text_array(pd.Series(known).reset_index(drop=True)).drop_null())
+    value_arr = pa.array(values.astype(TEXT).array)
+    found = pc.is_in(value_arr, value_set=known_text.cast(value_arr.type))
+    return (pc.is_valid(value_arr).to_numpy(zero_copy_only=False)
+            & ~pc.fill_null(found, False).to_numpy(zero_copy_only=False))
 
 
 def _outputs(rules: TableRules, parsed: ParsedTable) -> dict[str, pd.Series]:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ouchhungry_dp.errors import DataQualityError
-from ouchhungry_dp.quality._arrow import TEXT, full_match, text_array
+from ouchhungry_dp.quality._arrow import TEXT, as_text, full_match, text_array
 from ouchhungry_dp.quality.rules import TableRules, get_kind
 
 
@@ -75,7 +75,8 @@ def check_columns(raw: pd.DataFrame, rules: TableRules, partition: str) -> pd.Da
             hint="The source export changed: compare it with ouchhungry_dp/tables.py.",
         )
     # One conversion up front: every rule then works on Arrow-backed text without copies.
-    return raw.loc[:, list(rules.raw_columns)].reset_index(drop=True).astype(TEXT)
+    frame = raw.loc[:, list(rules.raw_columns)].reset_index(drop=True)
+    return pd.DataFrame({name: as_text(frame[name]) for name in rules.raw_columns})
 
 
 def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:

@@ -77,10 +77,14 @@ def normalize_email(values: pd.Series) -> pd.Series:
 
 def normalize_city(values: pd.Series) -> pd.Series:
     """Upper case, accents removed, single spaces: `` são  paulo `` -> ``SAO PAULO``."""
-    arr = pc.utf8_normalize(text_array(values), form="NFD")
-    arr = remove(arr, r"\p{Mn}")
-    arr = pc.replace_substring_regex(arr, r"[’‘`´]", "'")
-    arr = pc.replace_substring_regex(pc.utf8_upper(arr), r"\s+", " ")
+    arr = text_array(values)
+    accented = pc.fill_null(pc.invert(pc.string_is_ascii(arr)), False)
+    if pc.any(accented).as_py():  # Unicode work only on the values that need it
+        sub = remove(pc.utf8_normalize(arr.filter(accented), form="NFD"), r"\p{Mn}")
+        sub = pc.replace_substring_regex(sub, r"[’‘`´]", "'")
+        arr = pc.replace_with_mask(arr, accented, sub.cast(arr.type))
+    arr = pc.replace_substring_regex(pc.utf8_upper(arr), r"\s{2,}|[\t\n\r\f\v]", " ")
+    arr = pc.replace_substring_regex(arr, r"\s{2,}", " ")
     return to_text_series(arr, values.index)
 
 

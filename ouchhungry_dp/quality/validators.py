@@ -60,15 +60,20 @@ def _not_repeated(codes: np.ndarray) -> np.ndarray:
 
 def is_valid_cpf(values: pd.Series) -> pd.Series:
     """CPF with correct check digits; ``111.111.111-11`` and other repeated digits rejected."""
-    present, codes = _check_matrix(normalize_cpf(values), 11)
+    return cpf_digits_valid(normalize_cpf(values))
+
+
+def cpf_digits_valid(normalised: pd.Series) -> pd.Series:
+    """``is_valid_cpf`` for values already normalised to 11 digits (or missing)."""
+    present, codes = _check_matrix(normalised, 11)
     ok = (
         (_mod11_digit(codes[:, :9], _CPF_WEIGHTS_1) == codes[:, 9])
         & (_mod11_digit(codes[:, :10], _CPF_WEIGHTS_2) == codes[:, 10])
         & _not_repeated(codes)
     )
-    result = np.zeros(len(values), dtype=bool)
+    result = np.zeros(len(normalised), dtype=bool)
     result[present] = ok
-    return pd.Series(result, index=values.index)
+    return pd.Series(result, index=normalised.index)
 
 
 def is_valid_cnpj(values: pd.Series) -> pd.Series:
@@ -78,15 +83,20 @@ def is_valid_cnpj(values: pd.Series) -> pd.Series:
     as the Receita Federal specifies for CNPJs issued since July 2026; the same
     modulo-11 algorithm then covers both kinds. Repeated digits are rejected.
     """
-    present, codes = _check_matrix(normalize_cnpj(values), 14)
+    return cnpj_chars_valid(normalize_cnpj(values))
+
+
+def cnpj_chars_valid(normalised: pd.Series) -> pd.Series:
+    """``is_valid_cnpj`` for values already normalised to 14 characters (or missing)."""
+    present, codes = _check_matrix(normalised, 14)
     ok = (
         (_mod11_digit(codes[:, :12], _CNPJ_WEIGHTS_1) == codes[:, 12])
         & (_mod11_digit(codes[:, :13], _CNPJ_WEIGHTS_2) == codes[:, 13])
         & _not_repeated(codes)
     )
-    result = np.zeros(len(values), dtype=bool)
+    result = np.zeros(len(normalised), dtype=bool)
     result[present] = ok
-    return pd.Series(result, index=values.index)
+    return pd.Series(result, index=normalised.index)
 
 
 def is_valid_ean13(values: pd.Series) -> pd.Series:
@@ -105,19 +115,28 @@ def is_valid_ean13(values: pd.Series) -> pd.Series:
 
 def is_valid_cep(values: pd.Series) -> pd.Series:
     """``NNNNN-NNN`` or 8 bare digits (``00000-000`` is not a CEP)."""
-    cep = normalize_cep(values)
-    return (cep.notna() & (cep != "00000-000")).fillna(False).astype(bool)
+    return cep_valid(normalize_cep(values))
+
+
+def cep_valid(normalised: pd.Series) -> pd.Series:
+    """``is_valid_cep`` for values already normalised to ``NNNNN-NNN`` (or missing)."""
+    return (normalised.notna() & (normalised != "00000-000")).fillna(False).astype(bool)
 
 
 def is_valid_phone_br(values: pd.Series) -> pd.Series:
     """Brazilian phone: a DDD in use (from the IBGE reference) and a plausible subscriber
     number (mobile ``9`` + 8 digits, landline ``2``-``5`` + 7 digits); formatted, bare or
     with ``+55``."""
-    e164 = pa.array(normalize_phone_br(values).array)
+    return phone_e164_valid(normalize_phone_br(values))
+
+
+def phone_e164_valid(normalised: pd.Series) -> pd.Series:
+    """``is_valid_phone_br`` for values already in E.164 (or missing)."""
+    e164 = pa.array(normalised.array)
     ddd = pc.utf8_slice_codeunits(e164, 3, 5)
     ddd_ok = pc.is_in(ddd, value_set=pa.array(sorted(valid_ddds()), pa.large_string()))
     number_ok = full_match(e164, r"\+55\d{2}(?:9\d{8}|[2-5]\d{7})")
-    return to_bool_series(pc.and_(ddd_ok, number_ok), values.index)
+    return to_bool_series(pc.and_(ddd_ok, number_ok), normalised.index)
 
 
 def is_valid_email(values: pd.Series) -> pd.Series:
