@@ -41,7 +41,7 @@ __all__ = [
 # err on the side of stopping the file, and no legitimate text column of a
 # product holds 8 or 10-14 consecutive digits.
 TEXT_PATTERNS: dict[str, str] = {
-    "email": r"[^\s@,;]+@[^\s@,;]+",
+    "email": r"[^\s@,;]+@",  # also a truncated address such as "joao@"
     "cpf": r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b",
     "cnpj": r"\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b|\b\d{14}\b"
     r"|\b[0-9A-Z]{12}\d{2}\b",

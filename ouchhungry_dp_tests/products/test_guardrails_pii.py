@@ -34,6 +34,7 @@ def test_clean_file_passes() -> None:
     [
         ("joao.silva@example.com", "email"),
         ("contato: maria@gmail.com", "email"),
+        ("joao@", "email"),
         ("123.456.789-09", "cpf"),
         ("12345678909", "cpf"),
         ("11.222.333/0001-81", "cnpj"),
