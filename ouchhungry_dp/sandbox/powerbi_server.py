@@ -96,6 +96,7 @@ class PowerBIEmulator:
         client_secret: str | None = None,
         clock: Callable[[], float] = time.time,
         token_lifetime_s: int = 3600,
+        port: int = 0,
     ) -> None:
         self.tenant_id = tenant_id
         self.client_id = client_id
@@ -111,7 +112,7 @@ class PowerBIEmulator:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
-        self.port = 0
+        self.port = port  # 0: the OS picks a free port (tests); `make sandbox` pins one
 
     # -- scenario control (called by tests and the local sandbox) ---------------------
     def add_dataset(
@@ -352,7 +353,7 @@ class PowerBIEmulator:
         async def serve() -> None:
             self._runner = web.AppRunner(self._app(), access_log=None)
             await self._runner.setup()
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            site = web.TCPSite(self._runner, "127.0.0.1", self.port)
             await site.start()
             server = site._server  # aiohttp exposes the bound port only through the server
             self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
@@ -392,7 +393,14 @@ class PowerBIEmulator:
 def main() -> None:  # pragma: no cover - manual sandbox entry point
     from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
 
-    emulator = PowerBIEmulator()
+    import os
+
+    emulator = PowerBIEmulator(
+        tenant_id=os.environ.get("POWERBI_TENANT_ID", "sandbox-tenant"),
+        client_id=os.environ.get("POWERBI_CLIENT_ID", "sandbox-client"),
+        client_secret=os.environ.get("POWERBI_CLIENT_SECRET") or None,
+        port=int(os.environ.get("POWERBI_EMULATOR_PORT", "0")),
+    )
     for ds in load_monitored_datasets().datasets:
         emulator.add_dataset(ds.workspace_id, ds.dataset_id, capacity=ds.capacity, duration_s=5)
     emulator.start()
