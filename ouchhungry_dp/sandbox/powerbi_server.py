@@ -391,9 +391,9 @@ class PowerBIEmulator:
 
 
 def main() -> None:  # pragma: no cover - manual sandbox entry point
-    from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
-
     import os
+
+    from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
 
     emulator = PowerBIEmulator(
         tenant_id=os.environ.get("POWERBI_TENANT_ID", "sandbox-tenant"),
