@@ -32,6 +32,8 @@ from ouchhungry_dp.errors import DeliveryError
 from ouchhungry_dp.partners.contract import PartnerContract, Product
 
 OWNERS = ["team:data-products"]
+# (client, product spec, partition key, local file, rows, file store) -> receipt
+Send = Callable[[Any, Product, str, Path, int, OutboundFileStore], Any]
 NETWORK_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL,
                                jitter=dg.Jitter.PLUS_MINUS)
 
@@ -68,14 +70,16 @@ def _receipts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
-                   send: Callable[[Any, Product, str, Path, int], Any]) -> dg.AssetsDefinition:
+                   send: Send) -> dg.AssetsDefinition:
     product_spec, product_asset = _product(contract, cadence)
     name = f"{contract.id}_{cadence}_{channel}_delivery"
     resource_key = f"{contract.id}_{channel}"
     partitions = daily_partitions if cadence == "daily" else monthly_partitions
+    with_insights = cadence == "monthly" and channel == "sftp"
 
     @dg.asset(
         name=name,
+        deps=[contract.insights_asset] if with_insights else [],
         partitions_def=partitions,
         ins={"product": dg.AssetIn(product_asset)},
         required_resource_keys={resource_key, "outbound_files"},
@@ -97,7 +101,7 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         for key in context.partition_keys:
             local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
             n_rows = _rows_of(product, cadence, key)
-            receipt = send(client, product_spec, key, local, n_rows)
+            receipt = send(client, product_spec, key, local, n_rows, files)
             context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
             rows.append(_receipt_row(cadence, key, channel, receipt))
         frame = _receipts_frame(rows)
@@ -115,18 +119,28 @@ def _rows_of(product: pd.DataFrame, cadence: Cadence, key: str) -> int:
     return int((day == dt.date.fromisoformat(key)).sum())
 
 
-def _send_sftp(cadence: Cadence) -> Callable[[Any, Product, str, Path, int], Any]:
-    def send(client: Any, product: Product, key: str, local: Path, rows: int) -> Any:
+def _send_sftp(cadence: Cadence, insights_of: str | None = None) -> Send:
+    def send(client: Any, product: Product, key: str, local: Path, rows: int,
+             files: OutboundFileStore) -> Any:
         part = file_partition_key(key, cadence)
         remote = remote_file_path(client.config.remote_dir, product.dataset, key, cadence)
         manifest = build_manifest(product.dataset, part, local, rows, product.schema_version)
-        return client.deliver(local, remote, manifest)
+        receipt = client.deliver(local, remote, manifest)
+        if insights_of:
+            # The monthly insights report travels with the monthly file, same guarantees.
+            relative = layout.insights_file(insights_of, key)
+            report = files.fetch(relative)
+            client.deliver(report, f"{client.config.remote_dir.rstrip('/')}/{relative}",
+                           build_manifest(f"{insights_of}_insights_monthly", part, report, 0,
+                                          product.schema_version))
+        return receipt
 
     return send
 
 
-def _send_api(cadence: Cadence) -> Callable[[Any, Product, str, Path, int], Any]:
-    def send(client: Any, product: Product, key: str, local: Path, rows: int) -> Any:
+def _send_api(cadence: Cadence) -> Send:
+    def send(client: Any, product: Product, key: str, local: Path, rows: int,
+             files: OutboundFileStore) -> Any:
         part = file_partition_key(key, cadence)
         sha = file_sha256(local)
         return client.put_delivery(product.dataset, part, local, rows=rows,
@@ -236,8 +250,9 @@ def delivery_defs(contract: PartnerContract) -> tuple[list[dg.AssetsDefinition],
     checks: list[dg.AssetChecksDefinition] = []
     cadences: tuple[Cadence, ...] = ("daily", "monthly")
     for cadence in cadences:
+        insights_of = contract.id if cadence == "monthly" else None
         assets.append(_channel_asset(contract, cadence, "sftp",
-                                     _send_sftp(cadence)))
+                                     _send_sftp(cadence, insights_of)))
         assets.append(_channel_asset(contract, cadence, "api", _send_api(cadence)))
         assets.append(_email_asset(contract, cadence))
         checks.append(_checksum_check(contract, cadence))

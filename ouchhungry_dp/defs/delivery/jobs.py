@@ -49,7 +49,7 @@ def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
 
 
 def monthly_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
-    selection = dg.AssetSelection.assets(contract.monthly_asset,
+    selection = dg.AssetSelection.assets(contract.monthly_asset, contract.insights_asset,
                                          *(f"{contract.id}_monthly_{c}" for c in (
                                              "sftp_delivery", "api_delivery",
                                              "email_notification")))

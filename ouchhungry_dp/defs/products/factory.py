@@ -28,6 +28,7 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.cells import decide_publishable_cells
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import write_csv
+from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
 
 OWNERS = ["team:data-products"]
@@ -202,5 +203,54 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     return _asset
 
 
+INSIGHTS_HISTORY_MONTHS = 5
+
+
+def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=contract.insights_asset,
+        partitions_def=monthly_partitions,
+        ins={
+            "monthly_file": dg.AssetIn(contract.monthly_asset),
+            "cleaned_products": dg.AssetIn("cleaned_products", partition_mapping=MONTH_OF_DAYS),
+        },
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"html", "matplotlib"},
+        description=f"Monthly insights report for {contract.partner.name} (pt-BR, HTML with "
+        "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
+        "cross-sell, top and rising cities. Built only from published cells.",
+        tags={"partner": contract.id, "cadence": "monthly"},
+    )
+    def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
+               cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
+               outbound_files: OutboundFileStore) -> dg.MaterializeResult:
+        month = layout.month_key(context.partition_key)
+        first, last = layout.month_bounds(month)
+        start = first
+        for _ in range(INSIGHTS_HISTORY_MONTHS):
+            start = layout.previous_month(start)[0]
+        transactions = warehouse.read_range("cleaned_transactions", "sale_date", start, last)
+        previous_first = layout.previous_month(first)[0]
+        previous_file = warehouse.read_range(contract.monthly_asset, "month_start",
+                                             previous_first, previous_first)
+        files = [f.drop(columns="month_start", errors="ignore")
+                 for f in (previous_file, monthly_file) if len(f)]
+        report = build_insights_report(
+            contract, month=month, transactions=transactions, products=cleaned_products,
+            monthly_products=pd.concat(files, ignore_index=True))
+        relative = layout.insights_file(contract.id, month)
+        location = outbound_files.put(relative, report.html.encode("utf-8"))
+        return dg.MaterializeResult(metadata={
+            "report": dg.MetadataValue.md(report.markdown or report.narrative),
+            "file": relative,
+            "location": dg.MetadataValue.path(location),
+            "charts": len(report.charts),
+            "months_of_history": INSIGHTS_HISTORY_MONTHS,
+        })
+
+    return _asset
+
+
 def product_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
-    return [_daily_asset(contract), _monthly_asset(contract)]
+    return [_daily_asset(contract), _monthly_asset(contract), _insights_asset(contract)]
