@@ -111,7 +111,10 @@ def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -
     """``duplicate_exact`` for verbatim repeats (the later copies), ``superseded_version``
     for older versions of a business key (oldest ``version_column`` first, missing
     versions oldest of all; ties go to the later row)."""
-    exact = raw.duplicated(keep="first").to_numpy()
+    # Verbatim repeats share their raw business key: compare whole rows only among those.
+    candidates = raw.duplicated(subset=list(rules.business_key), keep=False).to_numpy()
+    exact = np.zeros(len(raw), dtype=bool)
+    exact[np.flatnonzero(candidates)] = raw.loc[candidates].duplicated(keep="first").to_numpy()
     parsed.reasons.add("duplicate_exact", exact)
     keys = {f"k{i}": parsed.values[name] for i, name in enumerate(rules.business_key)}
     frame = pd.DataFrame(

@@ -30,27 +30,30 @@ _CNPJ_SHAPE = r"[0-9A-Z]{2}\.?[0-9A-Z]{3}\.?[0-9A-Z]{3}/?[0-9A-Z]{4}-?\d{2}"
 
 
 def _keep_if(arr: pa.Array, shape: str, separators: str) -> pa.Array:
-    """Separators removed where the value has the expected shape, else null."""
+    """Separators (literal characters) removed where the value has the expected shape,
+    else null. Literal replacement: several times faster than an RE2 character class."""
     ok = full_match(arr, shape)
-    return pc.if_else(pc.fill_null(ok, False), remove(arr, separators), _NULL_TEXT)
+    for separator in separators:
+        arr = pc.replace_substring(arr, separator, "")
+    return pc.if_else(pc.fill_null(ok, False), arr, _NULL_TEXT)
 
 
 def normalize_cep(values: pd.Series) -> pd.Series:
     """``01310100``, ``01310-100``, ``01.310-100`` -> ``01310-100``; anything else -> missing."""
-    digits = _keep_if(text_array(values), _CEP_SHAPE, r"[.\-]")
+    digits = _keep_if(text_array(values), _CEP_SHAPE, ".-")
     formatted = pc.replace_substring_regex(digits, r"^(\d{5})(\d{3})$", r"\1-\2")
     return to_text_series(formatted, values.index)
 
 
 def normalize_cpf(values: pd.Series) -> pd.Series:
     """CPF as its 11 bare digits (check digits NOT verified: see ``is_valid_cpf``)."""
-    return to_text_series(_keep_if(text_array(values), _CPF_SHAPE, r"[.\-]"), values.index)
+    return to_text_series(_keep_if(text_array(values), _CPF_SHAPE, ".-"), values.index)
 
 
 def normalize_cnpj(values: pd.Series) -> pd.Series:
     """CNPJ as 14 bare characters, upper case, numeric or alphanumeric (check digits unchecked)."""
     upper = pc.utf8_upper(text_array(values))
-    return to_text_series(_keep_if(upper, _CNPJ_SHAPE, r"[./\-]"), values.index)
+    return to_text_series(_keep_if(upper, _CNPJ_SHAPE, "./-"), values.index)
 
 
 def normalize_phone_br(values: pd.Series) -> pd.Series:
