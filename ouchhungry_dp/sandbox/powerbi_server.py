@@ -405,7 +405,10 @@ def main() -> None:  # pragma: no cover - manual sandbox entry point
         emulator.add_dataset(ds.workspace_id, ds.dataset_id, capacity=ds.capacity, duration_s=5)
     emulator.start()
     print("# Power BI emulator running; export these (Ctrl+C to stop):")
+    secret_from_env = bool(os.environ.get("POWERBI_CLIENT_SECRET"))
     for key, value in emulator.env().items():
+        if key == "POWERBI_CLIENT_SECRET" and secret_from_env:
+            continue  # already in the caller's environment: never echo it
         print(f"export {key}={value}")
     try:
         threading.Event().wait()
