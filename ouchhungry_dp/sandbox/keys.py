@@ -16,7 +16,7 @@ from pathlib import Path
 
 import asyncssh
 
-CLIENT_KEY_NAME = "client_ed25519"
+CLIENT_KEY_NAME = "client_ed25519"  # pragma: allowlist secret (a file name)
 HOST_KEY_NAME = "sftp_host_ed25519"
 KNOWN_HOSTS_NAME = "known_hosts"
 

@@ -16,9 +16,9 @@ from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
 PARTNER = "ouchhungry"
 SFTP_USER = "ouchhungry"
 API_USER = "ouchhungry-api"
-API_PASSWORD = "api-Pa55word-for-tests-7731"
+API_PASSWORD = "api-Pa55word-for-tests-7731"  # pragma: allowlist secret (fake, for tests)
 # Distinctive so the secrets test can search for it anywhere.
-KEY_PASSPHRASE = "Zq9-passphrase-CANARY-4471"
+KEY_PASSPHRASE = "Zq9-passphrase-CANARY-4471"  # pragma: allowlist secret
 
 
 class SleepRecorder:

@@ -276,7 +276,8 @@ def test_config_from_contract_mapping_requires_https_except_loopback() -> None:
             )
     assert PartnerApiConfig("p", "http://127.0.0.1:9", "u", Secret("x")).base_url
     with pytest.raises(ConfigurationError, match="carries credentials") as caught:
-        PartnerApiConfig("p", "https://dp:hunter2-secret@api.partner.example", "u", Secret("x"))
+        leaky_url = "https://dp:hunter2-secret@api.partner.example"  # pragma: allowlist secret
+        PartnerApiConfig("p", leaky_url, "u", Secret("x"))
     assert "hunter2-secret" not in str(caught.value)
     with pytest.raises(ConfigurationError, match="verification"):
         PartnerApiConfig("p", "https://api.partner.example", "u", Secret("x"), verify=False)

@@ -19,7 +19,7 @@ from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
 
 from .conftest import KEY_PASSPHRASE as PASSPHRASE
 
-PASSWORD = "Xk2-password-CANARY-9038"
+PASSWORD = "Xk2-password-CANARY-9038"  # pragma: allowlist secret (fake canary)
 
 
 def test_no_secret_leaks_through_logs_errors_or_receipts(
