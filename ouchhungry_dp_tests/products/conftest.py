@@ -159,6 +159,7 @@ def rows_frame(records: list[tuple[str, str, str, str, str, str, int, float]]) -
         records,
         columns=["day", "order_id", "customer_id", "state", "city", "product_code", "q", "p"],
     )
+    frame = frame.astype({"q": "int64", "p": "float64"})  # an empty list has no dtypes
     sale = pd.to_datetime(frame["day"])
     out = pd.DataFrame(
         {
