@@ -16,13 +16,29 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
 from ouchhungry_dp.sandbox.bootstrap import SANDBOX_PORTS
+from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
 from ouchhungry_dp.sandbox.stack import SandboxPorts, SandboxStack
 from ouchhungry_dp.settings import REPO_ROOT
 
 
 def _port(env: str, default: int) -> int:
     return int(os.environ.get(env) or default)
+
+
+def _powerbi_emulator() -> PowerBIEmulator:
+    """The Power BI REST emulator with the monitored datasets of the config."""
+    emulator = PowerBIEmulator(
+        tenant_id=os.environ.get("POWERBI_TENANT_ID", "sandbox-tenant"),
+        client_id=os.environ.get("POWERBI_CLIENT_ID", "sandbox-client"),
+        client_secret=os.environ.get("POWERBI_CLIENT_SECRET"),
+        port=_port("POWERBI_EMULATOR_PORT", SANDBOX_PORTS["powerbi"]),
+    )
+    for dataset in load_monitored_datasets().datasets:
+        emulator.add_dataset(dataset.workspace_id, dataset.dataset_id,
+                             capacity=dataset.capacity, duration_s=5)
+    return emulator
 
 
 def main() -> None:
@@ -49,13 +65,15 @@ def main() -> None:
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with stack:
+    powerbi = _powerbi_emulator()
+    with stack, powerbi:
         root = stack.root
         print(f"sandbox SFTP   sftp://{stack.sftp_username}@127.0.0.1:{stack.sftp.port}"
               f"  files in {root / 'sftp'}", flush=True)
         print(f"sandbox API    {stack.api.base_url}  deliveries in {root / 'api'}", flush=True)
         print(f"sandbox SMTP   127.0.0.1:{stack.smtp.port}  e-mails (.eml) in {root / 'mail'}",
               flush=True)
+        print(f"sandbox PowerBI {powerbi.api_base_url}  (emulated REST API)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
 

@@ -98,12 +98,16 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         files: OutboundFileStore = context.resources.outbound_files
         client = getattr(context.resources, resource_key).client()
         rows = []
-        for key in context.partition_keys:
-            local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
-            n_rows = _rows_of(product, cadence, key)
-            receipt = send(client, product_spec, key, local, n_rows, files)
-            context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
-            rows.append(_receipt_row(cadence, key, channel, receipt))
+        try:
+            for key in context.partition_keys:
+                local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
+                n_rows = _rows_of(product, cadence, key)
+                receipt = send(client, product_spec, key, local, n_rows, files)
+                context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
+                rows.append(_receipt_row(cadence, key, channel, receipt))
+        finally:
+            if hasattr(client, "close"):
+                client.close()
         frame = _receipts_frame(rows)
         return dg.Output(frame, metadata=table_metadata(frame, {
             k: v for k, v in rows[-1].items()

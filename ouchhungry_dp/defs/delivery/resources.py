@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import dagster as dg
+from pydantic import Field
 
 from ouchhungry_dp.delivery.api import PartnerApiClient, PartnerApiConfig
 from ouchhungry_dp.delivery.retry import RetryPolicy
@@ -35,6 +36,8 @@ class SftpChannelResource(dg.ConfigurableResource):
     known_hosts: str
     remote_dir: str
     private_key_passphrase_env: str = ""
+    # Names of the variables behind each field, so errors name this partner's variables.
+    env_names: dict[str, str] = Field(default_factory=dict)
     retry_attempts: int = 4
     retry_initial_delay_s: float = 1.0
 
@@ -48,7 +51,7 @@ class SftpChannelResource(dg.ConfigurableResource):
             "known_hosts": self.known_hosts,
             "remote_dir": self.remote_dir,
         }
-        config = SftpConfig.from_mapping(values, partner=self.partner)
+        config = SftpConfig.from_mapping(values, partner=self.partner, env=self.env_names)
         return SftpDeliveryClient(
             config, retry=retry_policy(self.retry_attempts, self.retry_initial_delay_s))
 
@@ -58,13 +61,14 @@ class PartnerApiResource(dg.ConfigurableResource):
     base_url: str
     username: str
     password: str
+    env_names: dict[str, str] = Field(default_factory=dict)
     retry_attempts: int = 4
     retry_initial_delay_s: float = 1.0
 
     def client(self) -> PartnerApiClient:
         config = PartnerApiConfig.from_mapping(
             {"base_url": self.base_url, "username": self.username, "password": self.password},
-            partner=self.partner,
+            partner=self.partner, env=self.env_names,
         )
         return PartnerApiClient(
             config, retry=retry_policy(self.retry_attempts, self.retry_initial_delay_s))
@@ -94,11 +98,13 @@ def channel_resources(contract: PartnerContract) -> dict[str, dg.ConfigurableRes
             **{f: dg.EnvVar(sftp_env[f]) for f in (
                 "host", "port", "username", "private_key_path", "known_hosts", "remote_dir")},
             private_key_passphrase_env=sftp_env.get("private_key_passphrase", ""),
+            env_names=dict(sftp_env),
             retry_initial_delay_s=delay,
         ),
         f"{contract.id}_api": PartnerApiResource(
             partner=contract.id,
             **{f: dg.EnvVar(api_env[f]) for f in ("base_url", "username", "password")},
+            env_names=dict(api_env),
             retry_initial_delay_s=delay,
         ),
         f"{contract.id}_notify": PartnerNotifyResource(
