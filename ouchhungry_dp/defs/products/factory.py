@@ -94,6 +94,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "in the outbound file."),
             dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
                               description="The file has exactly the contract's columns."),
+            dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
+                              description="Only cities the month's small-cell decision allows "
+                              "are published as cities."),
         ],
         backfill_policy=dg.BackfillPolicy.single_run(),
         tags={"partner": contract.id, "cadence": "daily"},
@@ -103,7 +106,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                privacy: PrivacyResource, outbound_files: OutboundFileStore) -> Iterator[Any]:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
-        frames, files = [], []
+        frames, files, follows = [], [], []
         for partition in context.partition_keys:
             day = dt.date.fromisoformat(partition)
             month_first = day.replace(day=1)
@@ -119,6 +122,8 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             files.append({"partition": partition, "file": relative, "rows": rows,
                           "sha256": sha256, "location": location})
             frames.append(daily)
+            follows.append((partition, guardrails.daily_follows_decision(
+                daily, decisions[month_first])))
         result = pd.concat(frames, ignore_index=True)
         pii = guardrails.scan_pii(result, contract=contract)
         columns_ok = list(result.columns) == product.column_names
@@ -130,6 +135,8 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             **decision_metadata(next(iter(decisions.values()))),
         }))
         yield _result(asset, "pii_scan", pii)
+        failed = [(k, o) for k, o in follows if not o.passed]
+        yield _result(asset, "follows_month_decision", failed[0][1] if failed else follows[-1][1])
         yield dg.AssetCheckResult(
             asset_key=asset, check_name="contract_columns", passed=columns_ok,
             metadata={"expected": product.column_names, "actual": list(result.columns)},
@@ -189,7 +196,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         }))
         yield _result(asset, "pii_scan", guardrails.scan_pii(monthly, contract=contract))
         yield _result(asset, "reconciles_with_daily",
-                      guardrails.reconcile_monthly_with_daily(monthly, daily_files))
+                      guardrails.reconcile_monthly_with_daily(
+                          monthly, daily_files, min_customers=contract))
         yield _result(asset, "no_small_cells", guardrails.cells_under_minimum(monthly, contract))
         days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
         expected = (layout.month_bounds(month)[1] - first).days + 1
