@@ -88,9 +88,11 @@ def _required(
 
 
 def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` and loopback IP literals; names are not resolved on purpose
+    (a DNS answer can change, the literal cannot)."""
     if not host:
         return False
-    if host == "localhost":
+    if host.lower().rstrip(".") == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -9,7 +9,6 @@ sensor does not send the same e-mail twice).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import smtplib
@@ -26,6 +25,7 @@ from typing import Literal, cast
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from ouchhungry_dp.delivery.config import is_loopback_host
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -34,17 +34,6 @@ SmtpSecurity = Literal["ssl", "starttls", "none"]
 _SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 _DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 EMAIL_STATE_DIR_ENV = "OUCHHUNGRY_EMAIL_STATE_DIR"
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback IP literals; names are not resolved on purpose
-    (a DNS answer can change, the literal cannot)."""
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
