@@ -93,9 +93,13 @@ def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
         reasons.add(kind.reason, present & ~valid)
         if column.positive:
             reasons.add(f"non_positive_{column.name}", valid & _bool(parsed.le(0)))
-        if kind.canonical and kind.repair_rule:
-            # On the text as received: surrounding blanks are a repair too.
-            as_is = _bool(full_match(pa.array(raw_text.array), kind.canonical))
+        if kind.repair_rule:
+            # Against the text as received: surrounding blanks are a repair too.
+            raw_arr = pa.array(raw_text.array)
+            if kind.canonical:
+                as_is = _bool(full_match(raw_arr, kind.canonical))
+            else:
+                as_is = _bool(pc.equal(raw_arr, pa.array(as_text(parsed).array)))
             repairs.add(kind.repair_rule, present & valid & ~as_is)
         policy = column.null_policy
         if policy == "quarantine":

@@ -27,6 +27,9 @@ _NULL_TEXT = pa.scalar(None, pa.large_string())
 _CEP_SHAPE = r"\d{5}-?\d{3}|\d{2}\.\d{3}-?\d{3}"
 _CPF_SHAPE = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
 _CNPJ_SHAPE = r"[0-9A-Z]{2}\.?[0-9A-Z]{3}\.?[0-9A-Z]{3}/?[0-9A-Z]{4}-?\d{2}"
+_CNPJ_FORMATTED = r"[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}"
+_CNPJ_PIECES = ((0, 2), (3, 6), (7, 10), (11, 15), (16, 18))
+_EMPTY = pa.scalar("", pa.large_string())
 
 
 def _keep_if(arr: pa.Array, shape: str, separators: str) -> pa.Array:
@@ -40,9 +43,17 @@ def _keep_if(arr: pa.Array, shape: str, separators: str) -> pa.Array:
 
 def normalize_cep(values: pd.Series) -> pd.Series:
     """``01310100``, ``01310-100``, ``01.310-100`` -> ``01310-100``; anything else -> missing."""
-    digits = _keep_if(text_array(values), _CEP_SHAPE, ".-")
-    formatted = pc.replace_substring_regex(digits, r"^(\d{5})(\d{3})$", r"\1-\2")
-    return to_text_series(formatted, values.index)
+    arr = text_array(values)
+    done = pc.fill_null(full_match(arr, r"\d{5}-\d{3}"), False)  # most values: already canonical
+    rest = pc.invert(done)
+    if pc.any(rest).as_py():
+        digits = _keep_if(arr.filter(rest), _CEP_SHAPE, ".-")
+        dashed = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(digits, 0, 5), pc.utf8_slice_codeunits(digits, 5, 8),
+            pa.scalar("-", digits.type),
+        )
+        arr = pc.replace_with_mask(arr, rest, dashed.cast(arr.type))
+    return to_text_series(arr, values.index)
 
 
 def normalize_cpf(values: pd.Series) -> pd.Series:
@@ -52,8 +63,16 @@ def normalize_cpf(values: pd.Series) -> pd.Series:
 
 def normalize_cnpj(values: pd.Series) -> pd.Series:
     """CNPJ as 14 bare characters, upper case, numeric or alphanumeric (check digits unchecked)."""
-    upper = pc.utf8_upper(text_array(values))
-    return to_text_series(_keep_if(upper, _CNPJ_SHAPE, "./-"), values.index)
+    arr = pc.ascii_upper(text_array(values))  # non-ASCII letters fail the shape anyway
+    # The usual NN.NNN.NNN/NNNN-NN: fixed positions, so slices instead of replacements.
+    formatted = pc.fill_null(full_match(arr, _CNPJ_FORMATTED), False)
+    pieces = [pc.utf8_slice_codeunits(arr, a, b) for a, b in _CNPJ_PIECES]
+    result = pc.if_else(formatted, pc.binary_join_element_wise(*pieces, _EMPTY), _NULL_TEXT)
+    rest = pc.invert(formatted)
+    if pc.any(rest).as_py():
+        other = _keep_if(arr.filter(rest), _CNPJ_SHAPE, "./-")
+        result = pc.replace_with_mask(result, rest, other.cast(result.type))
+    return to_text_series(result, values.index)
 
 
 def normalize_phone_br(values: pd.Series) -> pd.Series:

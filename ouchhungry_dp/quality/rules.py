@@ -35,7 +35,9 @@ class FieldKind:
     parse: Parser  # raw text -> canonical text or typed value; missing where unparseable
     reason: str  # reason code of a present value that fails
     validate: Validator | None = None  # on the parsed values; None: "parsed is not missing"
-    canonical: str | None = None  # RE2 pattern of raw text that needs no repair
+    # Typed kinds: RE2 pattern of raw text that needs no repair. Text kinds leave it None:
+    # a value was repaired when the parsed text differs from the raw text.
+    canonical: str | None = None
     repair_rule: str | None = None  # name counted when a valid value needed repair
 
 
@@ -76,23 +78,21 @@ def enum_validator(allowed: Iterable[str]) -> Validator:
     return _is_allowed
 
 
-_NO_EDGE_SPACE = r"\S(?:.*\S)?"
 PAYMENT_METHODS = ("pix", "credit_card", "debit_card", "cash", "voucher", "not_informed")
 
 # fmt: off
 for _kind in (
-    FieldKind("text", _trimmed, "invalid_text", canonical=_NO_EDGE_SPACE,
-              repair_rule="trim_whitespace"),
+    FieldKind("text", _trimmed, "invalid_text", repair_rule="trim_whitespace"),
     FieldKind("email", repair.normalize_email, "invalid_email", validators.is_valid_email,
-              canonical=validators.EMAIL_PATTERN, repair_rule="email_lower_case"),
+              repair_rule="email_lower_case"),
     FieldKind("cep", repair.normalize_cep, "invalid_cep", validators.cep_valid,
-              canonical=r"\d{5}-\d{3}", repair_rule="cep_format"),
+              repair_rule="cep_format"),
     FieldKind("cpf", repair.normalize_cpf, "invalid_cpf", validators.cpf_digits_valid,
-              canonical=r"\d{11}", repair_rule="cpf_format"),
+              repair_rule="cpf_format"),
     FieldKind("cnpj", repair.normalize_cnpj, "invalid_cnpj", validators.cnpj_chars_valid,
-              canonical=r"[0-9A-Z]{12}\d{2}", repair_rule="cnpj_format"),
+              repair_rule="cnpj_format"),
     FieldKind("phone_br", repair.normalize_phone_br, "invalid_phone", validators.phone_e164_valid,
-              canonical=r"\+55\d{10,11}", repair_rule="phone_e164"),
+              repair_rule="phone_e164"),
     FieldKind("money_brl", repair.parse_money_brl, "unparseable_money",
               canonical=r"-?\d+(?:\.\d{1,2})?", repair_rule="money_brl_format"),
     FieldKind("quantity", repair.parse_quantity, "unparseable_quantity",
@@ -103,15 +103,15 @@ for _kind in (
               canonical=r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:-03:00)?",
               repair_rule="timestamp_format"),
     FieldKind("city", repair.normalize_city, "invalid_city",
-              canonical=r"[A-Z0-9'()\-]+(?: [A-Z0-9'()\-]+)*", repair_rule="city_normalized"),
+              repair_rule="city_normalized"),
     FieldKind("uf", repair.normalize_uf, "invalid_state", enum_validator(valid_ufs()),
-              canonical=r"[A-Z]{2}", repair_rule="state_upper_case"),
+              repair_rule="state_upper_case"),
     FieldKind("product_code", _trimmed, "invalid_product_code", validators.is_valid_product_code,
-              canonical=validators.PRODUCT_CODE_PATTERN, repair_rule="trim_whitespace"),
+              repair_rule="trim_whitespace"),
     FieldKind("ean13", _trimmed, "invalid_ean", validators.is_valid_ean13,
-              canonical=r"\d{13}", repair_rule="trim_whitespace"),
+              repair_rule="trim_whitespace"),
     FieldKind("payment_method", _lower, "invalid_payment_method", enum_validator(PAYMENT_METHODS),
-              canonical=r"[a-z_]+", repair_rule="payment_method_lower_case"),
+              repair_rule="payment_method_lower_case"),
 ):
     register_kind(_kind)
 # fmt: on
