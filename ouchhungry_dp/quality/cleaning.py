@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ouchhungry_dp.quality._arrow import TEXT, text_array
+from ouchhungry_dp.quality._arrow import TEXT, text_array, to_text_series
 from ouchhungry_dp.quality.engine import (
     CleaningResult,
     ParsedTable,
@@ -42,9 +42,13 @@ def _day(value: dt.date) -> np.datetime64:
 
 
 def _ibge_codes(city: pd.Series, state: pd.Series) -> pd.Series:
-    keys = (city + "|" + state).to_numpy(dtype=object, na_value="")
-    codes = city_ibge_lookup().reindex(keys)
-    return pd.Series(codes.to_numpy(), index=city.index, dtype=TEXT)
+    """IBGE code of each (normalised city, UF) pair, by an Arrow hash lookup."""
+    lookup = city_ibge_lookup()
+    keys = pa.array((city + "|" + state).array)
+    reference_keys = pa.array(lookup.index.to_numpy(dtype=object), keys.type)
+    position = pc.index_in(keys, value_set=reference_keys)
+    codes = pa.array(lookup.to_numpy(dtype=object), pa.large_string()).take(position)
+    return to_text_series(codes, city.index)
 
 
 def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:

@@ -124,7 +124,10 @@ def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -
     frame = pd.DataFrame(
         {**keys, "version": parsed.values[rules.version_column], "pos": np.arange(len(raw))}
     )
-    frame = frame.loc[~exact & frame[list(keys)].notna().all(axis=1).to_numpy()]
+    keyed = ~exact & frame[list(keys)].notna().all(axis=1).to_numpy()
+    frame = frame.loc[keyed]
+    # Only keys that repeat can supersede anything: sort those rows alone.
+    frame = frame.loc[frame.duplicated(subset=list(keys), keep=False).to_numpy()]
     frame = frame.sort_values(["version", "pos"], na_position="first", kind="stable")
     older = frame.duplicated(subset=list(keys), keep="last")
     superseded = np.zeros(len(raw), dtype=bool)
