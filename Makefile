@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install secrets sandbox run test lint secret-scan bench deck clean
+.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,10 @@ sandbox: secrets
 
 run: secrets
 	bash scripts/run_local.sh
+
+# With `make run` up: backfill last month and this month to date, deliver them.
+demo: secrets
+	bash scripts/demo.sh
 
 lint: install
 	$(VENV)/bin/ruff check ouchhungry_dp ouchhungry_dp_tests benchmarks

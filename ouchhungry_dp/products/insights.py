@@ -91,6 +91,14 @@ def _bar_chart(
     return _png(figure)
 
 
+CHART_TITLES = {
+    "receita_por_mes": "Receita por mês",
+    "participacao_no_segmento": "Participação no segmento",
+    "principais_cidades": "Principais cidades",
+    "indice_de_preco": "Índice de preço",
+}
+
+
 def build_charts(metrics: dict[str, Any]) -> dict[str, bytes]:
     charts = {
         "receita_por_mes": _line_chart(metrics["revenue_trend"], "Receita por mês", "R$"),
@@ -183,13 +191,15 @@ th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head>
 <td>{{ brl(b.revenue) }}</td><td>{{ b.customers }}</td><td>{{ pct(b.segment_share) }}</td>
 <td>{{ b.price_index if b.price_index is not none else "n/d" }}</td>
 <td>{{ pct(m.repeat_purchase_rate.get(brand)) }}</td></tr>{% endfor %}</table>
-{% for name, uri in charts.items() %}<h2>{{ name.replace("_", " ").capitalize() }}</h2>
+{% for name, uri in charts.items() %}<h2>{{ titles.get(name, name) }}</h2>
 <img alt="{{ name }}" src="{{ uri }}">{% endfor %}
 <h2>Principais cidades</h2><table><tr><th>Cidade</th><th>Marca</th><th>Receita</th>
 <th>Clientes</th><th>Penetração</th></tr>
 {% for c in m.top_cities %}<tr><td>{{ c.city }}/{{ c.state }}</td><td>{{ c.brand }}</td>
 <td>{{ brl(c.revenue) }}</td><td>{{ c.customers_reached }}</td>
-<td>{{ pct(c.penetration) }}</td></tr>{% endfor %}</table>
+<td>{{ pct(c.penetration) }}</td></tr>{% else %}<tr><td colspan="5">Nenhuma cidade com
+clientes suficientes para publicação neste mês: as vendas aparecem agrupadas por estado.
+</td></tr>{% endfor %}</table>
 <p><small>Dados agregados e pseudonimizados; células com menos de {{ minimum }} clientes são
 agrupadas. Gerado pela plataforma de dados do marketplace.</small></p></body></html>
 """)
@@ -228,6 +238,7 @@ def build_insights_report(
     html = _TEMPLATE.render(
         m=metrics,
         charts=uris,
+        titles=CHART_TITLES,
         narrative=narrative,
         brl=brl,
         pct=pct,
