@@ -18,3 +18,8 @@ daily_partitions = dg.DailyPartitionsDefinition(
 monthly_partitions = dg.MonthlyPartitionsDefinition(
     start_date=PARTITIONS_START, timezone=TIMEZONE, end_offset=1
 )
+
+# Steps that write the DuckDB warehouse file take a slot of this pool, so parallel
+# partitions queue instead of fighting over the file's single-writer lock (the
+# local dagster.yaml sets every pool's default limit to 1).
+WAREHOUSE_POOL = "warehouse"

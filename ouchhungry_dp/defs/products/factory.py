@@ -20,7 +20,7 @@ import pandas as pd
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.metadata import table_metadata
-from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
 from ouchhungry_dp.defs.products.resources import PrivacyResource
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
@@ -100,6 +100,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         ],
         backfill_policy=dg.BackfillPolicy.single_run(),
         tags={"partner": contract.id, "cadence": "daily"},
+        pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
                cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
@@ -178,6 +179,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "month-to-date file built on demand fails this, as a warning)."),
         ],
         tags={"partner": contract.id, "cadence": "monthly"},
+        pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
                cleaned_products: pd.DataFrame, daily_files: pd.DataFrame,
@@ -229,6 +231,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
         "cross-sell, top and rising cities. Built only from published cells.",
         tags={"partner": contract.id, "cadence": "monthly"},
+        pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
                cleaned_products: pd.DataFrame, warehouse: WarehouseReader,

@@ -16,7 +16,7 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.defs.metadata import counts_md, table_metadata
-from ouchhungry_dp.defs.partitions import daily_partitions
+from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import (
@@ -82,7 +82,7 @@ def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
         dg.AssetCheckSpec("quarantine_rate", asset=key,
                           description="No quarantine reason above its ceiling share of raw rows."),
         dg.AssetCheckSpec("volume", asset=key,
-                          description=f"Raw rows >= half the mean of the last "
+                          description=f"Raw rows >= half the median of the last "
                           f"{VOLUME_LOOKBACK_DAYS} days."),
     ]
 
@@ -146,6 +146,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         check_specs=_check_specs(spec),
         backfill_policy=dg.BackfillPolicy.single_run(),
         op_tags={"layer": "cleaned"},
+        pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                raw: pd.DataFrame, **upstream_frames: pd.DataFrame) -> Iterator[Any]:

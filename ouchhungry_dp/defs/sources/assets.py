@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.defs.metadata import table_metadata
-from ouchhungry_dp.defs.partitions import daily_partitions
+from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
 from ouchhungry_dp.defs.sources.resources import RAW_COLUMNS, SourceSystem, SourceTable
 from ouchhungry_dp.errors import ExtractionError
 
@@ -50,6 +50,7 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
         retry_policy=NETWORK_RETRY,
         backfill_policy=dg.BackfillPolicy.single_run(),
         tags={"layer": "raw"},
+        pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, source: SourceSystem) -> dg.Output[pd.DataFrame]:
         frames = []
