@@ -24,11 +24,15 @@ DAY = "2026-11-25"
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
 
+OUTPUTS: list[str] = []  # every CLI output of this module, searched for secrets at the end
+
+
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [DAGSTER, *args], env={**os.environ, **env}, capture_output=True, text=True,
         timeout=600, cwd=Path(__file__).resolve().parents[2],
     )
+    OUTPUTS.append(result.stdout + result.stderr)
     output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert result.returncode == 0, f"{args} failed:\n{output}"
     return result
@@ -91,3 +95,32 @@ def test_monthly_job_after_a_single_run_backfill_of_the_month(sandbox, delivered
         assert column in header
     api_copies = list((sandbox.root / "api").rglob("*2026-11.csv"))
     assert [sha256_of(p) for p in api_copies] == [sha256_of(monthly)]
+
+
+def test_redelivering_the_day_replaces_it_and_sends_no_second_email(sandbox, delivered_day) -> None:
+    env, before = delivered_day
+    run_cli(["job", "execute", "-m", "ouchhungry_dp.definitions", "-j",
+             "ouchhungry_daily_delivery", "--tags", json.dumps({"dagster/partition": DAY})], env)
+    daily_dir = sandbox.sftp_files / "daily"
+    on_sftp = sorted(p.name for p in daily_dir.iterdir() if DAY in p.name)
+    assert on_sftp == [f"ouchhungry_sales_daily_{DAY}.csv",
+                       f"ouchhungry_sales_daily_{DAY}.csv.manifest.json"]
+    assert len(list((sandbox.root / "api").rglob(f"*{DAY}*.csv"))) == 1
+    partner_mails = [m for m in sandbox.smtp.messages()[before:]
+                     if DAY in m.subject and "dados@ouchhungry.example" in str(m.message["To"])]
+    assert len(partner_mails) == 1
+
+
+def test_no_secret_in_cli_output_event_log_or_instance_files(delivered_day) -> None:
+    env, _ = delivered_day
+    secrets = {name: env[name] for name in ("OUCHHUNGRY_API_PASSWORD", "PSEUDONYMIZATION_KEY")}
+    assert OUTPUTS, "the CLI ran"
+    for name, value in secrets.items():
+        assert all(value not in out for out in OUTPUTS), f"{name} in CLI output"
+    home = Path(env["DAGSTER_HOME"])
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files), "the event log (SQLite) was written"
+    for path in files:
+        data = path.read_bytes()
+        for name, value in secrets.items():
+            assert value.encode() not in data, f"{name} found in {path}"
