@@ -23,10 +23,22 @@ from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
 from ouchhungry_dp.defs.products.resources import privacy_resource
 from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem, SimulatedSourceSystem
 from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader, DuckDBWarehouseReader
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.partners.contract import load_contracts
 from ouchhungry_dp.settings import current_env, data_dir, outbound_dir, warehouse_path
 
 WAREHOUSE_SCHEMA = "marts"
+
+
+def _env_number(name: str, default: float, kind: type[int] | type[float]) -> Any:
+    raw = os.environ.get(name) or ""
+    try:
+        return kind(raw) if raw.strip() else kind(default)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{name}={raw!r} is not a number",
+            hint=f"Set {name} to a {kind.__name__} (default {default}) or leave it unset.",
+        ) from exc
 
 
 def _local() -> dict[str, Any]:
@@ -35,8 +47,10 @@ def _local() -> dict[str, Any]:
     return {
         "io_manager": DuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
         "warehouse": DuckDBWarehouseReader(database=database, schema_=WAREHOUSE_SCHEMA),
+        # Reviewers can turn the volume and the garbage up without touching code.
         "source": SimulatedSourceSystem(
-            rows_per_day=int(os.environ.get("OUCHHUNGRY_SIM_ROWS_PER_DAY") or 2000)),
+            rows_per_day=_env_number("OUCHHUNGRY_SIM_ROWS_PER_DAY", 2000, int),
+            defect_rate=_env_number("OUCHHUNGRY_SIM_DEFECT_RATE", 0.05, float)),
         "outbound_files": LocalFileStore(root=str(outbound_dir())),
     }
 
