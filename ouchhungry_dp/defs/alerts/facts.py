@@ -34,9 +34,14 @@ def partition_of(run: dg.DagsterRun) -> str | None:
     return None
 
 
+# After a step's RetryPolicy is exhausted the failure is "Exceeded max_retries";
+# what the on-call person needs is the error of the last attempt, its cause.
+_RETRY_WRAPPER = "RetryRequestedFromPolicy"
+
+
 def user_error(error: SerializableErrorInfo) -> SerializableErrorInfo:
-    """The exception user code raised, not Dagster's wrapper around it."""
-    while error.cls_name == _WRAPPER and error.cause is not None:
+    """The exception user code raised, not Dagster's wrappers around it."""
+    while error.cls_name in (_WRAPPER, _RETRY_WRAPPER) and error.cause is not None:
         error = error.cause
     return error
 
