@@ -28,3 +28,12 @@ def test_exhausted_retry_policy_is_unwrapped_to_the_platform_error() -> None:
     facts = parse_error(error.cls_name, error.message)
     assert "The server may be down" in facts.hint
     assert facts.partition == "2026-11-23"
+
+
+def test_fail_fast_failure_is_unwrapped_to_the_platform_error() -> None:
+    original = ConnectivityError("SFTP host key of 127.0.0.1:2222 is not trusted",
+                                 partner="ouchhungry", partition="2026-11-23",
+                                 hint="Confirm the fingerprint with the partner")
+    chain = SerializableErrorInfo(message=str(original), stack=[], cls_name="Failure",
+                                  cause=_info(original))
+    assert user_error(chain).cls_name == "ConnectivityError"

@@ -39,9 +39,15 @@ def partition_of(run: dg.DagsterRun) -> str | None:
 _RETRY_WRAPPER = "RetryRequestedFromPolicy"
 
 
+# defs/failures.py re-raises permanent platform errors as Failure(allow_retries=False)
+# chained to the original: the original carries the class, partition and hint.
+_FAIL_FAST = "Failure"
+
+
 def user_error(error: SerializableErrorInfo) -> SerializableErrorInfo:
     """The exception user code raised, not Dagster's wrappers around it."""
-    while error.cls_name in (_WRAPPER, _RETRY_WRAPPER) and error.cause is not None:
+    while (error.cls_name in (_WRAPPER, _RETRY_WRAPPER, _FAIL_FAST)
+           and error.cause is not None):
         error = error.cause
     return error
 

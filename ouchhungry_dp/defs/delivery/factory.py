@@ -17,6 +17,7 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp import layout
+from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.metadata import table_metadata
 from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
@@ -96,13 +97,15 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
     )
     def _asset(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
         files: OutboundFileStore = context.resources.outbound_files
-        client = getattr(context.resources, resource_key).client()
+        with retry_only_transient():  # a missing or invalid setting will not heal
+            client = getattr(context.resources, resource_key).client()
         rows = []
         try:
             for key in context.partition_keys:
                 local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
                 n_rows = _rows_of(product, cadence, key)
-                receipt = send(client, product_spec, key, local, n_rows, files)
+                with retry_only_transient():
+                    receipt = send(client, product_spec, key, local, n_rows, files)
                 context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
                 rows.append(_receipt_row(cadence, key, channel, receipt))
         finally:
@@ -233,7 +236,8 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
                 sftp_path=str(sftp["remote_path"]), api_receipt_id=str(api["receipt_id"]),
                 recipients=notify.addresses(), sender=context.resources.email.email_from,
             )
-            result = email_client.send(message)
+            with retry_only_transient():
+                result = email_client.send(message)
             rows.append({
                 "partition_date": _partition_start(cadence, key), "partition": part,
                 "message_id": str(message["Message-ID"]),

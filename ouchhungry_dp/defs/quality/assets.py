@@ -31,6 +31,9 @@ VOLUME_LOOKBACK_DAYS = 7
 # Share of raw rows a single reason may quarantine before someone must look.
 QUARANTINE_CEILINGS = {"unknown_customer": 0.05, "unknown_product": 0.05}
 QUARANTINE_DEFAULT_CEILING = 0.10
+# Above this share of quarantined rows the day is too broken to publish at all: a
+# partner file built from the remaining rows would understate sales without saying so.
+QUARANTINE_BLOCKING_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
                           description="raw rows = cleaned rows + quarantined rows."),
         dg.AssetCheckSpec("quarantine_rate", asset=key,
                           description="No quarantine reason above its ceiling share of raw rows."),
+        dg.AssetCheckSpec("quarantine_total", asset=key, blocking=True,
+                          description=f"At most {QUARANTINE_BLOCKING_SHARE:.0%} of the raw rows "
+                          "quarantined; above it the day is not published."),
         dg.AssetCheckSpec("volume", asset=key,
                           description=f"Raw rows >= half the median of the last "
                           f"{VOLUME_LOOKBACK_DAYS} days."),
@@ -184,9 +190,22 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         yield _result("quarantine_rate", asset, checks.quarantine_rate_ceiling(
             reasons, len(raw), QUARANTINE_CEILINGS, QUARANTINE_DEFAULT_CEILING),
             dg.AssetCheckSeverity.WARN)
+        yield _result("quarantine_total", asset, _quarantine_total(len(raw), len(quarantine)))
         yield _result("volume", asset, _volume(context, warehouse, spec, len(raw)))
 
     return _asset
+
+
+def _quarantine_total(raw_rows: int, quarantined: int) -> checks.CheckOutcome:
+    share = quarantined / raw_rows if raw_rows else 0.0
+    passed = share <= QUARANTINE_BLOCKING_SHARE
+    return checks.CheckOutcome(
+        passed,
+        f"{share:.1%} of {raw_rows} raw rows quarantined (limit {QUARANTINE_BLOCKING_SHARE:.0%})"
+        + ("" if passed else ": the source extract is broken; look at the quarantine's reasons "
+           "and ask the source team before re-running"),
+        {"raw_rows": raw_rows, "quarantined_rows": quarantined, "share": round(share, 4)},
+    )
 
 
 def _all_partitions(outcomes: list[tuple[str, checks.CheckOutcome]]) -> checks.CheckOutcome:

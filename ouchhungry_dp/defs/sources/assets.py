@@ -6,6 +6,7 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
+from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.metadata import table_metadata
 from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
 from ouchhungry_dp.defs.sources.resources import RAW_COLUMNS, SourceSystem, SourceTable
@@ -56,16 +57,16 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
         frames = []
         for key in context.partition_keys:  # one partition, or a whole range in a backfill
             day = dt.date.fromisoformat(key)
-            frame = source.extract(table, day)
-            missing = [c for c in RAW_COLUMNS[table] if c not in frame.columns]
-            if missing:
-                raise ExtractionError(
-                    f"source table {table} lacks columns {missing}",
-                    partition=key,
-                    hint="The source schema changed: update ouchhungry_dp/tables.py and the "
-                    "cleaning "
-                    "rules, or ask the source team to restore the columns.",
-                )
+            with retry_only_transient():
+                frame = source.extract(table, day)
+                missing = [c for c in RAW_COLUMNS[table] if c not in frame.columns]
+                if missing:
+                    raise ExtractionError(
+                        f"source table {table} lacks columns {missing}",
+                        partition=key,
+                        hint="The source schema changed: update ouchhungry_dp/tables.py and "
+                        "the cleaning rules, or ask the source team to restore the columns.",
+                    )
             frames.append(with_partition_date(frame[list(RAW_COLUMNS[table])], day))
         result = pd.concat(frames, ignore_index=True)
         return dg.Output(result, metadata=table_metadata(result, {"partitions": len(frames)}))
