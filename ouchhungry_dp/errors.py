@@ -119,8 +119,8 @@ class ErrorSummary:
     what: str
     detail: str
     hint: str
-    partner: str | None
-    partition: str | None
+    partner: str | None = None
+    partition: str | None = None
 
 
 def summarize_error(exc: BaseException) -> ErrorSummary:

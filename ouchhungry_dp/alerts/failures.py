@@ -31,16 +31,8 @@ _NUMBER = re.compile(r"\d+")
 BLOCKING_CHECK_ERROR = "DagsterAssetCheckFailedError"
 
 
-@dataclass(frozen=True)
-class ErrorFacts:
-    error_class: str
-    category: str
-    severity: str
-    what: str
-    detail: str
-    hint: str
-    partner: str | None = None
-    partition: str | None = None
+# The same facts the taxonomy gives for a live exception, here read back from an event.
+ErrorFacts = errors.ErrorSummary
 
 
 def _platform_class(name: str) -> type[errors.OuchHungryError] | None:
