@@ -9,9 +9,8 @@ file of the month and the monthly file follow the same decision.
 
 
 import datetime as dt
-import tempfile
+import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -27,7 +26,7 @@ from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.cells import decide_publishable_cells
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.files import write_csv
+from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
 
@@ -63,11 +62,8 @@ def decision_metadata(decision: pd.DataFrame) -> dict[str, Any]:
 
 
 def store_csv(files: OutboundFileStore, frame: pd.DataFrame, relative: str) -> tuple[int, str, str]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(relative).name
-        rows, sha256 = write_csv(frame, path)
-        location = files.put(relative, path.read_bytes())
-    return rows, sha256, location
+    data = to_csv_bytes(frame)
+    return len(frame), hashlib.sha256(data).hexdigest(), files.put(relative, data)
 
 
 def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
