@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
+from collections.abc import Sequence
 
 import dagster as dg
 import duckdb
@@ -17,12 +18,18 @@ import pandas as pd
 from pydantic import PrivateAttr
 
 
+def _projection(columns: Sequence[str] | None) -> str:
+    # Only what the caller needs: a month of history is large in production.
+    return ", ".join(columns) if columns else "*"
+
+
 class WarehouseReader(dg.ConfigurableResource):
     """Reads a date range of a partitioned warehouse table (empty frame if it does not exist)."""
 
     @abstractmethod
     def read_range(
-        self, table: str, column: str, start: dt.date, end: dt.date
+        self, table: str, column: str, start: dt.date, end: dt.date,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame: ...
 
     @abstractmethod
@@ -46,9 +53,10 @@ class DuckDBWarehouseReader(WarehouseReader):
                 return pd.DataFrame()
             return conn.execute(sql, params).df()
 
-    def read_range(self, table: str, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
         sql = (
-            f"SELECT * FROM {self.schema_}.{table} "
+            f"SELECT {_projection(columns)} FROM {self.schema_}.{table} "
             f"WHERE {column} >= ? AND {column} < ? + INTERVAL 1 DAY"
         )
         return self._query(table, sql, [start, end])
@@ -88,10 +96,12 @@ class BigQueryWarehouseReader(WarehouseReader):
         except NotFound:
             return pd.DataFrame()
 
-    def read_range(self, table: str, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
         # The BigQuery pandas IO manager upper-cases column names on write.
+        upper = [c.upper() for c in columns] if columns else None
         sql = (
-            f"SELECT * FROM `{self.project}.{self.dataset}.{table}` "
+            f"SELECT {_projection(upper)} FROM `{self.project}.{self.dataset}.{table}` "
             f"WHERE DATE({column.upper()}) BETWEEN @start AND @end"
         )
         frame = self._run(sql, [("start", "DATE", start), ("end", "DATE", end)])

@@ -29,6 +29,7 @@ from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
+from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
 
 OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
@@ -47,7 +48,8 @@ def _result(asset: str, check: str, outcome: Any,
 def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
                    contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
     start, end = layout.previous_month(month_first)
-    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end)
+    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end,
+                                   columns=TRANSACTION_COLUMNS)
     return decide_publishable_cells(history, products, contract)
 
 

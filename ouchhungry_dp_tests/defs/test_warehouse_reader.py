@@ -1,0 +1,42 @@
+"""The warehouse reader returns whole days, first and last of a range included."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+
+
+def _warehouse(tmp_path: Path) -> DuckDBWarehouseReader:
+    database = tmp_path / "w.duckdb"
+    days = pd.date_range("2026-09-30", "2026-11-01", freq="D")
+    frame = pd.DataFrame({"sale_date": days.repeat(2), "customer_id": "C", "city": "X"})
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("CREATE SCHEMA marts")
+        conn.register("frame_view", frame)
+        conn.execute("CREATE TABLE marts.cleaned_transactions AS SELECT * FROM frame_view")
+    return DuckDBWarehouseReader(database=str(database))
+
+
+def test_range_includes_both_ends_and_projects_columns(tmp_path: Path) -> None:
+    reader = _warehouse(tmp_path)
+    october = reader.read_range("cleaned_transactions", "sale_date", dt.date(2026, 10, 1),
+                                dt.date(2026, 10, 31), columns=["sale_date", "customer_id"])
+    days = sorted(pd.to_datetime(october["sale_date"]).dt.date.unique())
+    assert days[0] == dt.date(2026, 10, 1) and days[-1] == dt.date(2026, 10, 31)
+    assert len(days) == 31 and len(october) == 62
+    assert list(october.columns) == ["sale_date", "customer_id"]
+
+
+def test_row_counts_per_day_and_a_missing_table_is_empty(tmp_path: Path) -> None:
+    reader = _warehouse(tmp_path)
+    counts = reader.row_counts("cleaned_transactions", "sale_date", dt.date(2026, 10, 30),
+                               dt.date(2026, 11, 1))
+    assert counts == {dt.date(2026, 10, 30): 2, dt.date(2026, 10, 31): 2,
+                      dt.date(2026, 11, 1): 2}
+    assert reader.read_range("no_such_table", "sale_date", dt.date(2026, 10, 1),
+                             dt.date(2026, 10, 2)).empty
