@@ -18,7 +18,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ouchhungry_dp.quality._arrow import full_match, remove, text_array, to_text_series
+from ouchhungry_dp.quality._arrow import (
+    fixed_width_rows,
+    full_match,
+    remove,
+    text_array,
+    to_text_series,
+)
 
 LOCAL_TIMEZONE = "America/Sao_Paulo"
 _NULL_TEXT = pa.scalar(None, pa.large_string())
@@ -274,10 +280,66 @@ def _utc_to_local_ns(utc_ns: np.ndarray, timezone: str) -> np.ndarray:
     return utc.tz_convert(timezone).tz_localize(None).asi8
 
 
-# The export's own format (ISO with offset, whole seconds): parsed by Arrow's C strptime,
-# the other formats by the regex path. strptime rolls 31 Feb over to 3 Mar, so the day
-# is re-checked against the month's length.
+# The export's own format (ISO with offset, whole seconds) has fixed positions: its
+# digits are read straight from Arrow's bytes with numpy. Values of that shape whose
+# fields are out of the usual ranges (second 60, offset hour > 23, ...) go to Arrow's C
+# strptime as before; other formats to the regex path. strptime rolls 31 Feb over to
+# 3 Mar, so the day is checked against the month's length on both paths.
 _ISO_OFFSET_SHAPE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})"
+
+
+def _byte_range(template: bytes, digit: bytes = b"9") -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest byte allowed per position: ``9`` marks a digit, ``+`` a sign."""
+    low = np.frombuffer(template, np.uint8).copy()
+    high = low.copy()
+    low[low == digit[0]], high[high == digit[0]] = ord("0"), ord("9")
+    high[low == ord("+")] = ord("-")
+    return low, high
+
+
+_ISO_Z = _byte_range(b"9999-99-99T99:99:99Z")
+_ISO_OFFSET = _byte_range(b"9999-99-99T99:99:99+99:99")
+# Field -> (first, last + 1) byte position; Z values are read as offset +00:00.
+_ISO_FIELDS = ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19), (20, 22), (23, 25))
+_ISO_WEIGHTS = np.zeros((25, len(_ISO_FIELDS)), dtype=np.float32)
+for _i, (_a, _b) in enumerate(_ISO_FIELDS):
+    _ISO_WEIGHTS[_a:_b, _i] = 10.0 ** np.arange(_b - _a - 1, -1, -1)
+
+
+def _iso_offset_matrix(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, bytes as digit values) of the values with exactly the shape
+    ``_ISO_OFFSET_SHAPE``, padded to 25 columns (``Z`` values: offset +00:00)."""
+    found_rows, found = [], []
+    for low, high in (_ISO_Z, _ISO_OFFSET):
+        rows, matrix = fixed_width_rows(arr, len(low))
+        ok = ((matrix - low) <= (high - low)).all(axis=1)  # uint8: below ``low`` wraps round
+        if len(low) == 25:
+            ok &= matrix[:, 19] != ord(",")  # between "+" and "-"
+        matrix = matrix[ok]
+        if len(low) == 20:
+            matrix = np.hstack(
+                [matrix[:, :19], np.tile(np.frombuffer(b"+00:00", np.uint8), (len(matrix), 1))]
+            )
+        found_rows.append(rows[ok])
+        found.append(matrix)
+    return np.concatenate(found_rows), np.vstack(found)
+
+
+def _iso_offset_numbers(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(UTC ns, ok, ordinary) of ``_iso_offset_matrix`` rows. ``ordinary`` rows have every
+    field in its usual range, where strptime's answer is plain arithmetic."""
+    # One float matrix product reads every field (exact: every field is below 2**24).
+    # Separator columns have weight 0, so their (meaningless) values drop out.
+    digits = matrix.astype(np.float32)
+    digits -= ord("0")
+    fields = (digits @ _ISO_WEIGHTS).astype(np.int64)
+    y, m, d, hh, mm, ss, off_h, off_m = fields.T
+    sign = np.where(matrix[:, 19] == ord("-"), -1, 1)
+    ok = (y >= 1800) & (y <= 2200) & (m >= 1) & (m <= 12) & (d >= 1)
+    ok &= d <= _days_in_month(y, m)
+    ordinary = (hh < 24) & (mm < 60) & (ss < 60) & (off_h < 24) & (off_m < 60)
+    local = _days_from_civil(y, m, d) * _NS_PER_DAY + (hh * 3600 + mm * 60 + ss) * _NS_PER_SECOND
+    return local - sign * (off_h * 3600 + off_m * 60) * _NS_PER_SECOND, ok, ordinary
 
 
 def _parse_iso_offset(arr: pa.Array, timezone: str) -> tuple[np.ndarray, np.ndarray]:
@@ -299,14 +361,22 @@ def parse_timestamps(values: pd.Series, timezone: str = LOCAL_TIMEZONE) -> pd.Se
     without time gives midnight. Impossible dates (``31/02/2026``) -> NaT.
     """
     arr = text_array(values)
-    fast = pc.fill_null(full_match(arr, _ISO_OFFSET_SHAPE), False)
-    fast_np = fast.to_numpy(zero_copy_only=False)
-    local_ns = np.zeros(len(arr), dtype=np.int64)
-    ok = np.zeros(len(arr), dtype=bool)
-    for rows, parser in ((fast_np, _parse_iso_offset), (~fast_np, _parse_any)):
-        if rows.any():
-            part_ns, part_ok = parser(arr.filter(pa.array(rows)), timezone)
-            local_ns[rows], ok[rows] = part_ns, part_ok
+    n = len(arr)
+    local_ns = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    rows, matrix = _iso_offset_matrix(arr)
+    utc_ns, rows_ok, ordinary = _iso_offset_numbers(matrix)
+    done = rows[ordinary]
+    local_ns[done] = _utc_to_local_ns(utc_ns[ordinary], timezone)
+    ok[done] = rows_ok[ordinary]
+    unusual = np.zeros(n, dtype=bool)
+    unusual[rows[~ordinary]] = True
+    other = np.ones(n, dtype=bool)
+    other[rows] = False
+    for part, parser in ((unusual, _parse_iso_offset), (other, _parse_any)):
+        if part.any():
+            part_ns, part_ok = parser(arr.filter(pa.array(part)), timezone)
+            local_ns[part], ok[part] = part_ns, part_ok
     stamps = np.where(ok, local_ns, 0).astype("datetime64[ns]")
     return pd.Series(stamps, index=values.index).where(ok).astype("datetime64[ns]")
 

@@ -32,7 +32,10 @@ NullPolicy = Literal["quarantine", "fill", "keep"]
 @dataclass(frozen=True)
 class FieldKind:
     name: str
-    parse: Parser  # raw text -> canonical text or typed value; missing where unparseable
+    # Text -> canonical text or typed value; missing where unparseable. The engine hands
+    # it the column trimmed, blanks as missing. parse and validate must work value by
+    # value (no look at other rows): the engine may run them on the distinct values only.
+    parse: Parser
     reason: str  # reason code of a present value that fails
     validate: Validator | None = None  # on the parsed values; None: "parsed is not missing"
     # Typed kinds: RE2 pattern of raw text that needs no repair. Text kinds leave it None:
