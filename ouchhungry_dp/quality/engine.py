@@ -115,7 +115,10 @@ def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
     values: dict[str, pd.Series] = {}
     for column in rules.columns:
         kind = get_kind(column.kind)
-        raw_text, position = _distinct(raw[column.name])
+        if kind.by_distinct_values:
+            raw_text, position = _distinct(raw[column.name])
+        else:
+            raw_text, position = raw[column.name], None
 
         def rows(mask: np.ndarray, position: np.ndarray | None = position) -> np.ndarray:
             return mask if position is None else mask[position]
@@ -148,12 +151,27 @@ def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
     return ParsedTable(values, reasons, repairs)
 
 
+def _repeated(columns: list[pd.Series]) -> np.ndarray:
+    """Rows whose key (the columns together) occurs more than once, missing equal to missing
+    (pandas' ``duplicated(keep=False)``). A single text key is hashed by Arrow, which
+    pandas' factorize of Arrow strings is several times slower than."""
+    if len(columns) == 1 and isinstance(columns[0].dtype, pd.StringDtype | pd.ArrowDtype):
+        arr = pa.array(as_text(columns[0]).array)
+        encoded = pc.dictionary_encode(arr, null_encoding="encode")
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        position = encoded.indices.to_numpy(zero_copy_only=False)
+        return np.bincount(position, minlength=len(encoded.dictionary))[position] > 1
+    frame = pd.DataFrame({f"k{i}": column for i, column in enumerate(columns)})
+    return frame.duplicated(keep=False).to_numpy()
+
+
 def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -> None:
     """``duplicate_exact`` for verbatim repeats (the later copies), ``superseded_version``
     for older versions of a business key (oldest ``version_column`` first, missing
     versions oldest of all; ties go to the later row)."""
     # Verbatim repeats share their raw business key: compare whole rows only among those.
-    candidates = raw.duplicated(subset=list(rules.business_key), keep=False).to_numpy()
+    candidates = _repeated([raw[name] for name in rules.business_key])
     exact = np.zeros(len(raw), dtype=bool)
     exact[np.flatnonzero(candidates)] = raw.loc[candidates].duplicated(keep="first").to_numpy()
     parsed.reasons.add("duplicate_exact", exact)
@@ -162,9 +180,9 @@ def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -
         {**keys, "version": parsed.values[rules.version_column], "pos": np.arange(len(raw))}
     )
     keyed = ~exact & frame[list(keys)].notna().all(axis=1).to_numpy()
-    frame = frame.loc[keyed]
     # Only keys that repeat can supersede anything: sort those rows alone.
-    frame = frame.loc[frame.duplicated(subset=list(keys), keep=False).to_numpy()]
+    repeated = _repeated([frame.loc[keyed, name] for name in keys])
+    frame = frame.iloc[np.flatnonzero(keyed)[repeated]]
     frame = frame.sort_values(["version", "pos"], na_position="first", kind="stable")
     older = frame.duplicated(subset=list(keys), keep="last")
     superseded = np.zeros(len(raw), dtype=bool)

@@ -42,6 +42,9 @@ class FieldKind:
     # a value was repaired when the parsed text differs from the raw text.
     canonical: str | None = None
     repair_rule: str | None = None  # name counted when a valid value needed repair
+    # False for kinds whose parse is no more than the trim: finding the distinct values
+    # would cost more than it saves.
+    by_distinct_values: bool = True
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
@@ -85,7 +88,8 @@ PAYMENT_METHODS = ("pix", "credit_card", "debit_card", "cash", "voucher", "not_i
 
 # fmt: off
 for _kind in (
-    FieldKind("text", _trimmed, "invalid_text", repair_rule="trim_whitespace"),
+    FieldKind("text", _trimmed, "invalid_text", repair_rule="trim_whitespace",
+              by_distinct_values=False),
     FieldKind("email", repair.normalize_email, "invalid_email", validators.is_valid_email,
               repair_rule="email_lower_case"),
     FieldKind("cep", repair.normalize_cep, "invalid_cep", validators.cep_valid,
