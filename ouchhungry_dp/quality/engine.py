@@ -79,10 +79,13 @@ def check_columns(raw: pd.DataFrame, rules: TableRules, partition: str) -> pd.Da
     return pd.DataFrame({name: as_text(frame[name]) for name in rules.raw_columns})
 
 
-# Columns repeat a lot (a day has few merchants, products, cities, prices): a column whose
-# first rows are at most this share distinct is worked on its distinct values only.
+# Columns repeat a lot (a day has few merchants, products, cities, prices; at a million
+# rows even timestamps repeat): a column whose first rows are at most this share
+# distinct is worked on its distinct values only; one in between is hashed whole and
+# decided on its own share.
 _DISTINCT_SAMPLE = 4096
 _DISTINCT_MAX_SHARE = 0.6
+_DISTINCT_SURELY_UNIQUE = 0.99
 
 
 def _distinct(text: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
@@ -93,12 +96,14 @@ def _distinct(text: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
     arr = pa.array(as_text(text).array)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    sample = arr.slice(0, _DISTINCT_SAMPLE)
-    if len(arr) < 2 * _DISTINCT_SAMPLE or len(pc.unique(sample)) > _DISTINCT_MAX_SHARE * len(
-        sample
-    ):
+    if len(arr) < 2 * _DISTINCT_SAMPLE:
+        return text, None
+    sample_share = len(pc.unique(arr.slice(0, _DISTINCT_SAMPLE))) / _DISTINCT_SAMPLE
+    if sample_share > _DISTINCT_SURELY_UNIQUE:
         return text, None
     encoded = pc.dictionary_encode(arr, null_encoding="encode")
+    if len(encoded.dictionary) > _DISTINCT_MAX_SHARE * len(arr):
+        return text, None
     position = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
     return to_text_series(encoded.dictionary, pd.RangeIndex(len(encoded.dictionary))), position
 
@@ -170,19 +175,22 @@ def flag_duplicates(raw: pd.DataFrame, rules: TableRules, parsed: ParsedTable) -
     """``duplicate_exact`` for verbatim repeats (the later copies), ``superseded_version``
     for older versions of a business key (oldest ``version_column`` first, missing
     versions oldest of all; ties go to the later row)."""
-    # Verbatim repeats share their raw business key: compare whole rows only among those.
-    candidates = _repeated([raw[name] for name in rules.business_key])
-    exact = np.zeros(len(raw), dtype=bool)
-    exact[np.flatnonzero(candidates)] = raw.loc[candidates].duplicated(keep="first").to_numpy()
-    parsed.reasons.add("duplicate_exact", exact)
     keys = {f"k{i}": parsed.values[name] for i, name in enumerate(rules.business_key)}
     frame = pd.DataFrame(
         {**keys, "version": parsed.values[rules.version_column], "pos": np.arange(len(raw))}
     )
-    keyed = ~exact & frame[list(keys)].notna().all(axis=1).to_numpy()
-    # Only keys that repeat can supersede anything: sort those rows alone.
-    repeated = _repeated([frame.loc[keyed, name] for name in keys])
-    frame = frame.iloc[np.flatnonzero(keyed)[repeated]]
+    has_key = frame[list(keys)].notna().all(axis=1).to_numpy()
+    # Keys are compared parsed (trimmed). Verbatim repeats share their raw key, hence
+    # their parsed key or a missing one: whole rows are compared only among those rows.
+    repeated = np.zeros(len(raw), dtype=bool)
+    repeated[has_key] = _repeated([frame.loc[has_key, name] for name in keys])
+    candidates = np.flatnonzero(repeated | ~has_key)
+    exact = np.zeros(len(raw), dtype=bool)
+    exact[candidates] = raw.iloc[candidates].duplicated(keep="first").to_numpy()
+    parsed.reasons.add("duplicate_exact", exact)
+    # Only keys that repeat can supersede anything: sort those rows alone (a key left
+    # alone once its verbatim copies are out supersedes nothing).
+    frame = frame.iloc[np.flatnonzero(repeated & ~exact)]
     frame = frame.sort_values(["version", "pos"], na_position="first", kind="stable")
     older = frame.duplicated(subset=list(keys), keep="last")
     superseded = np.zeros(len(raw), dtype=bool)
