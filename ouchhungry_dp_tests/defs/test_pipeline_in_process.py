@@ -106,3 +106,16 @@ def test_a_source_that_lost_a_column_fails_with_a_clear_extraction_error(
     # A permanent error is not retried by the step's RetryPolicy (it would not heal).
     assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
     assert not list(sandbox.sftp_files.rglob("*2026-11-18*"))
+
+
+def test_checksums_are_compared_for_the_run_partitions_only(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
+    """Regression: a rebuilt, not yet re-delivered file of another day must not block today."""
+    source = SimulatedSourceSystem(rows_per_day=300)
+    assert run_daily(instance, source, "2026-11-16").success
+    other_day = Path(env["OUCHHUNGRY_DATA_DIR"]) / "outbound" / "daily" / \
+        "ouchhungry_sales_daily_2026-11-16.csv"
+    other_day.write_text(other_day.read_text() + "\n")
+    result = run_daily(instance, source, "2026-11-17")
+    assert result.success, failed_checks(result)
+    assert "ouchhungry_daily_api_delivery:same_sha256_everywhere" not in failed_checks(result)

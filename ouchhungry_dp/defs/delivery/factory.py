@@ -9,7 +9,7 @@ same bytes as the product file (a blocking check on the API receipt).
 
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,19 +70,40 @@ def _receipts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
+                 product_spec: Product, cadence: Cadence, channel: str, resource_key: str,
+                 send: Send) -> tuple[pd.DataFrame, dict[str, Any]]:
+    files: OutboundFileStore = context.resources.outbound_files
+    with retry_only_transient():  # a missing or invalid setting will not heal
+        client = getattr(context.resources, resource_key).client()
+    rows = []
+    try:
+        for key in context.partition_keys:
+            local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
+            n_rows = _rows_of(product, cadence, key)
+            with retry_only_transient():
+                receipt = send(client, product_spec, key, local, n_rows, files)
+            context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
+            rows.append(_receipt_row(cadence, key, channel, receipt))
+    finally:
+        if hasattr(client, "close"):
+            client.close()
+    frame = _receipts_frame(rows)
+    return frame, table_metadata(frame, {
+        k: v for k, v in rows[-1].items()
+        if isinstance(v, str | int | float) and not isinstance(v, bool)})
+
+
 def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
                    send: Send) -> dg.AssetsDefinition:
     product_spec, product_asset = _product(contract, cadence)
     name = f"{contract.id}_{cadence}_{channel}_delivery"
     resource_key = f"{contract.id}_{channel}"
-    partitions = daily_partitions if cadence == "daily" else monthly_partitions
     with_insights = cadence == "monthly" and channel == "sftp"
-
-    @dg.asset(
+    spec: dict[str, Any] = dict(
         name=name,
         deps=[contract.insights_asset] if with_insights else [],
-        partitions_def=partitions,
-        ins={"product": dg.AssetIn(product_asset)},
+        partitions_def=daily_partitions if cadence == "daily" else monthly_partitions,
         required_resource_keys={resource_key, "outbound_files"},
         group_name=f"{contract.id}_delivery",
         owners=OWNERS,
@@ -95,28 +116,53 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         pool=f"{contract.id}_{channel}",
         tags={"partner": contract.id, "cadence": cadence, "channel": channel},
     )
-    def _asset(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
-        files: OutboundFileStore = context.resources.outbound_files
-        with retry_only_transient():  # a missing or invalid setting will not heal
-            client = getattr(context.resources, resource_key).client()
-        rows = []
-        try:
-            for key in context.partition_keys:
-                local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
-                n_rows = _rows_of(product, cadence, key)
-                with retry_only_transient():
-                    receipt = send(client, product_spec, key, local, n_rows, files)
-                context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
-                rows.append(_receipt_row(cadence, key, channel, receipt))
-        finally:
-            if hasattr(client, "close"):
-                client.close()
-        frame = _receipts_frame(rows)
-        return dg.Output(frame, metadata=table_metadata(frame, {
-            k: v for k, v in rows[-1].items()
-            if isinstance(v, str | int | float) and not isinstance(v, bool)}))
+    if channel == "sftp":
+        @dg.asset(ins={"product": dg.AssetIn(product_asset)}, **spec)
+        def _sftp(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
+            frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
+                                           resource_key, send)
+            return dg.Output(frame, metadata=metadata)
 
-    return _asset
+        return _sftp
+
+    # The API copy is sent after the SFTP copy, and the step checks in place that the
+    # product file and both copies have the same sha256: a blocking check, so the
+    # partner e-mail downstream is only sent for identical bytes everywhere.
+    @dg.asset(
+        ins={"product": dg.AssetIn(product_asset),
+             "sftp_receipts": dg.AssetIn(f"{contract.id}_{cadence}_sftp_delivery")},
+        check_specs=[dg.AssetCheckSpec(
+            "same_sha256_everywhere", asset=name, blocking=True,
+            description="The product file, the SFTP copy and the API copy have the same "
+            "sha256.")],
+        **spec,
+    )
+    def _api(context: dg.AssetExecutionContext, product: pd.DataFrame,
+             sftp_receipts: pd.DataFrame) -> Iterator[Any]:
+        frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
+                                       resource_key, send)
+        yield dg.Output(frame, metadata=metadata)
+        yield _checksums(context.resources.outbound_files, product_spec, cadence, name,
+                         frame, sftp_receipts)
+
+    return _api
+
+
+def _checksums(files: OutboundFileStore, product: Product, cadence: Cadence, asset: str,
+               api_receipts: pd.DataFrame, sftp_receipts: pd.DataFrame) -> dg.AssetCheckResult:
+    mismatches = []
+    for part, api_sha in zip(api_receipts["partition"], api_receipts["sha256"], strict=True):
+        local = file_sha256(files.fetch(layout.product_file(product.dataset, cadence, part)))
+        sftp = sftp_receipts.loc[sftp_receipts["partition"] == part, "sha256"]
+        seen = {"product": local, "api": str(api_sha),
+                "sftp": str(sftp.iloc[-1]) if len(sftp) else "missing"}
+        if len(set(seen.values())) != 1:
+            mismatches.append({"partition": str(part), **seen})
+    return dg.AssetCheckResult(
+        asset_key=asset, check_name="same_sha256_everywhere", passed=not mismatches,
+        metadata={"partitions": len(api_receipts), "mismatches": mismatches},
+        description="sha256 mismatch between channels" if mismatches else "all copies match",
+    )
 
 
 def _rows_of(product: pd.DataFrame, cadence: Cadence, key: str) -> int:
@@ -155,40 +201,6 @@ def _send_api(cadence: Cadence) -> Send:
                                    idempotency_key=f"{product.dataset}:{part}:{sha}")
 
     return send
-
-
-def _checksum_check(contract: PartnerContract, cadence: Cadence) -> dg.AssetChecksDefinition:
-    api_asset = f"{contract.id}_{cadence}_api_delivery"
-    sftp_asset = f"{contract.id}_{cadence}_sftp_delivery"
-    product, _ = _product(contract, cadence)
-
-    @dg.asset_check(
-        asset=api_asset,
-        name="same_sha256_everywhere",
-        additional_ins={"sftp_receipts": dg.AssetIn(sftp_asset)},
-        required_resource_keys={"outbound_files"},
-        blocking=True,
-        description="The product file, the SFTP copy and the API copy have the same sha256.",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, api_delivery: pd.DataFrame,
-               sftp_receipts: pd.DataFrame) -> dg.AssetCheckResult:
-        files: OutboundFileStore = context.resources.outbound_files
-        mismatches = []
-        for _, api_row in api_delivery.iterrows():  # one row per partition: a handful
-            part = str(api_row["partition"])
-            local = file_sha256(files.fetch(layout.product_file(product.dataset, cadence, part)))
-            sftp = sftp_receipts.loc[sftp_receipts["partition"] == part, "sha256"]
-            seen = {"product": local, "api": str(api_row["sha256"]),
-                    "sftp": str(sftp.iloc[-1]) if len(sftp) else "missing"}
-            if len(set(seen.values())) != 1:
-                mismatches.append({"partition": part, **seen})
-        return dg.AssetCheckResult(
-            passed=not mismatches,
-            metadata={"partitions": len(api_delivery), "mismatches": mismatches},
-            description="sha256 mismatch between channels" if mismatches else "all copies match",
-        )
-
-    return _check
 
 
 def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefinition:
@@ -252,10 +264,8 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
     return _asset
 
 
-def delivery_defs(contract: PartnerContract) -> tuple[list[dg.AssetsDefinition],
-                                                      list[dg.AssetChecksDefinition]]:
+def delivery_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
     assets: list[dg.AssetsDefinition] = []
-    checks: list[dg.AssetChecksDefinition] = []
     cadences: tuple[Cadence, ...] = ("daily", "monthly")
     for cadence in cadences:
         insights_of = contract.id if cadence == "monthly" else None
@@ -263,6 +273,5 @@ def delivery_defs(contract: PartnerContract) -> tuple[list[dg.AssetsDefinition],
                                      _send_sftp(cadence, insights_of)))
         assets.append(_channel_asset(contract, cadence, "api", _send_api(cadence)))
         assets.append(_email_asset(contract, cadence))
-        checks.append(_checksum_check(contract, cadence))
-    return assets, checks
+    return assets
 
