@@ -213,6 +213,25 @@ def _reason_strings(reasons: RowMasks, rows: np.ndarray) -> pd.Series:
     return pd.Series(labels[inverse], dtype=TEXT)
 
 
+def _keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame[keep]`` with a fresh RangeIndex; Arrow text through Arrow's filter, about
+    twice as fast as the take pandas would do."""
+    index = pd.RangeIndex(int(keep.sum()))
+    mask = pa.array(keep)
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].array
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            arr = pa.array(values)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+            columns[name] = pd.Series(
+                pd.arrays.ArrowStringArray(arr.filter(mask)), index=index, dtype=frame[name].dtype
+            )
+        else:
+            columns[name] = pd.Series(values[keep], index=index)
+    return pd.DataFrame(columns, index=index)
+
+
 def assemble(
     raw: pd.DataFrame,
     parsed: ParsedTable,
@@ -221,7 +240,7 @@ def assemble(
 ) -> CleaningResult:
     bad = parsed.reasons.any()
     good_rows, bad_rows = np.flatnonzero(~bad), np.flatnonzero(bad)
-    cleaned = cleaned_all.iloc[good_rows].reset_index(drop=True)
+    cleaned = _keep_rows(cleaned_all, ~bad)
     quarantine = raw.iloc[bad_rows].reset_index(drop=True)
     quarantine["partition_date"] = pd.Series(
         np.full(len(bad_rows), np.datetime64(partition_date, "ns")), dtype="datetime64[ns]"
