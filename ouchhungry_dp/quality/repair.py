@@ -333,7 +333,7 @@ def _iso_offset_numbers(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     digits = matrix.astype(np.float32)
     digits -= ord("0")
     fields = (digits @ _ISO_WEIGHTS).astype(np.int64)
-    y, m, d, hh, mm, ss, off_h, off_m = fields.T
+    y, m, d, hh, mm, ss, off_h, off_m = np.ascontiguousarray(fields.T)
     sign = np.where(matrix[:, 19] == ord("-"), -1, 1)
     ok = (y >= 1800) & (y <= 2200) & (m >= 1) & (m <= 12) & (d >= 1)
     ok &= d <= _days_in_month(y, m)
