@@ -193,7 +193,7 @@ th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head>
 <td>{{ pct(m.repeat_purchase_rate.get(brand)) }}</td></tr>{% endfor %}</table>
 {% for name, uri in charts.items() %}<h2>{{ titles.get(name, name) }}</h2>
 <img alt="{{ name }}" src="{{ uri }}">{% endfor %}
-<h2>Principais cidades</h2><table><tr><th>Cidade</th><th>Marca</th><th>Receita</th>
+<h2>Cidades em detalhe</h2><table><tr><th>Cidade</th><th>Marca</th><th>Receita</th>
 <th>Clientes</th><th>Penetração</th></tr>
 {% for c in m.top_cities %}<tr><td>{{ c.city }}/{{ c.state }}</td><td>{{ c.brand }}</td>
 <td>{{ brl(c.revenue) }}</td><td>{{ c.customers_reached }}</td>
