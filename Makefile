@@ -40,7 +40,8 @@ test: install lint secret-scan
 
 bench: install
 	$(PY) benchmarks/bench_cleaning.py --rows 100000
-	$(PY) benchmarks/bench_sftp.py --megabytes 100
+	$(PY) benchmarks/bench_sftp.py --size-mb 100
+	$(PY) benchmarks/bench_simulation.py --rows 1000000
 
 deck: install
 	$(PY) -m ouchhungry_dp.deck --out docs/deck/ouchhungry_dp.pptx
