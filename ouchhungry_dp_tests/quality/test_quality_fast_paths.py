@@ -102,7 +102,11 @@ def _repeating_frame(columns: tuple[str, ...], rows: int, seed: int) -> pd.DataF
         "cep": ["01310100", "01310-100", " 0131-100", None], "city": [" são  paulo", "Rio", ""],
         "uf": ["sp", "XX", None], "date": ["25/11/2026", "31/02/2026", "2026-11-25"],
         "timestamp": ["2026-11-25T13:45:10-03:00", "25/11/2026 13:45", "x", None],
-        "cnpj": ["12.abc.345/01de-35", "11222333000181", "12ABC34501DE36", None],
+        "cnpj": [
+            "12.abc.345/01de-35", "11222333000181",
+            "12ABC34501DE36",  # pragma: allowlist secret
+            None,
+        ],
         "product_code": ["REF-HNG-0350", " REF-HNG-0350", "REF_HNG_350"],
         "quantity": ["2", "2un", "-1", "dois", None], "money_brl": ["R$ 1.234,56", "7.5", "0", "x"],
         "payment_method": ["PIX", "pix", "bitcoin", None],
