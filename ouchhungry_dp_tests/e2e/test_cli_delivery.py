@@ -30,7 +30,8 @@ OUTPUTS: list[str] = []  # every CLI output of this module, searched for secrets
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [DAGSTER, *args], env={**os.environ, **env}, capture_output=True, text=True,
-        timeout=600, cwd=Path(__file__).resolve().parents[2],
+        # Not the repository: dagster would load a developer's .env from there.
+        timeout=600, cwd=Path(env["DAGSTER_HOME"]).parent,
     )
     OUTPUTS.append(result.stdout + result.stderr)
     output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
