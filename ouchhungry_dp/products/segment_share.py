@@ -8,11 +8,21 @@ publish as cities; for the country row, the rest of the country).
 Knowing its own revenue and its share, a partner can compute the revenue of the
 rest of the segment. If that rest is one or two competitors, the partner has just
 learned a competitor's sales. So a share is published at the row's own geography
-only when at least ``min_competing_brands_per_segment`` competing brands (not the
-partner's) sold there; otherwise it is generalised to the whole state, then the
-whole country; if even the country has too few competitors the share is left
-empty. ``segment_share_level`` says which: ``cell``, ``state``, ``country`` or
+only when at least ``min_competing_brands_per_segment`` competitors sold there;
+otherwise it is generalised to the whole state, then the whole country; if even
+the country has too few competitors the share is left empty.
+``segment_share_level`` says which: ``cell``, ``state``, ``country`` or
 ``suppressed``.
+
+Two rules close the ways around that:
+
+* competitors are counted by **manufacturer**, not by brand: three brands of one
+  company would otherwise pass the minimum and reveal that company's sales;
+* generalisation is **all or nothing per area**: if one cell of a state falls back
+  to the state's share, every cell of that brand in the state does too (and the
+  same for the country). Otherwise the state total (own revenue / state share)
+  minus the other cells' totals would give back the small cell's segment total,
+  and with it the lone competitor's sales.
 """
 
 from __future__ import annotations
@@ -34,7 +44,8 @@ def _segment_stats(
     frame = rows.assign(
         _brand_cents=rows["amount_cents"].where(rows["brand"] == brand, 0),
         _brand_units=rows["quantity"].where(rows["brand"] == brand, 0),
-        _competitor=rows["brand"].where(~rows["brand"].isin(partner)),
+        # A competitor is a company: several brands of one manufacturer count once.
+        _competitor=rows["manufacturer"].where(~rows["brand"].isin(partner)),
     )
     if not keys:
         frame = frame.assign(_all=1)
@@ -85,7 +96,14 @@ def _brand_shares(
 
     # The brand itself sold in the segment, so the country frame has exactly one row.
     use_cell = np.nan_to_num(cell_comp) >= minimum
+    # All or nothing per state: a state with one generalised cell generalises them all.
+    states = brand_cells["pub_state"].astype(object).to_numpy()
+    use_cell &= ~np.isin(states, np.unique(states[~use_cell]))
     use_state = ~use_cell & (np.nan_to_num(state_comp) >= minimum)
+    if (~use_cell & ~use_state).any():
+        # ... and one cell at country level (or suppressed) takes every cell there.
+        use_cell[:] = False
+        use_state[:] = False
     use_country = ~use_cell & ~use_state & bool(country_comp[0] >= minimum)
     choices = [use_cell, use_state, use_country]
     level = np.select(choices, ["cell", "state", "country"], "suppressed")

@@ -59,21 +59,66 @@ def test_small_cells_fold_and_totals_reconcile(
     assert outcome.metadata["units_daily"] == outcome.metadata["units_monthly"] == 43
 
 
-def test_segment_share_needs_enough_competitors(
+def test_segment_share_at_cell_level_with_enough_competing_companies(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 5)
+    )
+    monthly, _ = run_month(HISTORY, month, contract, products)
+    cells = monthly.set_index(["state", "city"])
+    # Three competitors sold 50 each next to the brand's 200.
+    assert cells.loc[("SP", "SAO PAULO"), "segment_share"] == pytest.approx(200 / 350, abs=1e-4)
+    assert cells.loc[("SP", "SAO PAULO"), "segment_share_level"] == "cell"
+
+
+def test_one_generalised_cell_generalises_its_whole_state(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """SAO PAULO has three competitors, the SP remainder none: both get SP's share.
+
+    A cell share for SAO PAULO beside the state share of the remainder would let the
+    partner subtract one segment total from the other and recover the remainder's.
+    """
+    sp_only = LATE_FOLD.loc[LATE_FOLD["state"] == "SP"]
+    monthly, _ = run_month(HISTORY, sp_only, contract, products)
+    cells = monthly.set_index(["state", "city"])
+    assert set(cells["segment_share_level"]) == {"state"}
+    state_share = (20 + 4 + 7) * 10.0 / ((20 + 4 + 7) * 10.0 + 3 * 50.0)
+    assert cells["segment_share"].tolist() == pytest.approx([state_share] * 2, abs=1e-4)
+
+
+def test_one_cell_at_country_level_takes_every_cell_there(
     contract: PartnerContract, products: pd.DataFrame
 ) -> None:
     monthly, _ = run_month(HISTORY, LATE_FOLD, contract, products)
-    cells = monthly.set_index(["state", "city"])
-    # SAO PAULO: three competitors sold 50 each next to the brand's 200.
-    assert cells.loc[("SP", "SAO PAULO"), "segment_share"] == pytest.approx(200 / 350, abs=1e-4)
-    assert cells.loc[("SP", "SAO PAULO"), "segment_share_level"] == "cell"
-    # RIO: a single competitor there and in RJ: the share is the country's, never the cell's.
-    assert cells.loc[("RJ", "RIO DE JANEIRO"), "segment_share_level"] == "country"
+    # RIO: a single competitor there and in RJ: its share can only be the country's,
+    # and then no other cell may publish a finer share (the country total minus them
+    # would give RJ's segment total back).
+    assert set(monthly["segment_share_level"]) == {"country"}
     hungry = (20 + 4 + 7 + 12) * 10.0
     national = hungry / (hungry + 4 * 50.0)
-    assert cells.loc[("RJ", "RIO DE JANEIRO"), "segment_share"] == pytest.approx(national, 1e-4)
-    # SP remainder (CAMPINAS, SANTOS): no competitor there, but SP has three.
-    assert cells.loc[("SP", "*"), "segment_share_level"] == "state"
+    assert monthly["segment_share"].tolist() == pytest.approx([national] * 3, abs=1e-4)
+
+
+def test_competitors_are_counted_by_company_not_by_brand(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    one_company = products.copy()
+    rivals = one_company["product_code"].isin([CLB, GSU, TNO])
+    one_company.loc[rivals, "manufacturer"] = "Bebidas Brasil"
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 5)
+    )
+    monthly, _ = run_month(HISTORY, month, contract, one_company)
+    assert monthly["segment_share_level"].tolist() == ["suppressed"]
+    assert monthly["segment_share"].isna().all()
 
 
 def test_segment_share_suppressed_without_competitors(
