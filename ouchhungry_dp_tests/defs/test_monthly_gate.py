@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 
 from ouchhungry_dp import layout
@@ -49,6 +52,20 @@ def test_month_with_a_missing_day_is_skipped_then_launched_once_complete() -> No
         (request,) = launched.run_requests
         assert request.partition_key == month
         assert request.run_key == f"{CONTRACT.id}-monthly-{month}"
+
+        # Delivered (by the schedule or by this sensor): neither launches it again.
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            asset_key=f"{CONTRACT.id}_monthly_email_notification", partition=month))
+        for name in (f"{CONTRACT.id}_monthly_catch_up",):
+            again = defs.get_sensor_def(name).evaluate_tick(
+                dg.build_sensor_context(instance=instance, definitions=defs))
+            assert not again.run_requests and "already delivered" in (again.skip_message or "")
+        schedule = defs.get_schedule_def(f"{CONTRACT.id}_monthly_schedule")
+        day_one = layout.month_bounds(month)[1] + dt.timedelta(days=1)
+        at = dt.datetime.combine(day_one, dt.time(7), tzinfo=ZoneInfo("America/Sao_Paulo"))
+        tick = schedule.evaluate_tick(
+            dg.build_schedule_context(instance=instance, scheduled_execution_time=at))
+        assert not tick.run_requests and "already delivered" in (tick.skip_message or "")
 
 
 def test_last_complete_month_is_never_the_current_one() -> None:

@@ -79,11 +79,33 @@ def last_complete_month(now: datetime.datetime | None) -> str | None:
     return keys[-2] if len(keys) >= 2 else None
 
 
+def _already_launched(instance: dg.DagsterInstance, contract: PartnerContract,
+                      month_partition: str) -> str | None:
+    """Why not to launch again: the schedule and the catch-up sensor both watch the same
+    month, and Dagster de-duplicates run keys per instigator only."""
+    email = dg.AssetKey(f"{contract.id}_monthly_email_notification")
+    if month_partition in instance.get_materialized_partitions(email):
+        return f"{layout.month_key(month_partition)} already delivered"
+    runs = instance.get_run_records(
+        dg.RunsFilter(job_name=contract.monthly_job,
+                      tags={"dagster/partition": month_partition},
+                      statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
+                                dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]),
+        limit=1)
+    if runs:
+        run_id = runs[0].dagster_run.run_id
+        return f"{layout.month_key(month_partition)} is being delivered (run {run_id})"
+    return None
+
+
 def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluationContext,
                      contract: PartnerContract, month_partition: str | None,
                      ) -> dg.RunRequest | dg.SkipReason:
     if month_partition is None:
         return dg.SkipReason("no complete month yet")
+    already = _already_launched(context.instance, contract, month_partition)
+    if already:
+        return dg.SkipReason(already)
     missing = undelivered_days(context.instance, contract, month_partition)
     if missing:
         return dg.SkipReason(
