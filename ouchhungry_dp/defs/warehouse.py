@@ -16,6 +16,15 @@ import dagster as dg
 import duckdb
 import pandas as pd
 from pydantic import PrivateAttr
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+
+@retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
+       stop=stop_after_attempt(10), wait=wait_exponential(multiplier=0.1, max=5))
+def _connect(database: str) -> duckdb.DuckDBPyConnection:
+    # The file takes one writer at a time across processes; another run's step may
+    # hold it for a moment (the IO manager retries the same way).
+    return duckdb.connect(database)
 
 
 def _projection(columns: Sequence[str] | None) -> str:
@@ -43,7 +52,7 @@ class DuckDBWarehouseReader(WarehouseReader):
     schema_: str = "marts"
 
     def _query(self, table: str, sql: str, params: list[object]) -> pd.DataFrame:
-        with duckdb.connect(self.database) as conn:
+        with _connect(self.database) as conn:
             exists = conn.execute(
                 "SELECT count(*) FROM information_schema.tables "
                 "WHERE table_schema = ? AND table_name = ?",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -40,3 +42,19 @@ def test_row_counts_per_day_and_a_missing_table_is_empty(tmp_path: Path) -> None
                       dt.date(2026, 11, 1): 2}
     assert reader.read_range("no_such_table", "sale_date", dt.date(2026, 10, 1),
                              dt.date(2026, 10, 2)).empty
+
+
+def test_reader_waits_for_another_process_holding_the_file(tmp_path: Path) -> None:
+    reader = _warehouse(tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(1.5)", reader.database],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        counts = reader.row_counts("cleaned_transactions", "sale_date", dt.date(2026, 10, 1),
+                                   dt.date(2026, 10, 1))
+    finally:
+        holder.wait(timeout=30)
+    assert counts == {dt.date(2026, 10, 1): 2}
