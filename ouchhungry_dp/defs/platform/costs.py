@@ -273,18 +273,29 @@ platform_cost_job = dg.define_asset_job(
     partitions_def=daily_partitions,
 )
 platform_cost_schedule = dg.build_schedule_from_partitioned_job(
-    platform_cost_job, hour_of_day=7, minute_of_hour=0
+    platform_cost_job, hour_of_day=7, minute_of_hour=0,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
+
+def _cost_source() -> GcpCostSourceResource:
+    """Local: the simulated account. Prod: the real tables, named by the environment."""
+    if os.environ.get("OUCHHUNGRY_ENV") != "prod":
+        return GcpCostSourceResource(mode="simulated")
+    return GcpCostSourceResource(
+        mode="bigquery",
+        project=dg.EnvVar("GCP_PROJECT"),
+        region=dg.EnvVar("BIGQUERY_JOBS_REGION"),
+        billing_table=dg.EnvVar("GCP_BILLING_EXPORT_TABLE"),
+        gcs_inventory_table=dg.EnvVar("GCS_INVENTORY_TABLE"),
+    )
+
 
 defs = dg.Definitions(
     assets=cost_assets,
     jobs=[platform_cost_job],
     schedules=[platform_cost_schedule],
     resources={
-        # prod: the lead configures project, region, billing_table and gcs_inventory_table.
-        "gcp_cost_source": GcpCostSourceResource(
-            mode="bigquery" if os.environ.get("OUCHHUNGRY_ENV") == "prod" else "simulated",
-        ),
+        "gcp_cost_source": _cost_source(),
         "cost_monitoring": CostMonitoringResource(),
     },
 )
