@@ -82,15 +82,26 @@ class BigQuerySourceSystem(SourceSystem):
             query_parameters=[bigquery.ScalarQueryParameter("day", "DATE", day)],
             labels={"component": "ouchhungry_dp", "asset": f"raw_{table}"},
         )
+        from google.api_core import exceptions as gexc
+
         try:
             frame = self._client.query(sql, job_config=job_config).to_dataframe()  # type: ignore[attr-defined]
+        except (gexc.BadRequest, gexc.NotFound, gexc.Forbidden) as exc:
+            # A dropped column, a missing table or a lost grant will not heal on retry.
+            raise ExtractionError(
+                f"extraction of source table {table} was refused",
+                partition=day.isoformat(),
+                detail=f"{type(exc).__name__}: {exc}",
+                hint="Check the source schema (columns in ouchhungry_dp/tables.py), that the "
+                "table is replicated and that the service account can read it.",
+                transient=False,
+            ) from exc
         except Exception as exc:
             raise ExtractionError(
                 f"extraction of source table {table}",
                 partition=day.isoformat(),
                 detail=f"{type(exc).__name__}: {exc}",
-                hint="Check that the source dataset is replicated and the service account "
-                "can read it.",
+                hint="BigQuery was unreachable or failed; the step retries with backoff.",
                 transient=True,
             ) from exc
         return frame.astype("string[pyarrow]")
