@@ -42,10 +42,12 @@ __all__ = [
 # product holds 8 or 10-14 consecutive digits.
 TEXT_PATTERNS: dict[str, str] = {
     "email": r"[^\s@,;]+@",  # also a truncated address such as "joao@"
-    "cpf": r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b",
+    "cpf": r"\b\d{3}\.?\d{3}\.?\d{3}-\d{2}\b|\b\d{11}\b",
     "cnpj": r"\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b|\b\d{14}\b"
     r"|\b[0-9A-Z]{12}\d{2}\b",
-    "phone": r"\+\s?55[\s\d().-]{8,}|\(\d{2}\)\s?9?\d{4}-?\d{4}\b|\b\d{10}\b|\b\d{12,13}\b",
+    # +55..., (11) 98765-4321, 11 98765-4321, 98765-4321, bare 10/12/13 digits
+    "phone": r"\+\s?55[\s\d().-]{8,}|\(\d{2}\)\s?9?\d{4}-?\d{4}\b|\b\d{2}\s9?\d{4}-?\d{4}\b"
+    r"|\b9?\d{4}-\d{4}\b|\b\d{10}\b|\b\d{12,13}\b",
     "cep": r"\b\d{5}-\d{3}\b|\b\d{8}\b",
     "raw_id": r"(?i)\b(?:CLI-\d+|PED-\d{8}-\d+|IT\d{8,}|LOJ-\d+)\b",
 }

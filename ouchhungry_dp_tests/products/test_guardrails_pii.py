@@ -41,6 +41,10 @@ def test_clean_file_passes() -> None:
         ("12ABC34501DE35", "cnpj"),
         ("+55 11 91234-5678", "phone"),
         ("(11) 91234-5678", "phone"),
+        ("11 98765-4321", "phone"),  # the formats a review found passing
+        ("98765-4321", "phone"),
+        ("3232-4321", "phone"),
+        ("123456789-09", "cpf"),
         ("11912345678", "cpf"),  # a bare 11-digit run is caught (as a CPF-shaped number)
         ("01310-100", "cep"),
         ("01310100", "cep"),

@@ -45,6 +45,15 @@ def _result(asset: str, check: str, outcome: Any,
     )
 
 
+def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> list[str]:
+    """Values that must never appear as a field of an outbound file: the raw ids of the
+    day's orders and customers, and the customers' names and e-mails."""
+    columns = [transactions.get(c) for c in ("order_id", "customer_id", "transaction_id")]
+    columns += [customers.get(c) for c in ("full_name", "email", "customer_id")]
+    values = pd.concat([c.dropna().astype(str) for c in columns if c is not None])
+    return values.unique().tolist()
+
+
 def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
                    contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
     start, end = layout.previous_month(month_first)
@@ -78,6 +87,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         ins={
             "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
             "cleaned_products": dg.AssetIn("cleaned_products"),
+            "cleaned_customers": dg.AssetIn("cleaned_customers"),
         },
         group_name=f"{contract.id}_products",
         owners=OWNERS,
@@ -101,8 +111,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
-               cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
-               privacy: PrivacyResource, outbound_files: OutboundFileStore) -> Iterator[Any]:
+               cleaned_products: pd.DataFrame, cleaned_customers: pd.DataFrame,
+               warehouse: WarehouseReader, privacy: PrivacyResource,
+               outbound_files: OutboundFileStore) -> Iterator[Any]:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
         frames, files, follows = [], [], []
@@ -124,7 +135,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             follows.append((partition, guardrails.daily_follows_decision(
                 daily, decisions[month_first])))
         result = pd.concat(frames, ignore_index=True)
-        pii = guardrails.scan_pii(result, contract=contract)
+        pii = guardrails.scan_pii(
+            result, contract=contract,
+            known_identifiers=known_identifiers(cleaned_transactions, cleaned_customers))
         columns_ok = list(result.columns) == product.column_names
         stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
         last = files[-1]
