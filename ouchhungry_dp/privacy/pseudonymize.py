@@ -1,6 +1,6 @@
 """Keyed pseudonyms for identifiers that leave the company (no Dagster import).
 
-A pseudonym is ``HMAC-SHA256(key, salt + id)`` as lower-case hex, truncated to
+A pseudonym is ``HMAC-SHA256(key, salt + "\\x1f" + id)`` as lower-case hex, truncated to
 ``PSEUDONYM_HEX_LENGTH`` characters:
 
 * keyed (HMAC with ``PSEUDONYMIZATION_KEY``): without the key nobody can rebuild
@@ -41,6 +41,9 @@ import pandas as pd
 from ouchhungry_dp.errors import ConfigurationError
 
 PSEUDONYM_HEX_LENGTH = 16
+# Between salt and id, so salt "ouchhungry" + id "2CLI-1" and salt "ouchhungry2" +
+# id "CLI-1" are different messages (a control character no salt or id contains).
+SEPARATOR = "\x1f"
 PSEUDONYMIZATION_KEY_ENV = "PSEUDONYMIZATION_KEY"
 MIN_KEY_BYTES = 16
 
@@ -81,7 +84,7 @@ def pseudonymize(values: pd.Series, *, key: bytes, salt: str) -> pd.Series:
     digest_key = bytes(key)
     hashed = np.array(
         [
-            hmac.digest(digest_key, (salt + value).encode("utf-8"), "sha256").hex()[
+            hmac.digest(digest_key, (salt + SEPARATOR + value).encode("utf-8"), "sha256").hex()[
                 :PSEUDONYM_HEX_LENGTH
             ]
             for value in uniques

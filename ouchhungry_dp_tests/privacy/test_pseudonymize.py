@@ -61,3 +61,11 @@ def test_key_from_environment_never_echoed() -> None:
         pseudonymization_key({"PSEUDONYMIZATION_KEY": secret})
     assert secret not in str(caught.value)
     assert pseudonymization_key({"PSEUDONYMIZATION_KEY": "k" * 32}) == b"k" * 32
+
+
+def test_salt_and_id_cannot_be_shifted_into_each_other() -> None:
+    """Salt 'ouchhungry' + id '2CLI-1' must not equal salt 'ouchhungry2' + id 'CLI-1'."""
+    key = b"k" * 32
+    one = pseudonymize(pd.Series(["2CLI-1"]), key=key, salt="ouchhungry")
+    two = pseudonymize(pd.Series(["CLI-1"]), key=key, salt="ouchhungry2")
+    assert one.iloc[0] != two.iloc[0]
