@@ -173,7 +173,9 @@ def _parse_formatted_money(arr: pa.Array) -> pa.Array:
     return pc.cast(canonical, pa.float64())
 
 
-_QUANTITY = r"[+-]?\d{1,9}(?:[.,]0+)?\s*(?:un|und|unid|unidades?|u|x|pcs?)?\.?"
+# "2,0" and "2.00" are two units; "1.000" is one thousand in pt-BR and 1 in en-US,
+# so three digits after the separator are ambiguous and not parsed (quarantined).
+_QUANTITY = r"[+-]?\d{1,9}(?:[.,]0{1,2})?\s*(?:un|und|unid|unidades?|u|x|pcs?)?\.?"
 
 
 def parse_quantity(values: pd.Series) -> pd.Series:

@@ -131,3 +131,9 @@ def test_identifiers_normalised() -> None:
 def test_never_raises_on_junk(func) -> None:
     junk = [None, float("nan"), "", "   ", "\x00", "🙂", "9" * 40, 12.5, 7, "R$", "//", "--:--"]
     assert len(run(func, junk)) == len(junk)
+
+
+def test_quantity_with_a_thousands_separator_is_not_misread() -> None:
+    # pt-BR "1.000" is a thousand, en-US "1,000" too: never silently 1 (found in review).
+    raw = ["1.000", "2.000", "1,000", "2.00", "3,00"]
+    assert run(r.parse_quantity, raw) == [None, None, None, 2, 3]
