@@ -210,6 +210,16 @@ def build_auto_refresh_sensor(
                     # Wrong ids, revoked access...: one alert per dataset and day (run key).
                     run_requests.append(alert_run_request(api_error_alert(ds.name, exc, now)))
                     continue
+                except Exception as exc:  # keep the other datasets' state
+                    # An unexpected error must not lose the cursor of refreshes this tick
+                    # already started (they would be started again next tick): alert, go on.
+                    unexpected = OuchHungryError(
+                        f"Power BI auto-refresh of {ds.name}", detail=type(exc).__name__,
+                        hint="Read the sensor's logs in the Dagster UI (Automation > sensor).")
+                    context.log.exception(f"{ds.name}: unexpected error")
+                    run_requests.append(
+                        alert_run_request(api_error_alert(ds.name, unexpected, now)))
+                    continue
                 states[ds.name] = state
                 for note in report.notes:
                     context.log.info(f"{ds.name}: {note}")
