@@ -72,6 +72,10 @@ class BigQuerySourceSystem(SourceSystem):
         columns = ", ".join(f"CAST({c} AS STRING) AS {c}" for c in RAW_COLUMNS[table])
         # Transactions are extracted by the day of the order (Sao Paulo time);
         # customers and products are full snapshots of the dimension tables.
+        # Assumes the replica types ordered_at as TIMESTAMP. If it is text in mixed
+        # formats (as the simulator models), SAFE_CAST gives NULL and such rows would
+        # never be extracted, unseen by the conservation check: then extract by the
+        # replica's ingestion partition instead and let the cleaning judge the dates.
         where = (
             "WHERE DATE(SAFE_CAST(ordered_at AS TIMESTAMP), 'America/Sao_Paulo') = @day"
             if table == "transactions"
