@@ -34,12 +34,16 @@ def brand_months(
     """Per (month, brand): units, revenue, customers, national segment share and price index."""
     rows = []
     for brand in contract.partner.brand_names:
-        own = market.loc[market["brand"] == brand]
+        # The brand of *this* partner: another company may use the same brand name.
+        own = market.loc[(market["brand"] == brand)
+                         & (market["manufacturer"] == contract.partner.manufacturer)]
         if own.empty:
             continue
         segment = own["segment"].iloc[0]
         seg = market.loc[market["segment"] == segment]
-        competitors = seg.loc[~seg["brand"].isin(partner)].groupby("month")["brand"].nunique()
+        # Competitors are companies, as in the monthly file's segment share.
+        competitors = (seg.loc[~seg["brand"].isin(partner)]
+                       .groupby("month")["manufacturer"].nunique())
         seg_totals = seg.groupby("month").agg(
             seg_cents=("amount_cents", "sum"), seg_units=("quantity", "sum")
         )
