@@ -179,6 +179,15 @@ class PartnerContract(_Strict):
     def insights_asset(self) -> str:
         return f"{self.id}_insights_monthly"
 
+    def delivery_asset(self, cadence: Literal["daily", "monthly"],
+                       step: Literal["sftp", "api", "email"]) -> str:
+        """``<id>_<cadence>_sftp_delivery`` / ``_api_delivery`` / ``_email_notification``."""
+        suffix = "email_notification" if step == "email" else f"{step}_delivery"
+        return f"{self.id}_{cadence}_{suffix}"
+
+    def delivery_assets(self, cadence: Literal["daily", "monthly"]) -> list[str]:
+        return [self.delivery_asset(cadence, s) for s in ("sftp", "api", "email")]
+
     @property
     def daily_job(self) -> str:
         return f"{self.id}_daily_delivery"

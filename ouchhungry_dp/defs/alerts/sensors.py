@@ -255,8 +255,8 @@ def evaluate_sla(
             date.fromisoformat(PARTITIONS_START),
         )
         assets = {
-            "SFTP delivery": dg.AssetKey(f"{contract.id}_daily_sftp_delivery"),
-            "API delivery": dg.AssetKey(f"{contract.id}_daily_api_delivery"),
+            "SFTP delivery": dg.AssetKey(contract.delivery_asset("daily", "sftp")),
+            "API delivery": dg.AssetKey(contract.delivery_asset("daily", "api")),
         }
         done = {label: instance.get_materialized_partitions(key) for label, key in assets.items()}
         missing = {

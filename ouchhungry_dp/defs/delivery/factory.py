@@ -97,7 +97,7 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
 def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
                    send: Send) -> dg.AssetsDefinition:
     product_spec, product_asset = _product(contract, cadence)
-    name = f"{contract.id}_{cadence}_{channel}_delivery"
+    name = contract.delivery_asset(cadence, channel)
     resource_key = f"{contract.id}_{channel}"
     with_insights = cadence == "monthly" and channel == "sftp"
     spec: dict[str, Any] = dict(
@@ -130,7 +130,7 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
     # partner e-mail downstream is only sent for identical bytes everywhere.
     @dg.asset(
         ins={"product": dg.AssetIn(product_asset),
-             "sftp_receipts": dg.AssetIn(f"{contract.id}_{cadence}_sftp_delivery")},
+             "sftp_receipts": dg.AssetIn(contract.delivery_asset(cadence, "sftp"))},
         check_specs=[dg.AssetCheckSpec(
             "same_sha256_everywhere", asset=name, blocking=True,
             description="The product file, the SFTP copy and the API copy have the same "
@@ -206,14 +206,14 @@ def _send_api(cadence: Cadence) -> Send:
 def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefinition:
     product, _ = _product(contract, cadence)
     partitions = daily_partitions if cadence == "daily" else monthly_partitions
-    name = f"{contract.id}_{cadence}_email_notification"
+    name = contract.delivery_asset(cadence, "email")
 
     @dg.asset(
         name=name,
         partitions_def=partitions,
         ins={
-            "sftp_receipts": dg.AssetIn(f"{contract.id}_{cadence}_sftp_delivery"),
-            "api_receipts": dg.AssetIn(f"{contract.id}_{cadence}_api_delivery"),
+            "sftp_receipts": dg.AssetIn(contract.delivery_asset(cadence, "sftp")),
+            "api_receipts": dg.AssetIn(contract.delivery_asset(cadence, "api")),
         },
         required_resource_keys={"email", f"{contract.id}_notify"},
         group_name=f"{contract.id}_delivery",

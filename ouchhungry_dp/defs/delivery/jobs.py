@@ -34,9 +34,7 @@ def _tags(contract: PartnerContract, cadence: str) -> dict[str, str]:
 
 def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
     selection = dg.AssetSelection.assets(*SHARED_DAILY_ASSETS, contract.daily_asset,
-                                         *(f"{contract.id}_daily_{c}" for c in (
-                                             "sftp_delivery", "api_delivery",
-                                             "email_notification")))
+                                         *contract.delivery_assets("daily"))
     return dg.define_asset_job(
         name=contract.daily_job,
         selection=selection,
@@ -50,9 +48,7 @@ def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
 
 def monthly_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
     selection = dg.AssetSelection.assets(contract.monthly_asset, contract.insights_asset,
-                                         *(f"{contract.id}_monthly_{c}" for c in (
-                                             "sftp_delivery", "api_delivery",
-                                             "email_notification")))
+                                         *contract.delivery_assets("monthly"))
     return dg.define_asset_job(
         name=contract.monthly_job,
         selection=selection,
@@ -67,7 +63,7 @@ def undelivered_days(instance: dg.DagsterInstance, contract: PartnerContract,
                      month_key: str) -> list[str]:
     first, last = layout.month_bounds(month_key)
     delivered = instance.get_materialized_partitions(
-        dg.AssetKey(f"{contract.id}_daily_email_notification"))
+        dg.AssetKey(contract.delivery_asset("daily", "email")))
     days = daily_partitions.get_partition_keys_in_range(
         dg.PartitionKeyRange(first.isoformat(), last.isoformat()))
     return [d for d in days if d not in delivered]
@@ -83,7 +79,7 @@ def _already_launched(instance: dg.DagsterInstance, contract: PartnerContract,
                       month_partition: str) -> str | None:
     """Why not to launch again: the schedule and the catch-up sensor both watch the same
     month, and Dagster de-duplicates run keys per instigator only."""
-    email = dg.AssetKey(f"{contract.id}_monthly_email_notification")
+    email = dg.AssetKey(contract.delivery_asset("monthly", "email"))
     if month_partition in instance.get_materialized_partitions(email):
         return f"{layout.month_key(month_partition)} already delivered"
     runs = instance.get_run_records(
