@@ -1,0 +1,93 @@
+"""Run mutmut over one or more areas of mutation.toml, each in its own scratch copy.
+
+    .venv/bin/python scripts/mutation.py delivery alerts [--max-children 2]
+
+mutmut reads its settings from the working directory's setup.cfg and writes its
+mutants beside it, so each area gets a copy of the package and the tests under
+``.mutation/<area>/`` with a generated ``[mutmut]`` section: the worktree is never
+mutated, and areas do not share (or invalidate) each other's results. The summary
+per area is printed and written to ``.mutation/<area>/summary.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRATCH = ROOT / ".mutation"
+COPIED = ("ouchhungry_dp", "ouchhungry_dp_tests")
+
+
+def load_config(path: Path = ROOT / "mutation.toml") -> dict:
+    return tomllib.loads(path.read_text())
+
+
+def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> Path:
+    work = SCRATCH / area
+    work.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.rmtree(work / name, ignore_errors=True)
+        shutil.copytree(
+            ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    config["mutmut"] = {
+        "source_paths": "ouchhungry_dp",
+        "only_mutate": "\n" + "\n".join(spec["only_mutate"]),
+        "also_copy": "\n" + "\n".join(["ouchhungry_dp_tests"]),
+        "pytest_add_cli_args_test_selection": "\n" + "\n".join(spec["tests"]),
+        "pytest_add_cli_args": "\n-p\nno:randomly\n-q",
+        "use_git_change_detection": "false",
+        "do_not_mutate_patterns": "\n" + "\n".join(skip_patterns),
+    }
+    with (work / "setup.cfg").open("w") as handle:
+        config.write(handle)
+    return work
+
+
+def run(area: str, work: Path, max_children: int) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    mutmut = [str(Path(sys.executable).with_name("mutmut"))]
+    subprocess.run([*mutmut, "run", "--max-children", str(max_children)], cwd=work, env=env,
+                   check=True)
+    subprocess.run([*mutmut, "export-cicd-stats"], cwd=work, env=env, check=True)
+    stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout
+    survivors = [line.split(":")[0].strip() for line in listing.splitlines()
+                 if line.strip().endswith(": survived")]
+    summary = {"area": area, "date": datetime.now(UTC).isoformat(timespec="minutes"),
+               **stats, "survivors": survivors}
+    (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    config = load_config()
+    areas = config["area"]
+    parser.add_argument("areas", nargs="+", choices=sorted(areas))
+    parser.add_argument("--max-children", type=int, default=2)
+    args = parser.parse_args(argv)
+    for area in args.areas:
+        work = prepare(area, areas[area], config.get("do_not_mutate_patterns", []))
+        summary = run(area, work, args.max_children)
+        print(json.dumps({k: v for k, v in summary.items() if k != "survivors"}))
+        print("\n".join(f"  survived: {name}" for name in summary["survivors"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
