@@ -46,8 +46,10 @@ def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> 
         "only_mutate": "\n" + "\n".join(spec["only_mutate"]),
         "also_copy": "\n" + "\n".join(["ouchhungry_dp_tests"]),
         "pytest_add_cli_args_test_selection": "\n" + "\n".join(spec["tests"]),
-        "pytest_add_cli_args": "\n-p\nno:randomly\n-q",
+        "pytest_add_cli_args": "\n" + "\n".join(["-q", *spec.get("pytest_args", [])]),
         "use_git_change_detection": "false",
+        # Tests added to kill survivors must re-run the mutants they cover.
+        "on_dependency_change": "rerun",
         "do_not_mutate_patterns": "\n" + "\n".join(skip_patterns),
     }
     with (work / "setup.cfg").open("w") as handle:
@@ -80,9 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     areas = config["area"]
     parser.add_argument("areas", nargs="+", choices=sorted(areas))
     parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument(
+        "--only", nargs="+", help="narrow the area's only_mutate globs (e.g. a few modules)"
+    )
     args = parser.parse_args(argv)
     for area in args.areas:
-        work = prepare(area, areas[area], config.get("do_not_mutate_patterns", []))
+        spec = {**areas[area], **({"only_mutate": args.only} if args.only else {})}
+        work = prepare(area, spec, config.get("do_not_mutate_patterns", []))
         summary = run(area, work, args.max_children)
         print(json.dumps({k: v for k, v in summary.items() if k != "survivors"}))
         print("\n".join(f"  survived: {name}" for name in summary["survivors"]))
