@@ -103,6 +103,7 @@ def test_a_corrupted_sftp_upload_error_carries_both_digests(
         (sftp_server.root / f"upload/daily/.{Path(REMOTE).name}.{local[:12]}.part").read_bytes()
     ).hexdigest()
     assert_described(caught.value, f"server {on_server}, local {local}")
+    assert f".{Path(REMOTE).name}.{local[:12]}.part" in str(caught.value)
 
 
 def test_an_unknown_host_key_error_names_the_host_and_its_fingerprint(
@@ -167,3 +168,29 @@ def test_an_http_date_without_a_zone_is_read_as_utc() -> None:
     # "-0000" is RFC 5322's "zone unknown": parsedate_to_datetime gives a naive datetime.
     assert parse_retry_after("Wed, 25 Nov 2026 12:00:30 -0000", now=now) == 30.0
     assert parse_retry_after("  90 ") == 90.0
+
+
+def test_a_truncated_upload_error_says_both_sizes(
+    sftp_server: SandboxSftpServer, sftp_config: Callable[..., SftpConfig], daily_csv
+) -> None:
+    file = daily_csv(200, "a")
+    size = file.stat().st_size
+    sftp_server.faults.truncate_uploads = 1
+    manifest = build_manifest(DATASET, PARTITION, file, rows=200, schema_version="1.0.0")
+    with pytest.raises(OuchHungryError) as caught:
+        SftpDeliveryClient(sftp_config(), retry=ONE_ATTEMPT).deliver(file, REMOTE, manifest)
+    assert_described(caught.value, f"{size - 1} bytes on the server, {size} expected")
+    assert f".{Path(REMOTE).name}." in str(caught.value)  # names the file it checked
+
+
+@pytest.mark.parametrize(("slack", "expected"), [(0, "sha256-readback"), (-1, "size")])
+def test_files_up_to_the_readback_limit_are_read_back_larger_ones_only_sized(
+    sftp_config: Callable[..., SftpConfig], daily_csv, slack: int, expected: str
+) -> None:
+    file = daily_csv(50, "a")
+    limit = file.stat().st_size + slack
+    manifest = build_manifest(DATASET, PARTITION, file, rows=50, schema_version="1.0.0")
+    receipt = SftpDeliveryClient(
+        sftp_config(readback_max_bytes=limit), retry=ONE_ATTEMPT
+    ).deliver(file, REMOTE, manifest)
+    assert receipt.verification == expected
