@@ -133,7 +133,59 @@ ISSUE_15 = [
     ),
 ]
 
+_CONTEXT = f"{DELIVERY}/test_delivery_error_context.py"
+
 # mutmut survivors killed by a test written for them (see docs/testing.md).
-KILLED_SURVIVORS: list[Mutant] = []
+KILLED_SURVIVORS: list[Mutant] = [
+    Mutant(
+        "sftp._remove_stale_parts: 'and' -> 'or' (removes other files' temp files)",
+        "ouchhungry_dp/delivery/sftp.py",
+        'if entry.startswith(f".{name}.") and entry.endswith(".part"):',
+        'if entry.startswith(f".{name}.") or entry.endswith(".part"):',
+        _t(_CONTEXT, "test_temp_files_of_an_earlier_different_upload_are_removed"),
+    ),
+    Mutant(
+        "sftp._verify_sha256: readback limit '>' -> '>='",
+        "ouchhungry_dp/delivery/sftp.py",
+        "size > self.config.readback_max_bytes",
+        "size >= self.config.readback_max_bytes",
+        _t(_CONTEXT, "test_files_up_to_the_readback_limit_are_read_back_larger_ones_only_sized"),
+    ),
+    Mutant(
+        "sftp._check_size: detail dropped",
+        "ouchhungry_dp/delivery/sftp.py",
+        'detail=f"{actual} bytes on the server, {expected} expected",',
+        "detail=None,",
+        _t(_CONTEXT, "test_a_truncated_upload_error_says_both_sizes"),
+    ),
+    Mutant(
+        "sftp._compare: digests dropped from detail",
+        "ouchhungry_dp/delivery/sftp.py",
+        'detail=f"server {remote_digest}, local {sha256}",',
+        "detail=None,",
+        _t(_CONTEXT, "test_a_corrupted_sftp_upload_error_carries_both_digests"),
+    ),
+    Mutant(
+        "api.parse_retry_after: zone-less date not read as UTC",
+        "ouchhungry_dp/delivery/api.py",
+        "if when.tzinfo is None:",
+        "if when.tzinfo is not None:",
+        _t(_CONTEXT, "test_an_http_date_without_a_zone_is_read_as_utc"),
+    ),
+    Mutant(
+        "api._message: the server's 'detail' key not quoted",
+        "ouchhungry_dp/delivery/api.py",
+        'for k in ("message", "error", "detail")',
+        'for k in ("message", "error")',
+        _t(_CONTEXT, "test_every_api_failure_names_partner_partition_evidence_and_hint"),
+    ),
+    Mutant(
+        "manifest.manifest_bytes: non-ASCII escaped",
+        "ouchhungry_dp/delivery/manifest.py",
+        "ensure_ascii=False",
+        "ensure_ascii=True",
+        _t(_CONTEXT, "test_manifest_bytes_keep_non_ascii_text_as_utf8_with_sorted_keys"),
+    ),
+]
 
 ALL = ISSUE_15 + KILLED_SURVIVORS
