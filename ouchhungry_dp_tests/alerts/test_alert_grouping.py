@@ -156,3 +156,23 @@ def test_the_warn_digest_names_every_check_and_has_a_stable_key():
     assert digest.incident_key != warn_digest_alert(warns[:2]).incident_key
     assert warn_digest_alert(warns[:2]).partner == "ouchhungry"
     assert "tune its threshold" in digest.hint
+
+
+def test_error_parsing_edges_unexpected_text_long_titles_and_scope_values():
+    unexpected = parse_error("KeyError", "builtins.KeyError: 'city'\nmore")
+    assert (unexpected.error_class, unexpected.category, unexpected.severity) == (
+        "KeyError", "unexpected", "ERROR",
+    )
+    assert (unexpected.what, unexpected.detail) == ("'city'", "'city'\nmore")
+    # A platform class whose text does not follow the platform format is not trusted.
+    loose = parse_error("DeliveryError", "not platform text")
+    assert (loose.category, loose.what) == ("unexpected", "not platform text")
+    # Only the leading "module.Class: " of the same class is stripped.
+    other = parse_error("DeliveryError", "ValueError: [delivery] x")
+    assert other.category == "unexpected" and other.detail == "ValueError: [delivery] x"
+    long = parse_error("DeliveryError", f"[delivery] {'w' * 300} (partner=p): d")
+    assert long.what == "w" * 199 + "…" and long.severity == "ERROR"
+    scoped = parse_error("DeliveryError", "[delivery] up (partner=p=q, partition=2026-11-01): d")
+    assert (scoped.partner, scoped.partition, scoped.detail) == ("p=q", "2026-11-01", "d")
+    bare = parse_error("ConnectivityError", "[connectivity] relay down")
+    assert (bare.what, bare.detail, bare.hint, bare.partner) == ("relay down", "", "", None)
