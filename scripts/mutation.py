@@ -57,6 +57,40 @@ def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> 
     return work
 
 
+def _unkilled(work: Path, env: dict[str, str], mutmut: list[str]) -> list[str]:
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout
+    return [line.split(":")[0].strip() for line in listing.splitlines()
+            if line.strip().endswith((": survived", ": no tests"))]
+
+
+def _no_tests(work: Path, env: dict[str, str], mutmut: list[str]) -> set[str]:
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout
+    return {line.split(":")[0].strip() for line in listing.splitlines()
+            if line.strip().endswith(": no tests")}
+
+
+def recheck(work: Path, max_children: int) -> None:
+    """After tests were added: refresh the tests in the scratch copy and re-run only the
+    mutants not killed so far (per-test coverage is collected again for the new tests)."""
+    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    mutmut = [str(Path(sys.executable).with_name("mutmut"))]
+    names = _unkilled(work, env, mutmut)
+    for target in (work / "ouchhungry_dp_tests", work / "mutants" / "ouchhungry_dp_tests"):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(ROOT / "ouchhungry_dp_tests", target,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    if names:
+        subprocess.run([*mutmut, "run", "--max-children", str(max_children), *names],
+                       cwd=work, env=env, check=True)
+
+
 def run(area: str, work: Path, max_children: int) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
     mutmut = [str(Path(sys.executable).with_name("mutmut"))]
@@ -67,12 +101,8 @@ def run(area: str, work: Path, max_children: int) -> dict[str, object]:
         subprocess.run(command, cwd=work, env=env, check=True)
     subprocess.run([*mutmut, "export-cicd-stats"], cwd=work, env=env, check=True)
     stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
-    listing = subprocess.run(
-        [*mutmut, "results", "--all", "true"], cwd=work, env=env, check=True,
-        capture_output=True, text=True,
-    ).stdout
-    survivors = [line.split(":")[0].strip() for line in listing.splitlines()
-                 if line.strip().endswith(": survived")]
+    untested = _no_tests(work, env, mutmut)
+    survivors = [n for n in _unkilled(work, env, mutmut) if n not in untested]
     summary = {"area": area, "date": datetime.now(UTC).isoformat(timespec="minutes"),
                **stats, "survivors": survivors}
     (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -88,10 +118,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="+", help="narrow the area's only_mutate globs (e.g. a few modules)"
     )
+    parser.add_argument(
+        "--recheck", action="store_true",
+        help="keep the area's results; re-run only its surviving / untested mutants "
+        "against the current tests",
+    )
     args = parser.parse_args(argv)
     for area in args.areas:
-        spec = {**areas[area], **({"only_mutate": args.only} if args.only else {})}
-        work = prepare(area, spec, config.get("do_not_mutate_patterns", []))
+        if args.recheck:
+            work = SCRATCH / area
+            recheck(work, args.max_children)
+        else:
+            spec = {**areas[area], **({"only_mutate": args.only} if args.only else {})}
+            work = prepare(area, spec, config.get("do_not_mutate_patterns", []))
         summary = run(area, work, args.max_children)
         print(json.dumps({k: v for k, v in summary.items() if k != "survivors"}))
         print("\n".join(f"  survived: {name}" for name in summary["survivors"]))
