@@ -55,9 +55,10 @@ def _put(client: PartnerApiClient, file: Path, rows: int = 10):
         (CannedResponse(200, {"receipt_id": "r1", "sha256": "ab", "rows": "many"}), ["HTTP 200"]),
         (CannedResponse(200, {"receipt_id": "r9", "sha256": "ab" * 32, "rows": 10}),
          ["receipt r9", "ab" * 32]),
-        (CannedResponse(422, {"message": "columns differ"}), ["HTTP 422", "columns differ"]),
-        (CannedResponse(409, {"detail": "partition locked"}), ["HTTP 409", "partition locked"]),
-        (CannedResponse(400, {"error": "bad row count"}), ["HTTP 400", "bad row count"]),
+        # The server's own words, from whichever key it uses (not the raw JSON body).
+        (CannedResponse(422, {"message": "columns differ"}), ["HTTP 422: columns differ"]),
+        (CannedResponse(409, {"detail": "partition locked"}), ["HTTP 409: partition locked"]),
+        (CannedResponse(400, {"error": "bad row count"}), ["HTTP 400: bad row count"]),
         (CannedResponse(503, {"other": "x"}, {"Retry-After": "3600"}), ["HTTP 503", '"other"']),
     ],
 )
