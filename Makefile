@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean
+.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean mutation
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,13 @@ secret-scan: install
 
 test: install lint secret-scan
 	$(VENV)/bin/pytest
+
+# Mutation testing (mutmut) per area of mutation.toml, each area with its own tests only.
+# Slow (minutes per area on 2 cores): not part of `make test`, which replays the known
+# mutants instead (ouchhungry_dp_tests/mutation). Results: docs/testing.md.
+MUTATION_AREAS ?= delivery alerts
+mutation: install
+	$(PY) scripts/mutation.py $(MUTATION_AREAS)
 
 bench: install
 	$(PY) benchmarks/bench_cleaning.py --rows 100000

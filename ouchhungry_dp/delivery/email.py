@@ -15,7 +15,7 @@ import smtplib
 import sqlite3
 import ssl
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -205,6 +205,7 @@ class SmtpEmailClient:
         max_backoff_seconds: float = 30.0,
         sent_log: SentLog | None = None,
         dedupe: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if attempts < 1:
             raise ConfigurationError("SMTP attempts must be >= 1", hint="Pass attempts=1 or more.")
@@ -212,6 +213,8 @@ class SmtpEmailClient:
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
+        # Tests pass a recorder to check the waits without sleeping.
+        self._sleep = sleep
         if dedupe and sent_log is None:
             sent_log = SentLog(default_email_state_dir() / "sent_log.sqlite")
         self.sent_log = sent_log if dedupe else None
@@ -243,6 +246,7 @@ class SmtpEmailClient:
                 max=self.max_backoff_seconds,
             ),
             retry=retry_if_exception(lambda exc: isinstance(exc, _TransientSmtpError)),
+            sleep=self._sleep,
             reraise=True,
             before_sleep=lambda state: log.warning(
                 "SMTP attempt %s/%s to %s failed: %s; retrying",

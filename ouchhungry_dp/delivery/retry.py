@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 class RetryPolicy:
     """How many times and how patiently a delivery is retried.
 
-    ``attempts`` counts the first try. The wait before attempt ``n+1`` is drawn
-    uniformly from ``[0, min(max_delay_s, initial_delay_s * 2**n)]`` (full
-    jitter, so parallel runs do not retry in lock-step), or the server's
+    ``attempts`` counts the first try. The wait after failed attempt ``n`` (1, 2, ...)
+    is drawn uniformly from ``[0, min(max_delay_s, initial_delay_s * 2**(n-1))]``
+    (full jitter, so parallel runs do not retry in lock-step), or the server's
     ``Retry-After`` when that is longer.
     """
 

@@ -7,7 +7,9 @@ same content replays the first receipt (one record, never two).
 
 Fault injection for the fault-matrix tests: ``inject()`` queues canned
 responses (status, JSON, headers such as Retry-After, and/or a delay before
-answering), ``revoke_tokens()`` makes every issued token expire server-side,
+answering) on their endpoint's own queue, ``script("put", 401, 503, 401)`` is
+the short form for a status sequence, ``history`` lists every answer given
+(endpoint, status) in order, ``revoke_tokens()`` makes every issued token expire server-side,
 ``corrupt_next_puts`` stores a damaged copy and answers with its true sha256,
 like a lax server that does not check ``X-Content-SHA256``.
 """
@@ -81,7 +83,10 @@ class SandboxPartnerApi(BackgroundAsyncServer):
         self._requested_port = port
         self._tokens: dict[str, float] = {}
         self._idempotency: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._canned: collections.deque[CannedResponse] = collections.deque()
+        self._canned: dict[str, collections.deque[CannedResponse]] = collections.defaultdict(
+            collections.deque
+        )
+        self.history: list[tuple[str, int]] = []
         self._lock = threading.Lock()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -99,8 +104,16 @@ class SandboxPartnerApi(BackgroundAsyncServer):
         return f"http://{self.host}:{self.port}"
 
     def inject(self, *responses: CannedResponse) -> None:
+        """Queue canned answers; each endpoint ("put", "token") uses its own, in order."""
         with self._lock:
-            self._canned.extend(responses)
+            for response in responses:
+                self._canned[response.route].append(response)
+
+    def script(self, route: Literal["put", "token"], *statuses: int) -> None:
+        """The next answers of ``route``, e.g. ``script("put", 401, 503, 401)``."""
+        self.inject(
+            *(CannedResponse(s, {"error": f"scripted {s}"}, route=route) for s in statuses)
+        )
 
     def revoke_tokens(self) -> None:
         with self._lock:
@@ -117,7 +130,7 @@ class SandboxPartnerApi(BackgroundAsyncServer):
 
     async def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[self._record])
         app.router.add_post("/auth/token", self._token)
         app.router.add_put("/v1/deliveries/{dataset}/{partition}", self._put)
         app.router.add_get("/v1/deliveries/{dataset}/{partition}", self._get)
@@ -138,11 +151,18 @@ class SandboxPartnerApi(BackgroundAsyncServer):
 
     # -- handlers ---------------------------------------------------------------------------
 
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        response = await handler(request)
+        route = {"POST": "token", "PUT": "put"}.get(request.method, request.method.lower())
+        with self._lock:
+            self.history.append((route, response.status))
+        return response
+
     async def _canned_for(self, route: str) -> web.Response | None:
         with self._lock:
-            canned = self._canned[0] if self._canned and self._canned[0].route == route else None
-            if canned is not None:
-                self._canned.popleft()
+            queue = self._canned[route]
+            canned = queue.popleft() if queue else None
         if canned is None:
             return None
         if canned.delay_s:

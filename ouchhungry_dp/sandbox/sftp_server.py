@@ -3,7 +3,10 @@
 Key authentication only, one user, files confined to a root directory (the
 asyncssh ``chroot`` path mapping). ``SftpFaults`` makes it misbehave on purpose
 for the fault-matrix tests: drop the connection after N bytes, refuse writes
-under a directory, refuse the ``posix-rename`` extension.
+under a directory, refuse the ``posix-rename`` extension, corrupt or truncate
+the next uploads, refuse the next renames. ``SftpFaults.journal`` records every
+change the server made (open for write, rename, remove) in order, so a test can
+check what a partner polling the directory could have seen.
 
 Runs either inside the caller's asyncio loop (``await server.start()`` /
 ``await server.stop()``, used by ``python -m ouchhungry_dp.sandbox``) or in a
@@ -14,7 +17,9 @@ used by tests and benchmarks).
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
+import os
 import posixpath
 import threading
 from collections.abc import Sequence
@@ -91,21 +96,62 @@ class SftpFaults:
     deny_write_under: tuple[str, ...] = ()
     # False: answer posix-rename@openssh.com with "unsupported", like some servers do.
     posix_rename: bool = True
+    # The next N uploads whose path matches ``upload_glob`` are damaged on close:
+    # one byte flipped (same size: only a checksum notices) or the last byte cut off.
+    corrupt_uploads: int = 0
+    truncate_uploads: int = 0
+    upload_glob: str = "*"
+    # The next N renames (posix-rename or rename) fail with a generic SFTP failure.
+    refuse_renames: int = 0
+    # ("write", path) / ("rename", old, new) / ("remove", path), virtual paths, in order.
+    journal: list[tuple[str, ...]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def take_drop(self) -> bool:
+    def _take(self, counter: str) -> bool:
+        """Use up one of the switch ``counter`` (an int field); False when none is left."""
         with self._lock:
-            if self.drops_remaining > 0:
-                self.drops_remaining -= 1
-                return True
-            return False
+            left = getattr(self, counter)
+            if left > 0:
+                setattr(self, counter, left - 1)
+            return left > 0
+
+    def take_drop(self) -> bool:
+        return self._take("drops_remaining")
+
+    def take_damage(self, path: bytes) -> str | None:
+        """"corrupt", "truncate" or None for an upload to ``path`` (uses up one switch)."""
+        if not fnmatch.fnmatch(_virtual(path), self.upload_glob):
+            return None
+        if self._take("corrupt_uploads"):
+            return "corrupt"
+        return "truncate" if self._take("truncate_uploads") else None
+
+    def take_rename_refusal(self) -> bool:
+        return self._take("refuse_renames")
+
+    def record(self, action: str, *paths: bytes) -> None:
+        with self._lock:
+            self.journal.append((action, *(_virtual(p) for p in paths)))
 
     def denies(self, path: bytes) -> bool:
-        virtual = posixpath.normpath(posixpath.join("/", path.decode("utf-8", "replace")))
+        virtual = _virtual(path)
         return any(
             virtual == d.rstrip("/") or virtual.startswith(d.rstrip("/") + "/")
             for d in self.deny_write_under
         )
+
+
+def _virtual(path: bytes) -> str:
+    return posixpath.normpath(posixpath.join("/", path.decode("utf-8", "replace")))
+
+
+def _damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "truncate":
+        del data[-1:]
+    elif data:
+        data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
 
 
 class _FaultySftpServer(asyncssh.SFTPServer):
@@ -114,15 +160,30 @@ class _FaultySftpServer(asyncssh.SFTPServer):
         self._faults = faults
         self._written = 0
         self._dropping = faults.drop_after_bytes is not None and faults.take_drop()
+        self._damaged: dict[int, str] = {}
 
     def _guard(self, *paths: bytes) -> None:
         if any(self._faults.denies(p) for p in paths):
             raise asyncssh.SFTPPermissionDenied("Permission denied (sandbox fault)")
 
     def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
-        if pflags & (asyncssh.FXF_WRITE | asyncssh.FXF_CREAT | asyncssh.FXF_TRUNC):
+        writing = pflags & (asyncssh.FXF_WRITE | asyncssh.FXF_CREAT | asyncssh.FXF_TRUNC)
+        if writing:
             self._guard(path)
-        return super().open(path, pflags, attrs)
+        file_obj = super().open(path, pflags, attrs)
+        if writing:
+            self._faults.record("write", path)
+            damage = self._faults.take_damage(path)
+            if damage is not None:
+                self._damaged[id(file_obj)] = damage
+        return file_obj
+
+    def close(self, file_obj: object) -> None:
+        damage = self._damaged.pop(id(file_obj), None)
+        super().close(file_obj)
+        if damage is not None:
+            log.info("sandbox SFTP: %s upload (sandbox fault)", damage)
+            _damage(Path(os.fsdecode(file_obj.name)), damage)  # type: ignore[attr-defined]
 
     def write(self, file_obj: object, offset: int, data: bytes) -> int:
         self._written += len(data)
@@ -140,16 +201,25 @@ class _FaultySftpServer(asyncssh.SFTPServer):
     def remove(self, path: bytes) -> None:
         self._guard(path)
         super().remove(path)
+        self._faults.record("remove", path)
+
+    def _refuse_rename(self) -> None:
+        if self._faults.take_rename_refusal():
+            raise asyncssh.SFTPFailure("rename refused (sandbox fault)")
 
     def rename(self, oldpath: bytes, newpath: bytes) -> None:
         self._guard(oldpath, newpath)
+        self._refuse_rename()
         super().rename(oldpath, newpath)
+        self._faults.record("rename", oldpath, newpath)
 
     def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
         if not self._faults.posix_rename:
             raise asyncssh.SFTPOpUnsupported("posix-rename disabled (sandbox fault)")
         self._guard(oldpath, newpath)
+        self._refuse_rename()
         super().posix_rename(oldpath, newpath)
+        self._faults.record("rename", oldpath, newpath)
 
 
 class _SshServer(asyncssh.SSHServer):

@@ -13,11 +13,17 @@ temporary name, then renamed, so a reader never sees half a file) with the SMTP
 envelope prepended as ``Return-Path`` / ``X-Original-To`` headers, as an MTA's
 local delivery does. Options simulate a TLS relay (STARTTLS or implicit TLS), an
 authenticated relay, and a relay answering with a temporary failure.
+
+``sink.faults`` (``SmtpFaults``, thread-safe, changeable while the sink runs)
+makes the relay refuse on purpose: a fixed reply per recipient address (e.g.
+``550 5.1.1`` for one, ``450 4.2.1`` for another) and scripted replies per
+command (``MAIL``, ``RCPT``, ``DATA``), each used once, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import os
@@ -25,7 +31,7 @@ import ssl
 import tempfile
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -56,11 +62,62 @@ class ReceivedMessage:
         return part.get_content() if part is not None else ""
 
 
+@dataclass
+class SmtpFaults:
+    """Refusal switches. Replies are full SMTP lines such as ``"550 5.1.1 no such user"``."""
+
+    # Address (case-insensitive) -> the reply to every RCPT TO for it.
+    recipients: dict[str, str] = field(default_factory=dict)
+    # Command -> replies used once each, oldest first, before the command behaves again.
+    scripted: dict[str, collections.deque[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def refuse_recipient(self, address: str, reply: str) -> None:
+        with self._lock:
+            self.recipients[address.lower()] = reply
+
+    def script(self, command: str, *replies: str) -> None:
+        with self._lock:
+            self.scripted.setdefault(command.upper(), collections.deque()).extend(replies)
+
+    def reply_for(self, command: str, address: str | None = None) -> str | None:
+        with self._lock:
+            queue = self.scripted.get(command)
+            if queue:
+                return queue.popleft()
+            if address is not None:
+                return self.recipients.get(address.lower())
+        return None
+
+
 class _SavingHandler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        refusal = self.sink.faults.reply_for("MAIL")
+        if refusal is not None:
+            return refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        refusal = self.sink.faults.reply_for("RCPT", address)
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        refusal = self.sink.faults.reply_for("DATA")
+        if refusal is not None:
+            return refusal
         if self.sink.reject_with is not None:
             code, text = self.sink.reject_with
             return f"{code} {text}"
@@ -88,6 +145,7 @@ class SmtpSink:
         self._credentials = credentials
         # Set to e.g. (421, "Service not available") to make the relay defer every message.
         self.reject_with: tuple[int, str] | None = None
+        self.faults = SmtpFaults()
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server: asyncio.base_events.Server | None = None

@@ -85,3 +85,32 @@ def test_html_is_escaped_and_missing_channels_are_left_out() -> None:
 def test_no_recipients_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="OUCHHUNGRY_NOTIFY_EMAILS"):
         _render(recipients=[])
+
+
+def test_redelivering_identical_bytes_sends_no_second_email_a_changed_file_sends_one(
+    tmp_path,
+) -> None:
+    """The runbook's promise, end to end through the real SMTP client, sent-log and sink."""
+    from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient
+    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+
+    changed = "cd" * 32
+    with SmtpSink(tmp_path / "mail") as sink:
+        config = SmtpConfig(
+            host="127.0.0.1", port=sink.port, security="none", email_from="dados@x.example"
+        )
+
+        def send(sha256: str, sent_at: datetime) -> str:
+            # A new client per delivery, as each run builds its own: only the sent-log is shared.
+            client = SmtpEmailClient(config, attempts=1, sent_log=SentLog(tmp_path / "sent.db"))
+            return client.send(_render(sha256=sha256, sent_at=sent_at)).status
+
+        first = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+        later = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+        statuses = [send(SHA, first), send(SHA, later), send(changed, later)]
+
+        assert statuses == ["sent", "duplicate", "sent"]
+        mails = sink.messages()
+    assert len(mails) == 2
+    assert SHA in mails[0].body() and changed in mails[1].body()
+    assert mails[0].message_id != mails[1].message_id

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+import paramiko
 import pytest
 
 from ouchhungry_dp.delivery.config import SftpConfig
@@ -15,7 +16,7 @@ from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
-from ouchhungry_dp.sandbox.keys import generate_ed25519_key
+from ouchhungry_dp.sandbox.keys import LocalKeys, generate_ed25519_key
 from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
 
 from .conftest import SleepRecorder
@@ -137,6 +138,7 @@ def test_fault_wrong_client_key_fails_at_once(
 
 
 def test_fault_host_key_changed_is_refused_and_never_trusted(
+    keys: LocalKeys,
     sftp_server: SandboxSftpServer,
     sftp_config: Callable[..., SftpConfig],
     daily_csv,
@@ -157,6 +159,11 @@ def test_fault_host_key_changed_is_refused_and_never_trusted(
     assert caught.value.transient is False
     assert caught.value.attempts == 1  # type: ignore[attr-defined]
     assert "man-in-the-middle" in (caught.value.hint or "")
+    # Both fingerprints, so the on-call person can compare them with the partner's.
+    pinned = paramiko.PKey.from_path(str(impostor)).fingerprint
+    offered = paramiko.PKey.from_path(str(keys.host_key_path)).fingerprint
+    assert pinned != offered
+    assert caught.value.detail == f"expected ssh-ed25519 {pinned}, got ssh-ed25519 {offered}"
     assert known_hosts.read_text() == before
     assert not _on_server(sftp_server, REMOTE).exists()
 

@@ -1,0 +1,191 @@
+"""Mutants the suite must kill: the issue-15 breakages and the mutmut survivors since killed.
+
+Each is one exact edit of a source file (the text must occur exactly once, so a
+refactor that moves the code makes the guard fail loudly instead of testing
+nothing) and the tests expected to fail when it is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DELIVERY = "ouchhungry_dp_tests/delivery"
+ALERTS = "ouchhungry_dp_tests/alerts"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    original: str
+    mutated: str
+    tests: tuple[str, ...]
+
+
+def _t(module: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{module}::{name}" for name in names)
+
+
+ISSUE_15 = [
+    Mutant(
+        "a: SFTP sha256 read-back not compared",
+        "ouchhungry_dp/delivery/sftp.py",
+        "        self._compare(path, digest, sha256)\n        return \"sha256-readback\"",
+        '        return "sha256-readback"',
+        _t(f"{DELIVERY}/test_delivery_sftp_integrity.py",
+           "test_an_upload_damaged_on_the_server_is_never_published"),
+    ),
+    Mutant(
+        "b: manifest written before the data rename",
+        "ouchhungry_dp/delivery/sftp.py",
+        "        _replace(sftp, part, remote_path)\n\n        manifest_part",
+        "\n        manifest_part",
+        _t(f"{DELIVERY}/test_delivery_sftp_integrity.py",
+           "test_the_manifest_is_written_only_after_the_data_file_is_in_place"),
+    ),
+    Mutant(
+        "c: API 'one new token per delivery' flag never set",
+        "ouchhungry_dp/delivery/api.py",
+        '            state["renewed_after_401"] = True\n',
+        "",
+        _t(f"{DELIVERY}/test_delivery_api_sequences.py",
+           "test_only_one_new_token_per_delivery_even_across_retries"),
+    ),
+    Mutant(
+        "d: outbox deletes a permanently rejected alert",
+        "ouchhungry_dp/alerts/outbox.py",
+        "os.replace(path, self.dead_dir / path.name)",
+        "path.unlink()",
+        _t(f"{ALERTS}/test_alert_smtp_refusals.py",
+           "test_outbox_moves_a_permanently_rejected_alert_to_dead_letters_and_sends_the_rest"),
+    ),
+    Mutant(
+        "e: outbox sends the newest first",
+        "ouchhungry_dp/alerts/outbox.py",
+        "for path in self.pending():",
+        "for path in reversed(self.pending()):",
+        _t(f"{ALERTS}/test_alert_smtp_refusals.py",
+           "test_outbox_stops_while_the_relay_defers_then_sends_oldest_first"),
+    ),
+    Mutant(
+        "f1: SMTP 5xx to every recipient treated as temporary",
+        "ouchhungry_dp/delivery/email.py",
+        "if codes and all(400 <= c < 500 for c in codes):",
+        "if codes:",
+        _t(f"{ALERTS}/test_alert_smtp_refusals.py",
+           "test_every_recipient_refused_for_good_is_a_delivery_error_without_retry"),
+    ),
+    Mutant(
+        "f2: SMTP 5xx after DATA treated as temporary",
+        "ouchhungry_dp/delivery/email.py",
+        "if 400 <= exc.smtp_code < 500:",
+        "if exc.smtp_code >= 400:",
+        _t(f"{ALERTS}/test_alert_smtp_refusals.py",
+           "test_a_5xx_after_data_is_a_delivery_error_quoting_the_relay"),
+    ),
+    Mutant(
+        "g: retried runs alerted",
+        "ouchhungry_dp/defs/alerts/sensors.py",
+        'if run is None or run.tags.get(WILL_RETRY_TAG) == "true":',
+        "if run is None:",
+        _t(f"{ALERTS}/test_alert_retries_and_backfills.py",
+           "test_a_run_dagster_will_retry_is_not_alerted_its_failed_retry_is"),
+    ),
+    Mutant(
+        "h: running backfill not held",
+        "ouchhungry_dp/defs/alerts/sensors.py",
+        "            f.backfill_id is not None\n            and _backfill_running",
+        "            False\n            and _backfill_running",
+        _t(f"{ALERTS}/test_alert_retries_and_backfills.py",
+           "test_a_running_backfill_is_held_then_sent_as_one_email_when_it_ends"),
+    ),
+    Mutant(
+        "docs: host-key message without the pinned fingerprint",
+        "ouchhungry_dp/delivery/sftp_errors.py",
+        'detail=f"expected {_fingerprint(exc.expected_key)}, got {_fingerprint(exc.key)}",',
+        'detail=f"got {_fingerprint(exc.key)}",',
+        _t(f"{DELIVERY}/test_delivery_sftp.py",
+           "test_fault_host_key_changed_is_refused_and_never_trusted"),
+    ),
+    Mutant(
+        "docs: Retry-After ignored (backoff only)",
+        "ouchhungry_dp/delivery/retry.py",
+        "return max(backoff, asked) if asked is not None else backoff",
+        "return backoff",
+        _t(f"{DELIVERY}/test_delivery_api_sequences.py",
+           "test_waits_are_retry_after_when_asked_and_bounded_backoff_otherwise"),
+    ),
+    Mutant(
+        "docs: backoff not capped by max_delay_s",
+        "ouchhungry_dp/delivery/retry.py",
+        "multiplier=policy.initial_delay_s, max=policy.max_delay_s",
+        "multiplier=policy.initial_delay_s",
+        _t(f"{DELIVERY}/test_delivery_api_sequences.py",
+           "test_waits_are_retry_after_when_asked_and_bounded_backoff_otherwise"),
+    ),
+    Mutant(
+        "docs: a changed file re-uses the Message-ID (no second e-mail)",
+        "ouchhungry_dp/delivery/partner_email.py",
+        'f"{dataset}\\n{partition}\\n{sha256}".encode()',
+        'f"{dataset}\\n{partition}".encode()',
+        _t(f"{DELIVERY}/test_delivery_partner_email.py",
+           "test_redelivering_identical_bytes_sends_no_second_email_a_changed_file_sends_one"),
+    ),
+]
+
+_CONTEXT = f"{DELIVERY}/test_delivery_error_context.py"
+
+# mutmut survivors killed by a test written for them (see docs/testing.md).
+KILLED_SURVIVORS: list[Mutant] = [
+    Mutant(
+        "sftp._remove_stale_parts: 'and' -> 'or' (removes other files' temp files)",
+        "ouchhungry_dp/delivery/sftp.py",
+        'if entry.startswith(f".{name}.") and entry.endswith(".part"):',
+        'if entry.startswith(f".{name}.") or entry.endswith(".part"):',
+        _t(_CONTEXT, "test_temp_files_of_an_earlier_different_upload_are_removed"),
+    ),
+    Mutant(
+        "sftp._verify_sha256: readback limit '>' -> '>='",
+        "ouchhungry_dp/delivery/sftp.py",
+        "size > self.config.readback_max_bytes",
+        "size >= self.config.readback_max_bytes",
+        _t(_CONTEXT, "test_files_up_to_the_readback_limit_are_read_back_larger_ones_only_sized"),
+    ),
+    Mutant(
+        "sftp._check_size: detail dropped",
+        "ouchhungry_dp/delivery/sftp.py",
+        'detail=f"{actual} bytes on the server, {expected} expected",',
+        "detail=None,",
+        _t(_CONTEXT, "test_a_truncated_upload_error_says_both_sizes"),
+    ),
+    Mutant(
+        "sftp._compare: digests dropped from detail",
+        "ouchhungry_dp/delivery/sftp.py",
+        'detail=f"server {remote_digest}, local {sha256}",',
+        "detail=None,",
+        _t(_CONTEXT, "test_a_corrupted_sftp_upload_error_carries_both_digests"),
+    ),
+    Mutant(
+        "api.parse_retry_after: zone-less date not read as UTC",
+        "ouchhungry_dp/delivery/api.py",
+        "if when.tzinfo is None:",
+        "if when.tzinfo is not None:",
+        _t(_CONTEXT, "test_an_http_date_without_a_zone_is_read_as_utc"),
+    ),
+    Mutant(
+        "api._message: the server's 'detail' key not quoted",
+        "ouchhungry_dp/delivery/api.py",
+        'for k in ("message", "error", "detail")',
+        'for k in ("message", "error")',
+        _t(_CONTEXT, "test_every_api_failure_names_partner_partition_evidence_and_hint"),
+    ),
+    Mutant(
+        "manifest.manifest_bytes: non-ASCII escaped",
+        "ouchhungry_dp/delivery/manifest.py",
+        "ensure_ascii=False",
+        "ensure_ascii=True",
+        _t(_CONTEXT, "test_manifest_bytes_keep_non_ascii_text_as_utf8_with_sorted_keys"),
+    ),
+]
+
+ALL = ISSUE_15 + KILLED_SURVIVORS
