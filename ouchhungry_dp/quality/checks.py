@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -21,10 +22,20 @@ NON_PERSONAL_COLUMNS = frozenset(
     {
         "product_code", "ean", "product_name", "brand", "manufacturer", "segment",
         "list_price", "quantity", "unit_price", "total_amount", "ordered_at", "sale_date",
-        "updated_at", "created_at", "snapshot_date", "partition_date", "state", "city",
+        "updated_at", "created_at", "snapshot_date", "partition_date", "state",
         "city_ibge_code", "payment_method", "source_row", "reasons",
     }
 )  # fmt: skip
+# A city is shown only when it is a municipality's name: an e-mail or a phone typed
+# into the field is personal data, however non-personal the column.
+VALUE_ALLOWLISTS = {"city": lambda value: value in _official_names()}
+
+
+@cache
+def _official_names() -> frozenset[str]:
+    from ouchhungry_dp.quality.reference import official_cities
+
+    return frozenset(official_cities()["name"].astype(str))
 
 
 @dataclass
@@ -47,7 +58,8 @@ def _shown(column: object, check: object, value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     structural = str(check).startswith(("dtype(", "column_in_", "column_ordered"))
-    if structural or column in NON_PERSONAL_COLUMNS:
+    allowed = VALUE_ALLOWLISTS.get(str(column))
+    if structural or column in NON_PERSONAL_COLUMNS or (allowed and allowed(str(value))):
         if hasattr(value, "item"):  # numpy scalar -> Python, for JSON
             value = value.item()
         return value if isinstance(value, int | float | bool) else str(value)

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ouchhungry_dp.quality._arrow import TEXT, text_array, to_text_series
+from ouchhungry_dp.quality._arrow import TEXT, text_array
 from ouchhungry_dp.quality.engine import (
     CleaningResult,
     ParsedTable,
@@ -25,7 +25,6 @@ from ouchhungry_dp.quality.engine import (
     check_columns,
     flag_duplicates,
 )
-from ouchhungry_dp.quality.reference import city_ibge_lookup
 from ouchhungry_dp.quality.rules import (
     CUSTOMERS_RULES,
     PRODUCTS_RULES,
@@ -39,16 +38,6 @@ __all__ = ["CleaningResult", "clean_customers", "clean_products", "clean_transac
 
 def _day(value: dt.date) -> np.datetime64:
     return np.datetime64(value.isoformat(), "ns")
-
-
-def _ibge_codes(city: pd.Series, state: pd.Series) -> pd.Series:
-    """IBGE code of each (normalised city, UF) pair, by an Arrow hash lookup."""
-    lookup = city_ibge_lookup()
-    keys = pa.array((city + "|" + state).array)
-    reference_keys = pa.array(lookup.index.to_numpy(dtype=object), keys.type)
-    position = pc.index_in(keys, value_set=reference_keys)
-    codes = pa.array(lookup.to_numpy(dtype=object), pa.large_string()).take(position)
-    return to_text_series(codes, city.index)
 
 
 def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:
@@ -97,7 +86,7 @@ def clean_transactions(
     out = _outputs(rules, parsed)
     out["total_amount"] = (out["unit_price"] * out["quantity"].astype("Float64")).round(2)
     out["sale_date"] = sale_date
-    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    out["city_ibge_code"] = parsed.codes["delivery_city"]
     cleaned = pd.DataFrame({name: out[name] for name in CLEANED_TRANSACTIONS})
     return assemble(frame, parsed, cleaned, partition_date)
 
@@ -109,7 +98,7 @@ def clean_customers(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningRes
     parsed = apply_rules(frame, rules)
     flag_duplicates(frame, rules, parsed)
     out = _outputs(rules, parsed)
-    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    out["city_ibge_code"] = parsed.codes["city"]
     out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)
     cleaned = pd.DataFrame({name: out[name] for name in CLEANED_CUSTOMERS})
     return assemble(frame, parsed, cleaned, snapshot_date)

@@ -135,7 +135,7 @@ def test_typed_output() -> None:
     row = result.cleaned.iloc[0]
     assert list(result.cleaned.columns) == list(CLEANED_TRANSACTIONS)
     assert (row["quantity"], row["unit_price"], row["total_amount"]) == (3, 1234.56, 3703.68)
-    assert (row["city"], row["state"], row["city_ibge_code"]) == ("SAO PAULO", "SP", "3550308")
+    assert (row["city"], row["state"], row["city_ibge_code"]) == ("São Paulo", "SP", "3550308")
     assert row["sale_date"] == pd.Timestamp(DAY)
     assert row["merchant_cnpj"] == "11222333000181"
     dtypes = result.cleaned.dtypes.astype(str).to_dict()
@@ -212,7 +212,7 @@ def test_customer_cleaned_values_and_stale_version() -> None:
     assert (row["cpf"], row["email"], row["phone"], row["cep"]) == (
         "52998224725", "ana.souza@example.com", "+5511987654321", "01310-100",
     )  # fmt: skip
-    assert (row["city"], row["state"], row["city_ibge_code"]) == ("SAO PAULO", "SP", "3550308")
+    assert (row["city"], row["state"], row["city_ibge_code"]) == ("São Paulo", "SP", "3550308")
     assert row["birth_date"] == pd.Timestamp("1990-04-03")
     assert row["snapshot_date"] == pd.Timestamp(DAY)
 
