@@ -64,8 +64,15 @@ def clean_transactions(
     partition_date: dt.date,
     known_customer_ids: pd.Series | None,
     known_product_codes: pd.Series | None,
+    usable_product_codes: pd.Series | None = None,
 ) -> CleaningResult:
-    """Clean one day of order items. ``known_*`` None skips that referential check."""
+    """Clean one day of order items. ``known_*`` None skips that referential check.
+
+    ``known_*`` are the ids of the source extract (a code absent from it is
+    ``unknown_product``); ``usable_product_codes`` are those of the *cleaned* catalogue:
+    an item of a product whose catalogue row was quarantined is ``product_quarantined``,
+    not kept for a later join to drop silently (its brand and segment are unknown).
+    """
     rules = TRANSACTIONS_RULES
     frame = check_columns(raw, rules, partition_date.isoformat())
     parsed = apply_rules(frame, rules)
@@ -79,6 +86,9 @@ def clean_transactions(
         well_formed = ~parsed.reasons.masks["invalid_product_code"]
         unknown = _not_in(values["product_code"], known_product_codes) & well_formed
         parsed.reasons.add("unknown_product", unknown)
+        if usable_product_codes is not None:
+            unusable = _not_in(values["product_code"], usable_product_codes)
+            parsed.reasons.add("product_quarantined", unusable & well_formed & ~unknown)
     if known_customer_ids is not None:
         parsed.reasons.add("unknown_customer", _not_in(values["customer_id"], known_customer_ids))
     flag_duplicates(frame, rules, parsed)

@@ -117,3 +117,25 @@ def test_volume_anomaly(today: int, history: list[int], passed: bool) -> None:
     outcome = checks.volume_anomaly(today, history)
     assert outcome.passed is passed
     json.dumps(outcome.metadata)
+
+
+@pytest.mark.parametrize(
+    ("today", "history", "confirmed", "passed", "severity"),
+    [
+        (1000, [1000], False, True, "ERROR"),
+        (400, [1000], False, False, "WARN"),  # low: someone should look, the day goes out
+        (100, [1000], False, False, "WARN"),  # exactly 10 %: still only low
+        (99, [1000], False, False, "ERROR"),  # near-empty: blocks
+        (0, [1000], False, False, "ERROR"),  # empty: blocks
+        (0, [], False, False, "ERROR"),  # empty blocks even without a baseline
+        (0, [1000], True, True, "ERROR"),  # the source confirmed a closed day
+        (50, [1000, 900, 1100], True, True, "ERROR"),
+    ],
+)
+def test_volume_severity_and_source_confirmation(
+    today: int, history: list[int], confirmed: bool, passed: bool, severity: str
+) -> None:
+    outcome = checks.volume_anomaly(today, history, confirmed_no_sales=confirmed)
+    assert (outcome.passed, outcome.severity) == (passed, severity)
+    assert outcome.metadata["source_confirmed_no_sales"] is confirmed
+    json.dumps(outcome.metadata)

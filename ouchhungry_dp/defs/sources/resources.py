@@ -27,8 +27,18 @@ RAW_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 class SourceSystem(dg.ConfigurableResource):
+    # Days the source team confirmed the marketplace had no sales (ISO dates). An empty or
+    # near-empty day blocks delivery unless listed here: set it in the run config of the
+    # re-run (``resources: source: config: confirmed_closed_days: [...]``) once the source
+    # team has confirmed it (docs/data-quality.md, "Volume").
+    confirmed_closed_days: list[str] = []  # noqa: RUF012 (pydantic copies field defaults)
+
     @abstractmethod
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame: ...
+
+    def confirms_no_sales(self, day: dt.date) -> bool:
+        """Whether the source confirmed ``day`` had (almost) no sales; fails closed."""
+        return day.isoformat() in self.confirmed_closed_days
 
 
 class SimulatedSourceSystem(SourceSystem):
@@ -42,6 +52,9 @@ class SimulatedSourceSystem(SourceSystem):
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         from ouchhungry_dp import simulation
 
+        if table == "transactions" and self.confirms_no_sales(day):
+            # The simulated marketplace was closed that day: no order at all.
+            return pd.DataFrame({c: pd.Series(dtype="string[pyarrow]") for c in RAW_COLUMNS[table]})
         config = simulation.SimulationConfig(
             seed=self.seed,
             rows_per_day=self.rows_per_day,
