@@ -10,6 +10,7 @@ import datetime as dt
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.quality.reference import official_cities
@@ -124,7 +125,7 @@ def test_empty_or_near_empty_days_block_delivery_unless_the_source_confirms_them
         assert not list((sandbox.root / "api").rglob(f"*{day}*"))
     # The same empty day, once the source confirms the marketplace was closed, goes out
     # as a day without sales.
-    closed = SimulatedSourceSystem(rows_per_day=200, confirmed_closed_days=["2026-11-04"])
+    closed = SimulatedSourceSystem(rows_per_day=200, closed_days=["2026-11-04"])
     confirmed = run_daily(instance, closed, "2026-11-04")
     assert confirmed.success, failed_checks(confirmed)
     assert volume(confirmed).passed and "confirmed" in volume(confirmed).description
@@ -150,3 +151,18 @@ def test_bad_cities_quarantine_their_rows_and_never_show(
     cleaned = _stored("cleaned_transactions", "sale_date", "2026-11-13")
     assert set(cleaned["city"]) <= set(official_cities()["name"].astype(str))
     assert cleaned["city"].str.contains(r"[ÁÂÃÉÊÍÓÔÕÚÇáâãéêíóôõúç]").any()  # accents kept
+
+
+def test_only_a_source_that_can_say_confirms_a_closed_day() -> None:
+    from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem
+    from ouchhungry_dp.errors import ConfigurationError
+
+    day = dt.date(2026, 12, 25)
+    assert SimulatedSourceSystem(closed_days=["2026-12-25"]).confirms_no_sales(day)
+    assert not SimulatedSourceSystem().confirms_no_sales(day)
+    assert len(SimulatedSourceSystem(closed_days=["2026-12-25"]).extract("transactions", day)) == 0
+    # Prod without an operations calendar never confirms; a malformed table name fails closed.
+    assert not BigQuerySourceSystem(project="p", dataset="d").confirms_no_sales(day)
+    with pytest.raises(ConfigurationError, match=r"dataset\.table"):
+        BigQuerySourceSystem(project="p", dataset="d",
+                             closed_days_table="ops.days` WHERE 1=1 --").confirms_no_sales(day)

@@ -125,16 +125,19 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
     # a bad CPF) is still a real order of a real customer.
     # Products differ: an item whose catalogue row was quarantined has no brand or
     # segment, so no product could use it; it is quarantined here with its reason
-    # rather than dropped by a later join.
+    # rather than dropped by a later join. The day's catalogue (a few hundred rows) is
+    # cleaned again here, the same function on the same extract as clean_products,
+    # instead of waiting on cleaned_products: a catalogue failing its own blocking checks
+    # must not hide what the transactions' checks have to say.
     customers = context_frames["raw_customers"]
-    products = context_frames["raw_products"]
+    products = _for_day(context_frames["raw_products"], "partition_date", day)
+    catalogue = clean_products(products.drop(columns="partition_date"), snapshot_date=day)
     return clean_transactions(
         raw,
         partition_date=day,
         known_customer_ids=_for_day(customers, "partition_date", day)["customer_id"],
-        known_product_codes=_for_day(products, "partition_date", day)["product_code"],
-        usable_product_codes=_for_day(
-            context_frames["cleaned_products"], "snapshot_date", day)["product_code"],
+        known_product_codes=products["product_code"],
+        usable_product_codes=catalogue.cleaned["product_code"],
     )
 
 
@@ -268,5 +271,5 @@ def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
 clean_products_assets = _cleaning_asset(TABLES["products"], [])
 clean_customers_assets = _cleaning_asset(TABLES["customers"], [])
 clean_transactions_assets = _cleaning_asset(
-    TABLES["transactions"], ["raw_customers", "raw_products", "cleaned_products"]
+    TABLES["transactions"], ["raw_customers", "raw_products"]
 )
