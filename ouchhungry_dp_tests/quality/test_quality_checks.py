@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from fractions import Fraction
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import clean_customers, clean_transactions
@@ -139,3 +143,27 @@ def test_volume_severity_and_source_confirmation(
     assert (outcome.passed, outcome.severity) == (passed, severity)
     assert outcome.metadata["source_confirmed_no_sales"] is confirmed
     json.dumps(outcome.metadata)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # Multiples of 10 put "exactly 10 %" and "exactly half" on whole rows.
+    baseline=st.one_of(st.integers(20, 2_000_000), st.integers(2, 200_000).map(lambda k: 10 * k)),
+    edge=st.sampled_from([0.1, 0.5]),
+    offset=st.integers(-2, 2),
+    confirmed=st.booleans(),
+)
+def test_volume_thresholds_at_their_edges(baseline: int, edge: float, offset: int,
+                                          confirmed: bool) -> None:
+    """Rows at, just under and just over 10 % and 50 % of the median, against the rule
+    written out: under 10 % (or empty) blocks unless confirmed; at most 50 % warns."""
+    today = max(0, math.floor(baseline * edge) + offset)
+    outcome = checks.volume_anomaly(today, [baseline, baseline + 1, baseline - 1],
+                                    confirmed_no_sales=confirmed)
+    share = Fraction(today, baseline)  # exact: 3 of 30 is 10 %, not "under 10 %"
+    if today == 0 or share < Fraction(1, 10):
+        assert outcome.passed is confirmed and outcome.severity == "ERROR"
+    elif share <= Fraction(1, 2):
+        assert (outcome.passed, outcome.severity) == (False, "WARN")
+    else:
+        assert outcome.passed
