@@ -132,3 +132,10 @@ def test_a_customer_city_without_state_cannot_be_verified() -> None:
     assert result.quarantine["reasons"].tolist() == ["unknown_city"]
     assert result.cleaned["city"].tolist() == ["Campinas"]
     assert re.fullmatch(r"\d{7}", result.cleaned["city_ibge_code"].iloc[0])
+
+
+def test_the_fuzzy_threshold_at_its_edge() -> None:
+    # One edit: 6/7 = 0.857 >= 0.85 for a 7-letter name, 5/6 = 0.833 for a 6-letter one.
+    out = resolve([("Barueru", "SP"), ("Amparu", "SP"), ("Aguods", "SP")])
+    assert out["name"].tolist()[0] == "Barueri"
+    assert out["reason"].tolist() == [None, "unknown_city", "unknown_city"]
