@@ -46,12 +46,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "[cnpj]",
     ),
     (re.compile(rf"{_START}\d{{3}}\.?\d{{3}}\.?\d{{3}}-?\d{{2}}{_END}"), "[cpf]"),
-    # Phones: +55 and/or a DDD (in parentheses or not), mobile 9 + 8 digits or landline
-    # 8 digits, separated by blanks or a hyphen or not at all.
+    # Phones: +55 and/or a DDD, mobile 9 + 8 digits or landline 8 digits. A DDD in
+    # parentheses or set apart allows any separator in the number; a DDD glued to the
+    # number only a hyphen or none ("100000 1000" is two counts, not a phone).
     (
         re.compile(
-            rf"(?:\+\s?55[\s-]?|{_START}55[\s-]?|{_START})(?:\(\d{{2}}\)|\d{{2}})[\s-]?"
-            rf"9?\d{{4}}[\s-]?\d{{4}}{_END}"
+            rf"(?:\+\s?55[\s-]?|{_START}55[\s-]?|{_START})"
+            rf"(?:(?:\(\d{{2}}\)\s?|\d{{2}}[\s-])9?\d{{4}}[\s-]?|\d{{2}}9?\d{{4}}-?)\d{{4}}{_END}"
         ),
         "[phone]",
     ),

@@ -119,7 +119,10 @@ ordinary_pieces = st.one_of(
     days.map(lambda d: f"{d.isoformat()}T13:45:00-03:00"),
     st.integers(0, 10**11).map(oracles.format_brl),  # R$ 1.234,56
     st.integers(0, 10**9).map(lambda c: f"{c // 100}.{c % 100:02d}"),  # 1234.56
-    st.integers(0, 9_999_999).map(str),  # row counts (8 bare digits would read as a CEP)
+    # Counts as alerts write them, with their unit (8 bare digits would read as a CEP).
+    st.tuples(st.integers(0, 9_999_999), st.sampled_from(["rows", "linhas", "items"])).map(
+        lambda c: f"{c[0]} {c[1]}"),
+    st.integers(0, 9_999_999).map(lambda n: f"{n:,}"),  # 1,234,567
     st.integers(0, 10_000).map(lambda p: f"{p / 100:.2f}%"),
     st.times().map(lambda t: t.strftime("%H:%M:%S")),
     st.uuids().map(str),  # run ids
@@ -146,3 +149,5 @@ def test_named_examples() -> None:
                    "hunter2x", "pw-123", "k3y"):
         assert secret not in text
     assert "SMTP_PASSWORD=***" in text and "2026-11-25" in text and "R$ 1.234,56" in text
+    # Found by the property test: two counts side by side are not a DDD and a number.
+    assert redact("100000 1000") == "100000 1000"
