@@ -67,9 +67,9 @@ CLEANED_TRANSACTIONS = (
     "total_amount",  # Float64, unit_price * quantity
     "ordered_at",  # datetime64[ns], local time America/Sao_Paulo (naive)
     "sale_date",  # datetime64[ns], partition column
-    "city",  # normalised: upper case, no accents, single spaces
+    "city",  # official IBGE name of the municipality, accents kept (São Paulo)
     "state",  # UF, upper case
-    "city_ibge_code",  # 7-digit IBGE code (string), missing if not matched
+    "city_ibge_code",  # 7-digit IBGE code (string); rows whose city is not matched are quarantined
     "cep",  # NNNNN-NNN
     "payment_method",
     "updated_at",  # datetime64[ns]

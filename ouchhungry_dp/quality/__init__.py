@@ -8,7 +8,9 @@ calls these plain functions. Public entry points:
 * ``repair``: ``parse_money_brl``, ``parse_dates``, ``parse_timestamps``,
   ``parse_quantity``, ``normalize_cep``, ``normalize_phone_br``, ``normalize_city``, ...
 * ``rules``: field-kind registry and the per-table declarations
+* ``cities``: ``resolve_cities`` (official IBGE name and code within the row's UF)
 * ``cleaning``: ``clean_transactions``, ``clean_customers``, ``clean_products``
-* ``schemas``: pandera models; ``checks``: guardrail checks; ``evaluation``:
-  recall / false positives against the simulator's defect labels
+* ``schemas``: pandera models, with ``check_digits`` as their independent second
+  implementation; ``checks``: guardrail checks; ``evaluation``: recall / false
+  positives against the simulator's defect labels
 """

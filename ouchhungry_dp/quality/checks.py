@@ -10,7 +10,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 import pandas as pd
 import pandera.errors
@@ -21,10 +22,20 @@ NON_PERSONAL_COLUMNS = frozenset(
     {
         "product_code", "ean", "product_name", "brand", "manufacturer", "segment",
         "list_price", "quantity", "unit_price", "total_amount", "ordered_at", "sale_date",
-        "updated_at", "created_at", "snapshot_date", "partition_date", "state", "city",
+        "updated_at", "created_at", "snapshot_date", "partition_date", "state",
         "city_ibge_code", "payment_method", "source_row", "reasons",
     }
 )  # fmt: skip
+# A city is shown only when it is a municipality's name: an e-mail or a phone typed
+# into the field is personal data, however non-personal the column.
+VALUE_ALLOWLISTS = {"city": lambda value: value in _official_names()}
+
+
+@cache
+def _official_names() -> frozenset[str]:
+    from ouchhungry_dp.quality.reference import official_cities
+
+    return frozenset(official_cities()["name"].astype(str))
 
 
 @dataclass
@@ -32,6 +43,9 @@ class CheckOutcome:
     passed: bool
     description: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # How bad a failure is: "ERROR" stops a blocking check's downstream steps, "WARN"
+    # only alerts (one check may do either, depending on how far off the data is).
+    severity: Literal["ERROR", "WARN"] = "ERROR"
 
 
 def mask_value(value: object) -> str:
@@ -47,7 +61,8 @@ def _shown(column: object, check: object, value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     structural = str(check).startswith(("dtype(", "column_in_", "column_ordered"))
-    if structural or column in NON_PERSONAL_COLUMNS:
+    allowed = VALUE_ALLOWLISTS.get(str(column))
+    if structural or column in NON_PERSONAL_COLUMNS or (allowed and allowed(str(value))):
         if hasattr(value, "item"):  # numpy scalar -> Python, for JSON
             value = value.item()
         return value if isinstance(value, int | float | bool) else str(value)
@@ -178,28 +193,58 @@ def quarantine_rate_ceiling(
 
 
 def volume_anomaly(
-    today_rows: int, previous_rows: list[int], min_ratio: float = 0.5
+    today_rows: int,
+    previous_rows: list[int],
+    min_ratio: float = 0.5,
+    block_ratio: float = 0.1,
+    confirmed_no_sales: bool = False,
 ) -> CheckOutcome:
-    """Fails when today has at most ``min_ratio`` x the usual rows (median of the previous
-    non-empty partitions; empty ones are partitions not loaded, not a baseline)."""
+    """Today's rows against the usual (median of the previous non-empty partitions;
+    empty ones are partitions not loaded, not a baseline).
+
+    * at most ``min_ratio`` x the usual: fails as a WARN (someone should look);
+    * empty, or under ``block_ratio`` x the usual (near-empty): fails as an ERROR, so
+      a blocking check stops the day before anything is published: an empty extract
+      is far more often a broken export than a day without sales. Empty fails even
+      without a baseline;
+    * unless the source confirmed the day had (almost) no sales (``confirmed_no_sales``,
+      e.g. the marketplace was closed): then it passes and says so.
+    """
     history = [int(n) for n in previous_rows if n > 0]
     metadata: dict[str, Any] = {
         "today_rows": today_rows,
         "previous_rows": history,
         "min_ratio": min_ratio,
+        "block_ratio": block_ratio,
+        "source_confirmed_no_sales": confirmed_no_sales,
     }
-    if not history:
+    baseline = float(statistics.median(history)) if history else None
+    ratio = today_rows / baseline if baseline else None
+    if baseline is not None:
+        metadata.update({"baseline_rows": baseline, "ratio": round(float(ratio or 0.0), 4)})
+    usual = f" of the usual {baseline:.0f}" if baseline is not None else ""
+    near_empty = today_rows == 0 or (ratio is not None and ratio < block_ratio)
+    if near_empty and confirmed_no_sales:
+        return CheckOutcome(
+            True, f"{today_rows} rows{usual}: the source confirmed the day had no sales", metadata
+        )
+    if near_empty:
+        shown = "no rows" if today_rows == 0 else f"{today_rows} rows ({ratio:.1%}{usual})"
+        return CheckOutcome(
+            False,
+            f"{shown}: the source day is empty or near-empty (under {block_ratio:.0%}"
+            f"{' of the usual' if baseline is not None else ''}) and the source did not "
+            "confirm a day without sales; nothing is published. Check the extraction, or "
+            "have the source confirm the closed day and re-run",
+            metadata,
+        )
+    if ratio is None:
         return CheckOutcome(True, "no previous partitions: no baseline yet", metadata)
-    baseline = float(statistics.median(history))
-    ratio = today_rows / baseline
-    metadata.update({"baseline_rows": baseline, "ratio": round(ratio, 4)})
     if ratio <= min_ratio:
         return CheckOutcome(
             False,
-            f"{today_rows} rows is {ratio:.0%} of the usual "
-            f"{baseline:.0f} (threshold {min_ratio:.0%})",
+            f"{today_rows} rows is {ratio:.0%}{usual} (threshold {min_ratio:.0%})",
             metadata,
+            severity="WARN",
         )
-    return CheckOutcome(
-        True, f"{today_rows} rows, {ratio:.0%} of the usual {baseline:.0f}", metadata
-    )
+    return CheckOutcome(True, f"{today_rows} rows, {ratio:.0%}{usual}", metadata)

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ouchhungry_dp.quality._arrow import TEXT, text_array, to_text_series
+from ouchhungry_dp.quality._arrow import TEXT, text_array
 from ouchhungry_dp.quality.engine import (
     CleaningResult,
     ParsedTable,
@@ -25,7 +25,6 @@ from ouchhungry_dp.quality.engine import (
     check_columns,
     flag_duplicates,
 )
-from ouchhungry_dp.quality.reference import city_ibge_lookup
 from ouchhungry_dp.quality.rules import (
     CUSTOMERS_RULES,
     PRODUCTS_RULES,
@@ -39,16 +38,6 @@ __all__ = ["CleaningResult", "clean_customers", "clean_products", "clean_transac
 
 def _day(value: dt.date) -> np.datetime64:
     return np.datetime64(value.isoformat(), "ns")
-
-
-def _ibge_codes(city: pd.Series, state: pd.Series) -> pd.Series:
-    """IBGE code of each (normalised city, UF) pair, by an Arrow hash lookup."""
-    lookup = city_ibge_lookup()
-    keys = pa.array((city + "|" + state).array)
-    reference_keys = pa.array(lookup.index.to_numpy(dtype=object), keys.type)
-    position = pc.index_in(keys, value_set=reference_keys)
-    codes = pa.array(lookup.to_numpy(dtype=object), pa.large_string()).take(position)
-    return to_text_series(codes, city.index)
 
 
 def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:
@@ -75,8 +64,15 @@ def clean_transactions(
     partition_date: dt.date,
     known_customer_ids: pd.Series | None,
     known_product_codes: pd.Series | None,
+    usable_product_codes: pd.Series | None = None,
 ) -> CleaningResult:
-    """Clean one day of order items. ``known_*`` None skips that referential check."""
+    """Clean one day of order items. ``known_*`` None skips that referential check.
+
+    ``known_*`` are the ids of the source extract (a code absent from it is
+    ``unknown_product``); ``usable_product_codes`` are those of the *cleaned* catalogue:
+    an item of a product whose catalogue row was quarantined is ``product_quarantined``,
+    not kept for a later join to drop silently (its brand and segment are unknown).
+    """
     rules = TRANSACTIONS_RULES
     frame = check_columns(raw, rules, partition_date.isoformat())
     parsed = apply_rules(frame, rules)
@@ -90,6 +86,9 @@ def clean_transactions(
         well_formed = ~parsed.reasons.masks["invalid_product_code"]
         unknown = _not_in(values["product_code"], known_product_codes) & well_formed
         parsed.reasons.add("unknown_product", unknown)
+        if usable_product_codes is not None:
+            unusable = _not_in(values["product_code"], usable_product_codes)
+            parsed.reasons.add("product_quarantined", unusable & well_formed & ~unknown)
     if known_customer_ids is not None:
         parsed.reasons.add("unknown_customer", _not_in(values["customer_id"], known_customer_ids))
     flag_duplicates(frame, rules, parsed)
@@ -97,7 +96,7 @@ def clean_transactions(
     out = _outputs(rules, parsed)
     out["total_amount"] = (out["unit_price"] * out["quantity"].astype("Float64")).round(2)
     out["sale_date"] = sale_date
-    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    out["city_ibge_code"] = parsed.codes["delivery_city"]
     cleaned = pd.DataFrame({name: out[name] for name in CLEANED_TRANSACTIONS})
     return assemble(frame, parsed, cleaned, partition_date)
 
@@ -109,7 +108,7 @@ def clean_customers(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningRes
     parsed = apply_rules(frame, rules)
     flag_duplicates(frame, rules, parsed)
     out = _outputs(rules, parsed)
-    out["city_ibge_code"] = _ibge_codes(out["city"], out["state"])
+    out["city_ibge_code"] = parsed.codes["city"]
     out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)
     cleaned = pd.DataFrame({name: out[name] for name in CLEANED_CUSTOMERS})
     return assemble(frame, parsed, cleaned, snapshot_date)

@@ -56,6 +56,7 @@ class ParsedTable:
     values: dict[str, pd.Series]  # raw column -> parsed value (RangeIndex)
     reasons: RowMasks
     repairs: RowMasks
+    codes: dict[str, pd.Series] = field(default_factory=dict)  # scoped column -> reference code
 
 
 def _bool(values: pd.Series | pa.Array) -> np.ndarray:
@@ -153,7 +154,35 @@ def apply_rules(raw: pd.DataFrame, rules: TableRules) -> ParsedTable:
             parsed = parsed.mask(~present, column.fill_value)
             repairs.add(f"fill_{column.name}", ~present)
         values[column.name] = parsed
-    return ParsedTable(values, reasons, repairs)
+    table = ParsedTable(values, reasons, repairs)
+    _resolve_scoped(raw, rules, table)
+    return table
+
+
+def _resolve_scoped(raw: pd.DataFrame, rules: TableRules, table: ParsedTable) -> None:
+    """Columns judged inside another one (a city inside its UF), once every column is parsed.
+
+    Only rows whose scope value is valid are judged: a wrong UF has its own reason. A
+    value with no scope at all (an optional UF left blank) cannot be verified and is
+    quarantined with the kind's reason."""
+    for column in rules.columns:
+        kind = get_kind(column.kind)
+        if kind.resolve is None or column.within is None:
+            continue
+        scope_rule = rules.column(column.within)
+        scope_kind = get_kind(scope_rule.kind)
+        scope = table.values[column.within]
+        scope_valid = _bool(scope_kind.validate(scope) if scope_kind.validate else scope.notna())
+        resolved = kind.resolve(raw[column.name], scope, scope_valid)
+        for name, mask in resolved.reasons.items():
+            table.reasons.add(name, mask)
+        for name, mask in resolved.repairs.items():
+            table.repairs.add(name, mask)
+        if scope_rule.null_policy == "keep":
+            unverifiable = _bool(table.values[column.name].notna()) & _bool(scope.isna())
+            table.reasons.add(kind.reason, unverifiable)
+        table.values[column.name] = resolved.name
+        table.codes[column.name] = resolved.ibge_code
 
 
 def _repeated(columns: list[pd.Series]) -> np.ndarray:

@@ -49,3 +49,21 @@ def city_ibge_lookup() -> pd.Series:
     key = normalize_city(table["nome"]) + "|" + table["uf"].astype("string[pyarrow]")
     lookup = pd.Series(table["codigo_ibge"].astype("string[pyarrow]").to_numpy(), index=key)
     return lookup[~lookup.index.duplicated(keep="first")]
+
+
+@cache
+def official_cities() -> pd.DataFrame:
+    """One row per municipality: ``key`` (``normalize_city`` of the name), ``uf``,
+    ``name`` (official spelling, accents kept) and ``ibge_code`` (7 digits), as text."""
+    from ouchhungry_dp.quality.repair import normalize_city
+
+    table = _municipalities()
+    text = "string[pyarrow]"
+    return pd.DataFrame(
+        {
+            "key": normalize_city(table["nome"]).astype(text),
+            "uf": table["uf"].astype(text),
+            "name": table["nome"].astype(text),
+            "ibge_code": table["codigo_ibge"].astype(text),
+        }
+    )

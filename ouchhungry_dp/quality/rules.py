@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +23,7 @@ import pyarrow.compute as pc
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.quality import repair, validators
 from ouchhungry_dp.quality._arrow import text_array, to_bool_series, to_text_series
+from ouchhungry_dp.quality.cities import ResolvedCities, resolve_cities
 from ouchhungry_dp.quality.reference import valid_ufs
 
 Parser = Callable[[pd.Series], pd.Series]
@@ -45,6 +47,11 @@ class FieldKind:
     # False for kinds whose parse is no more than the trim: finding the distinct values
     # would cost more than it saves.
     by_distinct_values: bool = True
+    # Kinds judged inside another column's value (a city inside its UF): called by the
+    # engine after every column is parsed, with the raw text, the scope column's parsed
+    # values and where those are valid; gives the value, a reference code, reasons and
+    # repairs (see ``cities.ResolvedCities``). Declared with ``ColumnRule.within``.
+    resolve: Callable[[pd.Series, pd.Series, np.ndarray], ResolvedCities] | None = None
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
@@ -109,8 +116,9 @@ for _kind in (
     FieldKind("timestamp", repair.parse_timestamps, "unparseable_date",
               canonical=r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:-03:00)?",
               repair_rule="timestamp_format"),
-    FieldKind("city", repair.normalize_city, "invalid_city",
-              repair_rule="city_normalized"),
+    # Official IBGE name of the row's UF; repairs and reasons come from ``resolve``.
+    FieldKind("city", _trimmed, "unknown_city", by_distinct_values=False,
+              resolve=resolve_cities),
     FieldKind("uf", repair.normalize_uf, "invalid_state", enum_validator(valid_ufs()),
               repair_rule="state_upper_case"),
     FieldKind("product_code", _trimmed, "invalid_product_code", validators.is_valid_product_code,
@@ -142,6 +150,7 @@ class ColumnRule:
     fill_value: object = None
     positive: bool = False
     output: str | None = None  # cleaned column name; None: same name; "" : not output
+    within: str | None = None  # scope column of a kind with ``resolve`` (a city's UF)
 
     @property
     def null_policy(self) -> NullPolicy:
@@ -156,7 +165,13 @@ class ColumnRule:
         return self.output or self.name
 
     def check(self) -> None:
-        get_kind(self.kind)
+        kind = get_kind(self.kind)
+        if (kind.resolve is None) != (self.within is None):
+            raise ConfigurationError(
+                f"column {self.name!r}: kind {self.kind!r} "
+                + ("needs a scope column (within=...)" if self.within is None
+                   else "takes no scope column")
+            )
         if self.required and self.null_policy == "keep":
             raise ConfigurationError(f"column {self.name!r} is required but keeps missing values")
         if self.null_policy == "fill" and self.fill_value is None:
@@ -174,7 +189,8 @@ class TableRules:
         names = [c.name for c in self.columns]
         for column in self.columns:
             column.check()
-        for name in (*self.business_key, self.version_column):
+        scopes = [c.within for c in self.columns if c.within is not None]
+        for name in (*self.business_key, self.version_column, *scopes):
             if name not in names:
                 raise ConfigurationError(f"{self.table}: key column {name!r} is not declared")
 
@@ -199,7 +215,7 @@ TRANSACTIONS_RULES = TableRules(
         C("quantity", "quantity", required=True, positive=True),
         C("unit_price", "money_brl", required=True, positive=True),
         C("ordered_at", "timestamp", required=True),
-        C("delivery_city", "city", required=True, output="city"),
+        C("delivery_city", "city", required=True, output="city", within="delivery_state"),
         C("delivery_state", "uf", required=True, output="state"),
         C("delivery_cep", "cep", output="cep"),
         C("payment_method", "payment_method", on_null="fill", fill_value="not_informed"),
@@ -218,7 +234,7 @@ CUSTOMERS_RULES = TableRules(
         C("email", "email"),
         C("phone", "phone_br"),
         C("cep", "cep"),
-        C("city", "city"),
+        C("city", "city", within="state"),
         C("state", "uf"),
         C("birth_date", "date"),
         C("created_at", "timestamp"),

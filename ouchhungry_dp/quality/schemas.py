@@ -4,8 +4,10 @@ Raw schemas are structural (the export still has its columns, as text): the raw
 tables carry defects by nature, so their value rules live in the cleaning. The
 cleaned schemas restate every rule the cleaning promises (types, formats, check
 digits, keys, derived columns), so a bug in the cleaning fails a blocking check
-before a partner product reads the table. Check-digit checks reuse the
-library's vectorised validators.
+before a partner product reads the table. They are a second opinion, not a copy:
+check digits come from ``check_digits`` (an independent implementation, not the
+cleaning's validators) and cities are looked up in the IBGE list itself, not
+through the cleaning's matcher.
 """
 
 from __future__ import annotations
@@ -16,14 +18,25 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ouchhungry_dp.quality import validators
-from ouchhungry_dp.quality.reference import valid_ufs
+from ouchhungry_dp.quality import check_digits, validators
+from ouchhungry_dp.quality.reference import official_cities, valid_ufs
 from ouchhungry_dp.quality.rules import PAYMENT_METHODS
 
 Text = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 UFS = sorted(valid_ufs())
 _CEP = r"^\d{5}-\d{3}$"
-_CITY = r"^[A-Z0-9'()\-]+(?: [A-Z0-9'()\-]+)*$"  # IBGE names may hold parentheses
+
+
+def _official_city(df: pd.DataFrame) -> pd.Series:
+    """(city, state, city_ibge_code) is a row of the IBGE list; or city and code are both
+    missing (only a nullable city column lets that through)."""
+    reference = official_cities()
+    known = reference["name"] + "|" + reference["uf"] + "|" + reference["ibge_code"]
+    text = "string[pyarrow]"
+    triple = (df["city"].astype(text) + "|" + df["state"].astype(text) + "|"
+              + df["city_ibge_code"].astype(text))
+    no_city = df["city"].isna() & df["city_ibge_code"].isna()
+    return (triple.isin(known).fillna(False) | no_city).astype(bool)
 
 
 def _text(**kwargs: object) -> object:
@@ -96,9 +109,9 @@ class CleanedTransactionsSchema(_CleanedBase):
     total_amount: Series[pd.Float64Dtype] = pa.Field(gt=0)
     ordered_at: Series[pa.DateTime]
     sale_date: Series[pa.DateTime]
-    city: Series[Text] = pa.Field(str_matches=_CITY)
+    city: Series[Text]  # official IBGE name, accents kept
     state: Series[Text] = pa.Field(isin=UFS)
-    city_ibge_code: Series[Text] = pa.Field(nullable=True, str_matches=r"^\d{7}$")
+    city_ibge_code: Series[Text] = pa.Field(str_matches=r"^\d{7}$")
     cep: Series[Text] = pa.Field(nullable=True, str_matches=_CEP)
     payment_method: Series[Text] = pa.Field(isin=list(PAYMENT_METHODS))
     updated_at: Series[pa.DateTime]
@@ -106,7 +119,12 @@ class CleanedTransactionsSchema(_CleanedBase):
     @pa.check("merchant_cnpj", name="cnpj_check_digits")
     @classmethod
     def _cnpj(cls, values: Series[str]) -> Series[bool]:
-        return validators.is_valid_cnpj(values)
+        return check_digits.is_valid_cnpj(values)
+
+    @pa.dataframe_check(name="city_is_an_ibge_municipality_of_its_state")
+    @classmethod
+    def _city(cls, df: pd.DataFrame) -> Series[bool]:
+        return _official_city(df)
 
     @pa.dataframe_check(name="total_amount_is_price_times_quantity")
     @classmethod
@@ -127,7 +145,7 @@ class CleanedCustomersSchema(_CleanedBase):
     email: Series[Text] = pa.Field(nullable=True)
     phone: Series[Text] = pa.Field(nullable=True, str_matches=r"^\+55\d{10,11}$")
     cep: Series[Text] = pa.Field(nullable=True, str_matches=_CEP)
-    city: Series[Text] = pa.Field(nullable=True, str_matches=_CITY)
+    city: Series[Text] = pa.Field(nullable=True)
     state: Series[Text] = pa.Field(nullable=True, isin=UFS)
     city_ibge_code: Series[Text] = pa.Field(nullable=True, str_matches=r"^\d{7}$")
     birth_date: Series[pa.DateTime] = pa.Field(nullable=True)
@@ -138,7 +156,12 @@ class CleanedCustomersSchema(_CleanedBase):
     @pa.check("cpf", name="cpf_check_digits")
     @classmethod
     def _cpf(cls, values: Series[str]) -> Series[bool]:
-        return validators.is_valid_cpf(values)
+        return check_digits.is_valid_cpf(values)
+
+    @pa.dataframe_check(name="city_is_an_ibge_municipality_of_its_state")
+    @classmethod
+    def _city(cls, df: pd.DataFrame) -> Series[bool]:
+        return _official_city(df)
 
     @pa.check("email", name="email_syntax")
     @classmethod
@@ -167,7 +190,7 @@ class CleanedProductsSchema(_CleanedBase):
     @pa.check("ean", name="ean13_check_digit")
     @classmethod
     def _ean(cls, values: Series[str]) -> Series[bool]:
-        return validators.is_valid_ean13(values)
+        return check_digits.is_valid_ean13(values)
 
 
 class QuarantineSchema(pa.DataFrameModel):

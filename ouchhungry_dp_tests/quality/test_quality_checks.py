@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from fractions import Fraction
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import clean_customers, clean_transactions
@@ -117,3 +121,49 @@ def test_volume_anomaly(today: int, history: list[int], passed: bool) -> None:
     outcome = checks.volume_anomaly(today, history)
     assert outcome.passed is passed
     json.dumps(outcome.metadata)
+
+
+@pytest.mark.parametrize(
+    ("today", "history", "confirmed", "passed", "severity"),
+    [
+        (1000, [1000], False, True, "ERROR"),
+        (400, [1000], False, False, "WARN"),  # low: someone should look, the day goes out
+        (100, [1000], False, False, "WARN"),  # exactly 10 %: still only low
+        (99, [1000], False, False, "ERROR"),  # near-empty: blocks
+        (0, [1000], False, False, "ERROR"),  # empty: blocks
+        (0, [], False, False, "ERROR"),  # empty blocks even without a baseline
+        (0, [1000], True, True, "ERROR"),  # the source confirmed a closed day
+        (50, [1000, 900, 1100], True, True, "ERROR"),
+    ],
+)
+def test_volume_severity_and_source_confirmation(
+    today: int, history: list[int], confirmed: bool, passed: bool, severity: str
+) -> None:
+    outcome = checks.volume_anomaly(today, history, confirmed_no_sales=confirmed)
+    assert (outcome.passed, outcome.severity) == (passed, severity)
+    assert outcome.metadata["source_confirmed_no_sales"] is confirmed
+    json.dumps(outcome.metadata)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # Multiples of 10 put "exactly 10 %" and "exactly half" on whole rows.
+    baseline=st.one_of(st.integers(20, 2_000_000), st.integers(2, 200_000).map(lambda k: 10 * k)),
+    edge=st.sampled_from([0.1, 0.5]),
+    offset=st.integers(-2, 2),
+    confirmed=st.booleans(),
+)
+def test_volume_thresholds_at_their_edges(baseline: int, edge: float, offset: int,
+                                          confirmed: bool) -> None:
+    """Rows at, just under and just over 10 % and 50 % of the median, against the rule
+    written out: under 10 % (or empty) blocks unless confirmed; at most 50 % warns."""
+    today = max(0, math.floor(baseline * edge) + offset)
+    outcome = checks.volume_anomaly(today, [baseline, baseline + 1, baseline - 1],
+                                    confirmed_no_sales=confirmed)
+    share = Fraction(today, baseline)  # exact: 3 of 30 is 10 %, not "under 10 %"
+    if today == 0 or share < Fraction(1, 10):
+        assert outcome.passed is confirmed and outcome.severity == "ERROR"
+    elif share <= Fraction(1, 2):
+        assert (outcome.passed, outcome.severity) == (False, "WARN")
+    else:
+        assert outcome.passed

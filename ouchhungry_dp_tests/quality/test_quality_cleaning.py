@@ -135,7 +135,7 @@ def test_typed_output() -> None:
     row = result.cleaned.iloc[0]
     assert list(result.cleaned.columns) == list(CLEANED_TRANSACTIONS)
     assert (row["quantity"], row["unit_price"], row["total_amount"]) == (3, 1234.56, 3703.68)
-    assert (row["city"], row["state"], row["city_ibge_code"]) == ("SAO PAULO", "SP", "3550308")
+    assert (row["city"], row["state"], row["city_ibge_code"]) == ("São Paulo", "SP", "3550308")
     assert row["sale_date"] == pd.Timestamp(DAY)
     assert row["merchant_cnpj"] == "11222333000181"
     dtypes = result.cleaned.dtypes.astype(str).to_dict()
@@ -212,7 +212,7 @@ def test_customer_cleaned_values_and_stale_version() -> None:
     assert (row["cpf"], row["email"], row["phone"], row["cep"]) == (
         "52998224725", "ana.souza@example.com", "+5511987654321", "01310-100",
     )  # fmt: skip
-    assert (row["city"], row["state"], row["city_ibge_code"]) == ("SAO PAULO", "SP", "3550308")
+    assert (row["city"], row["state"], row["city_ibge_code"]) == ("São Paulo", "SP", "3550308")
     assert row["birth_date"] == pd.Timestamp("1990-04-03")
     assert row["snapshot_date"] == pd.Timestamp(DAY)
 
@@ -228,3 +228,23 @@ def test_products() -> None:
     assert list(result.cleaned.columns) == list(CLEANED_PRODUCTS)
     assert result.cleaned["list_price"].tolist() == [7.5]
     schemas.CleanedProductsSchema.validate(result.cleaned, lazy=True)
+
+
+def test_items_of_a_quarantined_product_are_quarantined_with_that_reason() -> None:
+    """A one-digit EAN typo quarantines the catalogue row; its sales follow, none lost."""
+    catalogue = pd.DataFrame(
+        [{"product_code": code, "ean": ean, "product_name": "x", "brand": "Hungry",
+          "manufacturer": "OuchHungry", "segment": "refrigerantes", "list_price": "7.50",
+          "updated_at": "2026-11-01T00:00:00-03:00"}
+         for code, ean in (("REF-HNG-0350", "7891000315508"), ("SAL-OCH-0001", "7891000315507"))],
+        columns=list(RAW_PRODUCTS),
+    )  # fmt: skip
+    products = clean_products(catalogue, snapshot_date=DAY)
+    assert products.quarantine["reasons"].tolist() == ["invalid_ean"]
+    rows = [tx(), tx(product_code="SAL-OCH-0001"), tx(), tx(product_code="CHO-XYZ-9999")]
+    result = clean(rows, usable_product_codes=products.cleaned["product_code"])
+    assert len(result.cleaned) + len(result.quarantine) == len(rows)  # nothing lost
+    assert result.quarantine["reasons"].tolist() == [
+        "product_quarantined", "product_quarantined", "unknown_product",
+    ]  # fmt: skip
+    assert result.cleaned["product_code"].tolist() == ["SAL-OCH-0001"]

@@ -35,7 +35,7 @@ EXAMPLES: dict[str, tuple[str, str, object, str]] = {
     "quantity": ("2", "2un", 2, "dois"),
     "date": ("2026-11-25", "25/11/2026", TS("2026-11-25"), "31/02/2026"),
     "timestamp": ("2026-11-25T13:45:00", "25/11/2026 13:45", TS("2026-11-25 13:45"), "25/13/2026"),
-    "city": ("SAO PAULO", " são  paulo", "SAO PAULO", ""),
+    "city": ("São Paulo", " sao  paulo", "São Paulo", "Xyzzy"),  # within the row's UF (SP)
     "uf": ("SP", "sp", "SP", "XX"),
     "product_code": ("REF-HNG-0350", " REF-HNG-0350", "REF-HNG-0350", "REF_HNG_350"),
     "ean13": ("7891000315507", " 7891000315507 ", "7891000315507", "7891000315508"),
@@ -44,9 +44,13 @@ EXAMPLES: dict[str, tuple[str, str, object, str]] = {
 
 
 def _table(kind: str, **column_options: object) -> TableRules:
+    columns = [ColumnRule("id", "text", required=True)]
+    if get_kind(kind).resolve is not None:  # judged inside a scope column (a city in its UF)
+        columns.append(ColumnRule("scope", "uf", required=True))
+        column_options = {"within": "scope", **column_options}
     return TableRules(
         "probe",
-        (ColumnRule("id", "text", required=True), ColumnRule("value", kind, **column_options)),
+        (*columns, ColumnRule("value", kind, **column_options)),
         business_key=("id",),
         version_column="id",
     )
@@ -59,14 +63,16 @@ def test_every_registered_kind_has_an_example() -> None:
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))
 def test_kind_through_engine(kind: str) -> None:
     canonical, messy, repaired, invalid = EXAMPLES[kind]
-    raw = pd.DataFrame({"id": ["a", "b", "c", "d"], "value": [canonical, messy, invalid, None]})
+    raw = pd.DataFrame({"id": ["a", "b", "c", "d"], "value": [canonical, messy, invalid, None],
+                        "scope": "SP"})
     parsed = apply_rules(raw, _table(kind))
     spec = get_kind(kind)
     values = parsed.values["value"]
     assert values.iloc[1] == repaired
-    if spec.reason != "invalid_text" and spec.reason != "invalid_city":
+    if spec.reason != "invalid_text":
         assert parsed.reasons.masks[spec.reason].tolist() == [False, False, True, False]
-    assert parsed.repairs.masks[spec.repair_rule].tolist() == [False, True, False, False]
+    repair_rule = spec.repair_rule or "city_official_name"  # city: its resolver names it
+    assert parsed.repairs.masks[repair_rule].tolist() == [False, True, False, False]
     assert "missing_value" not in parsed.reasons.masks  # not required: a missing value is kept
     assert pd.isna(values.iloc[3])
 

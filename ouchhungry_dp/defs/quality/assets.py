@@ -15,8 +15,9 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.metadata import counts_md, table_metadata
+from ouchhungry_dp.defs.metadata import counts_md, masked_preview, table_metadata
 from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
+from ouchhungry_dp.defs.sources.resources import SourceSystem
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import (
@@ -28,8 +29,12 @@ from ouchhungry_dp.quality.cleaning import (
 
 OWNERS = ["team:data-platform"]
 VOLUME_LOOKBACK_DAYS = 7
+VOLUME_BLOCK_RATIO = 0.1  # under this share of the usual rows a day is "near-empty"
 # Share of raw rows a single reason may quarantine before someone must look.
-QUARANTINE_CEILINGS = {"unknown_customer": 0.05, "unknown_product": 0.05}
+# product_quarantined: any row alerts (WARN, through the check-alert sensor): a catalogue
+# row to fix, whose sales are held back from the partner's file until it is fixed.
+QUARANTINE_CEILINGS = {"unknown_customer": 0.05, "unknown_product": 0.05,
+                       "product_quarantined": 0.0}
 QUARANTINE_DEFAULT_CEILING = 0.10
 # Above this share of quarantined rows the day is too broken to publish at all: a
 # partner file built from the remaining rows would understate sales without saying so.
@@ -87,14 +92,18 @@ def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
         dg.AssetCheckSpec("quarantine_total", asset=key, blocking=True,
                           description=f"At most {QUARANTINE_BLOCKING_SHARE:.0%} of the raw rows "
                           "quarantined; above it the day is not published."),
-        dg.AssetCheckSpec("volume", asset=key,
-                          description=f"Raw rows >= half the median of the last "
-                          f"{VOLUME_LOOKBACK_DAYS} days."),
+        dg.AssetCheckSpec("volume", asset=key, blocking=True,
+                          description=f"Raw rows against the median of the last "
+                          f"{VOLUME_LOOKBACK_DAYS} days: at most half warns; empty or under "
+                          f"{VOLUME_BLOCK_RATIO:.0%} blocks the day unless the source "
+                          "confirmed it had no sales."),
     ]
 
 
 def _result(check: str, asset: str, outcome: checks.CheckOutcome,
-            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+            severity: dg.AssetCheckSeverity | None = None) -> dg.AssetCheckResult:
+    if severity is None:
+        severity = dg.AssetCheckSeverity[outcome.severity]
     return dg.AssetCheckResult(
         check_name=check,
         asset_key=asset,
@@ -114,13 +123,21 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
     # Referential checks run against every id the source extract holds, not only the
     # cleaned rows: an order of a customer whose own record was quarantined (say, for
     # a bad CPF) is still a real order of a real customer.
+    # Products differ: an item whose catalogue row was quarantined has no brand or
+    # segment, so no product could use it; it is quarantined here with its reason
+    # rather than dropped by a later join. The day's catalogue (a few hundred rows) is
+    # cleaned again here, the same function on the same extract as clean_products,
+    # instead of waiting on cleaned_products: a catalogue failing its own blocking checks
+    # must not hide what the transactions' checks have to say.
     customers = context_frames["raw_customers"]
-    products = context_frames["raw_products"]
+    products = _for_day(context_frames["raw_products"], "partition_date", day)
+    catalogue = clean_products(products.drop(columns="partition_date"), snapshot_date=day)
     return clean_transactions(
         raw,
         partition_date=day,
         known_customer_ids=_for_day(customers, "partition_date", day)["customer_id"],
-        known_product_codes=_for_day(products, "partition_date", day)["product_code"],
+        known_product_codes=products["product_code"],
+        usable_product_codes=catalogue.cleaned["product_code"],
     )
 
 
@@ -155,7 +172,8 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
-               raw: pd.DataFrame, **upstream_frames: pd.DataFrame) -> Iterator[Any]:
+               source: SourceSystem, raw: pd.DataFrame,
+               **upstream_frames: pd.DataFrame) -> Iterator[Any]:
         cleaned_parts, quarantine_parts, schema_outcomes = [], [], []
         repairs: dict[str, int] = {}
         reasons: dict[str, int] = {}
@@ -181,6 +199,9 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         }))
         yield dg.Output(quarantine, output_name=spec.quarantine_key,
                         metadata=table_metadata(quarantine, {
+                            # Quarantined rows are where personal data typed into the
+                            # wrong field lands: the preview shows no raw value at all.
+                            "preview": masked_preview(quarantine[["source_row", "reasons"]]),
                             "reasons": counts_md(reasons),
                             "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
                         }))
@@ -191,7 +212,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
             reasons, len(raw), QUARANTINE_CEILINGS, QUARANTINE_DEFAULT_CEILING),
             dg.AssetCheckSeverity.WARN)
         yield _result("quarantine_total", asset, _quarantine_total(len(raw), len(quarantine)))
-        yield _result("volume", asset, _volume(context, warehouse, spec, len(raw)))
+        yield _result("volume", asset, _volume(context, warehouse, source, spec, raw))
 
     return _asset
 
@@ -215,22 +236,36 @@ def _all_partitions(outcomes: list[tuple[str, checks.CheckOutcome]]) -> checks.C
     if not failed:
         return checks.CheckOutcome(True, f"{len(outcomes)} partitions valid",
                                    {"partitions": len(outcomes)})
-    key, first = failed[0]
+    # The worst failure leads: one ERROR day makes the whole range an ERROR.
+    key, first = min(failed, key=lambda kv: kv[1].severity != "ERROR")
     return checks.CheckOutcome(
         False, f"{len(failed)} of {len(outcomes)} partitions invalid; first: {key}: "
         f"{first.description}",
-        {"failed_partitions": [k for k, _ in failed], **first.metadata})
+        {"failed_partitions": [k for k, _ in failed], **first.metadata}, first.severity)
 
 
 def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
-            spec: CleanedTable, raw_rows: int) -> checks.CheckOutcome:
-    first = dt.date.fromisoformat(context.partition_keys[0])
-    counts = warehouse.row_counts(
-        f"raw_{spec.table}", "partition_date",
-        first - dt.timedelta(days=VOLUME_LOOKBACK_DAYS), first - dt.timedelta(days=1),
-    )
-    per_day = raw_rows / max(len(context.partition_keys), 1)
-    return checks.volume_anomaly(round(per_day), list(counts.values()))
+            source: SourceSystem, spec: CleanedTable, raw: pd.DataFrame) -> checks.CheckOutcome:
+    """Each day of the run against the median of its previous days (a backfilled empty
+    day is judged on its own, not averaged away with its neighbours)."""
+    days = [dt.date.fromisoformat(key) for key in context.partition_keys]
+    lookback = dt.timedelta(days=VOLUME_LOOKBACK_DAYS)
+    counts = warehouse.row_counts(f"raw_{spec.table}", "partition_date",
+                                  days[0] - lookback, days[0] - dt.timedelta(days=1))
+    in_run = pd.to_datetime(raw["partition_date"]).dt.date.value_counts()
+    counts.update({day: int(in_run.get(day, 0)) for day in days})
+    outcomes = []
+    for day in days:
+        previous = [counts.get(day - dt.timedelta(days=i), 0)
+                    for i in range(1, VOLUME_LOOKBACK_DAYS + 1)]
+        outcome = checks.volume_anomaly(counts[day], previous, block_ratio=VOLUME_BLOCK_RATIO)
+        # Only a day of orders can be "closed"; an empty catalogue is always broken.
+        if outcome.severity == "ERROR" and not outcome.passed and spec.table == "transactions" \
+                and source.confirms_no_sales(day):
+            outcome = checks.volume_anomaly(counts[day], previous, block_ratio=VOLUME_BLOCK_RATIO,
+                                            confirmed_no_sales=True)
+        outcomes.append((day.isoformat(), outcome))
+    return _all_partitions(outcomes)
 
 
 clean_products_assets = _cleaning_asset(TABLES["products"], [])

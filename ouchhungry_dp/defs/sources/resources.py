@@ -8,6 +8,7 @@ the columns of ``ouchhungry_dp.tables``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from abc import abstractmethod
 from typing import Literal
 
@@ -16,7 +17,7 @@ import pandas as pd
 from pydantic import PrivateAttr
 
 from ouchhungry_dp import tables
-from ouchhungry_dp.errors import ExtractionError
+from ouchhungry_dp.errors import ConfigurationError, ExtractionError
 
 SourceTable = Literal["transactions", "customers", "products"]
 RAW_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,12 @@ class SourceSystem(dg.ConfigurableResource):
     @abstractmethod
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame: ...
 
+    def confirms_no_sales(self, day: dt.date) -> bool:
+        """Whether the source states that ``day`` had (almost) no sales (the marketplace
+        was closed). An empty or near-empty extract blocks delivery unless it does
+        (docs/data-quality.md, "Volume"). Fails closed: a source that cannot say, says no."""
+        return False
+
 
 class SimulatedSourceSystem(SourceSystem):
     """Deterministic simulated marketplace; volume and defect rate are configurable."""
@@ -38,10 +45,18 @@ class SimulatedSourceSystem(SourceSystem):
     rows_per_day: int = 2000
     n_customers: int = 20_000
     defect_rate: float = 0.05
+    # Days the simulated marketplace was closed (ISO dates): no orders, and confirmed.
+    closed_days: list[str] = []  # noqa: RUF012 (pydantic copies field defaults)
+
+    def confirms_no_sales(self, day: dt.date) -> bool:
+        return day.isoformat() in self.closed_days
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         from ouchhungry_dp import simulation
 
+        if table == "transactions" and day.isoformat() in self.closed_days:
+            # The simulated marketplace was closed that day: no order at all.
+            return pd.DataFrame({c: pd.Series(dtype="string[pyarrow]") for c in RAW_COLUMNS[table]})
         config = simulation.SimulationConfig(
             seed=self.seed,
             rows_per_day=self.rows_per_day,
@@ -62,7 +77,29 @@ class BigQuerySourceSystem(SourceSystem):
     project: str
     dataset: str
     location: str = "southamerica-east1"
+    # `dataset.table` of the marketplace's operations calendar: one row (DATE column
+    # `day`) per day it was closed. Empty: no day is ever confirmed closed.
+    closed_days_table: str = ""
     _client: object = PrivateAttr(default=None)
+
+    def confirms_no_sales(self, day: dt.date) -> bool:
+        if not self.closed_days_table:
+            return False
+        if not re.fullmatch(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+", self.closed_days_table):
+            raise ConfigurationError(
+                f"closed_days_table {self.closed_days_table!r} is not `dataset.table`",
+                hint="Name the operations calendar table as dataset.table (letters, digits, _).",
+            )
+        from google.cloud import bigquery
+
+        if self._client is None:
+            self._client = bigquery.Client(project=self.project, location=self.location)
+        sql = (f"SELECT COUNT(*) AS n FROM `{self.project}.{self.closed_days_table}` "
+               "WHERE day = @day")
+        job_config = bigquery.QueryJobConfig(
+            query_parameters=[bigquery.ScalarQueryParameter("day", "DATE", day)])
+        rows = self._client.query(sql, job_config=job_config).result()  # type: ignore[attr-defined]
+        return any(row["n"] > 0 for row in rows)
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         from google.cloud import bigquery
