@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from datetime import date
 
 import dagster as dg
 
@@ -16,8 +16,15 @@ from ouchhungry_dp.monitoring.costs.source import (
     DuckDBCostSource,
     SourceTables,
 )
+from ouchhungry_dp.settings import data_dir
 
-DEFAULT_SIMULATED_PATH = ".sandbox/gcp_account.duckdb"
+SIMULATED_ACCOUNT_FILE = "simulated_gcp_account.duckdb"
+
+
+def default_simulated_path() -> str:
+    # Under the data folder, never the working directory: the webserver, the daemon's
+    # run workers and the CLI may each start somewhere else.
+    return str(data_dir() / SIMULATED_ACCOUNT_FILE)
 
 
 class GcpCostSourceResource(dg.ConfigurableResource):
@@ -26,7 +33,7 @@ class GcpCostSourceResource(dg.ConfigurableResource):
     ``dagster_gcp.BigQueryResource`` (application default credentials)."""
 
     mode: str = "simulated"
-    simulated_path: str = DEFAULT_SIMULATED_PATH
+    simulated_path: str = ""  # empty: default_simulated_path()
     project: str = ""
     region: str = "us"
     billing_table: str = ""  # project.dataset.gcp_billing_export_v1_XXXXXX
@@ -38,11 +45,13 @@ class GcpCostSourceResource(dg.ConfigurableResource):
         self, run_id: str | None = None, partition: str | None = None
     ) -> Iterator[CostSource]:
         if self.mode == "simulated":
-            path = Path(self.simulated_path)
-            if not path.exists():
-                from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
+            from ouchhungry_dp.sandbox.gcp_account import ensure_simulated_account
 
-                build_simulated_account(path)
+            # Built once (file lock, atomic rename) and extended to the day asked for,
+            # so a partition of today has data like the planted days of the catalog.
+            until = date.fromisoformat(partition) if partition else None
+            path = ensure_simulated_account(self.simulated_path or default_simulated_path(),
+                                            until)
             yield DuckDBCostSource(path)
             return
         from dagster_gcp import BigQueryResource
@@ -61,11 +70,11 @@ class GcpCostSourceResource(dg.ConfigurableResource):
 
 
 class CostMonitoringResource(dg.ConfigurableResource):
-    """Prices, settings and where the HTML report goes; a few settings can be overridden."""
+    """Prices and settings; a few settings can be overridden. (The HTML report goes
+    through the ``outbound_files`` store: a local folder, or GCS in production.)"""
 
     prices_path: str | None = None
     settings_path: str | None = None
-    report_dir: str = ".sandbox/reports"
     monthly_budget_usd: float | None = None
     anomaly_sigma: float | None = None
 
