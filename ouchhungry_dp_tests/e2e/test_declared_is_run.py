@@ -66,7 +66,7 @@ def test_a_contract_in_another_timezone_is_refused() -> None:
     contract = CONTRACTS[0]
     lisbon = contract.model_copy(update={"sla": contract.sla.model_copy(
         update={"timezone": "Europe/Lisbon"})})
-    with pytest.raises(ConfigurationError, match="sla.timezone"):
+    with pytest.raises(ConfigurationError, match=r"sla\.timezone"):
         _schedules(lisbon)
 
 
