@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from ouchhungry_dp.defs.delivery.freshness import SENSOR_NAME, freshness_checks
 from ouchhungry_dp.defs.delivery.jobs import automation, daily_job, monthly_job
 from ouchhungry_dp.defs.partitions import TIMEZONE
 from ouchhungry_dp.defs.platform import costs
@@ -98,3 +99,44 @@ def test_warehouse_kinds_follow_the_environment(env: str, kind: str, not_kind: s
     kinds = json.loads(result.stdout.strip().splitlines()[-1])
     stored = {key: k for key, k in kinds.items() if key != "platform_cost_report"}
     assert stored and all(kind in k and not_kind not in k for k in stored.values()), kinds
+
+
+def _freshness(delivered: list[str], now: dt.datetime) -> dict[str, bool]:
+    """The freshness checks evaluated at ``now`` after ``delivered`` days reached SFTP."""
+    from dagster._core.test_utils import freeze_time
+
+    from ouchhungry_dp.defs.partitions import daily_partitions
+
+    contract = CONTRACTS[0]
+    checks = freshness_checks(contract)
+    specs = [dg.AssetSpec(contract.delivery_asset("daily", ch), partitions_def=daily_partitions)
+             for ch in ("sftp", "api")]
+    with dg.instance_for_test() as instance, freeze_time(now):
+        for day in delivered:
+            instance.report_runless_asset_event(dg.AssetMaterialization(
+                asset_key=contract.delivery_asset("daily", "sftp"), partition=day))
+        result = dg.materialize([*specs, *checks], instance=instance,
+                                selection=dg.AssetSelection.checks(*checks))
+    return {e.asset_key.to_user_string(): e.passed
+            for e in result.get_asset_check_evaluations()}
+
+
+def test_a_late_day_shows_on_the_delivery_assets_health_after_the_contract_deadline() -> None:
+    contract = CONTRACTS[0]
+    sftp, api = (contract.delivery_asset("daily", ch) for ch in ("sftp", "api"))
+    by, tz = contract.sla.daily_available_by, ZoneInfo(contract.sla.timezone)
+    hours, minutes = (int(x) for x in by.split(":"))
+    after = dt.datetime(2026, 11, 29, hours, minutes, tzinfo=tz) + dt.timedelta(minutes=1)
+    # The 28th reached SFTP but not the API by the deadline: only the API check fails.
+    assert _freshness(["2026-11-28"], after) == {sftp: True, api: False}
+    # Before the deadline the 28th is not due yet: the 27th is what must be there.
+    before = after - dt.timedelta(minutes=2)
+    assert _freshness(["2026-11-27"], before)[sftp] is True
+    assert _freshness(["2026-11-26"], before)[sftp] is False
+
+
+def test_the_freshness_sensor_runs_by_default() -> None:
+    from ouchhungry_dp.definitions import defs
+
+    sensor = defs.get_sensor_def(SENSOR_NAME)
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
