@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import dagster as dg
+import pandas as pd
 
 from ouchhungry_dp.monitoring.costs.config import CostConfig, load_cost_config
 from ouchhungry_dp.monitoring.costs.labels import bigquery_job_labels
@@ -16,6 +17,7 @@ from ouchhungry_dp.monitoring.costs.source import (
     DuckDBCostSource,
     SourceTables,
 )
+from ouchhungry_dp.monitoring.scaling.slots import jobs_timeline_sql, simulate_slot_usage
 from ouchhungry_dp.settings import data_dir
 
 SIMULATED_ACCOUNT_FILE = "simulated_gcp_account.duckdb"
@@ -67,6 +69,26 @@ class GcpCostSourceResource(dg.ConfigurableResource):
             yield BigQueryCostSource(
                 client, tables, maximum_bytes_billed=self.maximum_bytes_billed, labels=labels
             )
+
+
+    def slot_usage(self, weeks: int, run_id: str | None = None) -> tuple[pd.DataFrame, str]:
+        """Hourly slot demand of the last ``weeks`` and where it came from: the jobs
+        timeline in prod, the simulated profile locally (said so in the label)."""
+        if self.mode == "simulated":
+            usage = simulate_slot_usage(weeks=weeks)
+            return usage, ("simulated hourly profile (local; prod reads "
+                           "INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT)")
+        from dagster_gcp import BigQueryResource
+        from google.cloud import bigquery
+
+        config = bigquery.QueryJobConfig(
+            labels=bigquery_job_labels(asset="platform_scaling_recommendation", run_id=run_id),
+            maximum_bytes_billed=self.maximum_bytes_billed)
+        sql = jobs_timeline_sql(self.project, self.region, weeks)
+        with BigQueryResource(project=self.project, location=self.region).get_client() as client:
+            usage = client.query(sql, job_config=config).result().to_dataframe()
+        return usage, (f"INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT, region-{self.region}, "
+                       f"last {weeks} weeks ({len(usage)} hours)")
 
 
 class CostMonitoringResource(dg.ConfigurableResource):
