@@ -89,16 +89,27 @@ def _last_day(now: dt.datetime) -> dt.date:
 
 
 def partition_for(job: dg.JobDefinition, day: dt.date) -> str | None:
-    """A valid partition of the job: the newest day, or the month that holds it."""
+    """A valid partition, as the job's automation picks it: the newest complete window at
+    the end of ``day`` (the day itself for a daily job, the last complete month for a
+    monthly one; a month to date may be too thin to publish any cell)."""
     partitions = job.partitions_def
     if partitions is None:
         return None
     assert isinstance(partitions, dg.TimeWindowPartitionsDefinition), (
         f"{job.name}: no rule for {partitions}; add one to partition_for")
-    noon = dt.datetime.combine(day, dt.time(12), ZoneInfo(partitions.timezone))
-    key = partitions.get_partition_key_for_timestamp(noon.timestamp())
-    assert partitions.has_partition_key(key), f"{job.name}: {key} is not a partition"
-    return key
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0),
+                                     ZoneInfo(partitions.timezone))
+    complete = [key for key in partitions.get_partition_keys(current_time=end_of_day)
+                if partitions.time_window_for_partition_key(key).end <= end_of_day]
+    assert complete, f"{job.name}: no complete partition at {day}"
+    return complete[-1]
+
+
+def window_days(job: dg.JobDefinition, key: str) -> list[str]:
+    """The days of a partition of a longer cadence (e.g. every day of a month)."""
+    window = job.partitions_def.time_window_for_partition_key(key)  # type: ignore[union-attr]
+    first, end = window.start.date(), window.end.date()
+    return [(first + dt.timedelta(days=i)).isoformat() for i in range((end - first).days)]
 
 
 def plan(jobs: dict[str, dg.JobDefinition], day: dt.date) -> list[Launch]:
@@ -167,11 +178,6 @@ def daily_history(job: dg.JobDefinition) -> list[str]:
     return sorted(k.to_user_string() for k in nodes)
 
 
-def days_of_month(month_key: str, last: dt.date) -> list[str]:
-    first = dt.date.fromisoformat(month_key)
-    return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-
-
 @pytest.fixture(scope="module")
 def outcomes(session: Session, jobs) -> dict[str, tuple[Launch, str, str, list[str]]]:
     """Every job launched through GraphQL, one after another: (launch, run id, status, errors)."""
@@ -180,9 +186,10 @@ def outcomes(session: Session, jobs) -> dict[str, tuple[Launch, str, str, list[s
     for launch in plan(jobs, day):
         history = daily_history(jobs[launch.job]) if launch.partition else []
         if history and jobs[launch.job].partitions_def != daily_partitions:
-            # As an operator (or `make demo`) would: the month to date is backfilled from
-            # the UI first, in one run, so the monthly file describes real days.
-            backfill = session.ui.backfill(history, days_of_month(launch.partition, day))
+            # As an operator (or `make demo`) would: the month is backfilled from the UI
+            # first, in one run, so the monthly file describes every day of it.
+            backfill = session.ui.backfill(history, window_days(jobs[launch.job],
+                                                                launch.partition))
             status = session.ui.wait_backfill(backfill)
             assert status in ("COMPLETED", "COMPLETED_SUCCESS"), (launch.job, backfill, status)
         run_id = session.ui.launch(launch.job, launch.partition, launch.run_config)
