@@ -30,6 +30,14 @@ HEALTH_COLUMNS = ["dataset", "capacity", "last_status", "success_rate", "mttr_mi
                   "transient_failures", "permanent_failures", "staleness_hours"]
 
 
+def _cron_time(cron: str) -> str:
+    """'0 6 * * *' -> '06:00' for the audience; any other cron is shown as written."""
+    minute, hour, *rest = cron.split()
+    if minute.isdigit() and hour.isdigit() and rest == ["*", "*", "*"]:
+        return f"{int(hour):02d}:{int(minute):02d}"
+    return f"'{cron}'"
+
+
 def _cell(t: Texts, value: object, decimals: int, percent: bool = False) -> str:
     if value is None or pd.isna(value):
         return "-"
@@ -46,7 +54,7 @@ def build_deck(figures: DeckFigures, cost_run: CostRun, docs: Path, out: Path,
     scenarios = pd.DataFrame(markdown_table(markdown, SCENARIOS_HEADING))
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
-    source_line = "; ".join(f"{k}: {v}" for k, v in figures.sources.items())
+    source_line = "; ".join(f"{t('label_' + k)}: {v}" for k, v in figures.sources.items())
     recs = top_savings(cost_run.recommendations, n=1)
     health = figures.health
     reservation, queue, auto = figures.reservation, figures.concurrency, figures.auto_refresh
@@ -71,7 +79,8 @@ def build_deck(figures: DeckFigures, cost_run: CostRun, docs: Path, out: Path,
         picture(slide, arch, 0.4, 1.3, 12.5, 4.1)
         bullets(
             slide,
-            [t("arch_1", daily_cron=sla.daily_cron, timezone=sla.timezone), t("arch_2"),
+            [t("arch_1", daily_at=_cron_time(sla.daily_cron), timezone=sla.timezone),
+             t("arch_2"),
              t("arch_3")],
             0.6,
             5.4,

@@ -16,7 +16,7 @@ PT: dict[str, str] = {
     "orquestração e alertas. Gerado em {built} UTC a partir de docs/architecture.md e de "
     "execuções reais da plataforma.",
     "arch_title": "Arquitetura: da origem ao parceiro, com alertas",
-    "arch_1": "Partições diárias às {daily_cron} ({timezone}) para o dia anterior; produtos "
+    "arch_1": "Partições diárias às {daily_at} ({timezone}) para o dia anterior; produtos "
     "mensais no dia 1; um parceiro é um arquivo de contrato, não código.",
     "arch_2": "LGPD: pseudônimos com chave por parceiro, cidades pequenas agregadas; checks "
     "bloqueiam dados ruins antes de chegarem ao parceiro.",
@@ -36,6 +36,10 @@ PT: dict[str, str] = {
     "mon_products": "Produtos de dados: checks pandera e guardrails, recibos de entrega, SLA "
     "com checks de frescor na UI; toda falha gera um e-mail ao time, agrupado por incidente.",
     "figures": "Números",
+    "label_health": "saúde do Power BI",
+    "label_morning": "manhã de auto-refresh",
+    "label_slots": "demanda de slots",
+    "label_queue": "fila de execuções",
     "health_title": "Saúde das atualizações do Power BI",
     "auto_title": "Auto-refresh: por evento, com orçamento e classificação",
     "auto_1": "Gatilho: nova materialização de um asset que o dataset lê (datasets.yaml); "
@@ -113,7 +117,7 @@ EN: dict[str, str] = {
     "orchestration and alerting. Built {built} UTC from docs/architecture.md and real runs "
     "of the platform.",
     "arch_title": "Architecture: source to partner, with alerts",
-    "arch_1": "Daily partitions run at {daily_cron} ({timezone}) for the previous day; monthly "
+    "arch_1": "Daily partitions run at {daily_at} ({timezone}) for the previous day; monthly "
     "products on day 1; a partner is a contract file, not code.",
     "arch_2": "LGPD: keyed pseudonyms per partner, small cities folded; checks block bad data "
     "before it reaches a partner.",
@@ -133,6 +137,10 @@ EN: dict[str, str] = {
     "mon_products": "Data products: pandera and guardrail checks, delivery receipts, SLA with "
     "freshness checks in the UI; every failure e-mails the data team once, per incident.",
     "figures": "Figures",
+    "label_health": "Power BI health",
+    "label_morning": "auto-refresh morning",
+    "label_slots": "slot demand",
+    "label_queue": "run queue",
     "health_title": "Power BI refresh health",
     "auto_title": "Auto-refresh: event-driven, budgeted, classified",
     "auto_1": "Trigger: a new materialization of an asset the dataset reads (datasets.yaml); "

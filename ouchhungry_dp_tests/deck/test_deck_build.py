@@ -89,7 +89,8 @@ def test_slides_carry_the_computed_figures(deck_path: Path, figures: DeckFigures
     assert f"max_concurrent_runs {figures.concurrency.max_concurrent_runs}" in text
     for dataset in figures.health["dataset"]:
         assert str(dataset) in text
-    assert "simulado (emulador do Power BI)" in text  # says where the figures came from
+    assert "saúde do Power BI: simulado (emulador do Power BI)" in text  # where from
+    assert "às 06:00 (America/Sao_Paulo)" in text  # the contract's daily_cron, readable
     assert "Power BI refresh fails permanently" in text  # scenario table from the doc
 
 
