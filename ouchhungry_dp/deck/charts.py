@@ -39,6 +39,8 @@ def refresh_health_chart(health: pd.DataFrame, t: Texts, out: Path) -> Path:
     right.bar(x, permanent, bottom=transient, color="#dc2626", label=t("chart_permanent"))
     right.set_xticks(x, names)
     right.set_title(t("chart_failures"))
+    # A clean history has no bars: keep a 0-1 axis instead of matplotlib's ±0.04 default.
+    right.set_ylim(0, max(1, int((transient + permanent).max(initial=0))))
     right.yaxis.get_major_locator().set_params(integer=True)
     right.legend(fontsize=7, frameon=False)
     fig.tight_layout()

@@ -171,7 +171,7 @@ def collect_figures(warehouse: Path | None, t: Texts) -> DeckFigures:
     simulated_health, auto_run = simulate_powerbi()
     health = tables.get("powerbi_refresh_health")
     sources = {
-        "health": (t("source_warehouse", path=warehouse) if health is not None
+        "health": (t("source_warehouse", path=Path(warehouse).name) if health is not None
                    else t("source_emulator")),
         "morning": t("source_morning"),
         "slots": t("source_slots"),
