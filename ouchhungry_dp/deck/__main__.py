@@ -1,29 +1,43 @@
-"""``python -m ouchhungry_dp.deck --out docs/deck/ouchhungry_dp.pptx``"""
+"""``python -m ouchhungry_dp.deck [--lang en] [--day YYYY-MM-DD]``: the stage-1 deck.
+
+Runs the platform's cost assets for ``--day`` first (the simulated GCP account
+locally), so the cost slides show that run's figures and name it.
+"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from ouchhungry_dp.deck.build import build_deck
+from ouchhungry_dp.deck.cost_run import run_cost_assets
 from ouchhungry_dp.deck.figures import collect_figures
+from ouchhungry_dp.deck.texts import LANGS, Texts
+from ouchhungry_dp.sandbox.gcp import catalog
 from ouchhungry_dp.settings import REPO_ROOT, warehouse_path
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build the architecture deck (PPTX).")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs/deck/ouchhungry_dp.pptx")
+    parser = argparse.ArgumentParser(description="Build the stage-1 deck (PPTX).")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: docs/deck/ouchhungry_dp[_en].pptx")
+    parser.add_argument("--lang", choices=LANGS, default="pt",
+                        help="pt (Brazilian Portuguese, default) or en")
+    parser.add_argument("--day", type=date.fromisoformat, default=catalog.SPIKE_DAY,
+                        help="partition of the cost run (default: the simulated account's "
+                        "planted spike, so the anomaly shows)")
     parser.add_argument("--docs", type=Path, default=REPO_ROOT / "docs/architecture.md")
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        default=None,
-        help="DuckDB warehouse to read the latest KPIs from (default: the local one)",
-    )
+    parser.add_argument("--warehouse", type=Path, default=None,
+                        help="DuckDB warehouse to read Power BI health from (default: local)")
     args = parser.parse_args(argv)
-    figures = collect_figures(args.warehouse or warehouse_path())
-    out = build_deck(figures, args.docs, args.out)
-    print(f"deck written to {out}")
+    suffix = "" if args.lang == "pt" else f"_{args.lang}"
+    out = args.out or REPO_ROOT / f"docs/deck/ouchhungry_dp{suffix}.pptx"
+    cost_run = run_cost_assets(args.day)
+    figures = collect_figures(args.warehouse or warehouse_path(), Texts(args.lang))
+    written = build_deck(figures, cost_run, args.docs, out, lang=args.lang)
+    print(f"deck written to {written}")
+    print(f"  cost figures: {cost_run.label('en')}")
     for figure, source in figures.sources.items():
         print(f"  {figure}: {source}")
 

@@ -1,6 +1,7 @@
-"""The deck's figures: from the warehouse when it has them, else computed by running the
-platform's own code on simulated data (the Power BI emulator, simulated slot and run
-demand). ``DeckFigures.sources`` says which, per figure, and the deck prints it.
+"""The deck's monitoring figures: from the warehouse when it has them, else computed by
+running the platform's own code on simulated data (the Power BI emulator, simulated slot
+and run demand). ``DeckFigures.sources`` says which, per figure, and the deck prints it.
+The cost figures come from a real run of the cost assets (``cost_run``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ouchhungry_dp.deck.texts import Texts
 from ouchhungry_dp.monitoring.powerbi.auto_refresh import AutoRefresher, RetryPolicy
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
 from ouchhungry_dp.monitoring.powerbi.config import PowerBISettings, load_monitored_datasets
@@ -30,7 +32,7 @@ from ouchhungry_dp.monitoring.scaling.slots import (
 )
 from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
 
-WAREHOUSE_SCHEMA = "warehouse"
+WAREHOUSE_SCHEMA = "marts"  # where the local IO manager writes the tables
 SIMULATED_NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 08:00 in Sao Paulo
 
 
@@ -49,8 +51,6 @@ class DeckFigures:
     reservation: ReservationProposal
     slot_profile: pd.DataFrame
     concurrency: ConcurrencyProposal
-    cost_kpis: pd.DataFrame | None = None
-    cost_recommendations: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -158,31 +158,24 @@ def read_warehouse(path: Path | None) -> dict[str, pd.DataFrame]:
     try:
         tables = {
             name: frame
-            for name in ("powerbi_refresh_health", "platform_cost_kpis", "cost_recommendations")
+            for name in ("powerbi_refresh_health",)
             if (frame := _read_table(conn, name)) is not None and not frame.empty
         }
     finally:
         conn.close()
-    kpis = tables.get("platform_cost_kpis")
-    if kpis is not None and {"kpi", "value", "dimension"} <= set(kpis.columns):
-        latest = kpis[kpis["dimension"] == "all"]
-        if "kpi_date" in latest.columns:
-            latest = latest[latest["kpi_date"] == latest["kpi_date"].max()]
-        tables["platform_cost_kpis"] = latest
     return tables
 
 
-def collect_figures(warehouse: Path | None) -> DeckFigures:
+def collect_figures(warehouse: Path | None, t: Texts) -> DeckFigures:
     tables = read_warehouse(warehouse)
-    where = f"warehouse {warehouse}"
     simulated_health, auto_run = simulate_powerbi()
     health = tables.get("powerbi_refresh_health")
     sources = {
-        "Power BI health": where if health is not None else "simulated (Power BI emulator)",
-        "Auto-refresh morning": "simulated (Power BI emulator, 05:00-08:00)",
-        "Slot demand": "simulated hourly profile (prod: INFORMATION_SCHEMA.JOBS_TIMELINE)",
-        "Run queue": "simulated run history (prod: Dagster instance runs)",
-        "Cost KPIs": where if "platform_cost_kpis" in tables else "not in the warehouse yet",
+        "health": (t("source_warehouse", path=Path(warehouse).name) if health is not None
+                   else t("source_emulator")),
+        "morning": t("source_morning"),
+        "slots": t("source_slots"),
+        "queue": t("source_queue"),
     }
     usage = simulate_slot_usage()
     return DeckFigures(
@@ -191,7 +184,5 @@ def collect_figures(warehouse: Path | None) -> DeckFigures:
         reservation=recommend_reservation(usage),
         slot_profile=hourly_profile(usage),
         concurrency=recommend_run_concurrency(simulate_runs()),
-        cost_kpis=tables.get("platform_cost_kpis"),
-        cost_recommendations=tables.get("cost_recommendations"),
         sources=sources,
     )

@@ -12,6 +12,7 @@ monitor's SQL is exercised as it is written for BigQuery.
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import numpy as np
 import pandas as pd
+from filelock import FileLock
 
 from .gcp import catalog as cat
 
@@ -28,6 +30,7 @@ GIB = 2**30
 TIB = 2**40
 ON_DEMAND_PER_TIB = 6.25
 STORAGE_PRICES = {"active": 0.02, "long_term": 0.01}
+COVERAGE_TABLE = "simulation_coverage"  # not a GCP table: what this file simulates
 GCS_PRICES = {"STANDARD": 0.026, "NEARLINE": 0.010, "COLDLINE": 0.007, "ARCHIVE": 0.0012}
 
 
@@ -35,8 +38,14 @@ def day_start_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), SAO_PAULO).astimezone(UTC)
 
 
-def simulated_days() -> list[date]:
-    return [cat.START + timedelta(days=i) for i in range(cat.DAYS)]
+def default_until() -> date:
+    """The last simulated day when no later day is asked for (the catalog's window)."""
+    return cat.START + timedelta(days=cat.DAYS - 1)
+
+
+def simulated_days(until: date | None = None) -> list[date]:
+    last = max(until or default_until(), default_until())
+    return [cat.START + timedelta(days=i) for i in range((last - cat.START).days + 1)]
 
 
 def _billed(bytes_processed: np.ndarray) -> np.ndarray:
@@ -85,6 +94,8 @@ def _workload_jobs(w: cat.Workload, day: date, rng: np.random.Generator) -> pd.D
             "workload": w.name,
         }
     )
+    # Ids from (workload, day, index): a longer account keeps the ids of the days it shares.
+    frame["job_id"] = [f"bquxjob_{cat_hash(f'{w.name}/{day}/{i}')[:16]}" for i in range(n)]
     asset = w.labels.get("dagster_asset")
     if asset:
         partition = (day - timedelta(days=1)).isoformat()
@@ -102,16 +113,18 @@ def cat_hash(card: str) -> str:
     return hashlib.sha256(card.encode()).hexdigest()
 
 
-def generate_jobs(seed: int = cat.SEED) -> pd.DataFrame:
+def generate_jobs(seed: int = cat.SEED, until: date | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
+    # Days draw from one stream in order and the spike from its own, so a longer account
+    # holds exactly the same jobs on the days a shorter one covers.
     frames = [
-        _workload_jobs(w, day, rng) for day in simulated_days() for w in cat.WORKLOADS
+        _workload_jobs(w, day, rng) for day in simulated_days(until) for w in cat.WORKLOADS
     ]
-    frames.append(_workload_jobs(cat.SPIKE_WORKLOAD, cat.SPIKE_DAY, rng))
+    spike_rng = np.random.default_rng([seed, cat.SPIKE_DAY.toordinal()])
+    frames.append(_workload_jobs(cat.SPIKE_WORKLOAD, cat.SPIKE_DAY, spike_rng))
     jobs = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     for col in ("label_asset", "label_partition", "label_partner", "label_run_id"):
         jobs[col] = jobs.get(col, pd.Series(dtype=object)).astype(object)
-    jobs["job_id"] = [f"bquxjob_{i:08x}" for i in range(len(jobs))]
     # One scripted Airbyte run per day: a SCRIPT parent restating its children's totals.
     merges = jobs[jobs["statement_type"] == "MERGE"]
     parents = (
@@ -131,7 +144,7 @@ def generate_jobs(seed: int = cat.SEED) -> pd.DataFrame:
             cache_hit=False, ref_tables="sales.raw_transactions", workload="airbyte_script",
         )
     )
-    parents["job_id"] = [f"script_job_{i:06x}" for i in range(len(parents))]
+    parents["job_id"] = [f"script_job_{t:%Y%m%d}" for t in parents["creation_time"]]
     return pd.concat([jobs, parents], ignore_index=True)
 
 
@@ -183,9 +196,9 @@ def generate_columns() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def generate_gcs_inventory(seed: int = cat.SEED) -> pd.DataFrame:
+def generate_gcs_inventory(as_of: date, seed: int = cat.SEED) -> pd.DataFrame:
     rng = np.random.default_rng(seed + 1)
-    end = day_start_utc(cat.START + timedelta(days=cat.DAYS))
+    end = day_start_utc(as_of)
     frames = []
     for b in cat.BUCKETS:
         n = b.objects
@@ -211,9 +224,9 @@ def generate_gcs_inventory(seed: int = cat.SEED) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def generate_billing(jobs: pd.DataFrame, storage: pd.DataFrame, gcs: pd.DataFrame) -> pd.DataFrame:
+def generate_billing(jobs: pd.DataFrame, storage: pd.DataFrame, gcs: pd.DataFrame,
+                     days: list[date]) -> pd.DataFrame:
     """Invoice lines consistent with the jobs, tables and objects above (USD)."""
-    days = simulated_days()
     local_day = jobs["creation_time"].dt.tz_convert(SAO_PAULO).dt.date
     billable = jobs["statement_type"] != "SCRIPT"
     tib_by_day = (jobs["total_bytes_billed"].where(billable, 0) / TIB).groupby(local_day).sum()
@@ -293,18 +306,27 @@ FROM billing_flat
 """
 
 
-def build_simulated_account(path: str | Path, seed: int = cat.SEED) -> Path:
-    """Write the simulated account to ``path`` (replaced if present); returns the path."""
+def build_simulated_account(
+    path: str | Path, seed: int = cat.SEED, until: date | None = None
+) -> Path:
+    """Write the simulated account to ``path`` (replaced if present); returns the path.
+
+    It covers ``cat.START`` up to ``until`` (at least the catalog's window). The file is
+    written under another name and renamed into place, so a reader never opens a
+    half-built account; concurrent builders are serialised by ``ensure_simulated_account``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    jobs = generate_jobs(seed)
-    as_of = cat.START + timedelta(days=cat.DAYS)
+    days = simulated_days(until)
+    jobs = generate_jobs(seed, days[-1])
+    as_of = days[-1] + timedelta(days=1)
     storage = generate_table_storage(as_of)
-    gcs = generate_gcs_inventory(seed)
-    billing = generate_billing(jobs, storage, gcs)
+    gcs = generate_gcs_inventory(as_of, seed)
+    billing = generate_billing(jobs, storage, gcs, days)
     fmt = {"project": cat.PROJECT, "number": cat.PROJECT_NUMBER}
-    with duckdb.connect(str(path)) as con:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.unlink(missing_ok=True)
+    with duckdb.connect(str(partial)) as con:
         con.execute("SET TimeZone = 'UTC'")
         con.register("jobs_flat", jobs)
         con.execute(_JOBS_SQL.format(**fmt))
@@ -318,4 +340,38 @@ def build_simulated_account(path: str | Path, seed: int = cat.SEED) -> Path:
         con.execute("CREATE TABLE gcp_columns AS SELECT * FROM columns_flat")
         con.register("gcs_flat", gcs)
         con.execute("CREATE TABLE gcs_inventory AS SELECT * FROM gcs_flat")
+        con.execute(f"CREATE TABLE {COVERAGE_TABLE} AS SELECT ?::DATE AS first_day, "
+                    "?::DATE AS last_day, ?::BIGINT AS seed", [days[0], days[-1], seed])
+    partial.replace(path)  # atomic on POSIX: readers see the old file or the new one
+    return path
+
+
+def covered_until(path: str | Path) -> date | None:
+    """The last day the account at ``path`` simulates (None: missing or from an old build)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [COVERAGE_TABLE]).fetchone()
+        if not found or found[0] == 0:
+            return None
+        row = con.execute(f"SELECT last_day FROM {COVERAGE_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def ensure_simulated_account(path: str | Path, until: date | None = None) -> Path:
+    """The account at ``path``, (re)built once if it does not cover ``until`` yet.
+
+    Every step of a run (and every run) may ask at the same time: a file lock lets one
+    process build while the others wait, then they all read the same finished file.
+    """
+    path = Path(path)
+    wanted = max(until or default_until(), default_until())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        last = covered_until(path)
+        if last is None or last < wanted:
+            build_simulated_account(path, until=wanted)
     return path

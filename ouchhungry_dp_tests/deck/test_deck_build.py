@@ -1,17 +1,28 @@
-"""The deck opens with python-pptx and every slide carries a title and real content."""
+"""The deck opens with python-pptx, every slide carries a title and real content, and the
+cost slides show the figures of a real run of the cost assets, naming it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import duckdb
-import pandas as pd
 import pytest
+from dagster_duckdb_pandas import DuckDBPandasIOManager
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ouchhungry_dp.deck.build import build_deck
+from ouchhungry_dp.deck.cost_run import CostRun, run_cost_assets
 from ouchhungry_dp.deck.figures import DeckFigures, collect_figures, simulate_powerbi
+from ouchhungry_dp.deck.texts import Texts
+from ouchhungry_dp.defs.files import LocalFileStore
+from ouchhungry_dp.defs.platform.costs_resources import (
+    CostMonitoringResource,
+    GcpCostSourceResource,
+)
+from ouchhungry_dp.sandbox.gcp import catalog
+from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
 from ouchhungry_dp.settings import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "architecture.md"
@@ -19,13 +30,29 @@ PLACEHOLDER_WORDS = ("click to add", "lorem", "todo", "placeholder", "tbd")
 
 
 @pytest.fixture(scope="module")
-def figures() -> DeckFigures:
-    return collect_figures(None)
+def cost_run(tmp_path_factory: pytest.TempPathFactory) -> CostRun:
+    """One real run of the eight cost assets on the simulated account (spike day)."""
+    tmp = tmp_path_factory.mktemp("cost_run")
+    account = build_simulated_account(tmp / "account.duckdb")
+    resources = {
+        "io_manager": DuckDBPandasIOManager(database=str(tmp / "wh.duckdb"), schema="marts"),
+        "gcp_cost_source": GcpCostSourceResource(simulated_path=str(account)),
+        "cost_monitoring": CostMonitoringResource(),
+        "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
+    }
+    with dg.instance_for_test(temp_dir=str(tmp)) as instance:
+        return run_cost_assets(catalog.SPIKE_DAY, resources=resources, instance=instance)
 
 
 @pytest.fixture(scope="module")
-def deck_path(figures: DeckFigures, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_deck(figures, DOCS, tmp_path_factory.mktemp("deck") / "deck.pptx")
+def figures() -> DeckFigures:
+    return collect_figures(None, Texts("pt"))
+
+
+@pytest.fixture(scope="module")
+def deck_path(figures: DeckFigures, cost_run: CostRun,
+              tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_deck(figures, cost_run, DOCS, tmp_path_factory.mktemp("deck") / "deck.pptx")
 
 
 def _texts(slide) -> list[str]:
@@ -58,18 +85,19 @@ def test_every_slide_has_title_and_real_content(deck_path: Path) -> None:
 def test_slides_carry_the_computed_figures(deck_path: Path, figures: DeckFigures) -> None:
     text = " ".join(" ".join(_texts(s)) for s in Presentation(str(deck_path)).slides)
     reservation = figures.reservation
-    assert f"baseline {reservation.baseline_slots} slots" in text
+    assert f"base de {reservation.baseline_slots} slots" in text
     assert f"max_concurrent_runs {figures.concurrency.max_concurrent_runs}" in text
     for dataset in figures.health["dataset"]:
         assert str(dataset) in text
-    assert "simulated (Power BI emulator)" in text  # says where the figures came from
+    assert "saúde do Power BI: simulado (emulador do Power BI)" in text  # where from
+    assert "às 06:00 (America/Sao_Paulo)" in text  # the contract's daily_cron, readable
     assert "Power BI refresh fails permanently" in text  # scenario table from the doc
 
 
 def test_diagram_slides_hold_pictures(deck_path: Path) -> None:
     deck = Presentation(str(deck_path))
     titled = {s.shapes.title.text_frame.text: s for s in deck.slides}
-    for title in ("Stage 1: the monitoring pipeline",):
+    for title in ("Estágio 1: o pipeline de monitoramento",):
         shapes = titled[title].shapes
         assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in shapes)
 
@@ -81,31 +109,57 @@ def test_simulated_morning_refreshes_each_dataset_on_new_data() -> None:
     assert set(health["dataset"]) == set(run.budget_used)
 
 
-def test_reads_latest_kpis_from_the_warehouse(tmp_path: Path) -> None:
+def test_reads_refresh_health_from_the_warehouse(tmp_path: Path, cost_run: CostRun) -> None:
     health, _ = simulate_powerbi()
     stored = health.assign(dataset=health["dataset"].astype(str) + "_from_warehouse")
-    kpis = pd.DataFrame(
-        {
-            "kpi_date": ["2026-11-21", "2026-11-22"],
-            "kpi": ["cost_per_query_usd", "cost_per_query_usd"],
-            "dimension": ["all", "all"],
-            "value": [0.5, 0.42],
-            "unit": ["USD", "USD"],
-        }
-    )
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as conn:
-        conn.execute("CREATE SCHEMA warehouse")
+        conn.execute("CREATE SCHEMA marts")  # where the local IO manager writes
         conn.register("health_df", stored.astype({"last_start": "object"}))
-        conn.execute(
-            "CREATE TABLE warehouse.warehouse.powerbi_refresh_health AS SELECT * FROM health_df"
-        )
-        conn.register("kpis_df", kpis)
-        conn.execute("CREATE TABLE warehouse.warehouse.platform_cost_kpis AS SELECT * FROM kpis_df")
-    figures = collect_figures(path)
-    assert figures.sources["Power BI health"].startswith("warehouse")
+        conn.execute("CREATE TABLE marts.powerbi_refresh_health AS SELECT * FROM health_df")
+    figures = collect_figures(path, Texts("en"))
+    assert figures.sources["health"].startswith("warehouse")
     assert figures.health["dataset"].str.endswith("_from_warehouse").all()
-    assert figures.cost_kpis is not None and figures.cost_kpis["value"].tolist() == [0.42]
-    out = build_deck(figures, DOCS, tmp_path / "deck.pptx")
-    text = " ".join(" ".join(_texts(s)) for s in Presentation(str(out)).slides)
-    assert "KPI cost_per_query_usd: 0.42" in text
+
+
+def _slide_text(path: Path, title_start: str) -> str:
+    for slide in Presentation(str(path)).slides:
+        if slide.shapes.title.text_frame.text.startswith(title_start):
+            return " ".join(_texts(slide))
+    raise AssertionError(f"no slide titled {title_start!r}")
+
+
+def test_cost_kpi_slide_shows_the_runs_figures_and_names_the_run(
+    deck_path: Path, cost_run: CostRun
+) -> None:
+    text = _slide_text(deck_path, f"KPIs de custo de {catalog.SPIKE_DAY}")
+    kpis = cost_run.kpis
+    net = float(kpis.loc[(kpis["kpi"] == "net_cost") & (kpis["dimension"] == "all"),
+                         "value"].iloc[0])
+    assert Texts("pt")("kpi_net", value=net) in text
+    assert not cost_run.anomaly["passed"]  # the planted spike
+    assert "daily_cost_anomaly falhou" in text
+    assert f"execução {cost_run.run_id}" in text and f"partição {catalog.SPIKE_DAY}" in text
+    top_asset = kpis[kpis["kpi"] == "cost_per_asset_run"].sort_values("value").iloc[-1]
+    assert str(top_asset["dimension"]) in text
+
+
+def test_savings_slide_lists_the_top_recommendations_with_their_value(
+    deck_path: Path, cost_run: CostRun
+) -> None:
+    t = Texts("pt")
+    recs = cost_run.recommendations.sort_values("monthly_saving_usd", ascending=False)
+    text = _slide_text(deck_path, "Maiores economias")
+    assert t("savings_title", total=float(recs["monthly_saving_usd"].sum())) in text
+    for saving in recs["monthly_saving_usd"].head(5):
+        assert t.number(saving) in text
+    assert f"execução {cost_run.run_id}" in text
+
+
+def test_english_build_on_request(figures: DeckFigures, cost_run: CostRun,
+                                  tmp_path: Path) -> None:
+    out = build_deck(figures, cost_run, DOCS, tmp_path / "deck_en.pptx", lang="en")
+    titles = [s.shapes.title.text_frame.text for s in Presentation(str(out)).slides]
+    assert f"Cost KPIs of {catalog.SPIKE_DAY}" in titles
+    assert any(title.startswith("Top savings") for title in titles)
+    assert f"run {cost_run.run_id}" in _slide_text(out, "Top savings")

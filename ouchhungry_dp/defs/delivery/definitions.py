@@ -1,12 +1,13 @@
 import dagster as dg
 
 from ouchhungry_dp.defs.delivery.factory import delivery_assets
+from ouchhungry_dp.defs.delivery.freshness import freshness_checks, freshness_sensor
 from ouchhungry_dp.defs.delivery.jobs import automation, daily_job, monthly_job
 from ouchhungry_dp.partners.contract import load_contracts
 
 
 def _partner_defs() -> dg.Definitions:
-    assets, jobs, schedules, sensors = [], [], [], []
+    assets, jobs, schedules, sensors, checks = [], [], [], [], []
     for contract in load_contracts():
         daily, monthly = daily_job(contract), monthly_job(contract)
         partner_schedules, partner_sensors = automation(contract, daily, monthly)
@@ -14,7 +15,10 @@ def _partner_defs() -> dg.Definitions:
         jobs += [daily, monthly]
         schedules += partner_schedules
         sensors += partner_sensors
-    return dg.Definitions(assets=assets, jobs=jobs, schedules=schedules, sensors=sensors)
+        checks += freshness_checks(contract)
+    sensors.append(freshness_sensor(checks))
+    return dg.Definitions(assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules,
+                          sensors=sensors)
 
 
 defs = _partner_defs()

@@ -2,10 +2,13 @@
 
 * ``<id>_daily_delivery``: raw -> cleaned -> daily product -> SFTP, API, e-mail.
 * ``<id>_monthly_delivery``: monthly product -> SFTP, API, e-mail.
-* daily schedule at 06:00 America/Sao_Paulo for the previous day;
-* monthly schedule on day 1 and a catch-up sensor: the monthly job only runs
-  once every day of the month has been delivered, so the monthly file never
-  describes a month the partner has not fully seen day by day.
+* daily schedule at the contract's ``sla.daily_cron`` for the previous day;
+* monthly schedule at ``sla.monthly_cron`` and a catch-up sensor: the monthly job
+  only runs once every day of the month has been delivered, so the monthly file
+  never describes a month the partner has not fully seen day by day.
+
+Cron and timezone are read from the contract (``sla``), never restated here: what
+the contract declares is what the daemon runs.
 """
 
 
@@ -17,6 +20,7 @@ import dagster as dg
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.partitions import TIMEZONE, daily_partitions, monthly_partitions
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.partners.contract import PartnerContract
 
 SHARED_DAILY_ASSETS = (
@@ -69,6 +73,11 @@ def undelivered_days(instance: dg.DagsterInstance, contract: PartnerContract,
     return [d for d in days if d not in delivered]
 
 
+def previous_day(now: datetime.datetime | None) -> str:
+    """The newest daily key at ``now``: the day before, in the partitions' timezone."""
+    return daily_partitions.get_partition_keys(current_time=now)[-1]
+
+
 def last_complete_month(now: datetime.datetime | None) -> str | None:
     """The newest monthly key whose month has ended (the current month is a valid key too)."""
     keys = monthly_partitions.get_partition_keys(current_time=now)
@@ -111,19 +120,40 @@ def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluation
                          partition_key=month_partition, tags={"partner": contract.id})
 
 
+def _schedule_timezone(contract: PartnerContract) -> str:
+    # The partitions (days and months) are the platform's, in TIMEZONE: a contract in
+    # another timezone would make "the previous day" of its schedule a different day.
+    if contract.sla.timezone != TIMEZONE:
+        raise ConfigurationError(
+            f"contract {contract.id}: sla.timezone is {contract.sla.timezone!r}",
+            hint=f"The platform's partitions are {TIMEZONE} days; set sla.timezone to "
+            f"{TIMEZONE} (per-partner partitions would be a new design).")
+    return contract.sla.timezone
+
+
 def automation(contract: PartnerContract, daily: dg.UnresolvedAssetJobDefinition,
                monthly: dg.UnresolvedAssetJobDefinition) -> tuple[list, list]:
-    """(schedules, sensors) of one partner."""
-    daily_schedule = dg.build_schedule_from_partitioned_job(
-        daily, name=f"{contract.id}_daily_schedule", hour_of_day=6, minute_of_hour=0,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="06:00 America/Sao_Paulo: deliver the previous day.",
-    )
+    """(schedules, sensors) of one partner, timed by its contract's ``sla``."""
+    sla, timezone = contract.sla, _schedule_timezone(contract)
 
-    @dg.schedule(name=f"{contract.id}_monthly_schedule", job=monthly, cron_schedule="0 7 1 * *",
-                 execution_timezone=TIMEZONE, default_status=dg.DefaultScheduleStatus.RUNNING,
-                 description="Day 1, 07:00: deliver the previous month if all its days are "
-                 "delivered (else the catch-up sensor does it when they are).")
+    # Not build_schedule_from_partitioned_job: it derives the cron from the partitions
+    # and refuses one given to it; the contract's cron must be the one that runs.
+    @dg.schedule(name=f"{contract.id}_daily_schedule", job=daily,
+                 cron_schedule=sla.daily_cron, execution_timezone=timezone,
+                 default_status=dg.DefaultScheduleStatus.RUNNING,
+                 description=f"'{sla.daily_cron}' {timezone} (contract sla.daily_cron): "
+                 "deliver the previous day.")
+    def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        day = previous_day(context.scheduled_execution_time)
+        return dg.RunRequest(run_key=f"{contract.id}-daily-{day}", partition_key=day,
+                             tags={"partner": contract.id})
+
+    @dg.schedule(name=f"{contract.id}_monthly_schedule", job=monthly,
+                 cron_schedule=sla.monthly_cron, execution_timezone=timezone,
+                 default_status=dg.DefaultScheduleStatus.RUNNING,
+                 description=f"'{sla.monthly_cron}' {timezone} (contract sla.monthly_cron): "
+                 "deliver the previous month if all its days are delivered (else the "
+                 "catch-up sensor does it when they are).")
     def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
         return _monthly_request(context, contract,
                                 last_complete_month(context.scheduled_execution_time))

@@ -8,23 +8,25 @@ the data team for every failed check.
 """
 
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.partitions import daily_partitions
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.billing import budget_burn, cost_anomaly
 from ouchhungry_dp.monitoring.costs.jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.kpis import compute_kpis
 from ouchhungry_dp.monitoring.costs.recommendations import build_recommendations
 from ouchhungry_dp.monitoring.costs.report import render_report
+from ouchhungry_dp.settings import current_env
 
 from .costs_resources import CostMonitoringResource, GcpCostSourceResource
 from .costs_run_metrics import run_metrics_for_window
+from .kinds import kind_for_env
 
 GROUP = "platform"
 CHECK_ANOMALY = "daily_cost_anomaly"
@@ -33,6 +35,15 @@ CHECK_ATTRIBUTION = "attribution_shares_sum_to_one"
 
 
 def _day(context: dg.AssetExecutionContext) -> date:
+    if not context.has_partition_key:
+        # A run launched without a partition (e.g. `dagster job execute` with no tag)
+        # would otherwise die deep inside Dagster with no hint of what to do.
+        raise ConfigurationError(
+            f"{context.asset_key.to_user_string()} is partitioned by day and the run has "
+            "no partition",
+            hint='Launch platform_cost_monitoring for a day: pick it in the UI, or add '
+                 '--tags \'{"dagster/partition": "YYYY-MM-DD"}\' to `dagster job execute`.',
+        )
     return date.fromisoformat(context.partition_key)
 
 
@@ -47,7 +58,7 @@ def _table_md(frame: pd.DataFrame, n: int = 10) -> dg.MetadataValue:
 
 
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("metric_date"),
-          kinds={"dagster"})
+          kinds={"dagster", kind_for_env()})
 def dagster_run_metrics(context: dg.AssetExecutionContext) -> pd.DataFrame:
     """Runs, failures, success rate, duration p50/p95, step compute, retries, rows,
     freshness lag and MTTR per job and asset, read from this Dagster instance."""
@@ -59,7 +70,7 @@ def dagster_run_metrics(context: dg.AssetExecutionContext) -> pd.DataFrame:
 
 @dg.asset(
     group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("usage_date"),
-    kinds={"bigquery"},
+    kinds={kind_for_env()},
     check_specs=[dg.AssetCheckSpec(CHECK_ATTRIBUTION, asset="bigquery_job_costs")],
 )
 def bigquery_job_costs(
@@ -91,7 +102,7 @@ def bigquery_job_costs(
 
 
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("snapshot_date"),
-          kinds={"bigquery"})
+          kinds={kind_for_env()})
 def bigquery_storage_costs(
     context: dg.AssetExecutionContext,
     gcp_cost_source: GcpCostSourceResource,
@@ -113,7 +124,7 @@ def bigquery_storage_costs(
 
 
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("snapshot_date"),
-          kinds={"gcs"})
+          kinds={kind_for_env(), "gcs"})
 def gcs_storage(
     context: dg.AssetExecutionContext,
     gcp_cost_source: GcpCostSourceResource,
@@ -133,7 +144,7 @@ def gcs_storage(
 
 @dg.asset(
     group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("usage_date"),
-    kinds={"bigquery"},
+    kinds={kind_for_env()},
     check_specs=[
         dg.AssetCheckSpec(CHECK_ANOMALY, asset="cloud_billing_daily",
                           description="Daily net cost above the trailing mean + k sigma"),
@@ -183,7 +194,7 @@ def cloud_billing_daily(
 
 
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions, metadata=_meta("kpi_date"),
-          kinds={"pandas"})
+          kinds={kind_for_env(), "pandas"})
 def platform_cost_kpis(
     context: dg.AssetExecutionContext,
     gcp_cost_source: GcpCostSourceResource,
@@ -207,7 +218,7 @@ def platform_cost_kpis(
 
 
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions,
-          metadata=_meta("recommendation_date"), kinds={"pandas"})
+          metadata=_meta("recommendation_date"), kinds={kind_for_env(), "pandas"})
 def cost_recommendations(
     context: dg.AssetExecutionContext,
     gcp_cost_source: GcpCostSourceResource,
@@ -232,11 +243,17 @@ def cost_recommendations(
     return recs
 
 
+def report_object(day: date) -> str:
+    """Where the day's report lives in the outbound store."""
+    return f"platform/cost_reports/platform_cost_report_{day.isoformat()}.html"
+
+
 @dg.asset(group_name=GROUP, partitions_def=daily_partitions, kinds={"html"})
 def platform_cost_report(
     context: dg.AssetExecutionContext,
     gcp_cost_source: GcpCostSourceResource,
     cost_monitoring: CostMonitoringResource,
+    outbound_files: OutboundFileStore,
     cost_recommendations: pd.DataFrame,
     platform_cost_kpis: pd.DataFrame,
 ) -> dg.MaterializeResult:
@@ -252,12 +269,12 @@ def platform_cost_report(
         billing = pipeline.billing(source, first, days)
         jobs = pipeline.job_costs(source, config, first, days)
     html = render_report(day, billing, jobs, cost_recommendations, window)
-    path = Path(cost_monitoring.report_dir) / f"platform_cost_report_{day.isoformat()}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    # Through the outbound store (a folder locally, GCS in prod): a run pod's disk is
+    # gone with the pod.
+    location = outbound_files.put(report_object(day), html.encode("utf-8"))
     headline = platform_cost_kpis[platform_cost_kpis["dimension"] == "all"]
     return dg.MaterializeResult(metadata={
-        "report_path": dg.MetadataValue.path(str(path.resolve())),
+        "report_location": dg.MetadataValue.path(location),
         "kpis": _table_md(headline[["kpi", "value", "unit"]], 20),
         "report_bytes": len(html),
     })
@@ -271,6 +288,12 @@ cost_assets = [
 platform_cost_job = dg.define_asset_job(
     "platform_cost_monitoring", selection=dg.AssetSelection.assets(*cost_assets),
     partitions_def=daily_partitions,
+    description="Costs and consumption of the day: BigQuery jobs and storage, GCS, billing, "
+    "KPIs, savings and the HTML report.",
+    # One process: the eight steps are small queries (in prod BigQuery does the work), so a
+    # process per step would mostly pay start-up, and locally they would contend for the
+    # one-writer DuckDB warehouse file.
+    executor_def=dg.in_process_executor,
 )
 platform_cost_schedule = dg.build_schedule_from_partitioned_job(
     platform_cost_job, hour_of_day=7, minute_of_hour=0,
@@ -279,7 +302,7 @@ platform_cost_schedule = dg.build_schedule_from_partitioned_job(
 
 def _cost_source() -> GcpCostSourceResource:
     """Local: the simulated account. Prod: the real tables, named by the environment."""
-    if os.environ.get("OUCHHUNGRY_ENV") != "prod":
+    if current_env() != "prod":
         return GcpCostSourceResource(mode="simulated")
     return GcpCostSourceResource(
         mode="bigquery",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from datetime import date
 
 import dagster as dg
+import pandas as pd
 
 from ouchhungry_dp.monitoring.costs.config import CostConfig, load_cost_config
 from ouchhungry_dp.monitoring.costs.labels import bigquery_job_labels
@@ -16,8 +17,16 @@ from ouchhungry_dp.monitoring.costs.source import (
     DuckDBCostSource,
     SourceTables,
 )
+from ouchhungry_dp.monitoring.scaling.slots import jobs_timeline_sql, simulate_slot_usage
+from ouchhungry_dp.settings import data_dir
 
-DEFAULT_SIMULATED_PATH = ".sandbox/gcp_account.duckdb"
+SIMULATED_ACCOUNT_FILE = "simulated_gcp_account.duckdb"
+
+
+def default_simulated_path() -> str:
+    # Under the data folder, never the working directory: the webserver, the daemon's
+    # run workers and the CLI may each start somewhere else.
+    return str(data_dir() / SIMULATED_ACCOUNT_FILE)
 
 
 class GcpCostSourceResource(dg.ConfigurableResource):
@@ -26,7 +35,7 @@ class GcpCostSourceResource(dg.ConfigurableResource):
     ``dagster_gcp.BigQueryResource`` (application default credentials)."""
 
     mode: str = "simulated"
-    simulated_path: str = DEFAULT_SIMULATED_PATH
+    simulated_path: str = ""  # empty: default_simulated_path()
     project: str = ""
     region: str = "us"
     billing_table: str = ""  # project.dataset.gcp_billing_export_v1_XXXXXX
@@ -38,11 +47,13 @@ class GcpCostSourceResource(dg.ConfigurableResource):
         self, run_id: str | None = None, partition: str | None = None
     ) -> Iterator[CostSource]:
         if self.mode == "simulated":
-            path = Path(self.simulated_path)
-            if not path.exists():
-                from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
+            from ouchhungry_dp.sandbox.gcp_account import ensure_simulated_account
 
-                build_simulated_account(path)
+            # Built once (file lock, atomic rename) and extended to the day asked for,
+            # so a partition of today has data like the planted days of the catalog.
+            until = date.fromisoformat(partition) if partition else None
+            path = ensure_simulated_account(self.simulated_path or default_simulated_path(),
+                                            until)
             yield DuckDBCostSource(path)
             return
         from dagster_gcp import BigQueryResource
@@ -60,12 +71,32 @@ class GcpCostSourceResource(dg.ConfigurableResource):
             )
 
 
+    def slot_usage(self, weeks: int, run_id: str | None = None) -> tuple[pd.DataFrame, str]:
+        """Hourly slot demand of the last ``weeks`` and where it came from: the jobs
+        timeline in prod, the simulated profile locally (said so in the label)."""
+        if self.mode == "simulated":
+            usage = simulate_slot_usage(weeks=weeks)
+            return usage, ("simulated hourly profile (local; prod reads "
+                           "INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT)")
+        from dagster_gcp import BigQueryResource
+        from google.cloud import bigquery
+
+        config = bigquery.QueryJobConfig(
+            labels=bigquery_job_labels(asset="platform_scaling_recommendation", run_id=run_id),
+            maximum_bytes_billed=self.maximum_bytes_billed)
+        sql = jobs_timeline_sql(self.project, self.region, weeks)
+        with BigQueryResource(project=self.project, location=self.region).get_client() as client:
+            usage = client.query(sql, job_config=config).result().to_dataframe()
+        return usage, (f"INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT, region-{self.region}, "
+                       f"last {weeks} weeks ({len(usage)} hours)")
+
+
 class CostMonitoringResource(dg.ConfigurableResource):
-    """Prices, settings and where the HTML report goes; a few settings can be overridden."""
+    """Prices and settings; a few settings can be overridden. (The HTML report goes
+    through the ``outbound_files`` store: a local folder, or GCS in production.)"""
 
     prices_path: str | None = None
     settings_path: str | None = None
-    report_dir: str = ".sandbox/reports"
     monthly_budget_usd: float | None = None
     anomaly_sigma: float | None = None
 

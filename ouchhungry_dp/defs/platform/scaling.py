@@ -1,8 +1,8 @@
 """Demand-driven scaling proposals (dry run): BigQuery reservation slots and Dagster run
 concurrency, with the decision and its expected cost in metadata.
 
-Locally there is no BigQuery reservation to resize and no run queue worth the name,
-so the asset sizes from simulated demand and says so (``demand_source``); with real
+Slot demand comes from ``INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT`` in prod and
+from a simulated profile locally, which the asset says (``demand_source``); with real
 run history in the instance (>= MIN_RUNS runs) the run-queue proposal uses it. Applying
 a proposal is a reviewed change (``bq update --reservation`` / dagster.yaml or Helm
 values), never automatic: the asset prints the exact command.
@@ -18,11 +18,10 @@ from ouchhungry_dp.monitoring.scaling.concurrency import (
     recommend_run_concurrency,
     simulate_runs,
 )
-from ouchhungry_dp.monitoring.scaling.slots import (
-    SlotPricing,
-    recommend_reservation,
-    simulate_slot_usage,
-)
+from ouchhungry_dp.monitoring.scaling.slots import SlotPricing, recommend_reservation
+
+from .costs_resources import GcpCostSourceResource
+from .kinds import kind_for_env
 
 MIN_RUNS = 50
 QUEUE_ALERT_DEPTH = 5  # queued runs that make the limit worth re-proposing
@@ -60,13 +59,15 @@ def _run_history(instance: dg.DagsterInstance) -> pd.DataFrame:
     group_name="platform",
     description="Dry-run scaling proposal: BigQuery reservation baseline / autoscale max slots "
     "from hourly slot demand, and Dagster max_concurrent_runs from replaying the run queue.",
-    kinds={"python"},
+    kinds={"python", kind_for_env()},
 )
 def platform_scaling_recommendation(
-    context: dg.AssetExecutionContext, config: ScalingConfig
+    context: dg.AssetExecutionContext, config: ScalingConfig,
+    gcp_cost_source: GcpCostSourceResource,
 ) -> dg.Output[pd.DataFrame]:
-    usage = simulate_slot_usage(weeks=config.weeks_of_history)
-    slot_source = "simulated (no BigQuery reservation reachable locally; prod reads JOBS_TIMELINE)"
+    # The same source as the cost monitor: BigQuery's jobs timeline in prod, the
+    # simulated profile locally (the environment is chosen once, in costs.py).
+    usage, slot_source = gcp_cost_source.slot_usage(config.weeks_of_history, context.run_id)
     reservation = recommend_reservation(
         usage,
         SlotPricing(

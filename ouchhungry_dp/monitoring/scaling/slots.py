@@ -17,15 +17,38 @@ import pandas as pd
 SLOT_INCREMENT = 50
 HOURS_PER_MONTH = 730.0
 
-# In production: average slots per hour from the jobs timeline (period_slot_ms is per second).
+# Production: slot demand per hour from the jobs timeline. JOBS_TIMELINE has one row per
+# job and second (period_slot_ms = slot-milliseconds that job used in that second), so the
+# slots in use during a second are the sum over jobs; the hour's average is the hour's
+# slot-ms over 3600 s and its peak the busiest second.
 JOBS_TIMELINE_SQL = """
+WITH per_second AS (
+  SELECT period_start, SUM(period_slot_ms) / 1000 AS slots
+  FROM {timeline}
+  -- job_creation_time is the view's partitioning column: it bounds the bytes scanned.
+  WHERE job_creation_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL {days} + 1 DAY)
+    AND period_start >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL {days} DAY)
+    AND (statement_type IS NULL OR statement_type != 'SCRIPT')
+  GROUP BY period_start
+)
 SELECT TIMESTAMP_TRUNC(period_start, HOUR) AS hour,
-       SUM(period_slot_ms) / (1000 * 3600) AS avg_slots,
-       MAX(period_slot_ms) / 1000 AS peak_slots
-FROM `region-{region}`.INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT
-WHERE period_start >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL {weeks} * 7 DAY)
-GROUP BY hour ORDER BY hour
+       SUM(slots) / 3600 AS avg_slots,
+       MAX(slots) AS peak_slots
+FROM per_second
+GROUP BY hour
+ORDER BY hour
 """
+
+
+def jobs_timeline_sql(project: str, region: str, weeks: int,
+                      timeline: str | None = None) -> str:
+    """The BigQuery query of hourly slot demand over the last ``weeks`` (SCRIPT parents
+    left out: their children's seconds are already counted)."""
+    if not 1 <= int(weeks) <= 26:  # INFORMATION_SCHEMA keeps 180 days
+        raise ValueError(f"weeks={weeks}: JOBS_TIMELINE keeps 180 days, use 1-26 weeks")
+    table = timeline or (f"`{project}`.`region-{region.lower()}`"
+                         ".INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT")
+    return JOBS_TIMELINE_SQL.format(timeline=table, days=int(weeks) * 7)
 
 
 @dataclass(frozen=True)

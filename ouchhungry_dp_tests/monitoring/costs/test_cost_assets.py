@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
+from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.defs.platform.costs_resources import (
     CostMonitoringResource,
@@ -25,8 +26,8 @@ def spike_run(account_path: Path, tmp_path_factory: pytest.TempPathFactory):
         "io_manager": DuckDBPandasIOManager(database=str(tmp / "warehouse.duckdb"),
                                             schema="platform"),
         "gcp_cost_source": GcpCostSourceResource(simulated_path=str(account_path)),
-        "cost_monitoring": CostMonitoringResource(report_dir=str(tmp / "reports"),
-                                                  monthly_budget_usd=1_000_000.0),
+        "cost_monitoring": CostMonitoringResource(monthly_budget_usd=1_000_000.0),
+        "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }
     assets = costs.cost_assets  # dagster_run_metrics: no runs on that day, an empty table
     with dg.instance_for_test(temp_dir=str(tmp)) as instance:
@@ -78,11 +79,13 @@ def test_tables_land_in_the_warehouse_with_date_partition_columns(spike_run):
 
 def test_report_file_has_charts(spike_run):
     result, _, tmp = spike_run
-    html = (tmp / "reports" / f"platform_cost_report_{SPIKE}.html").read_text()
+    # Through the outbound store (GCS in prod), never a folder of the run's own disk.
+    report = tmp / "outbound" / costs.report_object(catalog.SPIKE_DAY)
+    html = report.read_text()
     assert html.count("data:image/png;base64,") == 2
     assert "maximum_bytes_billed_guardrail" in html
     mats = result.asset_materializations_for_node("platform_cost_report")
-    assert mats and "report_path" in mats[0].metadata
+    assert mats and mats[0].metadata["report_location"].value == str(report)
 
 
 def test_spike_alert_reaches_the_data_team_by_email(spike_run, tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ouchhungry_dp.defs.platform.costs_resources import GcpCostSourceResource
 from ouchhungry_dp.defs.platform.scaling import (
     platform_run_queue_sensor,
     platform_scaling_recommendation,
@@ -14,6 +15,7 @@ from ouchhungry_dp.defs.platform.scaling import (
 from ouchhungry_dp.monitoring.scaling.concurrency import recommend_run_concurrency, replay_queue
 from ouchhungry_dp.monitoring.scaling.slots import (
     SlotPricing,
+    jobs_timeline_sql,
     recommend_reservation,
     simulate_slot_usage,
 )
@@ -71,7 +73,8 @@ def test_concurrency_meets_target_with_smallest_limit() -> None:
 
 def test_scaling_asset_records_decision_and_cost() -> None:
     with dg.instance_for_test() as instance:
-        result = dg.materialize([platform_scaling_recommendation], instance=instance)
+        result = dg.materialize([platform_scaling_recommendation], instance=instance,
+                                resources={"gcp_cost_source": GcpCostSourceResource()})
         assert result.success
         table = result.output_for_node("platform_scaling_recommendation")
         assert table["resource"].tolist() == ["bigquery_reservation", "dagster_run_queue"]
@@ -84,3 +87,33 @@ def test_scaling_asset_records_decision_and_cost() -> None:
         assert metadata["expected_monthly_cost_usd"].value > 0
         sensor_result = platform_run_queue_sensor(dg.build_sensor_context(instance=instance))
         assert isinstance(sensor_result, dg.SensorResult) and not sensor_result.run_requests
+
+
+def test_jobs_timeline_query_sums_concurrent_jobs_per_second() -> None:
+    """The prod query, transpiled and run on a tiny timeline: two jobs share a second."""
+    import duckdb
+    import sqlglot
+
+    now = pd.Timestamp.now(tz="UTC").floor("h") - pd.Timedelta(hours=2)
+    rows = [  # (second offset, job, statement type, slot-ms in that second)
+        (0, "a", "SELECT", 100_000), (0, "b", "SELECT", 50_000), (1, "a", "SELECT", 30_000),
+        (0, "script", "SCRIPT", 999_000),  # a script parent restates its children
+    ]
+    timeline = pd.DataFrame({
+        "period_start": [now + pd.Timedelta(seconds=s) for s, *_ in rows],
+        "job_creation_time": [now] * len(rows),
+        "job_id": [j for _, j, *_ in rows], "statement_type": [t for *_, t, _ in rows],
+        "period_slot_ms": [ms for *_, ms in rows],
+    })
+    sql = sqlglot.transpile(jobs_timeline_sql("p", "us", 1, timeline="timeline"),
+                            read="bigquery", write="duckdb")[0]
+    with duckdb.connect() as con:
+        con.register("timeline", timeline)
+        hourly = con.execute(sql).df()
+    assert len(hourly) == 1
+    assert hourly["peak_slots"].iloc[0] == pytest.approx(150.0)  # 150 000 slot-ms in 1 s
+    assert hourly["avg_slots"].iloc[0] == pytest.approx(180.0 / 3600)
+    assert "`p`.`region-us`.INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT" in jobs_timeline_sql(
+        "p", "US", 4)
+    with pytest.raises(ValueError, match="180 days"):
+        jobs_timeline_sql("p", "us", 30)
