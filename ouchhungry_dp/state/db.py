@@ -1,7 +1,7 @@
 """Where the shared state lives, and its tables.
 
 ``OUCHHUNGRY_STATE_DB_URL`` names the database (production: the Postgres that
-holds Dagster's own storage, e.g. ``postgresql+psycopg2://user:pw@host/db``);
+holds Dagster's own storage, a ``postgresql+psycopg2://`` URL built from the secret);
 unset, a SQLite file under ``$DAGSTER_HOME/ouchhungry_email`` is used. A plain
 path (tests, a developer's override) also means a SQLite file there.
 
@@ -108,7 +108,8 @@ def _create(url: str) -> sa.Engine:
     except sa.exc.ArgumentError as exc:
         raise ConfigurationError(
             f"{STATE_DB_URL_ENV} is not a database URL",
-            hint="Use postgresql+psycopg2://user:password@host:5432/db or sqlite:///path.",
+            hint="Use a postgresql+psycopg2:// URL (user, password, host, port, database) "
+            "or sqlite:///PATH.",
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:

@@ -13,6 +13,7 @@ from ouchhungry_dp.delivery.email import (
     SmtpConfig,
     SmtpEmailClient,
 )
+from ouchhungry_dp.settings import check_endpoint
 
 
 class EmailResource(dg.ConfigurableResource):
@@ -55,6 +56,8 @@ class EmailResource(dg.ConfigurableResource):
         return cls(host=dg.EnvVar("SMTP_HOST"), email_from=dg.EnvVar("EMAIL_FROM"), **optional)
 
     def smtp_config(self) -> SmtpConfig:
+        # The relay reaches real mailboxes: local refuses a remote one, prod a loopback one.
+        check_endpoint("SMTP_HOST", self.host)
         security = self.security.strip().lower()
         environ = {
             "SMTP_HOST": self.host,
