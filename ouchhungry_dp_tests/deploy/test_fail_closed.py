@@ -17,6 +17,7 @@ from ouchhungry_dp.defs.alerts.resources import EmailResource
 from ouchhungry_dp.defs.delivery.resources import PartnerApiResource, SftpChannelResource
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.settings import REPO_ROOT, check_endpoint, current_env, is_developer_checkout
+from ouchhungry_dp_tests.e2e.test_definitions_validate import PROD_DUMMIES
 
 
 def test_a_checkout_defaults_to_local_and_anything_else_must_say(tmp_path: Path) -> None:
@@ -37,10 +38,16 @@ def test_an_installed_package_without_ouchhungry_env_refuses_to_load(tmp_path: P
                     ignore=shutil.ignore_patterns("__pycache__"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OUCHHUNGRY_")}
     env["PYTHONPATH"] = str(site)
-    result = subprocess.run([sys.executable, "-c", "import ouchhungry_dp.definitions"],
-                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    load = [sys.executable, "-c", "import ouchhungry_dp.definitions"]
+    result = subprocess.run(load, env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode != 0
     assert "ConfigurationError" in result.stderr and "OUCHHUNGRY_ENV is not set" in result.stderr
+    # The same install loads once the environment is said (contracts ship as package data).
+    prod = {**env, **PROD_DUMMIES, "OUCHHUNGRY_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(load, env=prod, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
 
 
 @pytest.mark.parametrize("variable,value", [
