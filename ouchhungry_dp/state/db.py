@@ -115,7 +115,15 @@ def _create(url: str) -> sa.Engine:
         if parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # No pool: connections are short and the file may be shared with other processes.
-        engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, poolclass=NullPool,
+                                  connect_args={"timeout": 30, "isolation_level": None})
+
+        # Take the write lock when a transaction begins: a read-then-write transaction
+        # (claiming an outbox row) would otherwise fail at once with "database is
+        # locked" when another process upgrades first, instead of waiting its turn.
+        @sa.event.listens_for(engine, "begin")
+        def _begin_immediate(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() != "psycopg2":
             # Same deliberate driver as dagster-postgres (see docs/deployment.md).

@@ -78,13 +78,13 @@ def _claim_in_process(location: str) -> bool:
     return SentLog(location).claim("<race@ouchhungry.test>", wait_seconds=0.0)
 
 
-def test_two_processes_flushing_one_outbox_send_each_alert_once(postgres_url, tmp_path):
-    outbox = Outbox(postgres_url)
+def test_two_processes_flushing_one_outbox_send_each_alert_once(location, tmp_path):
+    outbox = Outbox(location)
     for n in range(12):
         outbox.put(alert(n), queued_at=float(n))
     with SmtpSink(tmp_path / "mail") as sink:
         with multiprocessing.get_context("spawn").Pool(2) as pool:
-            sent = pool.starmap(_flush_in_process, [(postgres_url, sink.port)] * 2)
+            sent = pool.starmap(_flush_in_process, [(location, sink.port)] * 2)
         subjects = sorted(m.subject for m in sink.messages())
     assert sum(sent) == 12
     assert subjects == sorted(f"alert {n}" for n in range(12))
