@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean mutation
+.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean mutation deploy-lock deploy-check
 
 install: $(VENV)/.installed
 
@@ -56,3 +56,15 @@ deck: install
 
 clean:
 	rm -rf .local .sandbox .dagster_home
+
+# -- deployment (deploy/, docs/deployment.md) ----------------------------------------------
+# Hash-pinned runtime lock the image is built from; re-run after changing dependencies.
+deploy-lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 --custom-compile-command "make deploy-lock" \
+	  --quiet -o deploy/requirements.lock
+
+# Instance on a real Postgres, shared state, fail-closed settings, Helm values, lock.
+deploy-check: install
+	$(VENV)/bin/pytest ouchhungry_dp_tests/deploy ouchhungry_dp_tests/e2e/test_cli_delivery_postgres.py \
+	  ouchhungry_dp_tests/e2e/test_two_pods_postgres.py

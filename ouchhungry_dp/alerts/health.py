@@ -59,7 +59,7 @@ def assess(
         )
     if outbox.dead:
         problems.append(
-            f"{outbox.dead} alert e-mail(s) rejected for good by the relay (outbox/dead)"
+            f"{outbox.dead} alert e-mail(s) rejected for good by the relay (outbox, state dead)"
         )
     return problems
 

@@ -44,7 +44,7 @@ class AlertNotifier:
         self.client = client
         self.settings = settings
         self.sender = sender
-        self.outbox = Outbox(settings.outbox_dir)
+        self.outbox = Outbox(settings.outbox_location)
         self._smtp_down = client is None
 
     def flush_outbox(self) -> FlushResult:
@@ -67,7 +67,8 @@ class AlertNotifier:
                 self._smtp_down = True
                 log.warning("alert %s not sent (%s); queued in outbox", alert.incident_key, exc)
         self.outbox.put(message)
-        log.warning("alert queued in outbox %s: %s", self.settings.outbox_dir, message["Subject"])
+        # Not the location: in production it is a database URL with a password.
+        log.warning("alert queued in outbox: %s", message["Subject"])
         return "queued"
 
     def deliver_all(self, alerts: list[Alert]) -> DeliveryReport:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ouchhungry_dp.delivery.email import default_email_state_dir
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.state.db import STATE_DB_URL_ENV
 
 DEFAULT_ALERT_RECIPIENTS: tuple[str, ...] = (
     "correa.igor@aiqfome.com",
@@ -43,6 +44,13 @@ class AlertSettings:
     # A first tick (no cursor yet) looks back this far instead of alerting on all history.
     initial_lookback_seconds: float = 86400.0
     sla_lookback_days: int = 3
+    # Shared state database (OUCHHUNGRY_STATE_DB_URL): when set, the outbox lives there
+    # (every pod sees it) instead of a SQLite file in ``outbox_dir``.
+    outbox_url: str | None = None
+
+    @property
+    def outbox_location(self) -> str | Path:
+        return self.outbox_url or self.outbox_dir
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> AlertSettings:
@@ -59,6 +67,7 @@ class AlertSettings:
             ui_base_url=(env.get("OUCHHUNGRY_UI_BASE_URL") or DEFAULT_UI_BASE_URL).rstrip("/"),
             outbox_dir=Path(outbox) if outbox else default_email_state_dir(env) / "alert_outbox",
             warn_digest_interval_seconds=digest_minutes * 60,
+            outbox_url=(env.get(STATE_DB_URL_ENV) or "").strip() or None,
         )
 
     def run_url(self, run_id: str) -> str:

@@ -5,6 +5,12 @@ files in a folder, partner channels pointing wherever the environment says (the
 sandbox after ``make run``). ``prod``: BigQuery through the dagster-gcp IO
 manager, the marketplace's replicated tables as source, GCS for outbound files.
 Loading never touches the network: values are ``EnvVar``s resolved at run time.
+
+Fail closed (``ouchhungry_dp/settings.py``): outside a developer checkout
+``OUCHHUNGRY_ENV`` must be set; ``prod`` refuses the local-only resources (simulated
+source, pod-local DuckDB, outbound folder); partner endpoints that the environment
+must not reach are refused when the definitions load (from the variables already
+set) and again by each client on the values resolved at run time.
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem, Simulated
 from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader, DuckDBWarehouseReader
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.partners.contract import load_contracts
-from ouchhungry_dp.settings import current_env, data_dir, outbound_dir, warehouse_path
+from ouchhungry_dp.settings import (
+    ENV_VAR,
+    check_endpoint,
+    current_env,
+    data_dir,
+    outbound_dir,
+    warehouse_path,
+)
 
 WAREHOUSE_SCHEMA = "marts"
 
@@ -73,10 +86,41 @@ def _prod() -> dict[str, Any]:
 RESOURCES_BY_ENV: dict[str, Callable[[], dict[str, Any]]] = {"local": _local, "prod": _prod}
 
 
+LOCAL_ONLY = (SimulatedSourceSystem, DuckDBPandasIOManager, DuckDBWarehouseReader,
+              LocalFileStore)
+
+
+def refuse_local_only_in_prod(resources: dict[str, Any]) -> None:
+    """A prod code location never extracts simulated data nor keeps state on a pod's disk."""
+    for key, resource in resources.items():
+        if isinstance(resource, LOCAL_ONLY):
+            raise ConfigurationError(
+                f"resource {key!r} is the local-only {type(resource).__name__} while "
+                f"{ENV_VAR}=prod",
+                hint="Production reads the replica in BigQuery and writes BigQuery/GCS; "
+                "check RESOURCES_BY_ENV['prod'] in ouchhungry_dp/defs/resources.py.",
+            )
+
+
+def check_endpoints_set(contracts: list[Any]) -> None:
+    """Early refusal at load time of endpoints already in the environment (no network)."""
+    names = ["SMTP_HOST"]
+    for contract in contracts:
+        names += [contract.delivery.sftp.env["host"], contract.delivery.api.env["base_url"]]
+    for name in names:
+        if os.environ.get(name):
+            check_endpoint(name, os.environ[name])
+
+
 def shared_resources() -> dict[str, Any]:
-    resources = RESOURCES_BY_ENV[current_env()]()
+    env = current_env()
+    resources = RESOURCES_BY_ENV[env]()
+    if env == "prod":
+        refuse_local_only_in_prod(resources)
+    contracts = load_contracts()
+    check_endpoints_set(contracts)
     resources["privacy"] = privacy_resource()
     resources["email"] = EmailResource.from_env()
-    for contract in load_contracts():
+    for contract in contracts:
         resources.update(channel_resources(contract))
     return resources

@@ -3,8 +3,9 @@
 Built on the standard library's ``smtplib`` (it already speaks implicit TLS,
 STARTTLS and AUTH) with ``tenacity`` for the retry loop, so the only code here is
 policy: which faults are transient, how TLS is verified, and the sent-log that
-makes a deterministic ``Message-ID`` idempotent (a retried run or a re-evaluated
-sensor does not send the same e-mail twice).
+makes a deterministic ``Message-ID`` idempotent (a retried run, a re-evaluated
+sensor or a second pod does not send the same e-mail twice): the Message-ID is
+claimed in the shared state database before the message goes to the relay.
 """
 
 from __future__ import annotations
@@ -12,28 +13,30 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
-import sqlite3
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
-from pathlib import Path
 from typing import Literal, cast
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from ouchhungry_dp.delivery.config import is_loopback_host
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
+from ouchhungry_dp.state.db import EMAIL_STATE_DIR_ENV, default_email_state_dir
+from ouchhungry_dp.state.sent_log import SentLog
+
+# Re-exported: callers import them from here.
+__all__ = ["EMAIL_STATE_DIR_ENV", "SentLog", "SmtpConfig", "SmtpEmailClient", "build_message",
+           "default_email_state_dir"]
 
 log = logging.getLogger(__name__)
 
 SmtpSecurity = Literal["ssl", "starttls", "none"]
 _SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 _DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-EMAIL_STATE_DIR_ENV = "OUCHHUNGRY_EMAIL_STATE_DIR"
 
 
 @dataclass(frozen=True)
@@ -107,46 +110,6 @@ class SmtpConfig:
         return ssl.create_default_context(cafile=self.ca_file)
 
 
-def default_email_state_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """$OUCHHUNGRY_EMAIL_STATE_DIR, else $DAGSTER_HOME/ouchhungry_email, else ./.dagster_home/…"""
-    env = os.environ if environ is None else environ
-    if env.get(EMAIL_STATE_DIR_ENV):
-        return Path(env[EMAIL_STATE_DIR_ENV])
-    home = env.get("DAGSTER_HOME") or ".dagster_home"
-    return Path(home) / "ouchhungry_email"
-
-
-class SentLog:
-    """Message-IDs already accepted by the relay (SQLite: safe across processes).
-
-    Kept small: entries older than ``retention_days`` are pruned on write.
-    """
-
-    def __init__(self, path: str | Path, retention_days: int = 45) -> None:
-        self.path = Path(path)
-        self.retention_seconds = retention_days * 86400
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS sent"
-                " (message_id TEXT PRIMARY KEY, sent_at REAL NOT NULL)"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
-
-    def contains(self, message_id: str) -> bool:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT 1 FROM sent WHERE message_id = ?", (message_id,)).fetchone()
-        return row is not None
-
-    def record(self, message_id: str) -> None:
-        now = time.time()
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT OR IGNORE INTO sent VALUES (?, ?)", (message_id, now))
-            db.execute("DELETE FROM sent WHERE sent_at < ?", (now - self.retention_seconds,))
-
-
 @dataclass(frozen=True)
 class SendResult:
     message_id: str
@@ -216,7 +179,7 @@ class SmtpEmailClient:
         # Tests pass a recorder to check the waits without sleeping.
         self._sleep = sleep
         if dedupe and sent_log is None:
-            sent_log = SentLog(default_email_state_dir() / "sent_log.sqlite")
+            sent_log = SentLog()  # OUCHHUNGRY_STATE_DB_URL, else SQLite under DAGSTER_HOME
         self.sent_log = sent_log if dedupe else None
 
     def __repr__(self) -> str:
@@ -234,10 +197,24 @@ class SmtpEmailClient:
                 "e-mail has no recipients",
                 hint="Check DATA_TEAM_ALERT_EMAILS / OUCHHUNGRY_NOTIFY_EMAILS.",
             )
-        if self.sent_log is not None and self.sent_log.contains(message_id):
+        # Claimed before sending: of two processes racing for one Message-ID, one sends.
+        wait = self.attempts * (self.config.timeout_seconds + self.max_backoff_seconds)
+        if self.sent_log is not None and not self.sent_log.claim(message_id, wait):
             log.info("e-mail %s already sent; not sending again", message_id)
             return SendResult(message_id, "duplicate", len(recipients), attempts=0)
+        try:
+            refused, attempt_no = self._send_with_retries(message, recipients)
+        except BaseException:
+            if self.sent_log is not None:
+                self.sent_log.release(message_id)
+            raise
+        if self.sent_log is not None:
+            self.sent_log.record(message_id)
+        return SendResult(message_id, "sent", len(recipients), attempt_no, tuple(sorted(refused)))
 
+    def _send_with_retries(
+        self, message: EmailMessage, recipients: list[str]
+    ) -> tuple[dict[str, object], int]:
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(
@@ -269,9 +246,7 @@ class SmtpEmailClient:
                 hint="Check that the relay is up and reachable; the message will be retried.",
                 transient=True,
             ) from exc
-        if self.sent_log is not None:
-            self.sent_log.record(message_id)
-        return SendResult(message_id, "sent", len(recipients), attempt_no, tuple(sorted(refused)))
+        return refused, attempt_no
 
     def _open(self) -> smtplib.SMTP:
         cfg = self.config

@@ -21,7 +21,8 @@ DEFAULT_ALERT_EMAILS = (
 )
 
 DAGSTER_YAML = """\
-# Local Dagster instance (created by `make run`; production uses Postgres, see docs/operations.md).
+# Local Dagster instance (created by `make run`; production: deploy/dagster.yaml on Postgres,
+# docs/deployment.md). Alert outbox and e-mail sent-log: SQLite files under this folder.
 telemetry:
   enabled: false
 run_monitoring:

@@ -11,6 +11,7 @@ import pytest
 from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp_tests.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401
 
 UI = "http://ui.test:3000"
 BACKFILL_ID = "bf-alerts-test"
@@ -89,11 +90,26 @@ class Runs:
     blocking_run_id: str
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
-    """Six real runs on a persistent (SQLite, temp dir) instance, shared by the module."""
+def instance_overrides(kind: str, request: pytest.FixtureRequest) -> dict | None:
+    """SQLite (local) or the production storage: dagster-postgres on a real server."""
+    if kind == "sqlite":
+        return None
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(f"alerts_{request.module.__name__.rpartition('.')[2]}")
+    return {"storage": {"postgres": {"postgres_url": url}}}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def runs(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Runs]:
+    """Six real runs on a persistent instance (SQLite in a temp dir, or Postgres), shared by
+    the module: every sensor test runs against both storages."""
     home = tmp_path_factory.mktemp("dagster_home")
-    with dg.instance_for_test(temp_dir=str(home)) as instance:
+    overrides = instance_overrides(request.param, request)
+    with dg.instance_for_test(temp_dir=str(home), overrides=overrides) as instance:
+        storage = type(instance.run_storage).__name__
+        assert storage == ("SqliteRunStorage" if overrides is None else "PostgresRunStorage")
         sftp = alerts_test_daily_delivery.execute_in_process(
             instance=instance, raise_on_error=False, tags={"dagster/partition": "2026-11-25"}
         )

@@ -5,17 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import dagster as dg
+import pytest
 
 from ouchhungry_dp.alerts.failures import parse_error
 from ouchhungry_dp.alerts.health import OutboxStatus, SensorStatus, assess, health_alert
 from ouchhungry_dp.alerts.redact import redact
 from ouchhungry_dp.defs.alerts.sensors import evaluate_sla
-from ouchhungry_dp_tests.alerts.conftest import email_resource
+from ouchhungry_dp_tests.alerts.conftest import email_resource, instance_overrides
 
 
-def test_missed_sla_emails_the_undelivered_partition_once(sink, tmp_path, settings_resource):
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"])
+def test_missed_sla_emails_the_undelivered_partition_once(
+    storage, request, sink, tmp_path, settings_resource
+):
     (tmp_path / "home").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+    overrides = instance_overrides(storage, request)
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home"), overrides=overrides) as instance:
         for asset in ("ouchhungry_daily_sftp_delivery", "ouchhungry_daily_api_delivery"):
             instance.report_runless_asset_event(
                 dg.AssetMaterialization(asset, partition="2026-11-23")
@@ -106,8 +111,6 @@ def test_redaction_hides_secrets_and_personal_data():
 def test_health_sensor_fails_its_tick_when_alerts_are_stuck_in_the_outbox(
     tmp_path, settings_resource
 ):
-    import os
-
     import pytest
 
     from ouchhungry_dp.alerts.outbox import Outbox
@@ -118,12 +121,12 @@ def test_health_sensor_fails_its_tick_when_alerts_are_stuck_in_the_outbox(
     with SmtpSink(tmp_path / "gone") as gone:
         dead_port = gone.port
     outbox = Outbox(settings_resource.settings().outbox_dir)
-    stuck = outbox.put(
+    outbox.put(
         build_message(
             subject="old alert", text="t", html=None, sender="a@b.test", recipients=["team@b.test"]
-        )
+        ),
+        queued_at=0,  # queued long ago
     )
-    os.utime(stuck, (0, 0))  # queued long ago
     (tmp_path / "home").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
         context = dg.build_sensor_context(

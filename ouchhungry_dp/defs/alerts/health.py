@@ -64,7 +64,7 @@ def sensor_statuses(
 
 
 def outbox_status(settings: AlertSettings) -> OutboxStatus:
-    outbox = Outbox(settings.outbox_dir)
+    outbox = Outbox(settings.outbox_location)
     return OutboxStatus(len(outbox.pending()), outbox.oldest_pending_age(), len(outbox.dead()))
 
 

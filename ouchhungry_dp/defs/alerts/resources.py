@@ -12,8 +12,8 @@ from ouchhungry_dp.delivery.email import (
     SentLog,
     SmtpConfig,
     SmtpEmailClient,
-    default_email_state_dir,
 )
+from ouchhungry_dp.settings import check_endpoint
 
 
 class EmailResource(dg.ConfigurableResource):
@@ -34,7 +34,8 @@ class EmailResource(dg.ConfigurableResource):
     attempts: int = 3
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 30.0
-    # SQLite file of Message-IDs already sent; default under $DAGSTER_HOME.
+    # Where the sent-log lives: a database URL or a SQLite file; default
+    # OUCHHUNGRY_STATE_DB_URL (shared by every pod), else SQLite under $DAGSTER_HOME.
     sent_log_path: str | None = None
 
     @classmethod
@@ -55,6 +56,8 @@ class EmailResource(dg.ConfigurableResource):
         return cls(host=dg.EnvVar("SMTP_HOST"), email_from=dg.EnvVar("EMAIL_FROM"), **optional)
 
     def smtp_config(self) -> SmtpConfig:
+        # The relay reaches real mailboxes: local refuses a remote one, prod a loopback one.
+        check_endpoint("SMTP_HOST", self.host)
         security = self.security.strip().lower()
         environ = {
             "SMTP_HOST": self.host,
@@ -69,19 +72,19 @@ class EmailResource(dg.ConfigurableResource):
         return SmtpConfig.from_env(environ)
 
     def client(self) -> SmtpEmailClient:
-        path = self.sent_log_path or default_email_state_dir() / "sent_log.sqlite"
         return SmtpEmailClient(
             self.smtp_config(),
             attempts=self.attempts,
             backoff_seconds=self.backoff_seconds,
             max_backoff_seconds=self.max_backoff_seconds,
-            sent_log=SentLog(path),
+            sent_log=SentLog(self.sent_log_path),
         )
 
 
 class AlertSettingsResource(dg.ConfigurableResource):
     """Overrides of the alerting settings; unset fields come from the environment
-    (DATA_TEAM_ALERT_EMAILS, OUCHHUNGRY_UI_BASE_URL, OUCHHUNGRY_ALERT_OUTBOX_DIR,
+    (DATA_TEAM_ALERT_EMAILS, OUCHHUNGRY_UI_BASE_URL, OUCHHUNGRY_STATE_DB_URL,
+    OUCHHUNGRY_ALERT_OUTBOX_DIR,
     OUCHHUNGRY_ALERT_WARN_DIGEST_MINUTES) or defaults."""
 
     recipients: str | None = None
@@ -98,6 +101,8 @@ class AlertSettingsResource(dg.ConfigurableResource):
             recipients=parse_recipients(self.recipients) if self.recipients else base.recipients,
             ui_base_url=(self.ui_base_url or base.ui_base_url).rstrip("/"),
             outbox_dir=Path(self.outbox_dir) if self.outbox_dir else base.outbox_dir,
+            # An explicit folder (tests, a developer) wins over the shared database.
+            outbox_url=None if self.outbox_dir else base.outbox_url,
             warn_digest_interval_seconds=(
                 self.warn_digest_interval_seconds
                 if self.warn_digest_interval_seconds is not None

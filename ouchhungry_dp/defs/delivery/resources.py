@@ -17,6 +17,7 @@ from ouchhungry_dp.delivery.api import PartnerApiClient, PartnerApiConfig
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpConfig, SftpDeliveryClient
 from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.settings import check_endpoint
 
 # Tests shorten the backoff through this variable; production keeps the defaults.
 RETRY_DELAY_ENV = "OUCHHUNGRY_RETRY_INITIAL_DELAY_S"
@@ -42,6 +43,8 @@ class SftpChannelResource(dg.ConfigurableResource):
     retry_initial_delay_s: float = 1.0
 
     def client(self) -> SftpDeliveryClient:
+        check_endpoint(self.env_names.get("host", "OUCHHUNGRY_SFTP_HOST"), self.host,
+                       partner=self.partner)
         values = {
             "host": self.host,
             "port": self.port,
@@ -66,6 +69,8 @@ class PartnerApiResource(dg.ConfigurableResource):
     retry_initial_delay_s: float = 1.0
 
     def client(self) -> PartnerApiClient:
+        check_endpoint(self.env_names.get("base_url", "OUCHHUNGRY_API_BASE_URL"), self.base_url,
+                       partner=self.partner)
         config = PartnerApiConfig.from_mapping(
             {"base_url": self.base_url, "username": self.username, "password": self.password},
             partner=self.partner, env=self.env_names,
