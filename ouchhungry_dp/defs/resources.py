@@ -15,9 +15,10 @@ from typing import Any
 
 import dagster as dg
 from dagster_duckdb_pandas import DuckDBPandasIOManager
-from dagster_gcp_pandas import BigQueryPandasIOManager
 
 from ouchhungry_dp.defs.alerts.resources import EmailResource
+from ouchhungry_dp.defs.bigquery_client import BigQueryClients
+from ouchhungry_dp.defs.bigquery_io import BigQueryPartitionIOManager
 from ouchhungry_dp.defs.delivery.resources import channel_resources
 from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
 from ouchhungry_dp.defs.products.resources import privacy_resource
@@ -58,14 +59,12 @@ def _local() -> dict[str, Any]:
 def _prod() -> dict[str, Any]:
     project, dataset = dg.EnvVar("GCP_PROJECT"), dg.EnvVar("BIGQUERY_DATASET")
     location = dg.EnvVar("BIGQUERY_LOCATION")
+    bigquery = BigQueryClients.from_env(project=project, location=location)
     return {
-        "io_manager": BigQueryPandasIOManager(project=project, dataset=dataset,
-                                              location=location),
-        "warehouse": BigQueryWarehouseReader(project=project, dataset=dataset,
-                                             location=location),
-        "source": BigQuerySourceSystem(project=project,
-                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET"),
-                                       location=location),
+        "io_manager": BigQueryPartitionIOManager(bigquery=bigquery, dataset=dataset),
+        "warehouse": BigQueryWarehouseReader(bigquery=bigquery, dataset=dataset),
+        "source": BigQuerySourceSystem(bigquery=bigquery,
+                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET")),
         "outbound_files": GcsFileStore(bucket=dg.EnvVar("GCS_OUTBOUND_BUCKET")),
     }
 
