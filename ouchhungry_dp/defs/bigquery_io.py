@@ -28,7 +28,7 @@ def _window(context: dg.InputContext | dg.OutputContext) -> tuple[Any, Any]:
 
 
 class BigQueryPartitionIOManager(dg.ConfigurableIOManager):
-    bigquery: dg.ResourceDependency[BigQueryClients]
+    bigquery: BigQueryClients
     dataset: str
 
     def _tables(self) -> WarehouseTables:

@@ -48,3 +48,10 @@ def prod_env(sandbox: SandboxStack, emulators: Emulators, home: Path, dataset: s
         "BIGQUERY_SOURCE_DATASET": SOURCE_DATASET,
         "GCS_OUTBOUND_BUCKET": bucket,
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here needs the emulators: `make test-prod`, not `make test`.
+    for item in items:
+        if "ouchhungry_dp_tests/prod/" in str(item.path):
+            item.add_marker(pytest.mark.prod)
