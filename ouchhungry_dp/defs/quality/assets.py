@@ -16,7 +16,11 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.defs.metadata import counts_md, table_metadata
-from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
+from ouchhungry_dp.defs.partitions import (
+    DAILY_BACKFILL_POLICY,
+    WAREHOUSE_POOL,
+    daily_partitions,
+)
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import (
@@ -150,7 +154,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         ins=ins,
         partitions_def=daily_partitions,
         check_specs=_check_specs(spec),
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=DAILY_BACKFILL_POLICY,
         op_tags={"layer": "cleaned"},
         pool=WAREHOUSE_POOL,
     )
