@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
-from dagster_duckdb_pandas import DuckDBPandasIOManager
 
 from ouchhungry_dp.defs.alerts.resources import EmailResource
 from ouchhungry_dp.defs.bigquery_client import BigQueryClients
 from ouchhungry_dp.defs.bigquery_io import BigQueryPartitionIOManager
 from ouchhungry_dp.defs.delivery.resources import channel_resources
+from ouchhungry_dp.defs.duckdb_io import ArrowDuckDBPandasIOManager
 from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
 from ouchhungry_dp.defs.products.resources import privacy_resource
 from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem, SimulatedSourceSystem
@@ -46,7 +46,7 @@ def _local() -> dict[str, Any]:
     data_dir().mkdir(parents=True, exist_ok=True)
     database = str(warehouse_path())
     return {
-        "io_manager": DuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
+        "io_manager": ArrowDuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
         "warehouse": DuckDBWarehouseReader(database=database, schema_=WAREHOUSE_SCHEMA),
         # Reviewers can turn the volume and the garbage up without touching code.
         "source": SimulatedSourceSystem(

@@ -129,7 +129,8 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
 
 
 def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
-    return frame[pd.to_datetime(frame[column]).dt.date == day]
+    # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
+    return frame[pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)]
 
 
 def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
