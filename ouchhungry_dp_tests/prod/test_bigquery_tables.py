@@ -160,3 +160,20 @@ def test_ddl_clusters_where_the_emulator_cannot_show_it() -> None:
         options = {p.name: p.args["value"] for p in statement.find_all(exp.Property)
                    if type(p) is exp.Property}
         assert options["require_partition_filter"].this is True, table
+
+
+def test_warehouse_reader_counts_from_partition_metadata_and_reads_a_range(
+        warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
+    from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader
+
+    reader = BigQueryWarehouseReader(bigquery=clients, dataset=dataset)
+    assert reader.row_counts("cleaned_transactions", "sale_date", DAY, NEXT) == {}
+    warehouse.replace("cleaned_transactions", cleaned_day(DAY, 3), "sale_date", DAY, NEXT)
+    warehouse.replace("cleaned_transactions", cleaned_day(NEXT, 2), "sale_date", NEXT,
+                      NEXT + dt.timedelta(days=1))
+    assert reader.row_counts("cleaned_transactions", "sale_date", DAY, NEXT) == {DAY: 3, NEXT: 2}
+    assert reader.row_counts("cleaned_transactions", "sale_date", NEXT, NEXT) == {NEXT: 2}
+    history = reader.read_range("cleaned_transactions", "sale_date", DAY, NEXT,
+                                ["sale_date", "total_amount"])
+    assert list(history.columns) == ["sale_date", "total_amount"] and len(history) == 5
+    assert reader.read_range("no_such_table", "sale_date", DAY, NEXT).empty
