@@ -4,7 +4,7 @@
 
 What runs: ``dagster job execute -j ouchhungry_daily_delivery`` for one day, in a
 subprocess, local mode (DuckDB warehouse, simulated source at ``--rows`` order
-items a day, default multiprocess executor: one process per step), delivering
+items a day; the job's in-process executor: every step in the run's process), delivering
 to the loopback sandbox started here. Each run gets a fresh DAGSTER_HOME and
 warehouse (no history). Peak RSS is that of the largest single process of the
 run (``RUSAGE_CHILDREN`` of a wrapper around the CLI: Linux reports the largest

@@ -36,22 +36,24 @@ def restrict(table: SimulatedTable, column: str, keep: pd.Series | np.ndarray) -
                           defects=defects.reset_index(drop=True))
 
 
-def _distinct(day: dt.date, config: SimulationConfig, column: str) -> pd.Series:
-    values = simulate_transactions(day, config).frame[column]
-    return values.dropna().drop_duplicates().reset_index(drop=True)
+def _distinct(day: dt.date, config: SimulationConfig) -> dict[str, pd.Series]:
+    items = simulate_transactions(day, config).frame
+    return {column: items[column].dropna().drop_duplicates().reset_index(drop=True)
+            for column in REFERENCE_KEYS.values()}
 
 
-_cached_distinct = lru_cache(maxsize=4)(_distinct)
+_cached_distinct = lru_cache(maxsize=2)(_distinct)
 
 
 def _referenced(day: dt.date, config: SimulationConfig, column: str) -> pd.Series:
-    # Cached: the customers and products extracts of a day both need the day's items
+    # Both keys at once and cached: the customers and products extracts of a day run in
+    # the same process (in-process executor) and would each generate the day's items
     # (a config with custom defect weights is not hashable: then no cache).
     try:
         hash(config)
     except TypeError:
-        return _distinct(day, config, column)
-    return _cached_distinct(day, config, column)
+        return _distinct(day, config)[column]
+    return _cached_distinct(day, config)[column]
 
 
 def referenced_by_orders(day: dt.date, config: SimulationConfig, table: str) -> SimulatedTable:
