@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install secrets sandbox run demo test lint secret-scan bench deck clean mutation deploy-lock deploy-check
+.PHONY: install secrets sandbox run demo test test-prod emulators lint secret-scan bench deck \
+	clean mutation deploy-lock deploy-check
 
 install: $(VENV)/.installed
 
@@ -44,6 +45,16 @@ test: install lint secret-scan
 MUTATION_AREAS ?= delivery alerts
 mutation: install
 	$(PY) scripts/mutation.py $(MUTATION_AREAS)
+
+# The BigQuery and GCS emulators (bqemulator, gcp-storage-emulator) in their own
+# virtualenv: their pins clash with ours. The prod tests start them on 127.0.0.1.
+EMULATOR_VENV ?= $(CURDIR)/.emulators/venv
+emulators: install
+	OUCHHUNGRY_EMULATOR_VENV=$(EMULATOR_VENV) $(PY) -c "from ouchhungry_dp_tests.prod.emulators import emulator_venv; print(emulator_venv())"
+
+# OUCHHUNGRY_ENV=prod (BigQuery IO manager and source, GCS) against the emulators: ~3 min.
+test-prod: emulators
+	OUCHHUNGRY_EMULATOR_VENV=$(EMULATOR_VENV) $(VENV)/bin/pytest -m prod ouchhungry_dp_tests/prod
 
 bench: install
 	$(PY) benchmarks/bench_cleaning.py --rows 100000

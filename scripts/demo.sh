@@ -24,6 +24,8 @@ PY
 CHAIN="raw_transactions,raw_customers,raw_products,cleaned_transactions,transactions_quarantine"
 CHAIN="$CHAIN,cleaned_customers,customers_quarantine,cleaned_products,products_quarantine"
 CHAIN="$CHAIN,ouchhungry_sales_daily"
+# `asset materialize --partition-range` needs single-run backfills (small months here).
+export OUCHHUNGRY_BACKFILL_DAYS_PER_RUN=0
 echo "== backfill $PREV_FIRST...$LAST_END (one run)"
 $DAGSTER asset materialize -m ouchhungry_dp.definitions --select "$CHAIN" \
   --partition-range "$PREV_FIRST...$LAST_END"

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
-from dagster_duckdb_pandas import DuckDBPandasIOManager
-from dagster_gcp_pandas import BigQueryPandasIOManager
 
 from ouchhungry_dp.defs.alerts.resources import EmailResource
+from ouchhungry_dp.defs.bigquery_client import BigQueryClients
+from ouchhungry_dp.defs.bigquery_io import BigQueryPartitionIOManager
 from ouchhungry_dp.defs.delivery.resources import channel_resources
+from ouchhungry_dp.defs.duckdb_io import ArrowDuckDBPandasIOManager
 from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
 from ouchhungry_dp.defs.products.resources import privacy_resource
 from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem, SimulatedSourceSystem
@@ -58,7 +59,7 @@ def _local() -> dict[str, Any]:
     data_dir().mkdir(parents=True, exist_ok=True)
     database = str(warehouse_path())
     return {
-        "io_manager": DuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
+        "io_manager": ArrowDuckDBPandasIOManager(database=database, schema=WAREHOUSE_SCHEMA),
         "warehouse": DuckDBWarehouseReader(database=database, schema_=WAREHOUSE_SCHEMA),
         # Reviewers can turn the volume and the garbage up without touching code.
         "source": SimulatedSourceSystem(
@@ -71,14 +72,12 @@ def _local() -> dict[str, Any]:
 def _prod() -> dict[str, Any]:
     project, dataset = dg.EnvVar("GCP_PROJECT"), dg.EnvVar("BIGQUERY_DATASET")
     location = dg.EnvVar("BIGQUERY_LOCATION")
+    bigquery = BigQueryClients.from_env(project=project, location=location)
     return {
-        "io_manager": BigQueryPandasIOManager(project=project, dataset=dataset,
-                                              location=location),
-        "warehouse": BigQueryWarehouseReader(project=project, dataset=dataset,
-                                             location=location),
-        "source": BigQuerySourceSystem(project=project,
-                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET"),
-                                       location=location),
+        "io_manager": BigQueryPartitionIOManager(bigquery=bigquery, dataset=dataset),
+        "warehouse": BigQueryWarehouseReader(bigquery=bigquery, dataset=dataset),
+        "source": BigQuerySourceSystem(bigquery=bigquery,
+                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET")),
         "outbound_files": GcsFileStore(bucket=dg.EnvVar("GCS_OUTBOUND_BUCKET")),
     }
 
@@ -86,7 +85,7 @@ def _prod() -> dict[str, Any]:
 RESOURCES_BY_ENV: dict[str, Callable[[], dict[str, Any]]] = {"local": _local, "prod": _prod}
 
 
-LOCAL_ONLY = (SimulatedSourceSystem, DuckDBPandasIOManager, DuckDBWarehouseReader,
+LOCAL_ONLY = (SimulatedSourceSystem, ArrowDuckDBPandasIOManager, DuckDBWarehouseReader,
               LocalFileStore)
 
 

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 import dagster as dg
 import duckdb
 import pandas as pd
-from pydantic import PrivateAttr
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from ouchhungry_dp.defs.bigquery_client import BigQueryClients, date_param
+from ouchhungry_dp.defs.bigquery_tables import WarehouseTables
 
 
 @retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
@@ -85,45 +87,42 @@ class DuckDBWarehouseReader(WarehouseReader):
 
 
 class BigQueryWarehouseReader(WarehouseReader):
-    project: str
+    """The dataset the prod IO manager writes: Storage Read API reads, metadata row counts."""
+
+    bigquery: BigQueryClients
     dataset: str
-    location: str = "southamerica-east1"
-    _client: object = PrivateAttr(default=None)
-
-    def _run(self, sql: str, params: list[tuple[str, str, object]]) -> pd.DataFrame:
-        from google.api_core.exceptions import NotFound
-        from google.cloud import bigquery
-
-        if self._client is None:
-            self._client = bigquery.Client(project=self.project, location=self.location)
-        config = bigquery.QueryJobConfig(
-            query_parameters=[bigquery.ScalarQueryParameter(n, t, v) for n, t, v in params],
-            labels={"component": "ouchhungry_dp", "purpose": "history_read"},
-        )
-        try:
-            return self._client.query(sql, job_config=config).to_dataframe()  # type: ignore[attr-defined]
-        except NotFound:
-            return pd.DataFrame()
 
     def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
                    columns: Sequence[str] | None = None) -> pd.DataFrame:
-        # The BigQuery pandas IO manager upper-cases column names on write.
-        upper = [c.upper() for c in columns] if columns else None
-        sql = (
-            f"SELECT {_projection(upper)} FROM `{self.project}.{self.dataset}.{table}` "
-            f"WHERE DATE({column.upper()}) BETWEEN @start AND @end"
-        )
-        frame = self._run(sql, [("start", "DATE", start), ("end", "DATE", end)])
-        frame.columns = [c.lower() for c in frame.columns]
-        return frame
+        frame = WarehouseTables(self.bigquery, self.dataset).read(
+            table, column, start, end + dt.timedelta(days=1), list(columns) if columns else None)
+        return pd.DataFrame() if frame is None else frame
 
     def row_counts(
         self, table: str, column: str, start: dt.date, end: dt.date
     ) -> dict[dt.date, int]:
-        sql = (
-            f"SELECT DATE({column.upper()}) AS day, COUNT(*) AS n "
-            f"FROM `{self.project}.{self.dataset}.{table}` "
-            f"WHERE DATE({column.upper()}) BETWEEN @start AND @end GROUP BY 1"
-        )
-        frame = self._run(sql, [("start", "DATE", start), ("end", "DATE", end)])
-        return {d: int(n) for d, n in zip(frame.get("day", []), frame.get("n", []), strict=True)}
+        target = WarehouseTables(self.bigquery, self.dataset).get(table)
+        if target is None:
+            return {}
+        partitioning = target.time_partitioning
+        if partitioning and partitioning.field == column and partitioning.type_ == "DAY":
+            # Partition metadata: the counts without scanning a byte of the table.
+            sql = (
+                "SELECT partition_id, total_rows AS n FROM "
+                f"`{self.bigquery.project}.{self.dataset}.INFORMATION_SCHEMA.PARTITIONS` "
+                "WHERE table_name = @table AND partition_id BETWEEN @first AND @last"
+            )
+            frame = self.bigquery.query(sql, [
+                ("table", "STRING", table), ("first", "STRING", start.strftime("%Y%m%d")),
+                ("last", "STRING", end.strftime("%Y%m%d"))], "row_counts", table)
+            days = [dt.datetime.strptime(p, "%Y%m%d").date() for p in frame["partition_id"]]
+        else:
+            sql = (
+                f"SELECT DATE({column}) AS day, COUNT(*) AS n "
+                f"FROM `{self.bigquery.project}.{self.dataset}.{table}` "
+                f"WHERE {column} >= @start AND {column} < @end GROUP BY 1"
+            )
+            frame = self.bigquery.query(sql, [date_param("start", start), date_param(
+                "end", end + dt.timedelta(days=1))], "row_counts", table)
+            days = [pd.Timestamp(d).date() for d in frame["day"]]
+        return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}

@@ -83,7 +83,8 @@ def test_monthly_job_after_a_single_run_backfill_of_the_month(sandbox, delivered
                    "transactions_quarantine,cleaned_customers,customers_quarantine,"
                    "cleaned_products,products_quarantine,ouchhungry_sales_daily")
     run_cli(["asset", "materialize", "-m", "ouchhungry_dp.definitions", "--select", daily_chain,
-             "--partition-range", "2026-11-01...2026-11-24"], env)
+             "--partition-range", "2026-11-01...2026-11-24"],
+            {**env, "OUCHHUNGRY_BACKFILL_DAYS_PER_RUN": "0"})  # the CLI range is one run
     run_cli(["job", "execute", "-m", "ouchhungry_dp.definitions", "-j",
              "ouchhungry_monthly_delivery", "--tags",
              json.dumps({"dagster/partition": "2026-11-01"})], env)

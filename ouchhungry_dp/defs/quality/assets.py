@@ -16,7 +16,11 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.defs.metadata import counts_md, masked_preview, table_metadata
-from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
+from ouchhungry_dp.defs.partitions import (
+    DAILY_BACKFILL_POLICY,
+    WAREHOUSE_POOL,
+    daily_partitions,
+)
 from ouchhungry_dp.defs.sources.resources import SourceSystem
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.quality import checks, schemas
@@ -142,7 +146,8 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
 
 
 def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
-    return frame[pd.to_datetime(frame[column]).dt.date == day]
+    # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
+    return frame[pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)]
 
 
 def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
@@ -167,7 +172,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         ins=ins,
         partitions_def=daily_partitions,
         check_specs=_check_specs(spec),
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=DAILY_BACKFILL_POLICY,
         op_tags={"layer": "cleaned"},
         pool=WAREHOUSE_POOL,
     )

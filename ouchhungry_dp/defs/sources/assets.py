@@ -8,7 +8,11 @@ import pandas as pd
 
 from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.metadata import table_metadata
-from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions
+from ouchhungry_dp.defs.partitions import (
+    DAILY_BACKFILL_POLICY,
+    WAREHOUSE_POOL,
+    daily_partitions,
+)
 from ouchhungry_dp.defs.sources.resources import RAW_COLUMNS, SourceSystem, SourceTable
 from ouchhungry_dp.errors import ExtractionError
 
@@ -49,7 +53,7 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
         description=_DESCRIPTIONS[table],
         metadata={"partition_expr": "partition_date"},
         retry_policy=NETWORK_RETRY,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=DAILY_BACKFILL_POLICY,
         tags={"layer": "raw"},
         pool=WAREHOUSE_POOL,
     )

@@ -14,9 +14,10 @@ from typing import Literal
 
 import dagster as dg
 import pandas as pd
-from pydantic import PrivateAttr
 
 from ouchhungry_dp import tables
+from ouchhungry_dp.defs.bigquery_client import BigQueryClients
+from ouchhungry_dp.defs.partitions import TIMEZONE
 from ouchhungry_dp.errors import ConfigurationError, ExtractionError
 
 SourceTable = Literal["transactions", "customers", "products"]
@@ -53,6 +54,7 @@ class SimulatedSourceSystem(SourceSystem):
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         from ouchhungry_dp import simulation
+        from ouchhungry_dp.simulation.extract import referenced_by_orders
 
         if table == "transactions" and day.isoformat() in self.closed_days:
             # The simulated marketplace was closed that day: no order at all.
@@ -63,24 +65,54 @@ class SimulatedSourceSystem(SourceSystem):
             n_customers=self.n_customers,
             defect_rate=self.defect_rate,
         )
-        simulate = {
-            "transactions": simulation.simulate_transactions,
-            "customers": simulation.simulate_customers,
-            "products": simulation.simulate_products,
-        }[table]
-        return simulate(day, config).frame
+        if table == "transactions":
+            return simulation.simulate_transactions(day, config).frame
+        # Only what the day's orders reference, as the production source query does.
+        return referenced_by_orders(day, config, table).frame
+
+
+def source_query(table: SourceTable, project: str, dataset: str) -> str:
+    """The extraction SQL (GoogleSQL, parameter ``@day``) of one source table.
+
+    Transactions: the items ordered on the day (America/Sao_Paulo), filtered as a
+    timestamp range so a replica partitioned on ``ordered_at`` is pruned to it.
+    Customers and products: only those the day's items reference (not a daily
+    full copy of every customer's personal data); the referential checks of the
+    cleaning compare the items with exactly this extract.
+    Assumes the replica types ordered_at as TIMESTAMP (formatted back to ISO 8601
+    with the local offset, as the cleaning reads it). If it is text in mixed
+    formats, such rows would never be extracted, unseen by the conservation check:
+    then extract by the replica's ingestion partition and let the cleaning judge.
+    """
+    source = f"`{project}.{dataset}"
+    day_items = (
+        f"SELECT * FROM {source}.transactions` WHERE ordered_at >= "
+        f"TIMESTAMP(@day, '{TIMEZONE}') AND ordered_at < "
+        f"TIMESTAMP(DATE_ADD(@day, INTERVAL 1 DAY), '{TIMEZONE}')"
+    )
+
+    def text(column: str) -> str:
+        if column == "ordered_at":
+            iso = "'%Y-%m-%dT%H:%M:%S%Ez'"
+            return f"FORMAT_TIMESTAMP({iso}, ordered_at, '{TIMEZONE}') AS ordered_at"
+        return f"CAST({column} AS STRING) AS {column}"
+
+    columns = ", ".join(text(c) for c in RAW_COLUMNS[table])
+    if table == "transactions":
+        return f"SELECT {columns} FROM ({day_items})"
+    key = {"customers": "customer_id", "products": "product_code"}[table]
+    return (f"SELECT {columns} FROM {source}.{table}` WHERE {key} IN "
+            f"(SELECT {key} FROM ({day_items}) WHERE {key} IS NOT NULL)")
 
 
 class BigQuerySourceSystem(SourceSystem):
     """Reads one day of the marketplace's replicated source tables in BigQuery."""
 
-    project: str
+    bigquery: BigQueryClients
     dataset: str
-    location: str = "southamerica-east1"
     # `dataset.table` of the marketplace's operations calendar: one row (DATE column
     # `day`) per day it was closed. Empty: no day is ever confirmed closed.
     closed_days_table: str = ""
-    _client: object = PrivateAttr(default=None)
 
     def confirms_no_sales(self, day: dt.date) -> bool:
         if not self.closed_days_table:
@@ -90,43 +122,19 @@ class BigQuerySourceSystem(SourceSystem):
                 f"closed_days_table {self.closed_days_table!r} is not `dataset.table`",
                 hint="Name the operations calendar table as dataset.table (letters, digits, _).",
             )
-        from google.cloud import bigquery
-
-        if self._client is None:
-            self._client = bigquery.Client(project=self.project, location=self.location)
-        sql = (f"SELECT COUNT(*) AS n FROM `{self.project}.{self.closed_days_table}` "
+        sql = (f"SELECT COUNT(*) AS n FROM `{self.bigquery.project}.{self.closed_days_table}` "
                "WHERE day = @day")
-        job_config = bigquery.QueryJobConfig(
-            query_parameters=[bigquery.ScalarQueryParameter("day", "DATE", day)])
-        rows = self._client.query(sql, job_config=job_config).result()  # type: ignore[attr-defined]
-        return any(row["n"] > 0 for row in rows)
+        frame = self.bigquery.query(sql, [("day", "DATE", day)], "closed_day_check",
+                                    "raw_transactions")
+        return bool(len(frame)) and int(frame["n"].iloc[0]) > 0
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
-        from google.cloud import bigquery
-
-        if self._client is None:
-            self._client = bigquery.Client(project=self.project, location=self.location)
-        columns = ", ".join(f"CAST({c} AS STRING) AS {c}" for c in RAW_COLUMNS[table])
-        # Transactions are extracted by the day of the order (Sao Paulo time);
-        # customers and products are full snapshots of the dimension tables.
-        # Assumes the replica types ordered_at as TIMESTAMP. If it is text in mixed
-        # formats (as the simulator models), SAFE_CAST gives NULL and such rows would
-        # never be extracted, unseen by the conservation check: then extract by the
-        # replica's ingestion partition instead and let the cleaning judge the dates.
-        where = (
-            "WHERE DATE(SAFE_CAST(ordered_at AS TIMESTAMP), 'America/Sao_Paulo') = @day"
-            if table == "transactions"
-            else ""
-        )
-        sql = f"SELECT {columns} FROM `{self.project}.{self.dataset}.{table}` {where}"
-        job_config = bigquery.QueryJobConfig(
-            query_parameters=[bigquery.ScalarQueryParameter("day", "DATE", day)],
-            labels={"component": "ouchhungry_dp", "asset": f"raw_{table}"},
-        )
         from google.api_core import exceptions as gexc
 
+        sql = source_query(table, self.bigquery.project, self.dataset)
         try:
-            frame = self._client.query(sql, job_config=job_config).to_dataframe()  # type: ignore[attr-defined]
+            # Rows of one day: a query result, read through the REST API.
+            frame = self.bigquery.query(sql, [("day", "DATE", day)], "extract", f"raw_{table}")
         except (gexc.BadRequest, gexc.NotFound, gexc.Forbidden) as exc:
             # A dropped column, a missing table or a lost grant will not heal on retry.
             raise ExtractionError(

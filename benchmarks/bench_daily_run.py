@@ -1,0 +1,136 @@
+"""Wall time, per-step time and peak memory of the daily job, run through the CLI.
+
+    .venv/bin/python benchmarks/bench_daily_run.py --rows 1000000 --reference main
+
+What runs: ``dagster job execute -j ouchhungry_daily_delivery`` for one day, in a
+subprocess, local mode (DuckDB warehouse, simulated source at ``--rows`` order
+items a day; the job's in-process executor: every step in the run's process), delivering
+to the loopback sandbox started here. Each run gets a fresh DAGSTER_HOME and
+warehouse (no history). Peak RSS is that of the largest single process of the
+run (``RUSAGE_CHILDREN`` of a wrapper around the CLI: Linux reports the largest
+waited-for descendant). Per-step times come from the run's event log.
+
+``--reference REF`` runs the same command first on the code of a git ref
+(exported with ``git archive`` to a temporary folder, same virtualenv), so the
+before/after pair is measured on the same busy machine minutes apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+JOB = "ouchhungry_daily_delivery"
+# Runs the CLI and prints the peak RSS (KiB) of its largest process, Python's own excluded.
+WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+print("PEAK_RSS_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def step_times(home: Path) -> dict[str, float]:
+    """Seconds per step (start to success) of the single run in this DAGSTER_HOME."""
+    import dagster as dg
+
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        (run,) = instance.get_runs()
+        starts: dict[str, float] = {}
+        times: dict[str, float] = {}
+        for entry in instance.all_logs(run.run_id):
+            event = entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type_value == "STEP_START":
+                starts[event.step_key] = entry.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+                times[event.step_key] = entry.timestamp - starts[event.step_key]
+        return times
+
+
+def run_daily(code: Path, rows: int, day: str, sandbox_env: dict[str, str],
+              workdir: Path) -> dict[str, object]:
+    home = workdir / "dagster_home"
+    home.mkdir(parents=True)
+    env = {
+        **os.environ, **sandbox_env,
+        "PYTHONPATH": str(code), "OUCHHUNGRY_ENV": "local", "DAGSTER_HOME": str(home),
+        "OUCHHUNGRY_DATA_DIR": str(workdir / "data"), "OUCHHUNGRY_SIM_ROWS_PER_DAY": str(rows),
+        "PSEUDONYMIZATION_KEY": os.urandom(32).hex(), "EMAIL_FROM": "dados@marketplace.example",
+        "DATA_TEAM_ALERT_EMAILS": "dados@marketplace.example",
+        "OUCHHUNGRY_NOTIFY_EMAILS": "dados@ouchhungry.example",
+    }
+    command = [sys.executable, "-c", WRAPPER, DAGSTER, "job", "execute", "-m",
+               "ouchhungry_dp.definitions", "-j", JOB, "--tags",
+               json.dumps({"dagster/partition": day})]
+    started = time.perf_counter()
+    # cwd outside the repository: dagster would load a developer's .env from there.
+    result = subprocess.run(command, env=env, cwd=workdir, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"daily run failed on {code}:\n{result.stderr[-4000:]}")
+    peak = next(int(line.split()[1]) for line in result.stderr.splitlines()
+                if line.startswith("PEAK_RSS_KIB"))
+    return {"wall_s": wall, "peak_rss_mb": peak / 1024, "steps": step_times(home)}
+
+
+def export(ref: str, target: Path) -> Path:
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def print_table(results: dict[str, dict[str, object]]) -> None:
+    names = list(results)
+    print("| measure | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for key, label in (("wall_s", "wall (s)"), ("peak_rss_mb", "peak RSS, largest process (MB)")):
+        print(f"| {label} | " + " | ".join(f"{results[n][key]:.1f}" for n in names) + " |")
+    steps = sorted({s for r in results.values() for s in r["steps"]})  # type: ignore[attr-defined]
+    for step in steps:
+        cells = [results[n]["steps"].get(step) for n in names]  # type: ignore[attr-defined]
+        print(f"| step {step} (s) | " + " | ".join("-" if c is None else f"{c:.1f}"
+                                                  for c in cells) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--day", default="2026-11-20")
+    parser.add_argument("--reference", help="git ref to measure first, e.g. main")
+    args = parser.parse_args()
+
+    from ouchhungry_dp.sandbox.stack import SandboxStack
+
+    with tempfile.TemporaryDirectory(prefix="bench_daily_") as tmp:
+        root = Path(tmp)
+        codes = {"this tree": REPO}
+        if args.reference:
+            (root / "ref").mkdir()
+            codes = {f"reference {args.reference}": export(args.reference, root / "ref"),
+                     **codes}
+        results = {}
+        (root / "sandbox").mkdir()
+        with SandboxStack(root / "sandbox") as sandbox:
+            for i, (name, code) in enumerate(codes.items()):
+                results[name] = run_daily(code, args.rows, args.day, sandbox.env(),
+                                          root / f"run{i}")
+                print(f"{name}: {results[name]['wall_s']:.1f} s, "
+                      f"{results[name]['peak_rss_mb']:.0f} MB", file=sys.stderr)
+    print(f"daily job, {args.rows:,} rows/day, day {args.day}, no history, CLI, local mode")
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
