@@ -15,10 +15,12 @@ the contract declares is what the daemon runs.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import dagster as dg
 
 from ouchhungry_dp import layout
+from ouchhungry_dp.defs.k8s import k8s_run_tags
 from ouchhungry_dp.defs.partitions import TIMEZONE, daily_partitions, monthly_partitions
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.partners.contract import PartnerContract
@@ -32,8 +34,10 @@ SHARED_DAILY_ASSETS = (
 MAX_RUNTIME_S = 3600
 
 
-def _tags(contract: PartnerContract, cadence: str) -> dict[str, str]:
-    return {"partner": contract.id, "cadence": cadence, "dagster/max_runtime": str(MAX_RUNTIME_S)}
+def _tags(contract: PartnerContract, cadence: str) -> dict[str, Any]:
+    # The run pod's size on Kubernetes rides on the job (K8sRunLauncher reads the tag).
+    return {"partner": contract.id, "cadence": cadence, "dagster/max_runtime": str(MAX_RUNTIME_S),
+            **k8s_run_tags(cadence)}
 
 
 def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
