@@ -4,6 +4,7 @@ daily/monthly assets on a temporary instance, and where to look for what a partn
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ import pandas as pd
 from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
 from ouchhungry_dp.defs.alerts.sensors import data_team_run_failure_alerts
 from ouchhungry_dp.defs.delivery import definitions as delivery
+from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.defs.products import definitions as products
 from ouchhungry_dp.defs.quality import definitions as quality
 from ouchhungry_dp.defs.resources import shared_resources
@@ -24,6 +26,7 @@ from ouchhungry_dp.sandbox.stack import SandboxStack
 PARTNER_INBOX = "dados@ouchhungry.example"
 DATA_TEAM = "correa.igor@aiqfome.com"
 CONTRACT = next(c for c in load_contracts() if c.id == "ouchhungry")
+DAILY_CHAIN = (*SHARED_DAILY_ASSETS, CONTRACT.daily_asset)
 
 
 class PlantedCatalogue(SimulatedSourceSystem):
@@ -32,10 +35,11 @@ class PlantedCatalogue(SimulatedSourceSystem):
 
     planted: str = "Hungry contato joao.silva@gmail.com (11) 98765-4321"
     brand: str = "hungry"
+    only_on: str = ""  # comma-separated ISO days; empty: every day
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         frame = super().extract(table, day)
-        if table == "products":
+        if table == "products" and (not self.only_on or day.isoformat() in self.only_on.split(",")):
             frame = frame.copy()
             ours = frame["brand"].astype("string").str.strip().str.lower() == self.brand
             frame.loc[ours, "product_name"] = self.planted
@@ -55,14 +59,20 @@ def run_job(instance: dg.DagsterInstance, source: SimulatedSourceSystem, job: st
         partition_key=partition, instance=instance, raise_on_error=False)
 
 
-def materialize_only(instance: dg.DagsterInstance, assets: list[str],
-                     partition: str) -> dg.ExecuteInProcessResult:
-    """What "Materialize selected" does: only these assets; upstream read from storage."""
-    defs = all_defs(SimulatedSourceSystem(rows_per_day=300))
+def materialize_only(instance: dg.DagsterInstance, assets: list[str] | tuple[str, ...],
+                     partition: str | None = None, *, last: str | None = None,
+                     source: SimulatedSourceSystem | None = None) -> dg.ExecuteInProcessResult:
+    """What "Materialize selected" does: only these assets, upstream read from storage.
+    With ``last``, one run over ``partition...last`` (a single-run backfill)."""
+    defs = all_defs(source or SimulatedSourceSystem(rows_per_day=300))
     job = defs.resolve_implicit_global_asset_job_def().get_subset(
         asset_selection={dg.AssetKey(a) for a in assets})
-    return job.execute_in_process(partition_key=partition, instance=instance,
-                                  raise_on_error=False)
+    if last is None:
+        return job.execute_in_process(partition_key=partition, instance=instance,
+                                      raise_on_error=False)
+    tags = {"dagster/asset_partition_range_start": str(partition),
+            "dagster/asset_partition_range_end": last}
+    return job.execute_in_process(tags=tags, instance=instance, raise_on_error=False)
 
 
 def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -81,12 +91,20 @@ def materialized(result: dg.ExecuteInProcessResult) -> set[str]:
 
 
 def what_the_partner_got(sandbox: SandboxStack, partition: str) -> list[str]:
-    """Every trace of ``partition`` on the partner's SFTP, API and inbox."""
-    sftp = [str(p) for p in sandbox.sftp_files.rglob(f"*{partition}*")]
-    api = [str(p) for p in (sandbox.root / "api").rglob(f"*{partition}*")]
-    mails = [m.subject for m in sandbox.smtp.messages()
-             if partition in m.subject and PARTNER_INBOX in str(m.message["To"])]
-    return sftp + api + mails
+    """Every trace of ``partition`` on the partner's SFTP, API and inbox (a month
+    ``YYYY-MM`` does not match its days)."""
+    sftp = [str(p) for p in sandbox.sftp_files.rglob("*") if _names(partition, p.name)]
+    api = [str(p) for p in (sandbox.root / "api").rglob("*") if _names(partition, p.name)]
+    return sftp + api + partner_mails(sandbox, partition)
+
+
+def _names(partition: str, text: str) -> bool:
+    return re.search(re.escape(partition) + r"(?!-\d)", text) is not None
+
+
+def partner_mails(sandbox: SandboxStack, partition: str) -> list[str]:
+    return [m.subject for m in sandbox.smtp.messages()
+            if _names(partition, m.subject) and PARTNER_INBOX in str(m.message["To"])]
 
 
 def data_team_alerts(instance: dg.DagsterInstance, sandbox: SandboxStack,

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.alerts.facts import user_error
@@ -22,11 +23,13 @@ from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.gate_support import (
     CONTRACT,
+    DAILY_CHAIN,
     PlantedCatalogue,
     data_team_alerts,
     failed_checks,
     materialize_only,
     materialized,
+    partner_mails,
     run_job,
     step_events,
     what_the_partner_got,
@@ -96,3 +99,70 @@ def test_the_daily_pii_scan_is_given_the_days_known_identifiers(
                  if e.event_specific_data.check_name == "pii_scan")
     assert check.metadata["hits_by_kind"].value.get("known_identifier", 0) > 0
     assert what_the_partner_got(sandbox, day) == []
+
+
+def test_checks_are_per_file_in_a_single_run_backfill_and_the_month_to_date_file_is_held(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str],
+        tmp_path: Path) -> None:
+    """Two days in one run, PII planted on the second only: the first day's file is released
+    (and can be delivered), the second is held. A monthly file of an unfinished month is
+    never released, so its delivery is refused."""
+    source = PlantedCatalogue(rows_per_day=300, only_on="2026-09-02")
+    backfill = materialize_only(instance, DAILY_CHAIN, "2026-09-01", last="2026-09-02",
+                                source=source)
+    check = next(e.event_specific_data for e in step_events(backfill, "ASSET_CHECK_EVALUATION")
+                 if e.event_specific_data.check_name == "pii_scan")
+    assert not check.passed and check.metadata["failed_partitions"].value == ["2026-09-02"]
+    assert (outbound(env) / layout.product_file(DAILY, "daily", "2026-09-01")).is_file()
+    assert not (outbound(env) / layout.product_file(DAILY, "daily", "2026-09-02")).exists()
+
+    assert materialize_only(instance, DAILY_DELIVERY, "2026-09-01").success
+    # SFTP file + manifest, API copy + receipt, partner e-mail
+    assert len(what_the_partner_got(sandbox, "2026-09-01")) == 5
+    assert not materialize_only(instance, DAILY_DELIVERY, "2026-09-02").success
+    assert what_the_partner_got(sandbox, "2026-09-02") == []
+
+    monthly = run_job(instance, SimulatedSourceSystem(rows_per_day=300), CONTRACT.monthly_job,
+                      "2026-09-01")
+    assert not monthly.success
+    assert "ouchhungry_sales_monthly_by_city:month_complete" in failed_checks(monthly)
+    assert "ouchhungry_insights_monthly:built_from_released_monthly" in failed_checks(monthly)
+    redelivery = materialize_only(instance, CONTRACT.delivery_assets("monthly"), "2026-09-01")
+    (refusal,) = refusals(redelivery)
+    assert "month_complete" in refusal and "2026-09" in refusal
+    assert what_the_partner_got(sandbox, "2026-09") == []
+    alerts = [m for m in data_team_alerts(instance, sandbox, tmp_path)
+              if "publishing gate refused" in m.subject]
+    assert {("2026-09-02" in m.subject) or ("2026-09" in m.subject) for m in alerts} == {True}
+    assert any("month_complete" in m.body() for m in alerts)
+    assert any("pii_scan" in m.body() for m in alerts)
+
+
+def test_a_file_changed_between_its_sftp_and_api_deliveries_is_refused(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
+    day = "2026-11-12"
+    sftp, api, email = DAILY_DELIVERY
+    assert materialize_only(instance, (*DAILY_CHAIN, sftp), day).success
+    released = outbound(env) / layout.product_file(DAILY, "daily", day)
+    released.write_bytes(released.read_bytes().replace(b"\n", b"\r\n", 1))
+    result = materialize_only(instance, (api, email), day)
+    (refusal,) = refusals(result)
+    assert "changed after its checks" in refusal and day in refusal
+    assert not step_events(result, "STEP_UP_FOR_RETRY")
+    traces = what_the_partner_got(sandbox, day)
+    assert len(traces) == 2 and all("/sftp/" in t for t in traces)  # file + manifest only
+
+
+def test_same_sha256_everywhere_fails_on_a_tampered_sftp_receipt_and_withholds_the_email(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
+    """The SFTP receipt (stored between the steps) no longer matches the released file."""
+    day = "2026-11-13"
+    sftp, api, email = DAILY_DELIVERY
+    assert materialize_only(instance, (*DAILY_CHAIN, sftp), day).success
+    with duckdb.connect(str(Path(env["OUCHHUNGRY_DATA_DIR"]) / "warehouse.duckdb")) as con:
+        con.execute(f"UPDATE marts.{sftp} SET sha256 = repeat('0', 64) WHERE partition = ?",
+                    [day])
+    result = materialize_only(instance, (api, email), day)
+    assert failed_checks(result) == [f"{api}:same_sha256_everywhere"]
+    assert email not in materialized(result)
+    assert partner_mails(sandbox, day) == []

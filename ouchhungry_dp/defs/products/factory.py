@@ -64,6 +64,12 @@ def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> li
     return values.unique().tolist()
 
 
+def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    if "snapshot_date" not in products.columns:
+        return products
+    return products[pd.to_datetime(products["snapshot_date"]).dt.date <= day]
+
+
 def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
                    contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
     start, end = layout.previous_month(month_first)
@@ -165,7 +171,10 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                     warehouse, cleaned_products, contract, month_first)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
-            daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
+            # A single-run backfill loads every day's catalogue snapshot: a day's file is
+            # built from the snapshots up to that day, as a run of that day alone would.
+            catalogue = catalogue_as_of(cleaned_products, day)
+            daily = build_daily_product(tx, catalogue, decisions[month_first], contract,
                                         key=key)
             # Checks per file, on the bytes that would leave (not on a run-wide concat).
             data = to_csv_bytes(daily)
