@@ -46,6 +46,32 @@ class PlantedCatalogue(SimulatedSourceSystem):
         return frame
 
 
+class PlantedCity(SimulatedSourceSystem):
+    """An e-mail and a phone typed into the delivery city of some of the day's orders."""
+
+    planted: str = "joao.silva@gmail.com (11) 98765-4321"
+    every: int = 25
+
+    def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
+        frame = super().extract(table, day)
+        if table == "transactions":
+            frame = frame.copy()
+            frame.loc[frame.index[:: self.every], "delivery_city"] = self.planted
+        return frame
+
+
+def event_log_leaks(instance: dg.DagsterInstance, home: str | Path,
+                    values: tuple[str, ...]) -> list[str]:
+    """Which ``values`` appear in any event of any run (metadata, descriptions, errors,
+    serialised as stored) or in any file of the instance's DAGSTER_HOME."""
+    events = "\n".join(dg.serialize_value(entry) for run in instance.get_runs()
+                       for entry in instance.all_logs(run.run_id))
+    assert "ASSET_MATERIALIZATION" in events or "ASSET_CHECK_EVALUATION" in events
+    files = [p.read_bytes() for p in Path(home).rglob("*") if p.is_file()]
+    return sorted({v for v in values
+                   if v in events or any(v.encode() in data for data in files)})
+
+
 def all_defs(source: SimulatedSourceSystem) -> dg.Definitions:
     return dg.Definitions.merge(
         sources.defs, quality.defs, products.defs, delivery.defs,

@@ -25,7 +25,9 @@ from ouchhungry_dp_tests.defs.gate_support import (
     CONTRACT,
     DAILY_CHAIN,
     PlantedCatalogue,
+    PlantedCity,
     data_team_alerts,
+    event_log_leaks,
     failed_checks,
     materialize_only,
     materialized,
@@ -36,6 +38,7 @@ from ouchhungry_dp_tests.defs.gate_support import (
 )
 
 DAILY = CONTRACT.products.daily.dataset
+PLANTED_VALUES = ("joao.silva", "98765-4321", "98765")
 DAILY_DELIVERY = CONTRACT.delivery_assets("daily")
 
 
@@ -82,6 +85,19 @@ def test_pii_in_a_catalogue_name_never_reaches_the_partner_even_when_only_delive
     body = gate_alerts[0].body()
     assert day in gate_alerts[0].subject and "pii_scan" in body
     assert "joao.silva" not in body and "98765" not in body
+    # Nor in the UI: previews, check metadata, errors — the whole event log and instance.
+    assert event_log_leaks(instance, env["DAGSTER_HOME"], PLANTED_VALUES) == []
+
+
+def test_personal_data_typed_into_a_city_never_reaches_the_event_log(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
+    day = "2026-11-09"
+    result = run_job(instance, PlantedCity(rows_per_day=300), CONTRACT.daily_job, day)
+    assert step_events(result, "ASSET_CHECK_EVALUATION")  # the checks ran and reported
+    assert event_log_leaks(instance, env["DAGSTER_HOME"], PLANTED_VALUES) == []
+    for trace in what_the_partner_got(sandbox, day):  # whatever left, left without it
+        if Path(trace).is_file():
+            assert "joao.silva" not in Path(trace).read_text()
 
 
 def test_the_daily_pii_scan_is_given_the_days_known_identifiers(

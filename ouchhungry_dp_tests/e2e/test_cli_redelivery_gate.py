@@ -16,14 +16,12 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from ouchhungry_dp.sandbox.stack import SandboxStack
-from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.defs.gate_support import (
     CONTRACT,
     PlantedCatalogue,
@@ -57,20 +55,6 @@ def runbook_commands() -> list[list[str]]:
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([DAGSTER, *args], env={**os.environ, **env}, capture_output=True,
                           text=True, timeout=600, cwd=Path(env["DAGSTER_HOME"]).parent)
-
-
-@pytest.fixture
-def env(sandbox: SandboxStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = platform_env(sandbox, tmp_path)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return values
-
-
-@pytest.fixture
-def instance(env: dict[str, str]) -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test(temp_dir=env["DAGSTER_HOME"]) as test_instance:
-        yield test_instance
 
 
 def test_the_runbook_redelivery_obeys_the_gate_from_the_cli(

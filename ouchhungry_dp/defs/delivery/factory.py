@@ -28,7 +28,7 @@ import pandas as pd
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import table_metadata
+from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
 from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
@@ -189,7 +189,7 @@ def _checksums(files: OutboundFileStore, product: Product, cadence: Cadence, ass
             mismatches.append({"partition": str(part), **seen})
     return dg.AssetCheckResult(
         asset_key=asset, check_name="same_sha256_everywhere", passed=not mismatches,
-        metadata={"partitions": len(api_receipts), "mismatches": mismatches},
+        metadata=safe_metadata({"partitions": len(api_receipts), "mismatches": mismatches}),
         description="sha256 mismatch between channels" if mismatches else "all copies match",
     )
 

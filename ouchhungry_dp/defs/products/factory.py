@@ -24,7 +24,7 @@ import pandas as pd
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import table_metadata
+from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
 from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
 from ouchhungry_dp.defs.products.resources import PrivacyResource
 from ouchhungry_dp.defs.warehouse import WarehouseReader
@@ -51,7 +51,7 @@ def _result(asset: str, check: str, outcome: Any,
             severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=asset, check_name=check, passed=bool(outcome.passed), severity=severity,
-        description=outcome.description, metadata=outcome.metadata,
+        description=outcome.description, metadata=safe_metadata(outcome.metadata),
     )
 
 
@@ -108,8 +108,8 @@ def combined_result(asset: str, check: str,
     return dg.AssetCheckResult(
         asset_key=asset, check_name=check, passed=not failed,
         description=shown.description,
-        metadata={**shown.metadata, "files_checked": len(outcomes),
-                  "failed_partitions": [part for part, _ in failed]},
+        metadata=safe_metadata({**shown.metadata, "files_checked": len(outcomes),
+                                "failed_partitions": [part for part, _ in failed]}),
     )
 
 
@@ -353,8 +353,11 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         relative = layout.insights_file(contract.id, month)
         released = release_file(outbound_files, f"{contract.id}_insights_monthly", month,
                                 relative, report.html.encode("utf-8"), checks)
+        # The report itself goes into the event log only once it passed its checks.
+        shown = (report.markdown or report.narrative) if released["released"] else (
+            "_(held: the report failed its checks; see held/ in the outbound store)_")
         yield dg.MaterializeResult(metadata={
-            "report": dg.MetadataValue.md(report.markdown or report.narrative),
+            "report": dg.MetadataValue.md(shown),
             "file": relative,
             "location": dg.MetadataValue.path(released["location"]),
             "released": released["released"], "failed_checks": released["failed_checks"],
