@@ -86,20 +86,21 @@ def test_monthly_job_after_a_single_run_backfill_of_the_month(sandbox, delivered
                    "transactions_quarantine,cleaned_customers,customers_quarantine,"
                    "cleaned_products,products_quarantine,ouchhungry_sales_daily")
     run_cli(["asset", "materialize", "-m", "ouchhungry_dp.definitions", "--select", daily_chain,
-             "--partition-range", "2026-10-01...2026-10-31"], env)
-    # A complete month: the publishing gate never releases a month-to-date file.
+             "--partition-range", "2026-09-01...2026-09-30"], env)
+    # A complete month: the publishing gate never releases a month-to-date file. Not
+    # October: it is the history of November's decision, and DAY is re-delivered below.
     run_cli(["job", "execute", "-m", "ouchhungry_dp.definitions", "-j",
              "ouchhungry_monthly_delivery", "--tags",
-             json.dumps({"dagster/partition": "2026-10-01"})], env)
-    monthly = sandbox.sftp_files / "monthly" / "ouchhungry_sales_monthly_by_city_2026-10.csv"
+             json.dumps({"dagster/partition": "2026-09-01"})], env)
+    monthly = sandbox.sftp_files / "monthly" / "ouchhungry_sales_monthly_by_city_2026-09.csv"
     manifest = json.loads(Path(f"{monthly}.manifest.json").read_text())
-    assert manifest["partition"] == "2026-10" and manifest["sha256"] == sha256_of(monthly)
-    assert (sandbox.sftp_files / "monthly" / "ouchhungry_insights_2026-10.html").is_file()
+    assert manifest["partition"] == "2026-09" and manifest["sha256"] == sha256_of(monthly)
+    assert (sandbox.sftp_files / "monthly" / "ouchhungry_insights_2026-09.html").is_file()
     header = monthly.read_text().splitlines()[0].split(",")
     for column in ("month", "state", "city", "brand", "units_sold", "revenue",
                    "avg_unit_price", "customers_reached", "segment_share"):
         assert column in header
-    api_copies = list((sandbox.root / "api").rglob("*2026-10.csv"))
+    api_copies = list((sandbox.root / "api").rglob("*2026-09.csv"))
     assert [sha256_of(p) for p in api_copies] == [sha256_of(monthly)]
 
 
