@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
+import pytest
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.alerts.facts import user_error
+from ouchhungry_dp.defs.products import factory as products_factory
 from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
@@ -182,3 +186,38 @@ def test_same_sha256_everywhere_fails_on_a_tampered_sftp_receipt_and_withholds_t
     assert failed_checks(result) == [f"{api}:same_sha256_everywhere"]
     assert email not in materialized(result)
     assert partner_mails(sandbox, day) == []
+
+
+def extra_column(daily: pd.DataFrame) -> pd.DataFrame:
+    return daily.assign(payment_method="pix")  # not a column of the contract
+
+
+def city_not_decided(daily: pd.DataFrame) -> pd.DataFrame:
+    """Names a city the month's decision generalised (no history: every row is state-level)."""
+    daily = daily.copy()
+    first = daily.index[0]
+    daily.loc[first, ["city", "location_level"]] = ["MACAPA", "city"]
+    return daily
+
+
+@pytest.mark.parametrize(("check", "breakage", "day"), [
+    ("contract_columns", extra_column, "2026-11-07"),
+    ("follows_month_decision", city_not_decided, "2026-11-08"),
+])
+def test_a_daily_builder_regression_is_caught_by_its_check_and_nothing_leaves(
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch, check: str,
+        breakage: Callable[[pd.DataFrame], pd.DataFrame], day: str) -> None:
+    """These checks hold by construction of the builder; a regression of the builder (wrapped
+    here) must be caught by the real check, held by the gate and refused on re-delivery."""
+    build = products_factory.build_daily_product
+    monkeypatch.setattr(products_factory, "build_daily_product",
+                        lambda *a, **k: breakage(build(*a, **k)))
+    result = run_job(instance, SimulatedSourceSystem(rows_per_day=300), CONTRACT.daily_job, day)
+    assert not result.success
+    assert failed_checks(result) == [f"{CONTRACT.daily_asset}:{check}"]
+    assert not materialized(result) & set(DAILY_DELIVERY)
+    monkeypatch.setattr(products_factory, "build_daily_product", build)  # fixed, not rebuilt
+    (refusal,) = refusals(materialize_only(instance, DAILY_DELIVERY, day))
+    assert check in refusal and day in refusal
+    assert what_the_partner_got(sandbox, day) == []
