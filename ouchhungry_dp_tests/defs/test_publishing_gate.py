@@ -136,6 +136,10 @@ def test_checks_are_per_file_in_a_single_run_backfill_and_the_month_to_date_file
     assert (outbound(env) / layout.product_file(DAILY, "daily", "2026-08-01")).is_file()
     assert not (outbound(env) / layout.product_file(DAILY, "daily", "2026-08-02")).exists()
 
+    # Delivering both days in one run: refused before the first byte leaves.
+    both = materialize_only(instance, DAILY_DELIVERY, "2026-08-01", last="2026-08-02")
+    assert not both.success and "2026-08-02" in refusals(both)[0]
+    assert what_the_partner_got(sandbox, "2026-08-01") == []
     assert materialize_only(instance, DAILY_DELIVERY, "2026-08-01").success
     # SFTP file + manifest, API copy + receipt, partner e-mail
     assert len(what_the_partner_got(sandbox, "2026-08-01")) == 5

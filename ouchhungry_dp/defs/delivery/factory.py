@@ -98,6 +98,14 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
                  product_spec: Product, cadence: Cadence, channel: str, resource_key: str,
                  send: Send, partner: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     files: OutboundFileStore = context.resources.outbound_files
+    what = f"{channel} delivery of the {cadence} file"
+    # Every partition of the run passes the gate before the first byte leaves: a refused
+    # day in a range must not leave earlier days delivered without their receipts.
+    for key in context.partition_keys:
+        with released_copy(files, layout.product_file(product_spec.dataset, cadence, key),
+                           partner=partner, partition=file_partition_key(key, cadence),
+                           what=what):
+            pass
     with retry_only_transient():  # a missing or invalid setting will not heal
         client = getattr(context.resources, resource_key).client()
     rows = []
@@ -106,7 +114,7 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
             relative = layout.product_file(product_spec.dataset, cadence, key)
             with released_copy(files, relative, partner=partner,
                                partition=file_partition_key(key, cadence),
-                               what=f"{channel} delivery of the {cadence} file") as (local, _):
+                               what=what) as (local, _):
                 n_rows = _rows_of(product, cadence, key)
                 with retry_only_transient():
                     receipt = send(client, product_spec, key, local, n_rows, files)
