@@ -1,11 +1,14 @@
 """Where outbound files are kept between the product step and the delivery steps.
 
 Local: a folder (``.local/outbound``). Prod: a GCS bucket; delivery steps fetch
-the object to a temporary file so the SFTP and API clients can stream it.
+the object to a temporary file so the SFTP and API clients can stream it. The
+publishing gate (``ouchhungry_dp.release.gate``) reads, writes and withdraws
+files and their gate records through ``read`` / ``put`` / ``remove``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from abc import abstractmethod
 from pathlib import Path
@@ -21,6 +24,14 @@ class OutboundFileStore(dg.ConfigurableResource):
     @abstractmethod
     def fetch(self, relative: str) -> Path:
         """A local path holding the file's bytes."""
+
+    @abstractmethod
+    def read(self, relative: str) -> bytes | None:
+        """The file's bytes, or None when there is no such file."""
+
+    @abstractmethod
+    def remove(self, relative: str) -> None:
+        """Deletes the file if it exists (a no-op otherwise)."""
 
 
 class LocalFileStore(OutboundFileStore):
@@ -43,6 +54,13 @@ class LocalFileStore(OutboundFileStore):
             )
         return path
 
+    def read(self, relative: str) -> bytes | None:
+        path = Path(self.root) / relative
+        return path.read_bytes() if path.is_file() else None
+
+    def remove(self, relative: str) -> None:
+        (Path(self.root) / relative).unlink(missing_ok=True)
+
 
 class GcsFileStore(OutboundFileStore):
     bucket: str
@@ -61,3 +79,17 @@ class GcsFileStore(OutboundFileStore):
         target = Path(tempfile.mkdtemp(prefix="ouchhungry_")) / Path(relative).name
         self._blob(relative).download_to_filename(str(target))
         return target
+
+    def read(self, relative: str) -> bytes | None:
+        from google.api_core.exceptions import NotFound
+
+        try:
+            return self._blob(relative).download_as_bytes()
+        except NotFound:
+            return None
+
+    def remove(self, relative: str) -> None:
+        from google.api_core.exceptions import NotFound
+
+        with contextlib.suppress(NotFound):  # withdrawing an absent file is done
+            self._blob(relative).delete()

@@ -1,32 +1,109 @@
-"""Materialization metadata shared by every domain: row counts and safe previews."""
+"""Materialization and check metadata shared by every domain: counts and safe previews.
+
+The Dagster event log is read by everyone with UI access and kept for good, so
+nothing personal may enter it. Two layers, both allowlists or fail-closed:
+
+* a preview shows only columns on ``PREVIEW_COLUMNS`` (non-personal fields of the
+  products, the cleaned tables and the receipts); every other column is named as
+  not shown, never printed — a new column stays hidden until someone decides it
+  is safe;
+* every string that goes into metadata (preview cells included, since a raw
+  ``city`` can hold an e-mail someone typed) is replaced by ``[hidden: <kind>]``
+  when it matches a personal-data pattern of the product PII scan, and keys that
+  carry a failing value (``value``, ``failure_case``) are dropped: check failures
+  show row numbers, columns and reasons only.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import dagster as dg
 import pandas as pd
 
-# Columns that hold personal data in raw or cleaned tables: the UI shows them masked.
-PERSONAL_COLUMNS = frozenset(
-    {"full_name", "cpf", "email", "phone", "cep", "delivery_cep", "birth_date", "merchant_cnpj"}
-)
+from ouchhungry_dp.products.guardrails import TEXT_PATTERNS
+
+# Non-personal fields: dates (never a time of day), locations, product, money,
+# counts, shares, and delivery bookkeeping. Not here, on purpose: ids (raw or
+# pseudonymous), names, e-mail, CPF/CNPJ, phone, CEP, street, birth date,
+# timestamps (ordered_at, created_at, updated_at), product names (typed by hand).
+PREVIEW_COLUMNS = frozenset({
+    # dates and partitions
+    "sale_date", "snapshot_date", "partition_date", "month", "month_start", "partition",
+    # locations
+    "state", "city", "delivery_state", "delivery_city", "city_ibge_code", "location_level",
+    # product
+    "brand", "manufacturer", "segment", "product_code", "ean",
+    # money, units, counts, shares
+    "unit_price", "list_price", "quantity", "total_amount", "units_sold", "revenue",
+    "avg_unit_price", "customers_reached", "orders", "segment_share", "segment_units_share",
+    "segment_share_level", "payment_method",
+    # quarantine bookkeeping
+    "source_row", "reasons",
+    # delivery receipts
+    "channel", "remote_path", "manifest_path", "bytes", "rows", "sha256", "duration_s",
+    "attempts", "verification", "receipt_id", "http_status", "token_requests", "status",
+    "recipients", "message_id", "delivered_at",
+})  # fmt: skip
+# Keys whose value is a failing value itself (pandera failure cases, examples).
+VALUE_KEYS = frozenset({"value", "values", "failure_case", "failure_cases", "sample"})
+_PERSONAL = {kind: re.compile(pattern) for kind, pattern in TEXT_PATTERNS.items()}
 
 
-def masked_preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
-    head = frame.head(rows).astype("string")
-    for column in PERSONAL_COLUMNS.intersection(head.columns):
-        head[column] = head[column].str.slice(0, 2).fillna("") + "***"
-    return dg.MetadataValue.md(head.to_markdown(index=False) if len(head) else "_(empty)_")
+def redact_text(text: str) -> str:
+    """``text``, or ``[hidden: <kind>]`` if it contains a personal-data pattern."""
+    for kind, pattern in _PERSONAL.items():
+        if pattern.search(text):
+            return f"[hidden: {kind}]"
+    return text
+
+
+def redact(value: Any) -> Any:
+    """Metadata made safe: strings redacted, value-carrying keys dropped, recursively."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: redact(v) for k, v in value.items() if k not in VALUE_KEYS}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def safe_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """For ``AssetCheckResult`` / ``Output`` metadata built from plain values."""
+    out: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if isinstance(value, dg.MetadataValue):
+            if isinstance(value, dg.JsonMetadataValue):
+                value = dg.MetadataValue.json(redact(value.data))
+            elif isinstance(value, dg.MarkdownMetadataValue):
+                value = dg.MetadataValue.md(redact_text(value.md_str or ""))
+            out[key] = value
+        else:
+            out[key] = redact(value)
+    return out
+
+
+def safe_preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
+    shown = [c for c in frame.columns if c in PREVIEW_COLUMNS]
+    hidden = [str(c) for c in frame.columns if c not in PREVIEW_COLUMNS]
+    head = frame.loc[:, shown].head(rows).astype("string").fillna("")
+    for column in head.columns:
+        head[column] = head[column].map(redact_text)
+    table = head.to_markdown(index=False) if len(head) and shown else "_(no rows shown)_"
+    if hidden:
+        table += f"\n\n_Not shown (not on the preview allowlist): {', '.join(hidden)}._"
+    return dg.MetadataValue.md(table)
 
 
 def table_metadata(frame: pd.DataFrame, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "dagster/row_count": len(frame),
-        "preview": masked_preview(frame),
+        "preview": safe_preview(frame),
     }
-    metadata.update(extra or {})
+    metadata.update(safe_metadata(extra or {}))
     return metadata
 
 
@@ -37,5 +114,6 @@ def counts_md(
     if not counts:
         return dg.MetadataValue.md("_none_")
     lines = [f"| {name} | {value} |", "|---|---:|"]
-    lines += [f"| {k} | {v} |" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+    lines += [f"| {redact_text(str(k))} | {v} |"
+              for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
     return dg.MetadataValue.md("\n".join(lines))

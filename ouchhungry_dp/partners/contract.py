@@ -25,6 +25,18 @@ CONTRACTS_DIR_ENV = "OUCHHUNGRY_CONTRACTS_DIR"
 ColumnType = Literal["string", "date", "integer", "decimal", "float", "boolean"]
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+# Ids and dataset names become file names, SFTP paths and API paths: a slug cannot
+# climb out of the partner's folder ("../") or open a sub-folder ("/").
+_SLUG = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def _slug(value: str, what: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"{what} {value!r} must be a slug: a lower-case letter, then up to 62 of a-z, "
+            "0-9 and '_' (it names files and SFTP/API paths; '/', '..', '-', spaces and "
+            "upper case are refused)")
+    return value
 
 
 class _Strict(BaseModel):
@@ -105,6 +117,11 @@ class Product(_Strict):
     description: Text
     columns: list[Column] = Field(min_length=1)
 
+    @field_validator("dataset")
+    @classmethod
+    def _dataset(cls, value: str) -> str:
+        return _slug(value, "dataset")
+
     @field_validator("schema_version")
     @classmethod
     def _semver(cls, value: str) -> str:
@@ -155,9 +172,8 @@ class PartnerContract(_Strict):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not _IDENT.match(value):
-            raise ValueError("id must be snake_case (it prefixes asset and job names)")
-        return value
+        # It also prefixes asset and job names.
+        return _slug(value, "id")
 
     @field_validator("version")
     @classmethod

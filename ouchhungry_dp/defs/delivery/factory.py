@@ -5,11 +5,20 @@ one-row receipt per partition in the warehouse (channel, remote path or receipt
 id, bytes, rows, sha256, duration, attempts): the audit trail of what the
 partner received. The e-mail goes last, and only when both channels hold the
 same bytes as the product file (a blocking check on the API receipt).
+
+Publishing gate: every step (SFTP, API, e-mail; daily, monthly and the insights
+report) first asks ``ouchhungry_dp.release.gate.released_bytes`` for the file,
+so nothing leaves unless the product step's checks passed for exactly these
+bytes — whichever run, backfill or "Materialize selected" launched the step. A
+refusal is a permanent ``DataQualityError`` (no retry), so the run fails and
+the run-failure sensor alerts the data team.
 """
 
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +28,8 @@ import pandas as pd
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import table_metadata
-from ouchhungry_dp.defs.partitions import daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
+from ouchhungry_dp.defs.partitions import DAILY_BACKFILL_POLICY, daily_partitions, monthly_partitions
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
     build_manifest,
@@ -31,6 +40,7 @@ from ouchhungry_dp.delivery.manifest import (
 from ouchhungry_dp.delivery.partner_email import render_partner_email
 from ouchhungry_dp.errors import DeliveryError
 from ouchhungry_dp.partners.contract import PartnerContract, Product
+from ouchhungry_dp.release import gate
 
 OWNERS = ["team:data-products"]
 # (client, product spec, partition key, local file, rows, file store) -> receipt
@@ -43,6 +53,20 @@ def _partition_start(cadence: Cadence, key: str) -> pd.Timestamp:
     if cadence == "monthly":
         return pd.Timestamp(layout.month_bounds(key)[0])
     return pd.Timestamp(dt.date.fromisoformat(key))
+
+
+@contextmanager
+def released_copy(files: OutboundFileStore, relative: str, *, partner: str, partition: str,
+                  what: str) -> Iterator[tuple[Path, gate.GateRecord]]:
+    """A temporary local copy of the gate-verified bytes: the clients send this copy, so
+    the store cannot change between the verification and the upload."""
+    with retry_only_transient():  # a refusal is permanent: no RetryPolicy retry
+        data, record = gate.released_bytes(files, relative, partner=partner,
+                                           partition=partition, what=what)
+    with tempfile.TemporaryDirectory(prefix="ouchhungry_release_") as folder:
+        local = Path(folder) / Path(relative).name
+        local.write_bytes(data)
+        yield local, record
 
 
 def _product(contract: PartnerContract, cadence: Cadence) -> tuple[Product, str]:
@@ -72,17 +96,28 @@ def _receipts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
                  product_spec: Product, cadence: Cadence, channel: str, resource_key: str,
-                 send: Send) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 send: Send, partner: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     files: OutboundFileStore = context.resources.outbound_files
+    what = f"{channel} delivery of the {cadence} file"
+    # Every partition of the run passes the gate before the first byte leaves: a refused
+    # day in a range must not leave earlier days delivered without their receipts.
+    for key in context.partition_keys:
+        with released_copy(files, layout.product_file(product_spec.dataset, cadence, key),
+                           partner=partner, partition=file_partition_key(key, cadence),
+                           what=what):
+            pass
     with retry_only_transient():  # a missing or invalid setting will not heal
         client = getattr(context.resources, resource_key).client()
     rows = []
     try:
         for key in context.partition_keys:
-            local = files.fetch(layout.product_file(product_spec.dataset, cadence, key))
-            n_rows = _rows_of(product, cadence, key)
-            with retry_only_transient():
-                receipt = send(client, product_spec, key, local, n_rows, files)
+            relative = layout.product_file(product_spec.dataset, cadence, key)
+            with released_copy(files, relative, partner=partner,
+                               partition=file_partition_key(key, cadence),
+                               what=what) as (local, _):
+                n_rows = _rows_of(product, cadence, key)
+                with retry_only_transient():
+                    receipt = send(client, product_spec, key, local, n_rows, files)
             context.log.info(f"{channel} delivery of {local.name}: {receipt.as_metadata()}")
             rows.append(_receipt_row(cadence, key, channel, receipt))
     finally:
@@ -112,7 +147,7 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         f"{'SFTP server' if channel == 'sftp' else 'REST API'}.",
         metadata={"partition_expr": "partition_date", "partner": contract.id},
         retry_policy=NETWORK_RETRY,
-        backfill_policy=dg.BackfillPolicy.single_run() if cadence == "daily" else None,
+        backfill_policy=DAILY_BACKFILL_POLICY if cadence == "daily" else None,
         pool=f"{contract.id}_{channel}",
         tags={"partner": contract.id, "cadence": cadence, "channel": channel},
     )
@@ -120,7 +155,7 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         @dg.asset(ins={"product": dg.AssetIn(product_asset)}, **spec)
         def _sftp(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
             frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
-                                           resource_key, send)
+                                           resource_key, send, contract.id)
             return dg.Output(frame, metadata=metadata)
 
         return _sftp
@@ -140,7 +175,7 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
     def _api(context: dg.AssetExecutionContext, product: pd.DataFrame,
              sftp_receipts: pd.DataFrame) -> Iterator[Any]:
         frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
-                                       resource_key, send)
+                                       resource_key, send, contract.id)
         yield dg.Output(frame, metadata=metadata)
         yield _checksums(context.resources.outbound_files, product_spec, cadence, name,
                          frame, sftp_receipts)
@@ -152,7 +187,9 @@ def _checksums(files: OutboundFileStore, product: Product, cadence: Cadence, ass
                api_receipts: pd.DataFrame, sftp_receipts: pd.DataFrame) -> dg.AssetCheckResult:
     mismatches = []
     for part, api_sha in zip(api_receipts["partition"], api_receipts["sha256"], strict=True):
-        local = file_sha256(files.fetch(layout.product_file(product.dataset, cadence, part)))
+        # The product side is the sha256 its checks passed for (the gate record).
+        record = gate.read_record(files, layout.product_file(product.dataset, cadence, part))
+        local = record.sha256 if record is not None and record.passed else "not released"
         sftp = sftp_receipts.loc[sftp_receipts["partition"] == part, "sha256"]
         seen = {"product": local, "api": str(api_sha),
                 "sftp": str(sftp.iloc[-1]) if len(sftp) else "missing"}
@@ -160,7 +197,7 @@ def _checksums(files: OutboundFileStore, product: Product, cadence: Cadence, ass
             mismatches.append({"partition": str(part), **seen})
     return dg.AssetCheckResult(
         asset_key=asset, check_name="same_sha256_everywhere", passed=not mismatches,
-        metadata={"partitions": len(api_receipts), "mismatches": mismatches},
+        metadata=safe_metadata({"partitions": len(api_receipts), "mismatches": mismatches}),
         description="sha256 mismatch between channels" if mismatches else "all copies match",
     )
 
@@ -178,11 +215,15 @@ def _send_sftp(cadence: Cadence, insights_of: str | None = None) -> Send:
         part = file_partition_key(key, cadence)
         remote = remote_file_path(client.config.remote_dir, product.dataset, key, cadence)
         manifest = build_manifest(product.dataset, part, local, rows, product.schema_version)
-        receipt = client.deliver(local, remote, manifest)
-        if insights_of:
-            # The monthly insights report travels with the monthly file, same guarantees.
-            relative = layout.insights_file(insights_of, key)
-            report = files.fetch(relative)
+        if not insights_of:
+            return client.deliver(local, remote, manifest)
+        # The monthly insights report travels with the monthly file, same guarantees:
+        # it is verified by the gate before either is sent, so a refused report does
+        # not leave the monthly file half-delivered.
+        relative = layout.insights_file(insights_of, key)
+        with released_copy(files, relative, partner=insights_of, partition=part,
+                           what="SFTP delivery of the insights report") as (report, _):
+            receipt = client.deliver(local, remote, manifest)
             client.deliver(report, f"{client.config.remote_dir.rstrip('/')}/{relative}",
                            build_manifest(f"{insights_of}_insights_monthly", part, report, 0,
                                           product.schema_version))
@@ -215,7 +256,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
             "sftp_receipts": dg.AssetIn(contract.delivery_asset(cadence, "sftp")),
             "api_receipts": dg.AssetIn(contract.delivery_asset(cadence, "api")),
         },
-        required_resource_keys={"email", f"{contract.id}_notify"},
+        required_resource_keys={"email", f"{contract.id}_notify", "outbound_files"},
         group_name=f"{contract.id}_delivery",
         owners=OWNERS,
         kinds={"email"},
@@ -224,7 +265,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
         "personal data.",
         metadata={"partition_expr": "partition_date", "partner": contract.id},
         retry_policy=NETWORK_RETRY,
-        backfill_policy=dg.BackfillPolicy.single_run() if cadence == "daily" else None,
+        backfill_policy=DAILY_BACKFILL_POLICY if cadence == "daily" else None,
         tags={"partner": contract.id, "cadence": cadence, "channel": "email"},
     )
     def _asset(context: dg.AssetExecutionContext, sftp_receipts: pd.DataFrame,
@@ -236,11 +277,20 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
             part = file_partition_key(key, cadence)
             sftp = sftp_receipts[sftp_receipts["partition"] == part].iloc[-1]
             api = api_receipts[api_receipts["partition"] == part].iloc[-1]
-            if str(sftp["sha256"]) != str(api["sha256"]):
-                raise DeliveryError(
-                    "partner e-mail withheld: SFTP and API copies differ",
-                    partner=contract.id, partition=part,
-                    hint="Re-deliver the partition (materialize the delivery assets again).")
+            # The e-mail announces a file: only one the gate released, and only if both
+            # channels hold exactly the released bytes.
+            with released_copy(context.resources.outbound_files,
+                               layout.product_file(product.dataset, cadence, key),
+                               partner=contract.id, partition=part,
+                               what=f"partner e-mail of the {cadence} file") as (_, record):
+                released = record.sha256
+            if not str(sftp["sha256"]) == str(api["sha256"]) == released:
+                with retry_only_transient():  # the copies will not change by waiting
+                    raise DeliveryError(
+                        "partner e-mail withheld: SFTP and API copies differ from the "
+                        "released file", partner=contract.id, partition=part,
+                        hint="Re-deliver the partition (materialize the delivery assets "
+                        "again).")
             message = render_partner_email(
                 partner_name=contract.partner.name, dataset=product.dataset, partition=part,
                 rows=int(api["rows"]), sha256=str(api["sha256"]),

@@ -5,12 +5,18 @@ For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_
 The privacy decision of a month (which cities may be published) is made once from
 the previous month's cleaned transactions, read from the warehouse, so every daily
 file of the month and the monthly file follow the same decision.
+
+Publishing gate: each step evaluates the blocking checks of every file it
+writes, per file, and hands the bytes to ``ouchhungry_dp.release.gate.publish``:
+released (with a gate record pinning the sha256) only when all passed, else held
+apart. The delivery steps send nothing without that record, whatever run
+materializes them.
 """
 
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterator
+import io
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -18,10 +24,16 @@ import pandas as pd
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import table_metadata
-from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
+from ouchhungry_dp.defs.partitions import (
+    DAILY_BACKFILL_POLICY,
+    WAREHOUSE_POOL,
+    daily_partitions,
+    monthly_partitions,
+)
 from ouchhungry_dp.defs.products.resources import PrivacyResource
 from ouchhungry_dp.defs.warehouse import WarehouseReader
+from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.cells import decide_publishable_cells
@@ -30,6 +42,9 @@ from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
+from ouchhungry_dp.quality.checks import CheckOutcome
+from ouchhungry_dp.release import gate
+from ouchhungry_dp.release.report_text import report_lines
 
 OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
@@ -41,7 +56,7 @@ def _result(asset: str, check: str, outcome: Any,
             severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=asset, check_name=check, passed=bool(outcome.passed), severity=severity,
-        description=outcome.description, metadata=outcome.metadata,
+        description=outcome.description, metadata=safe_metadata(outcome.metadata),
     )
 
 
@@ -52,6 +67,12 @@ def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> li
     columns += [customers.get(c) for c in ("full_name", "email", "customer_id")]
     values = pd.concat([c.dropna().astype(str) for c in columns if c is not None])
     return values.unique().tolist()
+
+
+def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    if "snapshot_date" not in products.columns:
+        return products
+    return products[pd.to_datetime(products["snapshot_date"]).dt.date <= day]
 
 
 def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
@@ -72,9 +93,37 @@ def decision_metadata(decision: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def store_csv(files: OutboundFileStore, frame: pd.DataFrame, relative: str) -> tuple[int, str, str]:
-    data = to_csv_bytes(frame)
-    return len(frame), hashlib.sha256(data).hexdigest(), files.put(relative, data)
+def release_file(files: OutboundFileStore, dataset: str, partition: str, relative: str,
+                 data: bytes, outcomes: Mapping[str, CheckOutcome]) -> dict[str, Any]:
+    """Publishes one file through the gate; the row of the step's ``files`` metadata."""
+    published = gate.publish(files, dataset=dataset, partition=partition, relative=relative,
+                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()})
+    return {"partition": partition, "file": relative, "sha256": published.record.sha256,
+            "released": published.released, "failed_checks": published.record.failed,
+            "location": published.location}
+
+
+def combined_result(asset: str, check: str,
+                    outcomes: list[tuple[str, CheckOutcome]]) -> dg.AssetCheckResult:
+    """One check result over the files of a run (a single-run backfill writes several):
+    it fails if any file failed, and says which partitions; each file's own verdict is
+    in its gate record."""
+    failed = [(part, o) for part, o in outcomes if not o.passed]
+    shown = failed[0][1] if failed else outcomes[-1][1]
+    return dg.AssetCheckResult(
+        asset_key=asset, check_name=check, passed=not failed,
+        description=shown.description,
+        metadata=safe_metadata({**shown.metadata, "files_checked": len(outcomes),
+                                "failed_partitions": [part for part, _ in failed]}),
+    )
+
+
+def columns_outcome(frame: pd.DataFrame, expected: list[str]) -> CheckOutcome:
+    actual = list(frame.columns)
+    return CheckOutcome(passed=actual == expected,
+                        description="columns are the contract's" if actual == expected
+                        else "columns differ from the contract",
+                        metadata={"expected": expected, "actual": actual})
 
 
 def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
@@ -106,7 +155,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               description="Only cities the month's small-cell decision allows "
                               "are published as cities."),
         ],
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=DAILY_BACKFILL_POLICY,
         tags={"partner": contract.id, "cadence": "daily"},
         pool=WAREHOUSE_POOL,
     )
@@ -116,7 +165,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
-        frames, files, follows = [], [], []
+        frames, files = [], []
+        outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
+            "pii_scan": [], "contract_columns": [], "follows_month_decision": []}
         for partition in context.partition_keys:
             day = dt.date.fromisoformat(partition)
             month_first = day.replace(day=1)
@@ -125,20 +176,28 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                     warehouse, cleaned_products, contract, month_first)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
-            daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
+            # A single-run backfill loads every day's catalogue snapshot: a day's file is
+            # built from the snapshots up to that day, as a run of that day alone would.
+            catalogue = catalogue_as_of(cleaned_products, day)
+            daily = build_daily_product(tx, catalogue, decisions[month_first], contract,
                                         key=key)
+            # Checks per file, on the bytes that would leave (not on a run-wide concat).
+            data = to_csv_bytes(daily)
+            checks = {
+                "pii_scan": guardrails.scan_pii(
+                    data, contract=contract,
+                    known_identifiers=known_identifiers(tx, cleaned_customers)),
+                "contract_columns": columns_outcome(daily, product.column_names),
+                "follows_month_decision": guardrails.daily_follows_decision(
+                    daily, decisions[month_first]),
+            }
+            for name, outcome in checks.items():
+                outcomes[name].append((partition, outcome))
             relative = layout.product_file(product.dataset, "daily", partition)
-            rows, sha256, location = store_csv(outbound_files, daily, relative)
-            files.append({"partition": partition, "file": relative, "rows": rows,
-                          "sha256": sha256, "location": location})
+            files.append({**release_file(outbound_files, product.dataset, partition, relative,
+                                         data, checks), "rows": len(daily)})
             frames.append(daily)
-            follows.append((partition, guardrails.daily_follows_decision(
-                daily, decisions[month_first])))
         result = pd.concat(frames, ignore_index=True)
-        pii = guardrails.scan_pii(
-            result, contract=contract,
-            known_identifiers=known_identifiers(cleaned_transactions, cleaned_customers))
-        columns_ok = list(result.columns) == product.column_names
         stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
         last = files[-1]
         yield dg.Output(stored, metadata=table_metadata(result, {
@@ -146,13 +205,8 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "files": dg.MetadataValue.json(files),
             **decision_metadata(next(iter(decisions.values()))),
         }))
-        yield _result(asset, "pii_scan", pii)
-        failed = [(k, o) for k, o in follows if not o.passed]
-        yield _result(asset, "follows_month_decision", failed[0][1] if failed else follows[-1][1])
-        yield dg.AssetCheckResult(
-            asset_key=asset, check_name="contract_columns", passed=columns_ok,
-            metadata={"expected": product.column_names, "actual": list(result.columns)},
-        )
+        for name, per_file in outcomes.items():
+            yield combined_result(asset, name, per_file)
 
     return _asset
 
@@ -187,7 +241,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "the contract's minimum."),
             dg.AssetCheckSpec("month_complete", asset=asset,
                               description="Every day of the month is in the data (a "
-                              "month-to-date file built on demand fails this, as a warning)."),
+                              "month-to-date file built on demand fails this, as a warning, "
+                              "and the publishing gate never releases it)."),
         ],
         tags={"partner": contract.id, "cadence": "monthly"},
         pool=WAREHOUSE_POOL,
@@ -201,25 +256,34 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
-        _rows, sha256, location = store_csv(outbound_files, monthly, relative)
-        stored = monthly.assign(month_start=pd.Timestamp(first))
-        yield dg.Output(stored, metadata=table_metadata(monthly, {
-            "file": relative, "sha256": sha256, "location": location,
-            "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
-        }))
-        yield _result(asset, "pii_scan", guardrails.scan_pii(monthly, contract=contract))
-        yield _result(asset, "reconciles_with_daily",
-                      guardrails.reconcile_monthly_with_daily(
-                          monthly, daily_files, min_customers=contract))
-        yield _result(asset, "no_small_cells", guardrails.cells_under_minimum(monthly, contract))
+        data = to_csv_bytes(monthly)
         days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
         expected = (layout.month_bounds(month)[1] - first).days + 1
-        yield dg.AssetCheckResult(
-            asset_key=asset, check_name="month_complete", passed=days == expected,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"days_with_data": days, "days_in_month": expected},
-            description=f"{days} of {expected} days of {month} present",
-        )
+        checks = {
+            "pii_scan": guardrails.scan_pii(data, contract=contract),
+            "reconciles_with_daily": guardrails.reconcile_monthly_with_daily(
+                monthly, daily_files, min_customers=contract),
+            "no_small_cells": guardrails.cells_under_minimum(monthly, contract),
+            # A month-to-date file is never released: it would differ from the final
+            # file by exactly the late sales of small cells.
+            "month_complete": CheckOutcome(
+                passed=days == expected,
+                description=f"{days} of {expected} days of {month} present",
+                metadata={"days_with_data": days, "days_in_month": expected}),
+        }
+        released = release_file(outbound_files, product.dataset, month, relative, data, checks)
+        stored = monthly.assign(month_start=pd.Timestamp(first))
+        yield dg.Output(stored, metadata=table_metadata(monthly, {
+            "file": relative, "sha256": released["sha256"], "location": released["location"],
+            "released": released["released"], "failed_checks": released["failed_checks"],
+            "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
+        }))
+        for name in ("pii_scan", "reconciles_with_daily", "no_small_cells"):
+            yield _result(asset, name, checks[name])
+        # WARN in the UI (a month-to-date file built on demand is legitimate); the gate
+        # above still refuses to release it.
+        yield _result(asset, "month_complete", checks["month_complete"],
+                      severity=dg.AssetCheckSeverity.WARN)
 
     return _asset
 
@@ -227,9 +291,22 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
 INSIGHTS_HISTORY_MONTHS = 5
 
 
+def released_monthly(files: OutboundFileStore, contract: PartnerContract,
+                     month: str) -> pd.DataFrame:
+    """The monthly file of ``month`` as released to the partner (verified against its
+    gate record), parsed back; raises the gate's ``DataQualityError`` otherwise."""
+    relative = layout.product_file(contract.products.monthly.dataset, "monthly", month)
+    data, _ = gate.released_bytes(files, relative, partner=contract.id, partition=month,
+                                  what="monthly file as the insights' source")
+    return pd.read_csv(io.BytesIO(data), dtype={"month": "string", "state": "string",
+                                                "city": "string"}, keep_default_na=False)
+
+
 def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.insights_asset
+
     @dg.asset(
-        name=contract.insights_asset,
+        name=asset,
         partitions_def=monthly_partitions,
         ins={
             "monthly_file": dg.AssetIn(contract.monthly_asset),
@@ -240,36 +317,60 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         kinds={"html", "matplotlib"},
         description=f"Monthly insights report for {contract.partner.name} (pt-BR, HTML with "
         "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
-        "cross-sell, top and rising cities. Built only from published cells.",
+        "cross-sell, top and rising cities. Built only from released monthly files.",
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
+                              description="No personal data pattern in the report's text."),
+            dg.AssetCheckSpec("built_from_released_monthly", asset=asset, blocking=True,
+                              description="The report's city figures come from the month's "
+                              "monthly file as released by the publishing gate."),
+        ],
         tags={"partner": contract.id, "cadence": "monthly"},
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
                cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
-               outbound_files: OutboundFileStore) -> dg.MaterializeResult:
+               outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, last = layout.month_bounds(month)
         start = first
         for _ in range(INSIGHTS_HISTORY_MONTHS):
             start = layout.previous_month(start)[0]
         transactions = warehouse.read_range("cleaned_transactions", "sale_date", start, last)
-        previous_first = layout.previous_month(first)[0]
-        previous_file = warehouse.read_range(contract.monthly_asset, "month_start",
-                                             previous_first, previous_first)
-        files = [f.drop(columns="month_start", errors="ignore")
-                 for f in (previous_file, monthly_file) if len(f)]
+        try:
+            current = released_monthly(outbound_files, contract, month)
+            source = CheckOutcome(passed=True, description=f"built from the released {month} "
+                                  "monthly file")
+        except DataQualityError as refused:
+            # Still built (the data team can read it in held/), never released.
+            current = monthly_file.drop(columns="month_start", errors="ignore")
+            source = CheckOutcome(passed=False, description=refused.detail or refused.what)
+        previous_month = layout.month_key(layout.previous_month(first)[0].isoformat())
+        try:
+            previous = [released_monthly(outbound_files, contract, previous_month)]
+        except DataQualityError:
+            previous = []  # no released file last month: no month-over-month figures
         report = build_insights_report(
             contract, month=month, transactions=transactions, products=cleaned_products,
-            monthly_products=pd.concat(files, ignore_index=True))
+            monthly_products=pd.concat([*previous, current], ignore_index=True))
+        checks = {"pii_scan": guardrails.scan_pii(report_lines(report.html)),
+                  "built_from_released_monthly": source}
         relative = layout.insights_file(contract.id, month)
-        location = outbound_files.put(relative, report.html.encode("utf-8"))
-        return dg.MaterializeResult(metadata={
-            "report": dg.MetadataValue.md(report.markdown or report.narrative),
+        released = release_file(outbound_files, f"{contract.id}_insights_monthly", month,
+                                relative, report.html.encode("utf-8"), checks)
+        # The report itself goes into the event log only once it passed its checks.
+        shown = (report.markdown or report.narrative) if released["released"] else (
+            "_(held: the report failed its checks; see held/ in the outbound store)_")
+        yield dg.MaterializeResult(metadata={
+            "report": dg.MetadataValue.md(shown),
             "file": relative,
-            "location": dg.MetadataValue.path(location),
+            "location": dg.MetadataValue.path(released["location"]),
+            "released": released["released"], "failed_checks": released["failed_checks"],
             "charts": len(report.charts),
             "months_of_history": INSIGHTS_HISTORY_MONTHS,
         })
+        for name, outcome in checks.items():
+            yield _result(asset, name, outcome)
 
     return _asset
 

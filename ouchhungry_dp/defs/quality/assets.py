@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.metadata import counts_md, masked_preview, table_metadata
+from ouchhungry_dp.defs.metadata import counts_md, masked_preview, safe_metadata, table_metadata
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
@@ -114,7 +114,7 @@ def _result(check: str, asset: str, outcome: checks.CheckOutcome,
         passed=outcome.passed,
         severity=severity,
         description=outcome.description,
-        metadata=outcome.metadata,
+        metadata=safe_metadata(outcome.metadata),  # failing values never reach the event log
     )
 
 

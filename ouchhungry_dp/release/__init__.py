@@ -1,0 +1,1 @@
+"""Release safety: the publishing gate between product steps and deliveries (no Dagster)."""

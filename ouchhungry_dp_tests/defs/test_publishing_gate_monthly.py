@@ -1,0 +1,158 @@
+"""The publishing gate on a complete month: every blocking check of the monthly file and of
+the insights report made to fail inside a real run, then delivery launched on its own.
+
+One small simulated February (single-run backfill of the daily chain) on a real instance
+shared by the module; the tests run in order and the clean delivery comes last, so the
+partner's sandbox holds nothing of the month until then. A builder regression is simulated
+by wrapping the builder the product step calls: the check, the gate and the delivery that
+must catch it are the real ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.products import factory
+from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.release import gate
+from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp_tests.conftest import platform_env
+from ouchhungry_dp_tests.defs.gate_support import (
+    CONTRACT,
+    DAILY_CHAIN,
+    data_team_alerts,
+    failed_checks,
+    materialize_only,
+    materialized,
+    partner_mails,
+    run_job,
+    step_events,
+    what_the_partner_got,
+)
+from ouchhungry_dp_tests.defs.test_publishing_gate import refusals
+
+MONTH = "2026-02"
+MONTH_KEY = "2026-02-01"
+SMALL = SimulatedSourceSystem(rows_per_day=100, n_customers=2000)
+MONTHLY_DELIVERY = CONTRACT.delivery_assets("monthly")
+MONTHLY_FILE = layout.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
+INSIGHTS_FILE = layout.insights_file(CONTRACT.id, MONTH)
+
+
+@dataclasses.dataclass(frozen=True)
+class Month:
+    instance: dg.DagsterInstance
+    outbound: Path
+    home: Path
+
+
+@pytest.fixture(scope="module")
+def february(sandbox: SandboxStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Month]:
+    home = tmp_path_factory.mktemp("february")
+    values = platform_env(sandbox, home)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in values.items():
+            patch.setenv(name, value)
+        with dg.instance_for_test(temp_dir=values["DAGSTER_HOME"]) as instance:
+            days = materialize_only(instance, DAILY_CHAIN, "2026-02-01", last="2026-02-28",
+                                    source=SMALL)
+            assert days.success, failed_checks(days)
+            yield Month(instance, Path(values["OUCHHUNGRY_DATA_DIR"]) / "outbound", home)
+
+
+def first_row(**values: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for column, value in values.items():
+            frame.loc[frame.index[0], column] = value
+        return frame
+    return edit
+
+
+BREAKAGES = {
+    "pii_scan": first_row(city="joao.silva@gmail.com"),
+    "no_small_cells": first_row(customers_reached=1),
+    "reconciles_with_daily": lambda m: first_row(revenue=float(m["revenue"].iloc[0]) + 1.0)(m),
+}
+
+
+@pytest.mark.parametrize("check", sorted(BREAKAGES))
+def test_a_monthly_file_failing_a_blocking_check_never_leaves(
+        february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
+        check: str) -> None:
+    build = factory.build_monthly_product
+    monkeypatch.setattr(factory, "build_monthly_product",
+                        lambda *a, **k: BREAKAGES[check](build(*a, **k)))
+    result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
+    assert not result.success
+    assert f"{CONTRACT.monthly_asset}:{check}" in failed_checks(result)
+    assert not materialized(result) & {CONTRACT.insights_asset, *MONTHLY_DELIVERY}
+    assert not (february.outbound / MONTHLY_FILE).exists()
+    assert what_the_partner_got(sandbox, MONTH) == []
+
+    redelivery = materialize_only(february.instance, MONTHLY_DELIVERY, MONTH_KEY)
+    (refusal,) = refusals(redelivery)
+    assert "publishing gate refused" in refusal and check in refusal and MONTH in refusal
+    assert not step_events(redelivery, "STEP_UP_FOR_RETRY")
+    assert what_the_partner_got(sandbox, MONTH) == []
+
+
+def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_monthly_file(
+        february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    report = factory.build_insights_report
+
+    def leaky(*args: Any, **kwargs: Any) -> Any:
+        built = report(*args, **kwargs)
+        html = built.html.replace("</body>", "<p>Contato: joao.silva@gmail.com</p></body>")
+        return dataclasses.replace(built, html=html)
+
+    monkeypatch.setattr(factory, "build_insights_report", leaky)
+    result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
+    assert failed_checks(result) == [f"{CONTRACT.insights_asset}:pii_scan"]
+    assert (february.outbound / MONTHLY_FILE).is_file()  # the monthly file itself passed
+    assert not (february.outbound / INSIGHTS_FILE).exists()
+    assert "joao.silva" in (february.outbound / gate.held_path(INSIGHTS_FILE)).read_text()
+    assert not materialized(result) & set(MONTHLY_DELIVERY)
+    assert what_the_partner_got(sandbox, MONTH) == []
+
+    redelivery = materialize_only(february.instance, MONTHLY_DELIVERY, MONTH_KEY)
+    (refusal,) = refusals(redelivery)
+    assert "insights report" in refusal and "pii_scan" in refusal and MONTH in refusal
+    assert what_the_partner_got(sandbox, MONTH) == []  # not even the monthly file
+    alerts = [m for m in data_team_alerts(february.instance, sandbox, tmp_path)
+              if "publishing gate refused" in m.subject and MONTH in m.subject]
+    assert alerts and all("joao.silva" not in m.body() for m in alerts)
+    assert "pii_scan" in alerts[-1].body()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_clean_month_is_delivered_with_its_report_and_a_changed_report_is_refused(
+        february: Month, sandbox: SandboxStack) -> None:
+    result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
+    assert result.success, failed_checks(result)
+    on_sftp = sandbox.sftp_files / MONTHLY_FILE
+    report_on_sftp = sandbox.sftp_files / INSIGHTS_FILE
+    assert sha(on_sftp) == sha(february.outbound / MONTHLY_FILE)
+    assert sha(report_on_sftp) == sha(february.outbound / INSIGHTS_FILE)
+    assert len(partner_mails(sandbox, MONTH)) == 1
+    delivered = sha(report_on_sftp)
+
+    released = february.outbound / INSIGHTS_FILE
+    released.write_text(released.read_text().replace("</body>", "<p>editado</p></body>"))
+    redelivery = materialize_only(february.instance, MONTHLY_DELIVERY[:1], MONTH_KEY)
+    (refusal,) = refusals(redelivery)
+    assert "changed after its checks" in refusal and "insights report" in refusal
+    assert sha(report_on_sftp) == delivered
