@@ -29,7 +29,11 @@ from ouchhungry_dp import layout
 from ouchhungry_dp.defs.failures import retry_only_transient
 from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
-from ouchhungry_dp.defs.partitions import DAILY_BACKFILL_POLICY, daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.partitions import (
+    DAILY_BACKFILL_POLICY,
+    daily_partitions,
+    monthly_partitions,
+)
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
     build_manifest,
