@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.guardrails import scan_pii
 from ouchhungry_dp.products.insights import InsightsReport, brl, build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
@@ -23,11 +23,11 @@ def report_inputs(simulated: dict, contract: PartnerContract) -> dict:
     december = pd.concat(simulated["days"], ignore_index=True)
     # November's own decision stands in for October's (not simulated here).
     november_monthly = build_monthly_product(
-        history, products, decide_publishable_cells(history, products, contract), contract,
+        history, products, decide_locations(history, products, contract), contract,
         month=HISTORY_MONTH,
     )  # fmt: skip
     december_monthly = build_monthly_product(
-        december, products, decide_publishable_cells(history, products, contract), contract,
+        december, products, decide_locations(history, products, contract), contract,
         month=SIMULATED_MONTH,
     )  # fmt: skip
     return {

@@ -2,9 +2,9 @@
 
 For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_city``
 (monthly, reading the daily partitions of its month) and ``<id>_insights_monthly``.
-The privacy decision of a month (which cities may be published) is made once from
-the previous month's cleaned transactions, read from the warehouse, so every daily
-file of the month and the monthly file follow the same decision.
+The privacy decision of a month (the level of every location) is the stored,
+immutable ``<id>_publishable_cells`` record (``decision.py``): every daily file of
+the month, the monthly file and the insights read it.
 """
 
 
@@ -20,16 +20,20 @@ from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.metadata import table_metadata
 from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.products.decision import (
+    decision_asset_name,
+    decision_metadata,
+    stored_decision,
+)
 from ouchhungry_dp.defs.products.resources import PrivacyResource
 from ouchhungry_dp.defs.warehouse import WarehouseReader
-from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products import guardrails
-from ouchhungry_dp.products.cells import decide_publishable_cells
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
-from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
+from ouchhungry_dp.products.selection import partner_items
 
 OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
@@ -54,22 +58,15 @@ def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> li
     return values.unique().tolist()
 
 
-def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
-                   contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
-    start, end = layout.previous_month(month_first)
-    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end,
-                                   columns=TRANSACTION_COLUMNS)
-    return decide_publishable_cells(history, products, contract)
+def _decision_dep(contract: PartnerContract) -> dg.AssetDep:
+    # Lineage only: the record is read through ``stored_decision`` (made on first use
+    # if the decision asset has not run yet), so a run never fails on a missing input.
+    return dg.AssetDep(decision_asset_name(contract),
+                       partition_mapping=dg.TimeWindowPartitionMapping())
 
 
-def decision_metadata(decision: pd.DataFrame) -> dict[str, Any]:
-    publishable = int(decision["publishable"].sum()) if len(decision) else 0
-    return {
-        "privacy/decision_cells": len(decision),
-        "privacy/publishable_city_cells": publishable,
-        "privacy/decision_basis": "distinct customers per (state, city, brand) in the previous "
-        "calendar month; cells not publishable are generalised to the state",
-    }
+def _other_salts(contract: PartnerContract) -> list[str]:
+    return [c.privacy.pseudonymization_salt for c in load_contracts() if c.id != contract.id]
 
 
 def store_csv(files: OutboundFileStore, frame: pd.DataFrame, relative: str) -> tuple[int, str, str]:
@@ -89,6 +86,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "cleaned_products": dg.AssetIn("cleaned_products"),
             "cleaned_customers": dg.AssetIn("cleaned_customers"),
         },
+        deps=[_decision_dep(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -103,8 +101,17 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
                               description="The file has exactly the contract's columns."),
             dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
-                              description="Only cities the month's small-cell decision allows "
-                              "are published as cities."),
+                              description="Every location label is one the month's stored "
+                              "decision allows."),
+            dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
+                              description="Every published location has at least k customers "
+                              "in the decision basis (city, state residual, country residual)."),
+            dg.AssetCheckSpec("partner_rows_conserved", asset=asset, blocking=True,
+                              description="Rows in the file = partner rows of the cleaned "
+                              "transactions; no row lost in the catalogue join."),
+            dg.AssetCheckSpec("pseudonym_properties", asset=asset, blocking=True,
+                              description="Pseudonyms well formed, collision-free, rotated "
+                              "monthly and different from other partners'."),
         ],
         backfill_policy=dg.BackfillPolicy.single_run(),
         tags={"partner": contract.id, "cadence": "daily"},
@@ -117,16 +124,24 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
         frames, files, follows = [], [], []
+        small, conserved, pseudonyms = [], [], []
         for partition in context.partition_keys:
             day = dt.date.fromisoformat(partition)
             month_first = day.replace(day=1)
             if month_first not in decisions:
-                decisions[month_first] = month_decision(
-                    warehouse, cleaned_products, contract, month_first)
+                decisions[month_first] = stored_decision(
+                    outbound_files, warehouse, contract, month_first, release=True)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
             daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
                                         key=key)
+            small.append(guardrails.cells_under_minimum(daily, decisions[month_first], contract))
+            conserved.append(guardrails.partner_rows_conserved(daily, tx, cleaned_products,
+                                                               contract))
+            pseudonyms.append(guardrails.pseudonym_properties(
+                daily, partner_items(tx, cleaned_products, contract), key=key,
+                salt=contract.privacy.pseudonymization_salt,
+                other_salts=_other_salts(contract)))
             relative = layout.product_file(product.dataset, "daily", partition)
             rows, sha256, location = store_csv(outbound_files, daily, relative)
             files.append({"partition": partition, "file": relative, "rows": rows,
@@ -149,6 +164,10 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         yield _result(asset, "pii_scan", pii)
         failed = [(k, o) for k, o in follows if not o.passed]
         yield _result(asset, "follows_month_decision", failed[0][1] if failed else follows[-1][1])
+        for check, outcomes in (("no_small_cells", small), ("partner_rows_conserved", conserved),
+                                ("pseudonym_properties", pseudonyms)):
+            worst = [o for o in outcomes if not o.passed]
+            yield _result(asset, check, worst[0] if worst else outcomes[-1])
         yield dg.AssetCheckResult(
             asset_key=asset, check_name="contract_columns", passed=columns_ok,
             metadata={"expected": product.column_names, "actual": list(result.columns)},
@@ -170,6 +189,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               ("cleaned_products", "cleaned_products"),
                               ("daily_files", contract.daily_asset))
         },
+        deps=[decision_asset_name(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -183,8 +203,11 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               description="Monthly totals equal the sum of the month's daily "
                               "files."),
             dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
-                              description="No published cell describes fewer customers than "
-                              "the contract's minimum."),
+                              description="Every published location has at least k customers "
+                              "in the decision basis (city, state residual, country residual)."),
+            dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
+                              description="Every location label is one the month's stored "
+                              "decision allows (the daily files used the same)."),
             dg.AssetCheckSpec("month_complete", asset=asset,
                               description="Every day of the month is in the data (a "
                               "month-to-date file built on demand fails this, as a warning)."),
@@ -197,7 +220,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, _ = layout.month_bounds(month)
-        decision = month_decision(warehouse, cleaned_products, contract, first)
+        decision = stored_decision(outbound_files, warehouse, contract, first)
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
@@ -211,7 +234,10 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         yield _result(asset, "reconciles_with_daily",
                       guardrails.reconcile_monthly_with_daily(
                           monthly, daily_files, min_customers=contract))
-        yield _result(asset, "no_small_cells", guardrails.cells_under_minimum(monthly, contract))
+        yield _result(asset, "no_small_cells",
+                      guardrails.cells_under_minimum(monthly, decision, contract))
+        yield _result(asset, "follows_month_decision",
+                      guardrails.daily_follows_decision(monthly, decision))
         days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
         expected = (layout.month_bounds(month)[1] - first).days + 1
         yield dg.AssetCheckResult(
@@ -235,6 +261,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "monthly_file": dg.AssetIn(contract.monthly_asset),
             "cleaned_products": dg.AssetIn("cleaned_products", partition_mapping=MONTH_OF_DAYS),
         },
+        deps=[decision_asset_name(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"html", "matplotlib"},
@@ -253,9 +280,10 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         for _ in range(INSIGHTS_HISTORY_MONTHS):
             start = layout.previous_month(start)[0]
         transactions = warehouse.read_range("cleaned_transactions", "sale_date", start, last)
-        previous_first = layout.previous_month(first)[0]
+        # Every monthly file of the trend: a national share is checked against the
+        # shares its month's file published (no one-company remainder).
         previous_file = warehouse.read_range(contract.monthly_asset, "month_start",
-                                             previous_first, previous_first)
+                                             start, layout.previous_month(first)[0])
         files = [f.drop(columns="month_start", errors="ignore")
                  for f in (previous_file, monthly_file) if len(f)]
         report = build_insights_report(
