@@ -47,6 +47,7 @@ def build_daily_product(
     contract: PartnerContract,
     *,
     key: bytes,
+    with_truth: bool = False,
 ) -> pd.DataFrame:
     """The partner's daily file as a frame.
 
@@ -57,6 +58,8 @@ def build_daily_product(
     ``contract.products.daily.column_names`` in order; ``sale_date`` is ISO text
     (``YYYY-MM-DD``), money rounded to cents, rows in a deterministic order
     (by pseudonymous order id, which says nothing about time of purchase).
+    ``with_truth``: also return the real ``true_state`` / ``true_city`` of each row
+    (for the privacy audit's attacks only; never written to a file).
     """
     items = assign_locations(partner_items(transactions, products, contract), decision)
     salt = contract.privacy.pseudonymization_salt
@@ -85,7 +88,10 @@ def build_daily_product(
             partner=contract.id,
             hint=f"Known daily columns: {sorted(available)}; fix the contract.",
         )
-    frame = pd.DataFrame(available, index=items.index)
+    truth = ["true_state", "true_city"] if with_truth else []
+    frame = pd.DataFrame(available, index=items.index).assign(
+        true_state=items["state"].astype("string"), true_city=items["city"].astype("string")
+    )
     order = [c for c in SORT_ORDER if c in frame.columns]
     frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
-    return frame.loc[:, columns]
+    return frame.loc[:, [*columns, *truth]]

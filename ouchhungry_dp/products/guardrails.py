@@ -337,33 +337,52 @@ def daily_follows_decision(daily: pd.DataFrame, decision: pd.DataFrame) -> Check
     )
 
 
+def _quarantined_partner_codes(quarantined: pd.DataFrame, contract: PartnerContract) -> set[str]:
+    """Codes of catalogue rows quarantined today that name the partner (raw values)."""
+    def norm(column: str) -> pd.Series:
+        return quarantined[column].astype("string").str.strip().str.upper()
+
+    brands = {b.upper() for b in contract.partner.brand_names}
+    maker = contract.partner.manufacturer.upper()
+    own = (norm("brand").isin(brands) | (norm("manufacturer") == maker)).fillna(False)
+    return set(quarantined.loc[own.to_numpy(), "product_code"].astype(str).str.strip())
+
+
 def partner_rows_conserved(
     daily: pd.DataFrame,
     transactions: pd.DataFrame,
     products: pd.DataFrame,
     contract: PartnerContract,
+    quarantined_products: pd.DataFrame | None = None,
 ) -> CheckOutcome:
     """Rows in the daily product = partner rows of the cleaned transactions, none lost.
 
     A cleaned transaction whose product is missing from the cleaned catalogue (its
-    catalogue row was quarantined, e.g. an EAN typo) cannot be told partner or
-    not: it would vanish in the join, so any such row fails the check (the
-    cleaning quarantines them with ``product_quarantined``; then they are
-    accounted in the quarantine, not here).
+    catalogue row was quarantined, e.g. an EAN typo) vanishes in the catalogue
+    join. It fails the check when its product is the partner's by the quarantined
+    raw row (``quarantined_products``: the products quarantine of the day), or is
+    in neither table (cannot be told). The cleaning is expected to quarantine such
+    transactions (reason ``product_quarantined``): then they are accounted in the
+    transactions quarantine and never reach this identity.
     """
     catalogue = latest_catalogue(products)
-    codes = transactions["product_code"].astype("string")
-    unmatched = int((~codes.isin(set(catalogue["product_code"].dropna()))).sum())
+    codes = transactions["product_code"].astype("string").str.strip()
+    unmatched = codes.loc[~codes.isin(set(catalogue["product_code"].dropna())).to_numpy()]
+    quarantined = quarantined_products if quarantined_products is not None else pd.DataFrame(
+        {"product_code": [], "brand": [], "manufacturer": []})
+    partner_codes = _quarantined_partner_codes(quarantined, contract)
+    known = set(quarantined["product_code"].astype(str).str.strip())
+    lost = int((unmatched.isin(partner_codes) | ~unmatched.isin(known)).sum())
     expected = int(is_partner(market_items(transactions, products), contract).sum())
-    passed = unmatched == 0 and expected == len(daily)
+    passed = lost == 0 and expected == len(daily)
     return CheckOutcome(
         passed=passed,
         description="Every partner row of the cleaned transactions is in the file."
         if passed
-        else f"{unmatched} cleaned rows have no catalogue row and {len(daily)} of {expected} "
-        "partner rows are in the file: rows would be lost silently.",
+        else f"{lost} partner (or unidentifiable) rows have no catalogue row and "
+        f"{len(daily)} of {expected} partner rows are in the file: rows would be lost.",
         metadata={"partner_rows_cleaned": expected, "partner_rows_in_file": len(daily),
-                  "rows_without_catalogue_row": unmatched},
+                  "rows_without_catalogue_row": len(unmatched), "partner_rows_lost": lost},
     )
 
 

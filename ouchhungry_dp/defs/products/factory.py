@@ -85,6 +85,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
             "cleaned_products": dg.AssetIn("cleaned_products"),
             "cleaned_customers": dg.AssetIn("cleaned_customers"),
+            "products_quarantine": dg.AssetIn("products_quarantine"),
         },
         deps=[_decision_dep(contract)],
         group_name=f"{contract.id}_products",
@@ -119,6 +120,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
                cleaned_products: pd.DataFrame, cleaned_customers: pd.DataFrame,
+               products_quarantine: pd.DataFrame,
                warehouse: WarehouseReader, privacy: PrivacyResource,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         key = privacy.key_bytes()
@@ -136,8 +138,10 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
                                         key=key)
             small.append(guardrails.cells_under_minimum(daily, decisions[month_first], contract))
-            conserved.append(guardrails.partner_rows_conserved(daily, tx, cleaned_products,
-                                                               contract))
+            conserved.append(guardrails.partner_rows_conserved(
+                daily, tx, cleaned_products, contract,
+                products_quarantine[pd.to_datetime(products_quarantine["partition_date"]).dt.date
+                                    == day]))
             pseudonyms.append(guardrails.pseudonym_properties(
                 daily, partner_items(tx, cleaned_products, contract), key=key,
                 salt=contract.privacy.pseudonymization_salt,
