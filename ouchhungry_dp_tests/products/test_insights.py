@@ -10,9 +10,10 @@ from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.guardrails import scan_pii
 from ouchhungry_dp.products.insights import InsightsReport, brl, build_insights_report
+from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.monthly import build_monthly_product
 
-from .conftest import HISTORY_MONTH, SIMULATED_MONTH
+from .conftest import HISTORY_MONTH, SIMULATED_MONTH, customers_buying, rows_frame
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -101,3 +102,25 @@ def test_narrative_is_portuguese_and_free_of_personal_data(report: InsightsRepor
     assert scan_pii(pd.DataFrame({"narrative": [report.narrative]})).passed
     pairs = report.metrics["top_product_pairs"]
     assert all(p["orders"] > 0 and p["products"][0] < p["products"][1] for p in pairs)
+
+
+def test_insights_select_the_partner_by_company_not_by_brand_name(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Another company selling under the name "Ouch": its buyers (all repeat buyers here)
+    must not enter the partner's repeat-purchase figure."""
+    impostor = pd.DataFrame([{**products.iloc[0].to_dict(), "product_code": "SAL-IMP-0100",
+                              "product_name": "Ouch Impostor", "brand": "Ouch",
+                              "manufacturer": "Outra Empresa", "segment": "salgados"}])
+    catalogue = pd.concat([products, impostor.astype(products.dtypes.to_dict())],
+                          ignore_index=True)
+    own = customers_buying("2026-12-02", "SP", "SAO PAULO", "SAL-OCH-0100", 12)
+    repeat = [(f"2026-12-{d:02d}", f"PED-IMP-{d}-{i}", f"CLI-IMP-{i}", "SP", "SAO PAULO",
+               "SAL-IMP-0100", 1, 9.0) for i in range(12) for d in (3, 4)]
+    month = rows_frame(own + repeat)
+    monthly = build_monthly_product(month, catalogue, decide_locations(month.iloc[0:0], catalogue,
+                                    contract), contract, month="2026-12")
+    metrics = compute_metrics(contract, month="2026-12", transactions=month,
+                              products=catalogue, monthly_products=monthly)
+    assert metrics["repeat_purchase_rate"]["Ouch"] == 0.0  # the partner's 12 bought once
+    assert metrics["brands"]["Ouch"]["customers"] == 12
