@@ -18,13 +18,17 @@ from dagster_duckdb_pandas import DuckDBPandasIOManager
 from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.products.decision import (
     decision_definitions,
+    parse_record,
     record_path,
     stored_decision,
 )
 from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.files import to_csv_bytes
 
-from .conftest import customers_buying, products_frame, rows_frame
+from .conftest import KEY, customers_buying, products_frame, rows_frame
 
 MONTH = "2026-11-01"
 
@@ -107,3 +111,19 @@ def test_the_first_daily_run_makes_the_record_when_the_asset_has_not_run(
     again = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
                             dt.date(2026, 11, 1), release=True)
     pd.testing.assert_frame_equal(again, decision)
+
+
+def test_a_day_rebuilt_from_the_stored_record_has_the_same_bytes(
+    contract: PartnerContract,
+) -> None:
+    products = products_frame()
+    decision = decide_locations(_history(12), products, contract)
+    record = to_csv_bytes(decision)
+    assert to_csv_bytes(parse_record(record)) == record
+    day = rows_frame(customers_buying("2026-11-05", "SP", "SAO PAULO", "REF-HNG-0350", 4)
+                     + customers_buying("2026-11-05", "SP", "SANTOS", "SAL-OCH-0100", 3)
+                     + customers_buying("2026-11-05", "RR", "BOA VISTA", "SAL-OCH-0100", 2))
+    fresh = build_daily_product(day, products, decision, contract, key=KEY)
+    rerun = build_daily_product(day, products, parse_record(record), contract, key=KEY)
+    assert to_csv_bytes(rerun) == to_csv_bytes(fresh)
+    assert set(fresh["location_level"]) == {"city", "state", "country"}
