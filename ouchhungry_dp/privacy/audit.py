@@ -21,7 +21,6 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
 from ouchhungry_dp.privacy import attacks
 from ouchhungry_dp.privacy.audit_release import (
-    TRUTH,
     clean_catalogue,
     clean_day,
     daily_passes,
@@ -107,7 +106,8 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
         "city_level_share": float((dailies["location_level"] == LEVEL_CITY).mean())
         if len(dailies) else 0.0,
         "blocked_days": blocked,
-        "truth_columns_dropped": float(all(c in dailies for c in TRUTH)),
+        **{f"level_{level}": float(share) for level, share in
+           dailies["location_level"].value_counts(normalize=True).items()},
     }
     return table, figures
 
@@ -124,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table.to_markdown(index=False))
     print(f"\npartner rows published: {figures['partner_rows']}, at city level: "
           f"{figures['city_level_share']:.1%}, daily files blocked by checks: "
-          f"{figures['blocked_days']}")
+          f"{figures['blocked_days']}; levels: "
+          + ", ".join(f"{k[6:]} {v:.1%}" for k, v in figures.items() if k.startswith("level_")))
     recovered = int(table["recovered"].sum())
     print("RESULT: nothing recovered" if not recovered else f"RESULT: {recovered} recovered")
     return 1 if recovered else 0
