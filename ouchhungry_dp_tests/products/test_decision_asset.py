@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
+from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import LocalFileStore
+from ouchhungry_dp.defs.partitions import monthly_partitions
 from ouchhungry_dp.defs.products.decision import (
     decision_definitions,
     parse_record,
@@ -127,3 +129,28 @@ def test_a_day_rebuilt_from_the_stored_record_has_the_same_bytes(
     rerun = build_daily_product(day, products, parse_record(record), contract, key=KEY)
     assert to_csv_bytes(rerun) == to_csv_bytes(fresh)
     assert set(fresh["location_level"]) == {"city", "state", "country"}
+
+
+def test_the_sensor_decides_the_month_once_the_previous_month_is_cleaned(
+    contract: PartnerContract,
+) -> None:
+    defs = decision_definitions(contract)
+    (sensor,) = defs.sensors  # type: ignore[misc]
+    current = monthly_partitions.get_partition_keys()[-1]
+    start, end = layout.previous_month(layout.month_bounds(current)[0])
+    days = pd.date_range(start, end, freq="D").strftime("%Y-%m-%d").tolist()
+    with dg.instance_for_test() as instance:
+        def evaluate() -> object:
+            return sensor(dg.build_sensor_context(instance=instance))
+
+        for day in days[:-1]:
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization("cleaned_transactions", partition=day))
+        assert "1 day(s) of the previous month not cleaned" in evaluate().skip_message
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("cleaned_transactions", partition=days[-1]))
+        request = evaluate()
+        assert request.partition_key == current
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(f"{contract.id}_publishable_cells", partition=current))
+        assert "already made" in evaluate().skip_message
