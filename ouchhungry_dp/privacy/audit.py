@@ -21,6 +21,7 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
 from ouchhungry_dp.privacy import attacks
 from ouchhungry_dp.privacy.audit_release import (
+    MonthRelease,
     clean_catalogue,
     clean_day,
     daily_passes,
@@ -83,7 +84,8 @@ def pii_in_catalogue(contract: PartnerContract, rows: int, seed: int) -> tuple[i
 
 
 def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 42
-              ) -> tuple[pd.DataFrame, dict[str, float]]:
+              ) -> tuple[pd.DataFrame, dict[str, float], list[MonthRelease]]:
+    """(table of attacks, figures, the releases attacked)."""
     releases, products = simulate_releases(contract, months=months, rows_per_day=rows,
                                            key=AUDIT_KEY, seed=seed)
     dailies = pd.concat([d for r in releases for d in r.dailies], ignore_index=True)
@@ -109,7 +111,7 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
         **{f"level_{level}": float(share) for level, share in
            dailies["location_level"].value_counts(normalize=True).items()},
     }
-    return table, figures
+    return table, figures, releases
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,8 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--partner", default="ouchhungry")
     args = parser.parse_args(argv)
-    table, figures = run_audit(get_contract(args.partner), months=args.months, rows=args.rows,
-                               seed=args.seed)
+    table, figures, _ = run_audit(get_contract(args.partner), months=args.months,
+                                  rows=args.rows, seed=args.seed)
     print(table.to_markdown(index=False))
     print(f"\npartner rows published: {figures['partner_rows']}, at city level: "
           f"{figures['city_level_share']:.1%}, daily files blocked by checks: "

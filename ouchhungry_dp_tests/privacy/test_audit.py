@@ -9,6 +9,7 @@ from ouchhungry_dp.partners.contract import PartnerContract, get_contract
 from ouchhungry_dp.privacy import attacks, audit
 from ouchhungry_dp.privacy.audit import run_audit
 from ouchhungry_dp.privacy.audit_release import build_month
+from ouchhungry_dp.products.guardrails import cells_under_minimum
 from ouchhungry_dp_tests.products.conftest import (
     KEY,
     customers_buying,
@@ -20,7 +21,7 @@ CONTRACT = get_contract("ouchhungry")
 
 
 def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
-    table, figures = run_audit(CONTRACT, months=2, rows=300)
+    table, figures, releases = run_audit(CONTRACT, months=2, rows=300)
     results = table.set_index("attack")
     assert results["recovered"].eq(0).all(), table.to_dict("records")
     assert results["checked"].gt(0).all()  # every attack had something to attack
@@ -28,6 +29,17 @@ def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
     assert detail["silent loss (EAN typo in a partner row)"].startswith("file blocked")
     assert detail["PII typed into a catalogue name"] == "file blocked by pii_scan"
     assert 0 < figures["city_level_share"] < 1
+    assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
+    # Two consecutive months: every daily label is in the monthly file, and every
+    # published label has >= k customers in the month's decision basis.
+    labels = ["state", "city", "location_level"]
+    for release in releases:
+        daily = pd.concat(release.dailies)
+        assert set(map(tuple, daily[labels].to_numpy())) <= set(
+            map(tuple, release.monthly[labels].to_numpy()))
+        assert cells_under_minimum(release.monthly, release.decision, CONTRACT).passed
+        assert cells_under_minimum(daily, release.decision, CONTRACT).passed
+        assert {"city", "state", "country"} == set(daily["location_level"])
 
 
 @pytest.mark.parametrize(("recovered", "code"), [(0, 0), (1, 1)])
@@ -38,7 +50,7 @@ def test_the_command_exits_non_zero_when_anything_is_recovered(
     table = pd.DataFrame([("an attack", 10, recovered, "")],
                          columns=["attack", "checked", "recovered", "detail"])
     monkeypatch.setattr(audit, "run_audit", lambda *a, **k: (table, {
-        "partner_rows": 1, "city_level_share": 0.5, "blocked_days": 0}))
+        "partner_rows": 1, "city_level_share": 0.5, "blocked_days": 0}, []))
     assert audit.main(["--months", "1"]) == code
     assert "an attack" in capsys.readouterr().out
 
