@@ -65,6 +65,18 @@ def _decision_dep(contract: PartnerContract) -> dg.AssetDep:
                        partition_mapping=dg.TimeWindowPartitionMapping())
 
 
+def _location_checks(asset: str) -> list[dg.AssetCheckSpec]:
+    """The decision's checks, the same on the daily and the monthly file."""
+    return [
+        dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
+                          description="Every location label is one the month's stored "
+                          "decision allows."),
+        dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
+                          description="Every published location has at least k customers "
+                          "in the decision basis (city, state residual, country residual)."),
+    ]
+
+
 def _other_salts(contract: PartnerContract) -> list[str]:
     return [c.privacy.pseudonymization_salt for c in load_contracts() if c.id != contract.id]
 
@@ -85,9 +97,10 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
             "cleaned_products": dg.AssetIn("cleaned_products"),
             "cleaned_customers": dg.AssetIn("cleaned_customers"),
-            "products_quarantine": dg.AssetIn("products_quarantine"),
         },
-        deps=[_decision_dep(contract)],
+        # The day's quarantined catalogue rows are read through the warehouse reader: a
+        # day without any is an absent table/partition, which an input would fail on.
+        deps=[_decision_dep(contract), "products_quarantine"],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -101,12 +114,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "in the outbound file."),
             dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
                               description="The file has exactly the contract's columns."),
-            dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
-                              description="Every location label is one the month's stored "
-                              "decision allows."),
-            dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
-                              description="Every published location has at least k customers "
-                              "in the decision basis (city, state residual, country residual)."),
+            *_location_checks(asset),
             dg.AssetCheckSpec("partner_rows_conserved", asset=asset, blocking=True,
                               description="Rows in the file = partner rows of the cleaned "
                               "transactions; no row lost in the catalogue join."),
@@ -120,7 +128,6 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
                cleaned_products: pd.DataFrame, cleaned_customers: pd.DataFrame,
-               products_quarantine: pd.DataFrame,
                warehouse: WarehouseReader, privacy: PrivacyResource,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         key = privacy.key_bytes()
@@ -138,10 +145,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             daily = build_daily_product(tx, cleaned_products, decisions[month_first], contract,
                                         key=key)
             small.append(guardrails.cells_under_minimum(daily, decisions[month_first], contract))
+            quarantined = warehouse.read_range("products_quarantine", "partition_date", day, day)
             conserved.append(guardrails.partner_rows_conserved(
-                daily, tx, cleaned_products, contract,
-                products_quarantine[pd.to_datetime(products_quarantine["partition_date"]).dt.date
-                                    == day]))
+                daily, tx, cleaned_products, contract, quarantined if len(quarantined) else None))
             pseudonyms.append(guardrails.pseudonym_properties(
                 daily, partner_items(tx, cleaned_products, contract), key=key,
                 salt=contract.privacy.pseudonymization_salt,
@@ -206,12 +212,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             dg.AssetCheckSpec("reconciles_with_daily", asset=asset, blocking=True,
                               description="Monthly totals equal the sum of the month's daily "
                               "files."),
-            dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
-                              description="Every published location has at least k customers "
-                              "in the decision basis (city, state residual, country residual)."),
-            dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
-                              description="Every location label is one the month's stored "
-                              "decision allows (the daily files used the same)."),
+            *_location_checks(asset),
             dg.AssetCheckSpec("month_complete", asset=asset,
                               description="Every day of the month is in the data (a "
                               "month-to-date file built on demand fails this, as a warning)."),
