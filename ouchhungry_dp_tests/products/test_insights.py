@@ -124,3 +124,35 @@ def test_insights_select_the_partner_by_company_not_by_brand_name(
                               products=catalogue, monthly_products=monthly)
     assert metrics["repeat_purchase_rate"]["Ouch"] == 0.0  # the partner's 12 bought once
     assert metrics["brands"]["Ouch"]["customers"] == 12
+
+
+def test_national_share_withheld_when_it_minus_the_cells_isolates_one_company(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Hungry sells only in SAO PAULO (three rival companies there: a cell share is
+    published); in RJ one other company sells alone. The national share minus the
+    SAO PAULO share would give that company's RJ sales: the national share is withheld."""
+    history = rows_frame(
+        customers_buying("2026-11-03", "SP", "SAO PAULO", "REF-HNG-0350", 12)
+        + customers_buying("2026-11-03", "SP", "SANTOS", "REF-HNG-0350", 10)
+        + customers_buying("2026-11-03", "AC", "RIO BRANCO", "REF-HNG-0350", 10))
+    sao_paulo = (customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-HNG-0350", 20)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-CLB-0350", 5)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-GSU-0350", 5)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-TNO-0350", 5))
+
+    def national_share(extra: list) -> object:
+        month = rows_frame(sao_paulo + extra)
+        monthly = build_monthly_product(month, products, decide_locations(
+            history, products, contract), contract, month="2026-12")
+        assert monthly.loc[monthly["city"] == "SAO PAULO", "segment_share_level"].tolist() == [
+            "cell"]
+        metrics = compute_metrics(contract, month="2026-12", transactions=month,
+                                  products=products, monthly_products=monthly)
+        return metrics["brands"]["Hungry"]["segment_share"]
+
+    alone_in_rj = customers_buying("2026-12-02", "RJ", "NITEROI", "REF-FZZ-2000", 3)
+    assert national_share(alone_in_rj) is None
+    shared_rj = alone_in_rj + customers_buying("2026-12-02", "RJ", "NITEROI", "REF-CLB-0350", 3) \
+        + customers_buying("2026-12-02", "RJ", "NITEROI", "REF-GSU-0350", 3)
+    assert national_share(shared_rj) is not None
