@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import Privacy
 
 SHARE_DECIMALS = 4
+LEVEL_ORDER = ["cell", "state", "country", "suppressed"]
 
 
 def dominance_allows(company_totals: pd.Series, n: int, k_percent: float) -> bool:
@@ -125,6 +126,7 @@ def _brand_shares(
     brand: str,
     partner: set[str],
     privacy: Privacy,
+    at_least: str = "cell",
 ) -> pd.DataFrame:
     city_cells = brand_cells.loc[brand_cells["location_level"] == LEVEL_CITY]
     state_cells = brand_cells.loc[brand_cells["location_level"] == LEVEL_STATE]
@@ -152,12 +154,14 @@ def _brand_shares(
     # All or nothing per state: a state with one generalised cell generalises them all.
     states = brand_cells["pub_state"].astype(object).to_numpy()
     use_cell &= ~np.isin(states, np.unique(states[~use_cell]))
+    if at_least != "cell":
+        use_cell[:] = False
     use_state = ~use_cell & state_comp
-    if (~use_cell & ~use_state).any():
+    if (~use_cell & ~use_state).any() or at_least in ("country", "suppressed"):
         # ... and one cell at country level (or suppressed) takes every cell there.
         use_cell[:] = False
         use_state[:] = False
-    use_country = ~use_cell & ~use_state & bool(country_comp[0])
+    use_country = ~use_cell & ~use_state & bool(country_comp[0]) & (at_least != "suppressed")
     choices = [use_cell, use_state, use_country]
     level = np.select(choices, ["cell", "state", "country"], "suppressed")
     revenue_share = np.select(choices, [cell_rev, state_rev, country_rev[0]], np.nan)
@@ -190,9 +194,19 @@ def add_segment_shares(
     """
     partner = set(partner_brands)
     parts = []
-    for (brand, segment), brand_cells in cells.groupby(["brand", "segment"], sort=False):
+    for segment, segment_cells in cells.groupby("segment", sort=False):
         segment_rows = market.loc[(market["segment"] == segment).fillna(False).to_numpy()]
-        parts.append(_brand_shares(brand_cells, segment_rows, str(brand), partner, privacy))
+        groups = list(segment_cells.groupby("brand", sort=False))
+        shares = [_brand_shares(c, segment_rows, str(b), partner, privacy) for b, c in groups]
+        # Two partner brands of one segment: their shares must use the same (coarsest)
+        # level, or one brand's state share minus the other's cell shares would give a
+        # remainder the rule never checked.
+        levels = {lvl for frame in shares for lvl in frame["segment_share_level"]}
+        coarsest = max(levels, key=LEVEL_ORDER.index) if levels else "cell"
+        if len(groups) > 1 and coarsest != "cell" and len(levels) > 1:
+            shares = [_brand_shares(c, segment_rows, str(b), partner, privacy, coarsest)
+                      for b, c in groups]
+        parts.extend(shares)
     out = cells.copy()
     if parts:
         shares = pd.concat(parts)

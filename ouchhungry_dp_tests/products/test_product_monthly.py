@@ -181,3 +181,29 @@ def test_cells_under_minimum_flags_a_location_small_in_the_basis(
     assert not outcome.passed
     assert outcome.metadata["cells_under_minimum"] == [
         {"state": "AC", "city": "RIO BRANCO", "location_level": "city"}]
+
+
+def test_two_partner_brands_of_one_segment_share_one_level(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Ouch moved into Hungry's segment: Hungry's SAO PAULO share could be a cell share,
+    Ouch (in RIO DE JANEIRO, beside a single rival) only the national one. Published
+    side by side, Ouch's national share minus Hungry's cell share would leave an
+    unchecked remainder: both brands use the coarser level."""
+    same_segment = products.assign(segment=products["segment"].where(
+        products["product_code"] != "SAL-OCH-0100", "refrigerantes"))
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 5)
+        + customers_buying("2026-11-02", "RJ", "RIO DE JANEIRO", "SAL-OCH-0100", 12)
+        + customers_buying("2026-11-02", "RJ", "RIO DE JANEIRO", CLB, 2)
+    )
+    hungry_alone, _ = run_month(HISTORY, month.loc[month["city"] == "SAO PAULO"], contract,
+                                same_segment)
+    assert set(hungry_alone["segment_share_level"]) == {"cell"}
+    monthly, _ = run_month(HISTORY, month, contract, same_segment)
+    assert set(monthly["brand"]) == {"Hungry", "Ouch"}
+    assert monthly["segment_share_level"].nunique() == 1
+    assert set(monthly["segment_share_level"]) != {"cell"}
