@@ -94,6 +94,13 @@ class Sla(_Strict):
 class Privacy(_Strict):
     min_customers_per_cell: int = Field(default=10, ge=2)
     min_competing_brands_per_segment: int = Field(default=3, ge=2)
+    # (n, k) dominance rule on every published share: the n largest competitors
+    # (companies) may hold at most k % of the segment's competitor sales in the
+    # share's geography. Default (2, 85): within the range statistical-disclosure
+    # practice uses (docs/data-products.md); it keeps the largest competitor's
+    # sales at least 17 % away from anything the partner can derive.
+    dominance_n: int = Field(default=2, ge=1)
+    dominance_k_percent: float = Field(default=85.0, gt=0, lt=100)
     pseudonymization_salt: str = Field(min_length=3)
 
 

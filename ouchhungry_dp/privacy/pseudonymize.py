@@ -1,7 +1,7 @@
 """Keyed pseudonyms for identifiers that leave the company (no Dagster import).
 
-A pseudonym is ``HMAC-SHA256(key, salt + "\\x1f" + id)`` as lower-case hex, truncated to
-``PSEUDONYM_HEX_LENGTH`` characters:
+A pseudonym is ``HMAC-SHA256(key, salt + "\\x1f" + scope + "\\x1f" + id)`` as lower-case
+hex, truncated to ``PSEUDONYM_HEX_LENGTH`` characters:
 
 * keyed (HMAC with ``PSEUDONYMIZATION_KEY``): without the key nobody can rebuild
   the table id -> pseudonym by hashing every possible ``CLI-0000001``; a plain hash
@@ -9,8 +9,14 @@ A pseudonym is ``HMAC-SHA256(key, salt + "\\x1f" + id)`` as lower-case hex, trun
 * salted per partner (the contract's ``privacy.pseudonymization_salt``): the same
   customer gets unrelated pseudonyms in two partners' files, so partners cannot
   join their files to build a richer profile;
-* deterministic: the same customer keeps the same pseudonym across days and
-  months of one partner, which is what makes repeat-purchase analysis possible.
+* scoped to a month (``scope = "YYYY-MM"`` of the sale): the same customer keeps
+  one pseudonym across the days and brands of a month (repeat purchase and
+  cross-sell within the month still work) and gets an unrelated one the next
+  month. The level of a location is decided per month (``products/cells.py``),
+  so a stable id would let the partner join a customer seen in a named city in
+  one month to the same customer at ``*`` in another month, and put the
+  generalised rows back in their city. Deterministic within the scope: a re-run
+  gives the same bytes.
 
 16 hex characters = 64 bits. The chance that two of ``n`` distinct ids collide is
 about ``n**2 / 2**65``: 3e-6 for ten million customers, negligible for this
@@ -66,11 +72,13 @@ def pseudonymization_key(environ: Mapping[str, str] | None = None) -> bytes:
     return key
 
 
-def pseudonymize(values: pd.Series, *, key: bytes, salt: str) -> pd.Series:
+def pseudonymize(values: pd.Series, *, key: bytes, salt: str, scope: str = "") -> pd.Series:
     """Keyed pseudonyms of ``values`` (same index, ``string[pyarrow]``).
 
     ``key``: the secret (bytes, >= 16). ``salt``: the partner's salt from its
-    contract. Missing values stay missing (a missing id is not hashed into a
+    contract. ``scope``: the period the pseudonyms live in (the products pass the
+    sale month ``YYYY-MM``); an empty scope keeps the unscoped message of the
+    first version. Missing values stay missing (a missing id is not hashed into a
     shared pseudonym). Values are compared as text, surrounding spaces removed.
     """
     _check_key(key)
@@ -79,12 +87,15 @@ def pseudonymize(values: pd.Series, *, key: bytes, salt: str) -> pd.Series:
             "pseudonymisation salt is empty",
             hint="Set privacy.pseudonymization_salt in the partner's contract.",
         )
+    if SEPARATOR in scope:
+        raise ConfigurationError("pseudonymisation scope contains the separator character")
     text = values.astype("string").str.strip()
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     digest_key = bytes(key)
+    prefix = salt + SEPARATOR + (scope + SEPARATOR if scope else "")
     hashed = np.array(
         [
-            hmac.digest(digest_key, (salt + SEPARATOR + value).encode("utf-8"), "sha256").hex()[
+            hmac.digest(digest_key, (prefix + value).encode("utf-8"), "sha256").hex()[
                 :PSEUDONYM_HEX_LENGTH
             ]
             for value in uniques

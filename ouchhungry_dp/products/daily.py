@@ -2,9 +2,11 @@
 
 What the file carries is exactly the contract's daily columns: the sale day (no
 time of day), keyed pseudonyms for order and customer, the location as the
-month's small-cell decision allows it (city, or ``*`` with the state), and the
-product, price and quantity. No CEP, no street, no raw id, no name (LGPD Art. 12
-/ 13 and data minimisation; see docs/data-products.md).
+month's location decision gives it (city; ``*`` with the state; ``*`` and ``*``
+for the country), and the product, price and quantity. The pseudonyms are
+scoped to the sale month (see ``privacy/pseudonymize.py``). No CEP, no street,
+no raw id, no name (LGPD Art. 12 / 13 and data minimisation; see
+docs/data-products.md).
 """
 
 from __future__ import annotations
@@ -24,30 +26,49 @@ if TYPE_CHECKING:
 SORT_ORDER = ["sale_date", "order_id", "product_code", "quantity", "unit_price"]
 
 
+def month_pseudonyms(
+    values: pd.Series, months: pd.Series, *, key: bytes, salt: str
+) -> pd.Series:
+    """Pseudonyms of ``values`` scoped to each row's month (``YYYY-MM`` text)."""
+    parts = [
+        pseudonymize(values[months == month], key=key, salt=salt, scope=str(month))
+        for month in sorted(months.dropna().unique())
+    ]
+    if not parts:
+        return pd.Series(pd.array([None] * len(values), dtype="string[pyarrow]"),
+                         index=values.index, name=values.name)
+    return pd.concat(parts).reindex(values.index)
+
+
 def build_daily_product(
     transactions: pd.DataFrame,
     products: pd.DataFrame,
-    publishable: pd.DataFrame,
+    decision: pd.DataFrame,
     contract: PartnerContract,
     *,
     key: bytes,
+    with_truth: bool = False,
 ) -> pd.DataFrame:
     """The partner's daily file as a frame.
 
     ``transactions``: cleaned transactions of the day (all brands; other brands
     are dropped here). ``products``: cleaned products (latest snapshot wins).
-    ``publishable``: ``decide_publishable_cells`` for the day's month. ``key``:
+    ``decision``: the stored ``decide_locations`` of the day's month. ``key``:
     the ``PSEUDONYMIZATION_KEY`` bytes. Returns the columns of
     ``contract.products.daily.column_names`` in order; ``sale_date`` is ISO text
     (``YYYY-MM-DD``), money rounded to cents, rows in a deterministic order
     (by pseudonymous order id, which says nothing about time of purchase).
+    ``with_truth``: also return the real ``true_state`` / ``true_city`` of each row
+    (for the privacy audit's attacks only; never written to a file).
     """
-    items = assign_locations(partner_items(transactions, products, contract), publishable)
+    items = assign_locations(partner_items(transactions, products, contract), decision)
     salt = contract.privacy.pseudonymization_salt
+    sale_date = pd.to_datetime(items["sale_date"])
+    months = sale_date.dt.strftime("%Y-%m")
     available = {
-        "sale_date": pd.to_datetime(items["sale_date"]).dt.strftime("%Y-%m-%d").astype("string"),
-        "order_id": pseudonymize(items["order_id"], key=key, salt=salt),
-        "customer_id": pseudonymize(items["customer_id"], key=key, salt=salt),
+        "sale_date": sale_date.dt.strftime("%Y-%m-%d").astype("string"),
+        "order_id": month_pseudonyms(items["order_id"], months, key=key, salt=salt),
+        "customer_id": month_pseudonyms(items["customer_id"], months, key=key, salt=salt),
         "city": items["pub_city"],
         "state": items["pub_state"],
         "location_level": items["location_level"],
@@ -67,7 +88,10 @@ def build_daily_product(
             partner=contract.id,
             hint=f"Known daily columns: {sorted(available)}; fix the contract.",
         )
-    frame = pd.DataFrame(available, index=items.index)
+    truth = ["true_state", "true_city"] if with_truth else []
+    frame = pd.DataFrame(available, index=items.index).assign(
+        true_state=items["state"].astype("string"), true_city=items["city"].astype("string")
+    )
     order = [c for c in SORT_ORDER if c in frame.columns]
     frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
-    return frame.loc[:, columns]
+    return frame.loc[:, [*columns, *truth]]

@@ -18,8 +18,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
-from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
+from ouchhungry_dp.products.cells import (
+    GENERALISED,
+    LEVEL_CITY,
+    LEVEL_COUNTRY,
+    LEVEL_STATE,
+    cell_customers,
+    named_states,
+)
 from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.selection import is_partner, latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome
 
 if TYPE_CHECKING:
@@ -29,6 +37,7 @@ __all__ = [
     "CheckOutcome",
     "cells_under_minimum",
     "daily_follows_decision",
+    "partner_rows_conserved",
     "pseudonym_properties",
     "reconcile_monthly_with_daily",
     "scan_pii",
@@ -268,84 +277,159 @@ def reconcile_monthly_with_daily(
     )
 
 
+def _labels(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.loc[:, ["state", "city", "location_level"]].astype("string").drop_duplicates()
+
+
 def cells_under_minimum(
-    monthly: pd.DataFrame, min_customers: int | PartnerContract | None = None
+    published: pd.DataFrame, decision: pd.DataFrame, min_customers: int | PartnerContract | None
 ) -> CheckOutcome:
-    """No published monthly row describes fewer customers than the contract's minimum."""
-    min_customers = _minimum(min_customers)
-    small = monthly.loc[pd.to_numeric(monthly["customers_reached"]) < min_customers]
-    cells = small.loc[:, ["state", "city", "brand"]].astype(str).to_dict("records")
+    """Every published location (daily or monthly) has >= k customers in the decision basis.
+
+    ``published``: a daily or monthly file (``state``, ``city``, ``location_level``).
+    A city row counts its city, a state row the state's residual (the state minus
+    its published cities), the country row the country's residual. The country
+    row is exempt only when the decision names no state (it is the whole country,
+    there is nothing to difference it with), e.g. the first month without history.
+    """
+    minimum = _minimum(min_customers)
+    cells = cell_customers(decision).rename(
+        columns={"pub_state": "state", "pub_city": "city", "level": "location_level"}
+    ).astype({"state": "string", "city": "string", "location_level": "string"})
+    labels = _labels(published).merge(cells, on=["state", "city", "location_level"], how="left")
+    basis = labels["cell_customers"].fillna(0).astype("int64")
+    whole_country = (labels["location_level"] == LEVEL_COUNTRY) & (not named_states(decision))
+    small = labels.loc[((basis < minimum) & ~whole_country).to_numpy()]
+    found = small.loc[:, ["state", "city", "location_level"]].astype(str).to_dict("records")
     return CheckOutcome(
-        passed=small.empty,
-        description=f"Every published cell describes at least {min_customers} customers."
-        if small.empty
-        else f"{len(small)} published cells describe fewer than {min_customers} customers.",
-        metadata={"min_customers": min_customers, "cells_under_minimum": cells[:50]},
+        passed=not found,
+        description=f"Every published location has at least {minimum} customers in the basis."
+        if not found
+        else f"{len(found)} published locations have fewer than {minimum} customers in the "
+        "decision basis.",
+        metadata={"min_customers": minimum, "locations_checked": len(labels),
+                  "cells_under_minimum": found[:50]},
     )
 
 
-def daily_follows_decision(daily: pd.DataFrame, publishable: pd.DataFrame) -> CheckOutcome:
-    """Every city named in a daily file was decided publishable for its month."""
-    keys = ["state", "city", "brand"]
-    allowed = publishable.loc[publishable["publishable"].astype(bool), keys].astype("string")
-    named = daily.loc[daily["location_level"] == LEVEL_CITY, keys].astype("string")
-    outside = named.merge(allowed.assign(_ok=True), on=keys, how="left")["_ok"].isna()
-    cells = named.loc[outside.to_numpy()].drop_duplicates().astype(str).to_dict("records")
+def daily_follows_decision(daily: pd.DataFrame, decision: pd.DataFrame) -> CheckOutcome:
+    """Every location label of a file is one the month's stored decision allows.
+
+    A city row names a city decided at city level; a state row names a state the
+    decision names (city ``*``); a country row is ``*``/``*``.
+    """
+    labels = _labels(daily)
+    level = labels["location_level"]
+    cities = decision.loc[decision["level"] == LEVEL_CITY, ["state", "city"]].astype("string")
+    is_city = labels.merge(cities.assign(_ok=True), on=["state", "city"], how="left")["_ok"]
+    ok_city = (level == LEVEL_CITY).to_numpy() & is_city.notna().to_numpy()
+    ok_state = ((level == LEVEL_STATE) & (labels["city"] == GENERALISED)
+                & labels["state"].isin(named_states(decision))).to_numpy()
+    ok_country = ((level == LEVEL_COUNTRY) & (labels["state"] == GENERALISED)
+                  & (labels["city"] == GENERALISED)).to_numpy()
+    bad = labels.loc[~(ok_city | ok_state | ok_country)].astype(str).to_dict("records")
     return CheckOutcome(
-        passed=not cells,
-        description="Daily rows name only cities decided publishable for the month."
-        if not cells
-        else f"{len(cells)} cities in the daily file were not decided publishable.",
-        metadata={"undecided_cities": cells[:50], "city_rows": len(named)},
+        passed=not bad,
+        description="Every location label follows the month's stored decision."
+        if not bad
+        else f"{len(bad)} location labels are not allowed by the month's decision.",
+        metadata={"labels_outside_decision": bad[:50], "labels_checked": len(labels)},
+    )
+
+
+def _quarantined_partner_codes(quarantined: pd.DataFrame, contract: PartnerContract) -> set[str]:
+    """Codes of catalogue rows quarantined today that name the partner (raw values)."""
+    def norm(column: str) -> pd.Series:
+        return quarantined[column].astype("string").str.strip().str.upper()
+
+    brands = {b.upper() for b in contract.partner.brand_names}
+    maker = contract.partner.manufacturer.upper()
+    own = (norm("brand").isin(brands) | (norm("manufacturer") == maker)).fillna(False)
+    return set(quarantined.loc[own.to_numpy(), "product_code"].astype(str).str.strip())
+
+
+def partner_rows_conserved(
+    daily: pd.DataFrame,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    contract: PartnerContract,
+    quarantined_products: pd.DataFrame | None = None,
+) -> CheckOutcome:
+    """Rows in the daily product = partner rows of the cleaned transactions, none lost.
+
+    A cleaned transaction whose product is missing from the cleaned catalogue (its
+    catalogue row was quarantined, e.g. an EAN typo) vanishes in the catalogue
+    join. It fails the check when its product is the partner's by the quarantined
+    raw row (``quarantined_products``: the products quarantine of the day), or is
+    in neither table (cannot be told). The cleaning is expected to quarantine such
+    transactions (reason ``product_quarantined``): then they are accounted in the
+    transactions quarantine and never reach this identity.
+    """
+    catalogue = latest_catalogue(products)
+    codes = transactions["product_code"].astype("string").str.strip()
+    unmatched = codes.loc[~codes.isin(set(catalogue["product_code"].dropna())).to_numpy()]
+    quarantined = quarantined_products if quarantined_products is not None else pd.DataFrame(
+        {"product_code": [], "brand": [], "manufacturer": []})
+    partner_codes = _quarantined_partner_codes(quarantined, contract)
+    known = set(quarantined["product_code"].astype(str).str.strip())
+    lost = int((unmatched.isin(partner_codes) | ~unmatched.isin(known)).sum())
+    expected = int(is_partner(market_items(transactions, products), contract).sum())
+    passed = lost == 0 and expected == len(daily)
+    return CheckOutcome(
+        passed=passed,
+        description="Every partner row of the cleaned transactions is in the file."
+        if passed
+        else f"{lost} partner (or unidentifiable) rows have no catalogue row and "
+        f"{len(daily)} of {expected} partner rows are in the file: rows would be lost.",
+        metadata={"partner_rows_cleaned": expected, "partner_rows_in_file": len(daily),
+                  "rows_without_catalogue_row": len(unmatched), "partner_rows_lost": lost},
     )
 
 
 def pseudonym_properties(
-    raw_ids: pd.Series,
-    pseudonyms: pd.Series,
+    daily: pd.DataFrame,
+    partner_rows: pd.DataFrame,
     *,
     key: bytes,
     salt: str,
     other_salts: Sequence[str] = (),
 ) -> CheckOutcome:
-    """Pseudonyms are stable, collision-free, unlinkable across partners.
+    """The file's pseudonyms are well formed, collision-free, month-scoped and per partner.
 
-    ``raw_ids`` and ``pseudonyms`` are aligned (same index), e.g. the cleaned
-    customer ids of a day and the ``customer_id`` the product gave them.
-    Stability is checked by recomputation (the function is pure, so the same id
-    gets the same pseudonym on any day); ``other_salts`` are the other partners'
-    salts: no id may get the same pseudonym under two of them.
+    ``daily``: the daily file; ``partner_rows``: the raw partner rows it was built
+    from (``order_id``, ``customer_id``, ``sale_date``). Independent of the
+    builder: it counts distinct values (a collision makes fewer pseudonyms than
+    raw ids), and recomputes the pseudonyms the file must NOT contain: the same
+    ids under the previous month's scope (rotation) and under the other partners'
+    salts (unlinkable across partners).
     """
-    frame = pd.DataFrame({"raw": raw_ids.astype("string"), "pseudo": pseudonyms.astype("string")})
-    frame = frame.dropna(subset=["raw"])
-    recomputed = pseudonymize(frame["raw"], key=key, salt=salt)
-    unstable = int((recomputed != frame["pseudo"]).fillna(True).sum())
-    pairs = frame.drop_duplicates()
-    collisions = int(pairs["pseudo"].duplicated().sum())
-    ambiguous = int(pairs["raw"].duplicated().sum())
     fmt = rf"^[0-9a-f]{{{PSEUDONYM_HEX_LENGTH}}}$"
-    bad_format = int((~frame["pseudo"].str.fullmatch(fmt)).fillna(True).sum())
-    equals_raw = int((frame["raw"].str.strip() == frame["pseudo"]).sum())
-    linkable = 0
-    for other in other_salts:
-        if other == salt:
-            linkable += len(frame)
-            continue
-        theirs = pseudonymize(frame["raw"], key=key, salt=other)
-        linkable += int((theirs == recomputed).sum())
-    problems = {
-        "unstable": unstable,
-        "collisions": collisions,
-        "ambiguous": ambiguous,
-        "bad_format": bad_format,
-        "equals_raw": equals_raw,
-        "linkable_across_partners": linkable,
-    }
-    passed = not any(problems.values())
+    problems: dict[str, int] = {}
+    months = pd.to_datetime(partner_rows["sale_date"]).dt.to_period("M")
+    for column in ("order_id", "customer_id"):
+        values = daily[column].astype("string")
+        problems[f"{column}_bad_format"] = int((~values.str.fullmatch(fmt)).fillna(True).sum())
+        raw = partner_rows[column].astype("string").str.strip()
+        problems[f"{column}_collisions"] = int(raw.nunique() - values.nunique())
+        problems[f"{column}_equals_raw"] = int(values.isin(set(raw.dropna())).sum())
+        published = set(values.dropna())
+        for month in sorted(months.dropna().unique()):
+            ids = raw[(months == month).to_numpy()]
+            earlier = pseudonymize(ids, key=key, salt=salt, scope=str(month - 1))
+            problems[f"{column}_not_rotated"] = problems.get(f"{column}_not_rotated", 0) + int(
+                earlier.isin(published).sum()
+            )
+            for other in other_salts:
+                theirs = pseudonymize(ids, key=key, salt=other, scope=str(month))
+                linkable = len(ids) if other == salt else int(theirs.isin(published).sum())
+                problems["linkable_across_partners"] = (
+                    problems.get("linkable_across_partners", 0) + linkable
+                )
+    found = {k: v for k, v in problems.items() if v}
     return CheckOutcome(
-        passed=passed,
-        description="Pseudonyms are stable, collision-free and differ across partners."
-        if passed
-        else "Pseudonym problems: " + ", ".join(k for k, v in problems.items() if v),
-        metadata={"ids_checked": len(frame), "other_partners": len(other_salts), **problems},
+        passed=not found,
+        description="Pseudonyms are well formed, collision-free, rotated monthly, per partner."
+        if not found
+        else "Pseudonym problems: " + ", ".join(sorted(found)),
+        metadata={"rows_checked": len(daily), "other_partners": len(other_salts), **problems},
     )

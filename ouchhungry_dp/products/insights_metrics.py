@@ -3,7 +3,9 @@
 Every figure is an aggregate the partner may see under the contract's privacy
 rules: national per brand or per product pair with at least the contract's
 minimum of customers, or a city cell the monthly file already publishes.
-Competitor figures appear only as segment totals with enough competing brands.
+Competitor figures appear only as segment totals behind enough competing
+companies, none dominant (count + (n, k) rule, also on what is left after the
+monthly file's published shares).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.products.cells import LEVEL_CITY
-from ouchhungry_dp.products.selection import market_items, partner_brand_names
+from ouchhungry_dp.products.segment_share import share_publishable, uncovered_rows
+from ouchhungry_dp.products.selection import is_partner, market_items, partner_brand_names
 
 if TYPE_CHECKING:
-    from ouchhungry_dp.partners.contract import PartnerContract
+    from ouchhungry_dp.partners.contract import PartnerContract, Privacy
 
 
 def _month_key(values: pd.Series) -> pd.Series:
@@ -28,10 +31,35 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return None if not denominator else round(float(numerator) / float(denominator), 4)
 
 
+def _national_share_allowed(
+    seg: pd.DataFrame, month: str, brand: str, monthly_products: pd.DataFrame,
+    partner: set[str], privacy: Privacy,
+) -> bool:
+    """The national share of one month passes the rule, and so does what is left of it
+    after the shares the monthly file of that month published (no differencing)."""
+    rows = seg.loc[(seg["month"] == month).to_numpy()]
+    if not share_publishable(rows, partner, privacy):
+        return False
+    published = monthly_products.loc[
+        (monthly_products["month"].astype(str) == month).to_numpy()
+        & (monthly_products["brand"].astype(str) == brand).to_numpy()
+    ]
+    if published.empty:
+        return True
+    rest = uncovered_rows(rows, published)
+    return bool(rest["amount_cents"].sum() == 0 or share_publishable(rest, partner, privacy))
+
+
 def brand_months(
-    market: pd.DataFrame, contract: PartnerContract, minimum_brands: int, partner: set[str]
+    market: pd.DataFrame, contract: PartnerContract, monthly_products: pd.DataFrame,
+    partner: set[str],
 ) -> pd.DataFrame:
-    """Per (month, brand): units, revenue, customers, national segment share and price index."""
+    """Per (month, brand): units, revenue, customers, national segment share and price index.
+
+    The share and the price index (which gives the segment's revenue per unit)
+    are published only when the competitors behind them pass the contract's
+    count and (n, k) dominance rule, nationally and after subtracting what the
+    monthly file of that month already published."""
     rows = []
     for brand in contract.partner.brand_names:
         # The brand of *this* partner: another company may use the same brand name.
@@ -41,9 +69,6 @@ def brand_months(
             continue
         segment = own["segment"].iloc[0]
         seg = market.loc[market["segment"] == segment]
-        # Competitors are companies, as in the monthly file's segment share.
-        competitors = (seg.loc[~seg["brand"].isin(partner)]
-                       .groupby("month")["manufacturer"].nunique())
         seg_totals = seg.groupby("month").agg(
             seg_cents=("amount_cents", "sum"), seg_units=("quantity", "sum")
         )
@@ -52,8 +77,12 @@ def brand_months(
             cents=("amount_cents", "sum"),
             customers=("customer_id", "nunique"),
         )
-        frame = totals.join(seg_totals).join(competitors.rename("competitors")).reset_index()
-        enough = frame["competitors"].fillna(0) >= minimum_brands
+        frame = totals.join(seg_totals).reset_index()
+        enough = np.array([
+            _national_share_allowed(seg, str(m), brand, monthly_products, partner,
+                                    contract.privacy)
+            for m in frame["month"]
+        ], dtype=bool)
         frame["segment_share"] = np.where(enough, frame["cents"] / frame["seg_cents"], np.nan)
         brand_price = frame["cents"] / frame["units"]
         segment_price = frame["seg_cents"] / frame["seg_units"]
@@ -160,9 +189,7 @@ def compute_metrics(
     market = market_items(transactions, products)
     market["month"] = _month_key(market["sale_date"])
     partner = partner_brand_names(products, contract)
-    trend = brand_months(
-        market, contract, contract.privacy.min_competing_brands_per_segment, partner
-    )
+    trend = brand_months(market, contract, monthly_products, partner)
     trend = trend.loc[trend["customers"] >= minimum]
     growth = {}
     for brand, rows in trend.groupby("brand"):
@@ -178,9 +205,8 @@ def compute_metrics(
                     by_month.at[previous, "units"],
                 ),
             }
-    own = market.loc[
-        market["brand"].isin(contract.partner.brand_names) & (market["month"] == month)
-    ]
+    # The partner's items by company (brand and manufacturer), as in every product.
+    own = market.loc[is_partner(market, contract) & (market["month"] == month).to_numpy()]
     current = trend.loc[trend["month"] == month]
     return {
         "partner": contract.partner.name,

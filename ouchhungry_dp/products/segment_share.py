@@ -6,11 +6,14 @@ publish as cities; for the country row, the rest of the country).
 ``segment_units_share`` is the same in units.
 
 Knowing its own revenue and its share, a partner can compute the revenue of the
-rest of the segment. If that rest is one or two competitors, the partner has just
-learned a competitor's sales. So a share is published at the row's own geography
-only when at least ``min_competing_brands_per_segment`` competitors sold there;
-otherwise it is generalised to the whole state, then the whole country; if even
-the country has too few competitors the share is left empty.
+rest of the segment. If that rest is one or two competitors, or one company holds
+nearly all of it, the partner has just learned a competitor's sales. So a share
+is published at the row's own geography only when at least
+``min_competing_brands_per_segment`` competing companies sold there **and** the
+(n, k) dominance rule holds (the n largest companies hold at most k % of the
+competitors' revenue, and of their units: ``dominance_allows``); otherwise it
+is generalised to the whole state, then the whole country; if even the country
+fails the share is left empty.
 ``segment_share_level`` says which: ``cell``, ``state``, ``country`` or
 ``suppressed``.
 
@@ -28,19 +31,63 @@ Two rules close the ways around that:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_STATE
 
+if TYPE_CHECKING:
+    from ouchhungry_dp.partners.contract import Privacy
+
 SHARE_DECIMALS = 4
+LEVEL_ORDER = ["cell", "state", "country", "suppressed"]
+
+
+def dominance_allows(company_totals: pd.Series, n: int, k_percent: float) -> bool:
+    """(n, k) dominance rule: the ``n`` largest of ``company_totals`` hold <= k % of their sum.
+
+    ``company_totals``: one competitor company's revenue (or units) per entry.
+    Nothing to protect (sum 0) passes. Exactly k % passes (the rule is "more
+    than k % is sensitive", Hundepool et al., Statistical Disclosure Control).
+    """
+    values = pd.to_numeric(company_totals, errors="coerce").fillna(0).astype("float64")
+    total = float(values.sum())
+    if total <= 0:
+        return True
+    top = float(values.nlargest(n).sum())
+    # Compared in integers of hundredths to avoid 0.85 * x float noise at the boundary.
+    return round(top * 100 * 100) <= round(k_percent * total * 100)
+
+
+def _dominance_by_key(competitors: pd.DataFrame, keys: list[str], privacy: Privacy) -> pd.Series:
+    """Per key: True when the competitor rows pass the rule in revenue and in units."""
+    if competitors.empty:
+        return pd.Series(dtype=bool)
+    per_company = competitors.groupby([*keys, "manufacturer"], observed=True, sort=False).agg(
+        cents=("amount_cents", "sum"), units=("quantity", "sum")
+    )
+    n, k = privacy.dominance_n, privacy.dominance_k_percent
+    return per_company.groupby(level=list(range(len(keys))), observed=True, sort=False).apply(
+        lambda g: dominance_allows(g["cents"], n, k) and dominance_allows(g["units"], n, k)
+    )
+
+
+def share_publishable(rows: pd.DataFrame, partner: set[str], privacy: Privacy) -> bool:
+    """Whether one geography's segment rows may carry a published share (count + dominance)."""
+    competitors = rows.loc[~rows["brand"].isin(partner).to_numpy()]
+    if competitors.empty:
+        return False
+    enough = competitors["manufacturer"].nunique() >= privacy.min_competing_brands_per_segment
+    frame = competitors.assign(_all=1)
+    return bool(enough and _dominance_by_key(frame, ["_all"], privacy).all())
 
 
 def _segment_stats(
-    rows: pd.DataFrame, keys: list[str], brand: str, partner: set[str]
+    rows: pd.DataFrame, keys: list[str], brand: str, partner: set[str], privacy: Privacy
 ) -> pd.DataFrame:
-    """Per key: brand and segment revenue/units, and the number of competing brands."""
+    """Per key: brand and segment revenue/units, and ``allowed`` (count and dominance)."""
     frame = rows.assign(
         _brand_cents=rows["amount_cents"].where(rows["brand"] == brand, 0),
         _brand_units=rows["quantity"].where(rows["brand"] == brand, 0),
@@ -56,14 +103,21 @@ def _segment_stats(
         segment_cents=("amount_cents", "sum"),
         segment_units=("quantity", "sum"),
         competitors=("_competitor", "nunique"),
+    ).astype("float64")
+    competing = frame.loc[frame["_competitor"].notna()]
+    dominance = _dominance_by_key(competing, keys, privacy).reindex(stats.index)
+    enough = stats["competitors"] >= privacy.min_competing_brands_per_segment
+    # 1.0 / 0.0 so that the reindexed frames below stay numeric (missing = not allowed).
+    stats["allowed"] = (enough & dominance.astype("boolean").fillna(False).astype(bool)).astype(
+        "float64"
     )
-    return stats.astype("float64")
+    return stats
 
 
 def _shares(stats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     revenue_share = (stats["brand_cents"] / stats["segment_cents"].replace(0, np.nan)).to_numpy()
     units_share = (stats["brand_units"] / stats["segment_units"].replace(0, np.nan)).to_numpy()
-    return revenue_share, units_share, stats["competitors"].to_numpy()
+    return revenue_share, units_share, np.nan_to_num(stats["allowed"].to_numpy()) > 0
 
 
 def _brand_shares(
@@ -71,7 +125,8 @@ def _brand_shares(
     segment_rows: pd.DataFrame,
     brand: str,
     partner: set[str],
-    minimum: int,
+    privacy: Privacy,
+    at_least: str = "cell",
 ) -> pd.DataFrame:
     city_cells = brand_cells.loc[brand_cells["location_level"] == LEVEL_CITY]
     state_cells = brand_cells.loc[brand_cells["location_level"] == LEVEL_STATE]
@@ -83,9 +138,9 @@ def _brand_shares(
         _cell_state=np.where(in_city | in_state, segment_rows["state"].astype(object), GENERALISED),
         _cell_city=np.where(in_city, segment_rows["city"].astype(object), GENERALISED),
     )
-    cell_stats = _segment_stats(mapped, ["_cell_state", "_cell_city"], brand, partner)
-    state_stats = _segment_stats(segment_rows, ["state"], brand, partner)
-    country_stats = _segment_stats(segment_rows, [], brand, partner)
+    cell_stats = _segment_stats(mapped, ["_cell_state", "_cell_city"], brand, partner, privacy)
+    state_stats = _segment_stats(segment_rows, ["state"], brand, partner, privacy)
+    country_stats = _segment_stats(segment_rows, [], brand, partner, privacy)
 
     cell_index = pd.MultiIndex.from_frame(brand_cells[["pub_state", "pub_city"]].astype(object))
     cell_rev, cell_units, cell_comp = _shares(cell_stats.reindex(cell_index))
@@ -95,16 +150,18 @@ def _brand_shares(
     country_rev, country_units, country_comp = _shares(country_stats)
 
     # The brand itself sold in the segment, so the country frame has exactly one row.
-    use_cell = np.nan_to_num(cell_comp) >= minimum
+    use_cell = cell_comp.copy()
     # All or nothing per state: a state with one generalised cell generalises them all.
     states = brand_cells["pub_state"].astype(object).to_numpy()
     use_cell &= ~np.isin(states, np.unique(states[~use_cell]))
-    use_state = ~use_cell & (np.nan_to_num(state_comp) >= minimum)
-    if (~use_cell & ~use_state).any():
+    if at_least != "cell":
+        use_cell[:] = False
+    use_state = ~use_cell & state_comp
+    if (~use_cell & ~use_state).any() or at_least in ("country", "suppressed"):
         # ... and one cell at country level (or suppressed) takes every cell there.
         use_cell[:] = False
         use_state[:] = False
-    use_country = ~use_cell & ~use_state & bool(country_comp[0] >= minimum)
+    use_country = ~use_cell & ~use_state & bool(country_comp[0]) & (at_least != "suppressed")
     choices = [use_cell, use_state, use_country]
     level = np.select(choices, ["cell", "state", "country"], "suppressed")
     revenue_share = np.select(choices, [cell_rev, state_rev, country_rev[0]], np.nan)
@@ -125,20 +182,31 @@ def add_segment_shares(
     market: pd.DataFrame,
     *,
     partner_brands: Iterable[str],
-    min_competitors: int,
+    privacy: Privacy,
 ) -> pd.DataFrame:
     """Add ``segment_share``, ``segment_units_share`` and ``segment_share_level``.
 
     ``cells``: aggregated monthly cells (``pub_state``, ``pub_city``,
     ``location_level``, ``brand``, ``segment``); ``market``: every transaction of
     the month with catalogue attributes; ``partner_brands``: brands that are not
-    competitors (the partner's own).
+    competitors (the partner's own); ``privacy``: the contract's minimum of
+    competing companies and (n, k) dominance rule.
     """
     partner = set(partner_brands)
     parts = []
-    for (brand, segment), brand_cells in cells.groupby(["brand", "segment"], sort=False):
+    for segment, segment_cells in cells.groupby("segment", sort=False):
         segment_rows = market.loc[(market["segment"] == segment).fillna(False).to_numpy()]
-        parts.append(_brand_shares(brand_cells, segment_rows, str(brand), partner, min_competitors))
+        groups = list(segment_cells.groupby("brand", sort=False))
+        shares = [_brand_shares(c, segment_rows, str(b), partner, privacy) for b, c in groups]
+        # Two partner brands of one segment: their shares must use the same (coarsest)
+        # level, or one brand's state share minus the other's cell shares would give a
+        # remainder the rule never checked.
+        levels = {lvl for frame in shares for lvl in frame["segment_share_level"]}
+        coarsest = max(levels, key=LEVEL_ORDER.index) if levels else "cell"
+        if len(groups) > 1 and coarsest != "cell" and len(levels) > 1:
+            shares = [_brand_shares(c, segment_rows, str(b), partner, privacy, coarsest)
+                      for b, c in groups]
+        parts.extend(shares)
     out = cells.copy()
     if parts:
         shares = pd.concat(parts)
@@ -151,3 +219,33 @@ def add_segment_shares(
     out["segment_units_share"] = out["segment_units_share"].astype("Float64")
     out["segment_share_level"] = out["segment_share_level"].astype("string")
     return out
+
+
+def uncovered_rows(segment_rows: pd.DataFrame, brand_cells: pd.DataFrame) -> pd.DataFrame:
+    """Segment rows outside every geography whose share a monthly file published.
+
+    ``brand_cells``: one brand's rows of a monthly file (``state``, ``city``,
+    ``location_level``, ``segment_share_level``). A cell-level share covers the
+    row's own geography, a state-level share its whole state, a country-level
+    share (or a cell share of the country row) everything. A national share minus
+    the covered shares gives the segment total of what is left: these rows, which
+    must pass the same rule before a national figure is published beside the file.
+    """
+    level = brand_cells["segment_share_level"].astype("string")
+    location = brand_cells["location_level"].astype("string")
+    covers_all = ((level == "country") | ((level == "cell") & (location == "country"))).any()
+    if covers_all:
+        return segment_rows.iloc[0:0]
+    cells = brand_cells.loc[(level == "cell").to_numpy()]
+    cities = cells.loc[cells["location_level"] == LEVEL_CITY, ["state", "city"]].astype(object)
+    city_keys = pd.MultiIndex.from_frame(cities)
+    row_keys = pd.MultiIndex.from_frame(segment_rows[["state", "city"]].astype(object))
+    residual_states = set(cells.loc[cells["location_level"] == LEVEL_STATE, "state"].astype(str))
+    whole_states = set(brand_cells.loc[(level == "state").to_numpy(), "state"].astype(str))
+    state = segment_rows["state"].astype(str)
+    covered = (
+        row_keys.isin(city_keys)
+        | state.isin(residual_states).to_numpy()
+        | state.isin(whole_states).to_numpy()
+    )
+    return segment_rows.loc[~covered]

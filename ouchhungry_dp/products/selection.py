@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.errors import DataQualityError
@@ -70,15 +71,20 @@ def market_items(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataF
     return items
 
 
+def is_partner(items: pd.DataFrame, contract: PartnerContract) -> np.ndarray:
+    """Rows of ``market_items`` sold by the partner: its brands *and* its manufacturer."""
+    own = items["brand"].isin(contract.partner.brand_names) & (
+        items["manufacturer"] == contract.partner.manufacturer
+    )
+    return own.fillna(False).to_numpy(dtype=bool)
+
+
 def partner_items(
     transactions: pd.DataFrame, products: pd.DataFrame, contract: PartnerContract
 ) -> pd.DataFrame:
     """The transactions of the contract's brands (see ``market_items`` for the columns)."""
     items = market_items(transactions, products)
-    is_partner = items["brand"].isin(contract.partner.brand_names) & (
-        items["manufacturer"] == contract.partner.manufacturer
-    )
-    return items.loc[is_partner.fillna(False).to_numpy()].reset_index(drop=True)
+    return items.loc[is_partner(items, contract)].reset_index(drop=True)
 
 
 def partner_brand_names(products: pd.DataFrame, contract: PartnerContract) -> set[str]:

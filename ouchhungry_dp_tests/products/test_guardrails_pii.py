@@ -5,10 +5,13 @@ import json
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.privacy.pseudonymize import pseudonymize
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import empty_decision
+from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.guardrails import pseudonym_properties, scan_pii
+from ouchhungry_dp.products.selection import partner_items
 
-from .conftest import KEY
+from .conftest import KEY, customers_buying, rows_frame
 
 CLEAN = pd.DataFrame(
     {
@@ -79,16 +82,26 @@ def test_scans_csv_text_as_sent() -> None:
     assert outcome.metadata["columns_with_hits"] == {"city": ["phone"]}
 
 
-def test_pseudonym_properties_pass_and_fail() -> None:
-    raw = pd.Series([f"CLI-{i:07d}" for i in range(300)] * 2)
-    pseudo = pseudonymize(raw, key=KEY, salt="ouchhungry")
-    good = pseudonym_properties(raw, pseudo, key=KEY, salt="ouchhungry", other_salts=["crocante"])
-    assert good.passed, good.metadata
-    wrong_salt = pseudonym_properties(raw, pseudo, key=KEY, salt="crocante")
-    assert not wrong_salt.passed and wrong_salt.metadata["unstable"] == len(raw)
-    shared = pseudonym_properties(
-        raw, pseudo, key=KEY, salt="ouchhungry", other_salts=["ouchhungry"]
-    )
-    assert not shared.passed and shared.metadata["linkable_across_partners"] == len(raw)
-    leaked = pseudonym_properties(raw, raw, key=KEY, salt="ouchhungry")
-    assert not leaked.passed and leaked.metadata["equals_raw"] == len(raw)
+def test_pseudonym_properties_pass_and_fail(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    rows = rows_frame(customers_buying("2026-11-05", "SP", "SAO PAULO", "REF-HNG-0350", 30))
+    daily = build_daily_product(rows, products, empty_decision(), contract, key=KEY)
+    raw = partner_items(rows, products, contract)
+    salt = contract.privacy.pseudonymization_salt
+
+    def check(file: pd.DataFrame, source: pd.DataFrame = raw, **kwargs: object) -> dict:
+        outcome = pseudonym_properties(file, source, key=KEY, salt=salt, **kwargs)
+        return {k: v for k, v in outcome.metadata.items() if isinstance(v, int) and v
+                and k not in ("rows_checked", "other_partners")}
+
+    assert check(daily, other_salts=["crocante"]) == {}
+    assert check(daily, other_salts=[salt]) == {"linkable_across_partners": 60}  # both columns
+    # The same ids a month later must get new pseudonyms (rotation).
+    next_month = raw.assign(sale_date=pd.Timestamp("2026-12-05"))
+    assert check(daily, next_month) == {"order_id_not_rotated": 30, "customer_id_not_rotated": 30}
+    collided = daily.assign(customer_id=daily["customer_id"].iloc[0])
+    assert check(collided) == {"customer_id_collisions": 29}
+    leaked = daily.assign(customer_id=raw["customer_id"].sort_values().to_numpy())
+    found = check(leaked)
+    assert found["customer_id_equals_raw"] == 30 and found["customer_id_bad_format"] == 30

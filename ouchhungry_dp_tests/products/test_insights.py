@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.guardrails import scan_pii
 from ouchhungry_dp.products.insights import InsightsReport, brl, build_insights_report
+from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.monthly import build_monthly_product
 
-from .conftest import HISTORY_MONTH, SIMULATED_MONTH
+from .conftest import HISTORY_MONTH, SIMULATED_MONTH, customers_buying, rows_frame
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -23,11 +24,11 @@ def report_inputs(simulated: dict, contract: PartnerContract) -> dict:
     december = pd.concat(simulated["days"], ignore_index=True)
     # November's own decision stands in for October's (not simulated here).
     november_monthly = build_monthly_product(
-        history, products, decide_publishable_cells(history, products, contract), contract,
+        history, products, decide_locations(history, products, contract), contract,
         month=HISTORY_MONTH,
     )  # fmt: skip
     december_monthly = build_monthly_product(
-        december, products, decide_publishable_cells(history, products, contract), contract,
+        december, products, decide_locations(history, products, contract), contract,
         month=SIMULATED_MONTH,
     )  # fmt: skip
     return {
@@ -101,3 +102,57 @@ def test_narrative_is_portuguese_and_free_of_personal_data(report: InsightsRepor
     assert scan_pii(pd.DataFrame({"narrative": [report.narrative]})).passed
     pairs = report.metrics["top_product_pairs"]
     assert all(p["orders"] > 0 and p["products"][0] < p["products"][1] for p in pairs)
+
+
+def test_insights_select_the_partner_by_company_not_by_brand_name(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Another company selling under the name "Ouch": its buyers (all repeat buyers here)
+    must not enter the partner's repeat-purchase figure."""
+    impostor = pd.DataFrame([{**products.iloc[0].to_dict(), "product_code": "SAL-IMP-0100",
+                              "product_name": "Ouch Impostor", "brand": "Ouch",
+                              "manufacturer": "Outra Empresa", "segment": "salgados"}])
+    catalogue = pd.concat([products, impostor.astype(products.dtypes.to_dict())],
+                          ignore_index=True)
+    own = customers_buying("2026-12-02", "SP", "SAO PAULO", "SAL-OCH-0100", 12)
+    repeat = [(f"2026-12-{d:02d}", f"PED-IMP-{d}-{i}", f"CLI-IMP-{i}", "SP", "SAO PAULO",
+               "SAL-IMP-0100", 1, 9.0) for i in range(12) for d in (3, 4)]
+    month = rows_frame(own + repeat)
+    monthly = build_monthly_product(month, catalogue, decide_locations(month.iloc[0:0], catalogue,
+                                    contract), contract, month="2026-12")
+    metrics = compute_metrics(contract, month="2026-12", transactions=month,
+                              products=catalogue, monthly_products=monthly)
+    assert metrics["repeat_purchase_rate"]["Ouch"] == 0.0  # the partner's 12 bought once
+    assert metrics["brands"]["Ouch"]["customers"] == 12
+
+
+def test_national_share_withheld_when_it_minus_the_cells_isolates_one_company(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Hungry sells only in SAO PAULO (three rival companies there: a cell share is
+    published); in RJ one other company sells alone. The national share minus the
+    SAO PAULO share would give that company's RJ sales: the national share is withheld."""
+    history = rows_frame(
+        customers_buying("2026-11-03", "SP", "SAO PAULO", "REF-HNG-0350", 12)
+        + customers_buying("2026-11-03", "SP", "SANTOS", "REF-HNG-0350", 10)
+        + customers_buying("2026-11-03", "AC", "RIO BRANCO", "REF-HNG-0350", 10))
+    sao_paulo = (customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-HNG-0350", 20)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-CLB-0350", 5)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-GSU-0350", 5)
+                 + customers_buying("2026-12-02", "SP", "SAO PAULO", "REF-TNO-0350", 5))
+
+    def national_share(extra: list) -> object:
+        month = rows_frame(sao_paulo + extra)
+        monthly = build_monthly_product(month, products, decide_locations(
+            history, products, contract), contract, month="2026-12")
+        assert monthly.loc[monthly["city"] == "SAO PAULO", "segment_share_level"].tolist() == [
+            "cell"]
+        metrics = compute_metrics(contract, month="2026-12", transactions=month,
+                                  products=products, monthly_products=monthly)
+        return metrics["brands"]["Hungry"]["segment_share"]
+
+    alone_in_rj = customers_buying("2026-12-02", "RJ", "NITEROI", "REF-FZZ-2000", 3)
+    assert national_share(alone_in_rj) is None
+    shared_rj = alone_in_rj + customers_buying("2026-12-02", "RJ", "NITEROI", "REF-CLB-0350", 3) \
+        + customers_buying("2026-12-02", "RJ", "NITEROI", "REF-GSU-0350", 3)
+    assert national_share(shared_rj) is not None

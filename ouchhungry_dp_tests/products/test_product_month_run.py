@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.privacy.pseudonymize import pseudonymize
-from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import write_csv
 from ouchhungry_dp.products.guardrails import (
@@ -24,6 +23,7 @@ from ouchhungry_dp.products.guardrails import (
     scan_pii,
 )
 from ouchhungry_dp.products.monthly import build_monthly_product
+from ouchhungry_dp.products.selection import partner_items
 
 from .conftest import KEY, SIMULATED_MONTH
 
@@ -31,7 +31,7 @@ from .conftest import KEY, SIMULATED_MONTH
 @pytest.fixture(scope="module")
 def month_run(simulated: dict, contract: PartnerContract, tmp_path_factory) -> dict:
     products, history, days = simulated["products"], simulated["history"], simulated["days"]
-    decision = decide_publishable_cells(history, products, contract)
+    decision = decide_locations(history, products, contract)
     dailies = [build_daily_product(d, products, decision, contract, key=KEY) for d in days]
     monthly = build_monthly_product(
         pd.concat(days, ignore_index=True), products, decision, contract, month=SIMULATED_MONTH
@@ -70,13 +70,19 @@ def test_no_cell_under_the_minimum_and_exact_reconciliation(
     month_run: dict, contract: PartnerContract
 ) -> None:
     monthly = month_run["monthly"]
-    assert cells_under_minimum(monthly, contract).passed
+    assert cells_under_minimum(monthly, month_run["decision"], contract).passed
+    for daily in month_run["dailies"]:
+        assert cells_under_minimum(daily, month_run["decision"], contract).passed
     outcome = reconcile_monthly_with_daily(monthly, month_run["dailies"], min_customers=contract)
     assert outcome.passed, outcome.metadata
     assert outcome.metadata["units_daily"] == outcome.metadata["units_monthly"] > 0
     assert outcome.metadata["revenue_daily"] == outcome.metadata["revenue_monthly"]
-    # The simulated country has thousands of tiny towns: the run must exercise folding.
-    assert {"city", "state"} <= set(monthly["location_level"])
+    # The simulated country has thousands of tiny towns: the run must exercise every level.
+    assert set(monthly["location_level"]) == {"city", "state", "country"}
+    # Every location the daily files published is in the monthly file.
+    labels = ["state", "city", "location_level"]
+    daily_labels = pd.concat(month_run["dailies"])[labels].drop_duplicates()
+    assert set(map(tuple, daily_labels.to_numpy())) == set(map(tuple, monthly[labels].to_numpy()))
 
 
 def test_every_daily_file_follows_the_month_decision(month_run: dict) -> None:
@@ -84,20 +90,18 @@ def test_every_daily_file_follows_the_month_decision(month_run: dict) -> None:
         assert daily_follows_decision(daily, month_run["decision"]).passed
 
 
-def test_pseudonyms_are_stable_across_the_month(
+def test_pseudonyms_are_stable_within_the_month(
     month_run: dict, contract: PartnerContract, crocante: PartnerContract
 ) -> None:
     dailies = pd.concat(month_run["dailies"], ignore_index=True)
     days = pd.concat(month_run["days"], ignore_index=True)
-    partner = days.merge(month_run["products"][["product_code", "brand"]], on="product_code")
-    partner = partner.loc[partner["brand"].isin(contract.partner.brand_names)]
+    partner = partner_items(days, month_run["products"], contract)
     # A pseudonym that changed from one day to the next would add distinct values.
     assert dailies["customer_id"].nunique() == partner["customer_id"].nunique()
     assert dailies["order_id"].nunique() == partner["order_id"].nunique()
-    ids = partner["customer_id"]
     outcome = pseudonym_properties(
-        ids,
-        pseudonymize(ids, key=KEY, salt=contract.privacy.pseudonymization_salt),
+        dailies,
+        partner,
         key=KEY,
         salt=contract.privacy.pseudonymization_salt,
         other_salts=[crocante.privacy.pseudonymization_salt],

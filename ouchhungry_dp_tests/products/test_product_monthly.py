@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.guardrails import cells_under_minimum, reconcile_monthly_with_daily
 from ouchhungry_dp.products.monthly import build_monthly_product
@@ -17,7 +17,7 @@ HNG, CLB, GSU, TNO = "REF-HNG-0350", "REF-CLB-0350", "REF-GSU-0350", "REF-TNO-03
 def run_month(
     history: pd.DataFrame, month: pd.DataFrame, contract: PartnerContract, products: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    decision = decide_publishable_cells(history, products, contract)
+    decision = decide_locations(history, products, contract)
     monthly = build_monthly_product(month, products, decision, contract, month="2026-11")
     dailies = [
         build_daily_product(day, products, decision, contract, key=KEY)
@@ -26,15 +26,22 @@ def run_month(
     return monthly, dailies
 
 
+# Decision for 2026-11: SAO PAULO, CAMPINAS, RIO DE JANEIRO at city level; SANTOS
+# (the SP residual, 10) and NITEROI (the RJ residual, 10) at state level; AC and AP
+# too small to be named: the country residual (5 + 5).
 HISTORY = rows_frame(
     customers_buying("2026-10-03", "SP", "SAO PAULO", HNG, 15)
     + customers_buying("2026-10-03", "SP", "CAMPINAS", HNG, 12)
+    + customers_buying("2026-10-03", "SP", "SANTOS", HNG, 10)
     + customers_buying("2026-10-03", "RJ", "RIO DE JANEIRO", HNG, 12)
+    + customers_buying("2026-10-03", "RJ", "NITEROI", HNG, 10)
+    + customers_buying("2026-10-03", "AC", "RIO BRANCO", HNG, 5)
+    + customers_buying("2026-10-03", "AP", "MACAPA", HNG, 5)
 )
-LATE_FOLD = rows_frame(
+LATE = rows_frame(
     customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
-    + customers_buying("2026-11-03", "SP", "CAMPINAS", HNG, 4)  # decided publishable, small now
-    + customers_buying("2026-11-03", "SP", "SANTOS", HNG, 7)  # never publishable
+    + customers_buying("2026-11-03", "SP", "CAMPINAS", HNG, 4)  # decided city, small now
+    + customers_buying("2026-11-03", "SP", "SANTOS", HNG, 7)  # the SP residual
     + customers_buying("2026-11-04", "RJ", "RIO DE JANEIRO", HNG, 12)
     + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
     + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
@@ -43,17 +50,22 @@ LATE_FOLD = rows_frame(
 )
 
 
-def test_small_cells_fold_and_totals_reconcile(
+def test_monthly_publishes_the_levels_of_the_daily_files_and_reconciles(
     contract: PartnerContract, products: pd.DataFrame
 ) -> None:
-    monthly, dailies = run_month(HISTORY, LATE_FOLD, contract, products)
+    monthly, dailies = run_month(HISTORY, LATE, contract, products)
+    decision = decide_locations(HISTORY, products, contract)
     assert list(monthly.columns) == contract.products.monthly.column_names
     cells = monthly.set_index(["state", "city"])
-    assert set(cells.index) == {("SP", "SAO PAULO"), ("SP", "*"), ("RJ", "RIO DE JANEIRO")}
-    assert cells.loc[("SP", "*"), "customers_reached"] == 11  # CAMPINAS 4 + SANTOS 7
-    assert cells.loc[("SP", "*"), "location_level"] == "state"
+    daily_labels = set(pd.concat(dailies).set_index(["state", "city"]).index)
+    assert set(cells.index) == daily_labels == {
+        ("SP", "SAO PAULO"), ("SP", "CAMPINAS"), ("SP", "*"), ("RJ", "RIO DE JANEIRO")}
+    # CAMPINAS is small this month, but its rows already left at city level day by
+    # day: folding it now would only let the partner difference the releases.
+    assert cells.loc[("SP", "CAMPINAS"), "customers_reached"] == 4
+    assert cells.loc[("SP", "*"), "customers_reached"] == 7
     assert cells.loc[("SP", "SAO PAULO"), "revenue"] == 200.0
-    assert cells_under_minimum(monthly, 10).passed
+    assert cells_under_minimum(monthly, decision, contract).passed  # in the decision basis
     outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
     assert outcome.passed, outcome.metadata
     assert outcome.metadata["units_daily"] == outcome.metadata["units_monthly"] == 43
@@ -83,25 +95,25 @@ def test_one_generalised_cell_generalises_its_whole_state(
     A cell share for SAO PAULO beside the state share of the remainder would let the
     partner subtract one segment total from the other and recover the remainder's.
     """
-    sp_only = LATE_FOLD.loc[LATE_FOLD["state"] == "SP"]
+    sp_only = LATE.loc[LATE["state"] == "SP"]
     monthly, _ = run_month(HISTORY, sp_only, contract, products)
     cells = monthly.set_index(["state", "city"])
     assert set(cells["segment_share_level"]) == {"state"}
     state_share = (20 + 4 + 7) * 10.0 / ((20 + 4 + 7) * 10.0 + 3 * 50.0)
-    assert cells["segment_share"].tolist() == pytest.approx([state_share] * 2, abs=1e-4)
+    assert cells["segment_share"].tolist() == pytest.approx([state_share] * 3, abs=1e-4)
 
 
 def test_one_cell_at_country_level_takes_every_cell_there(
     contract: PartnerContract, products: pd.DataFrame
 ) -> None:
-    monthly, _ = run_month(HISTORY, LATE_FOLD, contract, products)
+    monthly, _ = run_month(HISTORY, LATE, contract, products)
     # RIO: a single competitor there and in RJ: its share can only be the country's,
     # and then no other cell may publish a finer share (the country total minus them
     # would give RJ's segment total back).
     assert set(monthly["segment_share_level"]) == {"country"}
     hungry = (20 + 4 + 7 + 12) * 10.0
     national = hungry / (hungry + 4 * 50.0)
-    assert monthly["segment_share"].tolist() == pytest.approx([national] * 3, abs=1e-4)
+    assert monthly["segment_share"].tolist() == pytest.approx([national] * 4, abs=1e-4)
 
 
 def test_competitors_are_counted_by_company_not_by_brand(
@@ -130,35 +142,20 @@ def test_segment_share_suppressed_without_competitors(
     assert monthly["segment_share"].isna().all()
 
 
-def test_leftover_country_cell_takes_in_the_smallest_cell(
+def test_a_dominant_competitor_withholds_the_share(
     contract: PartnerContract, products: pd.DataFrame
 ) -> None:
+    """Three companies, but one sells 92 % of the rest: its sales would follow from the
+    brand's revenue and the share, so the share is not published at any level."""
     month = rows_frame(
         customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
-        + customers_buying("2026-11-02", "SP", "CAMPINAS", HNG, 12)
-        + customers_buying("2026-11-02", "AC", "RIO BRANCO", HNG, 2)  # leftover alone: 2
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 92)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 4)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 4)
     )
-    monthly, dailies = run_month(HISTORY, month, contract, products)
-    rows = {(r.state, r.city): r.customers_reached for r in monthly.itertuples()}
-    assert rows == {("SP", "SAO PAULO"): 20, ("*", "*"): 14}
-    assert reconcile_monthly_with_daily(monthly, dailies, min_customers=10).passed
-
-
-def test_brand_under_minimum_nationally_is_suppressed_and_accounted(
-    contract: PartnerContract, products: pd.DataFrame
-) -> None:
-    month = rows_frame(
-        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
-        + customers_buying("2026-11-02", "SP", "SAO PAULO", "SAL-OCH-0100", 3)
-    )
-    monthly, dailies = run_month(HISTORY, month, contract, products)
-    assert set(monthly["brand"]) == {"Hungry"}
-    outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
-    assert outcome.passed
-    assert outcome.metadata["suppressed_brands"] == ["Ouch"]
-    assert outcome.metadata["suppressed_units"] == 3
-    # The same absence is a failure when the brand was big enough to publish.
-    assert not reconcile_monthly_with_daily(monthly, dailies, min_customers=3).passed
+    monthly, _ = run_month(HISTORY, month, contract, products)
+    assert monthly["segment_share_level"].tolist() == ["suppressed"]
+    assert monthly["segment_share"].isna().all()
 
 
 @pytest.mark.parametrize(
@@ -167,18 +164,46 @@ def test_brand_under_minimum_nationally_is_suppressed_and_accounted(
 def test_reconciliation_catches_a_one_unit_difference(
     contract: PartnerContract, products: pd.DataFrame, column: str, delta: float
 ) -> None:
-    monthly, dailies = run_month(HISTORY, LATE_FOLD, contract, products)
+    monthly, dailies = run_month(HISTORY, LATE, contract, products)
     monthly.loc[0, column] = monthly.loc[0, column] + delta
     outcome = reconcile_monthly_with_daily(monthly, dailies, min_customers=10)
     assert not outcome.passed
     assert len(outcome.metadata["mismatched_cells"]) == 1
 
 
-def test_cells_under_minimum_flags_a_small_row(
+def test_cells_under_minimum_flags_a_location_small_in_the_basis(
     contract: PartnerContract, products: pd.DataFrame
 ) -> None:
-    monthly, _ = run_month(HISTORY, LATE_FOLD, contract, products)
-    monthly.loc[1, "customers_reached"] = 9
-    outcome = cells_under_minimum(monthly, 10)
+    monthly, _ = run_month(HISTORY, LATE, contract, products)
+    decision = decide_locations(HISTORY, products, contract)
+    monthly.loc[1, ["state", "city", "location_level"]] = ["AC", "RIO BRANCO", "city"]
+    outcome = cells_under_minimum(monthly, decision, contract)
     assert not outcome.passed
-    assert len(outcome.metadata["cells_under_minimum"]) == 1
+    assert outcome.metadata["cells_under_minimum"] == [
+        {"state": "AC", "city": "RIO BRANCO", "location_level": "city"}]
+
+
+def test_two_partner_brands_of_one_segment_share_one_level(
+    contract: PartnerContract, products: pd.DataFrame
+) -> None:
+    """Ouch moved into Hungry's segment: Hungry's SAO PAULO share could be a cell share,
+    Ouch (in RIO DE JANEIRO, beside a single rival) only the national one. Published
+    side by side, Ouch's national share minus Hungry's cell share would leave an
+    unchecked remainder: both brands use the coarser level."""
+    same_segment = products.assign(segment=products["segment"].where(
+        products["product_code"] != "SAL-OCH-0100", "refrigerantes"))
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", CLB, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", GSU, 5)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", TNO, 5)
+        + customers_buying("2026-11-02", "RJ", "RIO DE JANEIRO", "SAL-OCH-0100", 12)
+        + customers_buying("2026-11-02", "RJ", "RIO DE JANEIRO", CLB, 2)
+    )
+    hungry_alone, _ = run_month(HISTORY, month.loc[month["city"] == "SAO PAULO"], contract,
+                                same_segment)
+    assert set(hungry_alone["segment_share_level"]) == {"cell"}
+    monthly, _ = run_month(HISTORY, month, contract, same_segment)
+    assert set(monthly["brand"]) == {"Hungry", "Ouch"}
+    assert monthly["segment_share_level"].nunique() == 1
+    assert set(monthly["segment_share_level"]) != {"cell"}

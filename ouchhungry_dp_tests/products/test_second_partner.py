@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
-from ouchhungry_dp.products.cells import decide_publishable_cells
+from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.guardrails import (
     cells_under_minimum,
@@ -30,10 +30,11 @@ def test_second_partner_gets_its_own_products(
     simulated: dict, contract: PartnerContract, crocante: PartnerContract
 ) -> None:
     products, history, days = simulated["products"], simulated["history"], simulated["days"]
-    decision = decide_publishable_cells(history, products, crocante)
-    assert set(decision["brand"]) == {"Crocante"}
+    decision = decide_locations(history, products, crocante)
     # Its own minimum (5, from its YAML) decides, not OuchHungry's 10.
-    assert decision["publishable"].eq(decision["history_customers"] >= 5).all()
+    cities = decision.loc[decision["level"] == "city"]
+    assert len(cities) and cities["history_customers"].ge(5).all()
+    assert cities["history_customers"].lt(10).any()
     dailies = [build_daily_product(d, products, decision, crocante, key=KEY) for d in days[:7]]
     first_week = pd.concat(days[:7], ignore_index=True)
     monthly = build_monthly_product(first_week, products, decision, crocante, month=SIMULATED_MONTH)
@@ -41,7 +42,7 @@ def test_second_partner_gets_its_own_products(
     assert set(daily["brand"]) == {"Crocante"} and set(monthly["brand"]) == {"Crocante"}
     assert list(daily.columns) == crocante.products.daily.column_names
     assert scan_pii(daily, contract=crocante).passed
-    assert cells_under_minimum(monthly, crocante).passed
+    assert cells_under_minimum(monthly, decision, crocante).passed
     assert reconcile_monthly_with_daily(monthly, dailies, min_customers=crocante).passed
     # Salted per partner: a customer of both partners cannot be joined across files.
     ouch = pd.concat(

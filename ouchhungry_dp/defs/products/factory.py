@@ -2,9 +2,9 @@
 
 For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_city``
 (monthly, reading the daily partitions of its month) and ``<id>_insights_monthly``.
-The privacy decision of a month (which cities may be published) is made once from
-the previous month's cleaned transactions, read from the warehouse, so every daily
-file of the month and the monthly file follow the same decision.
+The privacy decision of a month (the level of every location) is the stored,
+immutable ``<id>_publishable_cells`` record (``decision.py``): every daily file of
+the month, the monthly file and the insights read it.
 
 Publishing gate: each step evaluates the blocking checks of every file it
 writes, per file, and hands the bytes to ``ouchhungry_dp.release.gate.publish``:
@@ -14,6 +14,7 @@ materializes them.
 """
 
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
@@ -31,17 +32,21 @@ from ouchhungry_dp.defs.partitions import (
     daily_partitions,
     monthly_partitions,
 )
+from ouchhungry_dp.defs.products.decision import (
+    decision_asset_name,
+    decision_metadata,
+    stored_decision,
+)
 from ouchhungry_dp.defs.products.resources import PrivacyResource
 from ouchhungry_dp.defs.warehouse import WarehouseReader
 from ouchhungry_dp.errors import DataQualityError
-from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products import guardrails
-from ouchhungry_dp.products.cells import decide_publishable_cells
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
-from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
+from ouchhungry_dp.products.selection import partner_items
 from ouchhungry_dp.quality.checks import CheckOutcome
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.release.report_text import report_lines
@@ -75,22 +80,27 @@ def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     return products[pd.to_datetime(products["snapshot_date"]).dt.date <= day]
 
 
-def month_decision(warehouse: WarehouseReader, products: pd.DataFrame,
-                   contract: PartnerContract, month_first: dt.date) -> pd.DataFrame:
-    start, end = layout.previous_month(month_first)
-    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end,
-                                   columns=TRANSACTION_COLUMNS)
-    return decide_publishable_cells(history, products, contract)
+def _decision_dep(contract: PartnerContract) -> dg.AssetDep:
+    # Lineage only: the record is read through ``stored_decision`` (made on first use
+    # if the decision asset has not run yet), so a run never fails on a missing input.
+    return dg.AssetDep(decision_asset_name(contract),
+                       partition_mapping=dg.TimeWindowPartitionMapping())
 
 
-def decision_metadata(decision: pd.DataFrame) -> dict[str, Any]:
-    publishable = int(decision["publishable"].sum()) if len(decision) else 0
-    return {
-        "privacy/decision_cells": len(decision),
-        "privacy/publishable_city_cells": publishable,
-        "privacy/decision_basis": "distinct customers per (state, city, brand) in the previous "
-        "calendar month; cells not publishable are generalised to the state",
-    }
+def _location_checks(asset: str) -> list[dg.AssetCheckSpec]:
+    """The decision's checks, the same on the daily and the monthly file."""
+    return [
+        dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
+                          description="Every location label is one the month's stored "
+                          "decision allows."),
+        dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
+                          description="Every published location has at least k customers "
+                          "in the decision basis (city, state residual, country residual)."),
+    ]
+
+
+def _other_salts(contract: PartnerContract) -> list[str]:
+    return [c.privacy.pseudonymization_salt for c in load_contracts() if c.id != contract.id]
 
 
 def release_file(files: OutboundFileStore, dataset: str, partition: str, relative: str,
@@ -138,6 +148,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "cleaned_products": dg.AssetIn("cleaned_products"),
             "cleaned_customers": dg.AssetIn("cleaned_customers"),
         },
+        # The day's quarantined catalogue rows are read through the warehouse reader: a
+        # day without any is an absent table/partition, which an input would fail on.
+        deps=[_decision_dep(contract), "products_quarantine"],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -151,9 +164,13 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "in the outbound file."),
             dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
                               description="The file has exactly the contract's columns."),
-            dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
-                              description="Only cities the month's small-cell decision allows "
-                              "are published as cities."),
+            *_location_checks(asset),
+            dg.AssetCheckSpec("partner_rows_conserved", asset=asset, blocking=True,
+                              description="Rows in the file = partner rows of the cleaned "
+                              "transactions; no row lost in the catalogue join."),
+            dg.AssetCheckSpec("pseudonym_properties", asset=asset, blocking=True,
+                              description="Pseudonyms well formed, collision-free, rotated "
+                              "monthly and different from other partners'."),
         ],
         backfill_policy=DAILY_BACKFILL_POLICY,
         tags={"partner": contract.id, "cadence": "daily"},
@@ -167,13 +184,15 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         decisions: dict[dt.date, pd.DataFrame] = {}
         frames, files = [], []
         outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
-            "pii_scan": [], "contract_columns": [], "follows_month_decision": []}
+            name: [] for name in ("pii_scan", "contract_columns", "follows_month_decision",
+                                  "no_small_cells", "partner_rows_conserved",
+                                  "pseudonym_properties")}
         for partition in context.partition_keys:
             day = dt.date.fromisoformat(partition)
             month_first = day.replace(day=1)
             if month_first not in decisions:
-                decisions[month_first] = month_decision(
-                    warehouse, cleaned_products, contract, month_first)
+                decisions[month_first] = stored_decision(
+                    outbound_files, warehouse, contract, month_first, release=True)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
@@ -183,6 +202,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                                         key=key)
             # Checks per file, on the bytes that would leave (not on a run-wide concat).
             data = to_csv_bytes(daily)
+            quarantined = warehouse.read_range("products_quarantine", "partition_date", day, day)
             checks = {
                 "pii_scan": guardrails.scan_pii(
                     data, contract=contract,
@@ -190,6 +210,15 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                 "contract_columns": columns_outcome(daily, product.column_names),
                 "follows_month_decision": guardrails.daily_follows_decision(
                     daily, decisions[month_first]),
+                "no_small_cells": guardrails.cells_under_minimum(
+                    daily, decisions[month_first], contract),
+                "partner_rows_conserved": guardrails.partner_rows_conserved(
+                    daily, tx, catalogue, contract,
+                    quarantined if len(quarantined) else None),
+                "pseudonym_properties": guardrails.pseudonym_properties(
+                    daily, partner_items(tx, catalogue, contract), key=key,
+                    salt=contract.privacy.pseudonymization_salt,
+                    other_salts=_other_salts(contract)),
             }
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
@@ -224,6 +253,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               ("cleaned_products", "cleaned_products"),
                               ("daily_files", contract.daily_asset))
         },
+        deps=[decision_asset_name(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -236,9 +266,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             dg.AssetCheckSpec("reconciles_with_daily", asset=asset, blocking=True,
                               description="Monthly totals equal the sum of the month's daily "
                               "files."),
-            dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
-                              description="No published cell describes fewer customers than "
-                              "the contract's minimum."),
+            *_location_checks(asset),
             dg.AssetCheckSpec("month_complete", asset=asset,
                               description="Every day of the month is in the data (a "
                               "month-to-date file built on demand fails this, as a warning, "
@@ -252,7 +280,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, _ = layout.month_bounds(month)
-        decision = month_decision(warehouse, cleaned_products, contract, first)
+        decision = stored_decision(outbound_files, warehouse, contract, first)
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
@@ -263,7 +291,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "pii_scan": guardrails.scan_pii(data, contract=contract),
             "reconciles_with_daily": guardrails.reconcile_monthly_with_daily(
                 monthly, daily_files, min_customers=contract),
-            "no_small_cells": guardrails.cells_under_minimum(monthly, contract),
+            "no_small_cells": guardrails.cells_under_minimum(monthly, decision, contract),
+            "follows_month_decision": guardrails.daily_follows_decision(monthly, decision),
             # A month-to-date file is never released: it would differ from the final
             # file by exactly the late sales of small cells.
             "month_complete": CheckOutcome(
@@ -278,7 +307,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "released": released["released"], "failed_checks": released["failed_checks"],
             "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
         }))
-        for name in ("pii_scan", "reconciles_with_daily", "no_small_cells"):
+        for name in ("pii_scan", "reconciles_with_daily", "no_small_cells",
+                     "follows_month_decision"):
             yield _result(asset, name, checks[name])
         # WARN in the UI (a month-to-date file built on demand is legitimate); the gate
         # above still refuses to release it.
@@ -312,6 +342,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "monthly_file": dg.AssetIn(contract.monthly_asset),
             "cleaned_products": dg.AssetIn("cleaned_products", partition_mapping=MONTH_OF_DAYS),
         },
+        deps=[decision_asset_name(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"html", "matplotlib"},
@@ -345,11 +376,16 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             # Still built (the data team can read it in held/), never released.
             current = monthly_file.drop(columns="month_start", errors="ignore")
             source = CheckOutcome(passed=False, description=refused.detail or refused.what)
-        previous_month = layout.month_key(layout.previous_month(first)[0].isoformat())
-        try:
-            previous = [released_monthly(outbound_files, contract, previous_month)]
-        except DataQualityError:
-            previous = []  # no released file last month: no month-over-month figures
+        # Every released monthly file of the trend: a national share is checked against
+        # the shares its month's file published (no one-company remainder). A month
+        # whose file was not released gives no figures.
+        previous = []
+        trend_month = start
+        while trend_month < first:
+            with contextlib.suppress(DataQualityError):
+                previous.append(released_monthly(
+                    outbound_files, contract, layout.month_key(trend_month.isoformat())))
+            trend_month = layout.month_bounds(trend_month.isoformat())[1] + dt.timedelta(days=1)
         report = build_insights_report(
             contract, month=month, transactions=transactions, products=cleaned_products,
             monthly_products=pd.concat([*previous, current], ignore_index=True))

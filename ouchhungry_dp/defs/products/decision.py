@@ -1,0 +1,201 @@
+"""The month's location decision as a stored, immutable asset: ``<id>_publishable_cells``.
+
+Made once per month from the previous (complete) month and kept as a record
+(``_decisions/<id>/<YYYY-MM>.csv`` in the file store, deterministic bytes) that
+every daily file, the monthly file and the insights of the month read, instead
+of re-reading last month's transactions on every run.
+
+Immutability: the daily step writes a ``.released`` marker beside the record as
+soon as it has built a file with it (a built file can leave at any time, by the
+job or by a re-delivery, so "built" is the safe reading of "left"). From then on
+a materialization that would change the record is refused with a
+``DataQualityError`` (the run fails, the data team is alerted) and the record
+stays as it was. Before that, a re-materialization (e.g. a late day of the
+previous month reloaded) may still replace it.
+
+First use decides: if a daily run reaches a month whose record does not exist
+yet (the sensor below was stopped, or a backfill ran first), it makes the record
+with the same function and stores it before building the file, so the month
+still has one decision and later runs read it.
+"""
+
+import datetime as dt
+import io
+
+import dagster as dg
+import pandas as pd
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.files import OutboundFileStore
+from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
+from ouchhungry_dp.defs.warehouse import WarehouseReader
+from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import DECISION_COLUMNS, decide_locations, named_states
+from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
+
+OWNERS = ["team:data-products"]
+
+
+def decision_asset_name(contract: PartnerContract) -> str:
+    return f"{contract.id}_publishable_cells"
+
+
+def record_path(contract: PartnerContract, month: str) -> str:
+    return f"_decisions/{contract.id}/{month}.csv"
+
+
+def _released_path(contract: PartnerContract, month: str) -> str:
+    return f"_decisions/{contract.id}/{month}.released"
+
+
+def _read(files: OutboundFileStore, relative: str) -> bytes | None:
+    try:
+        return files.fetch(relative).read_bytes()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # GCS: google.api_core.exceptions.NotFound, not imported here
+        if type(exc).__name__ == "NotFound":
+            return None
+        raise
+
+
+def parse_record(data: bytes) -> pd.DataFrame:
+    frame = pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
+    return frame.astype({"history_customers": "int64", "cell_customers": "int64"}).loc[
+        :, list(DECISION_COLUMNS)
+    ]
+
+
+def compute_decision(warehouse: WarehouseReader, contract: PartnerContract,
+                     month_first: dt.date) -> pd.DataFrame:
+    """The decision from the previous month's cleaned transactions and catalogue."""
+    start, end = layout.previous_month(month_first)
+    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end,
+                                   columns=TRANSACTION_COLUMNS)
+    products = warehouse.read_range("cleaned_products", "snapshot_date", start, end)
+    if history.empty or products.empty:
+        return decide_locations(pd.DataFrame(), pd.DataFrame(), contract)
+    return decide_locations(history, products, contract)
+
+
+def stored_decision(files: OutboundFileStore, warehouse: WarehouseReader,
+                    contract: PartnerContract, month_first: dt.date,
+                    *, release: bool = False) -> pd.DataFrame:
+    """The month's stored decision (made and stored now if it does not exist yet).
+
+    ``release``: the caller builds a partner file with it, so the record becomes
+    immutable (see the module docstring).
+    """
+    month = month_first.strftime("%Y-%m")
+    data = _read(files, record_path(contract, month))
+    if data is None:
+        data = to_csv_bytes(compute_decision(warehouse, contract, month_first))
+        files.put(record_path(contract, month), data)
+    if release:
+        files.put(_released_path(contract, month), b"released\n")
+    return parse_record(data)
+
+
+def decision_metadata(decision: pd.DataFrame) -> dict[str, object]:
+    levels = decision["level"].value_counts().to_dict() if len(decision) else {}
+    return {
+        "privacy/locations": len(decision),
+        "privacy/city_locations": int(levels.get("city", 0)),
+        "privacy/state_locations": int(levels.get("state", 0)),
+        "privacy/country_locations": int(levels.get("country", 0)),
+        "privacy/named_states": len(named_states(decision)),
+        "privacy/decision_basis": "distinct customers of the partner's brands together per "
+        "location in the previous calendar month; k at city, state residual and country "
+        "residual",
+    }
+
+
+def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    name = decision_asset_name(contract)
+
+    @dg.asset(
+        name=name,
+        partitions_def=monthly_partitions,
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"pandas"},
+        description=f"Location decision of the month for {contract.partner.name}: the level "
+        "(city, state, country) of every location, made once from the previous month and "
+        "immutable once a file of the month was built with it.",
+        metadata={"partition_expr": "month_start", "partner": contract.id},
+        tags={"partner": contract.id, "cadence": "monthly"},
+        pool=WAREHOUSE_POOL,
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
+               outbound_files: OutboundFileStore) -> dg.Output[pd.DataFrame]:
+        month = layout.month_key(context.partition_key)
+        first, _ = layout.month_bounds(month)
+        new = to_csv_bytes(compute_decision(warehouse, contract, first))
+        relative = record_path(contract, month)
+        existing = _read(outbound_files, relative)
+        released = _read(outbound_files, _released_path(contract, month)) is not None
+        if existing is not None and existing != new and released:
+            raise DataQualityError(
+                f"the location decision of {month} would change after files of the month "
+                "were built with it; refused, the stored decision stays",
+                partner=contract.id, partition=month,
+                hint="Something in the previous month changed (late or reloaded day). The "
+                "month keeps its decision; the change applies from next month's decision.",
+            )
+        outcome = "unchanged" if existing == new else ("replaced" if existing else "created")
+        if existing != new:
+            outbound_files.put(relative, new)
+        decision = parse_record(new)
+        stored = decision.assign(month_start=pd.Timestamp(first))
+        return dg.Output(stored, metadata={"record": relative, "outcome": outcome,
+                                           "released": released, **decision_metadata(decision)})
+
+    return _asset
+
+
+def _decision_job(contract: PartnerContract) -> "dg.UnresolvedAssetJobDefinition":
+    return dg.define_asset_job(
+        name=f"{contract.id}_publishable_cells_job",
+        selection=dg.AssetSelection.assets(decision_asset_name(contract)),
+        partitions_def=monthly_partitions,
+        tags={"partner": contract.id, "cadence": "monthly"},
+        executor_def=dg.in_process_executor,
+    )
+
+
+def _decision_sensor(contract: PartnerContract,
+                     job: "dg.UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
+    @dg.sensor(name=f"{contract.id}_publishable_cells_sensor", job=job,
+               minimum_interval_seconds=900, default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Makes the month's location decision once every day of the "
+               "previous month is cleaned (before the month's first daily run).")
+    def _sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        keys = monthly_partitions.get_partition_keys()
+        if len(keys) < 2:
+            return dg.SkipReason("no previous month yet")
+        current = keys[-1]
+        first, _ = layout.month_bounds(current)
+        start, end = layout.previous_month(first)
+        days = daily_partitions.get_partition_keys_in_range(
+            dg.PartitionKeyRange(start.isoformat(), end.isoformat()))
+        cleaned = context.instance.get_materialized_partitions(
+            dg.AssetKey("cleaned_transactions"))
+        missing = [d for d in days if d not in cleaned]
+        if missing:
+            return dg.SkipReason(f"{len(missing)} day(s) of the previous month not cleaned yet")
+        done = context.instance.get_materialized_partitions(
+            dg.AssetKey(decision_asset_name(contract)))
+        if current in done:
+            return dg.SkipReason(f"decision of {layout.month_key(current)} already made")
+        return dg.RunRequest(run_key=f"{contract.id}-decision-{current}",
+                             partition_key=current)
+
+    return _sensor
+
+
+def decision_definitions(contract: PartnerContract) -> dg.Definitions:
+    job = _decision_job(contract)
+    return dg.Definitions(assets=[_decision_asset(contract)], jobs=[job],
+                          sensors=[_decision_sensor(contract, job)])

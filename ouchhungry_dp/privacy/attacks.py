@@ -1,0 +1,183 @@
+"""Attacks a partner can run on the files it receives, scored against the source truth.
+
+Each attack returns ``(checked, recovered, detail)``: how many targets it tried and
+how many it recovered. Anything recovered is a privacy failure.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.privacy.audit_release import MonthRelease
+from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
+from ouchhungry_dp.products.selection import market_items, partner_items
+
+Result = tuple[int, int, str]
+LOCATION_COLUMNS = {"state", "city", "location_level", "true_state", "true_city"}
+IDENTIFIERS = ("order_id", "customer_id")
+
+
+def _reattach(dailies: pd.DataFrame, column: str) -> tuple[int, int]:
+    """(generalised rows attached to a single finer place, of which at their real place)."""
+    state_rows = dailies.loc[dailies["location_level"] == LEVEL_STATE]
+    country_rows = dailies.loc[dailies["location_level"] == LEVEL_COUNTRY]
+    city_rows = dailies.loc[dailies["location_level"] == LEVEL_CITY]
+    named = dailies.loc[dailies["location_level"] != LEVEL_COUNTRY]
+    cities = city_rows.groupby([column, "state"], observed=True).agg(
+        n=("city", "nunique"), guess=("city", "first")).reset_index()
+    to_city = state_rows.merge(cities.loc[cities["n"] == 1], on=[column, "state"])
+    states = named.groupby(column, observed=True).agg(
+        n=("state", "nunique"), guess=("state", "first")).reset_index()
+    to_state = country_rows.merge(states.loc[states["n"] == 1], on=column)
+    right = int((to_city["guess"] == to_city["true_city"]).sum())
+    right += int((to_state["guess"] == to_state["true_state"]).sum())
+    return len(to_city) + len(to_state), right
+
+
+def linkage(dailies: pd.DataFrame) -> Result:
+    """Join the partner's daily files (all brands, days, months) and put a generalised row
+    back at a finer place when every finer row sharing its key sits at one place.
+
+    Keys that identify something (``order_id``, ``customer_id``, and the whole row
+    without its location, which would catch a row re-published at another level) are
+    links: every row re-attached at its real place counts as recovered. The other
+    columns (product, price, date, brand) are shared by many people: a join on them
+    is a guess, reported as "guess: right/attached" in the detail, not counted.
+    """
+    data = dailies.copy()
+    descriptive = [c for c in data.columns if c not in LOCATION_COLUMNS | set(IDENTIFIERS)]
+    data["whole_row"] = pd.util.hash_pandas_object(
+        data[[*IDENTIFIERS, *descriptive]], index=False).astype("string")
+    recovered, details = 0, []
+    for column in (*IDENTIFIERS, "whole_row"):
+        attached, right = _reattach(data, column)
+        recovered += right
+        details.append(f"{column}: {right}")
+    for column in descriptive:
+        attached, right = _reattach(data, column)
+        if attached:
+            details.append(f"{column} guess: {right}/{attached}")
+    generalised = int((data["location_level"] != LEVEL_CITY).sum())
+    return generalised, recovered, "; ".join(details)
+
+
+def _brand_totals(frame: pd.DataFrame, units: str, money: str) -> pd.DataFrame:
+    return frame.groupby("brand").agg(units=(units, "sum"), revenue=(money, "sum"))
+
+
+def differencing(release: MonthRelease, contract: PartnerContract) -> Result:
+    """Subtract published figures of one month from each other: insights national totals
+    minus the monthly cells, monthly cells minus the daily rows of the same label, daily
+    labels the monthly file hides, the month-to-date file from the final one. Recovered:
+    a non-zero remainder (a cell the releases hide but their difference shows)."""
+    k = contract.privacy.min_customers_per_cell
+    labels = ["state", "city", "location_level", "brand"]
+    dailies = pd.concat(release.dailies, ignore_index=True)
+    monthly = release.monthly
+    rebuilt = 0
+    checked = 0
+    for brand, figures in release.insights["brands"].items():  # type: ignore[union-attr]
+        cells = monthly.loc[monthly["brand"] == brand]
+        checked += 1
+        if round(figures["revenue"] - float(cells["revenue"].sum()), 2) != 0:
+            rebuilt += 1
+    per_label = dailies.groupby(labels).agg(units=("quantity", "sum"),
+                                            customers=("customer_id", "nunique"))
+    published = monthly.set_index(labels)
+    joined = per_label.join(published[["units_sold", "customers_reached"]], how="outer")
+    checked += len(joined)
+    differs = (joined["units"].fillna(0) != joined["units_sold"].fillna(0))
+    rebuilt += int((differs & (joined["customers"].fillna(0) < k)).sum())
+    # Month-to-date vs final: the difference must sit at labels the final file publishes.
+    mtd = set(map(tuple, release.month_to_date[labels].to_numpy()))
+    final = set(map(tuple, monthly[labels].to_numpy()))
+    rebuilt += len(mtd - final)
+    checked += len(mtd)
+    return checked, rebuilt, f"month {release.month}"
+
+
+def small_states(release: MonthRelease, contract: PartnerContract,
+                 products: pd.DataFrame) -> Result:
+    """States named in any file of the month with fewer than k basis customers, and states
+    named in the daily files but hidden in the monthly file."""
+    k = contract.privacy.min_customers_per_cell
+    basis = partner_items(release.history, products, contract)
+    per_state = basis.groupby("state")["customer_id"].nunique() if len(basis) else pd.Series()
+    dailies = pd.concat(release.dailies, ignore_index=True)
+    named_daily = set(dailies.loc[dailies["state"] != GENERALISED, "state"])
+    named_monthly = set(release.monthly.loc[release.monthly["state"] != GENERALISED, "state"])
+    named = named_daily | named_monthly
+    small = {s for s in named if int(per_state.get(s, 0)) < k}
+    hidden = named_daily - named_monthly
+    return len(named), len(small | hidden), f"named states: {len(named)}"
+
+
+def _geography(rows: pd.DataFrame, cell: pd.Series, brand_cells: pd.DataFrame) -> pd.Series:
+    """Market rows behind one monthly row's share (same definition as segment_share)."""
+    level, location = cell["segment_share_level"], cell["location_level"]
+    if level == "country":
+        return pd.Series(True, index=rows.index)
+    if level == "state":
+        return rows["state"] == cell["state"]
+    cities = brand_cells.loc[brand_cells["location_level"] == LEVEL_CITY, ["state", "city"]]
+    in_city = pd.MultiIndex.from_frame(rows[["state", "city"]].astype(object)).isin(
+        pd.MultiIndex.from_frame(cities.astype(object)))
+    if location == LEVEL_CITY:
+        return (rows["state"] == cell["state"]) & (rows["city"] == cell["city"])
+    states = set(brand_cells.loc[brand_cells["location_level"] == LEVEL_STATE, "state"])
+    if location == LEVEL_STATE:
+        return (rows["state"] == cell["state"]) & ~in_city
+    return ~rows["state"].isin(states) & ~in_city
+
+
+def _close(rows: pd.DataFrame, own: set[str], brand: str, share: float) -> bool:
+    """Does brand revenue and the published share give the top competitor within 5 %?"""
+    brand_cents = float(rows.loc[rows["brand"] == brand, "amount_cents"].sum())
+    competitors = rows.loc[~rows["brand"].isin(own)]
+    top = competitors.groupby("manufacturer")["amount_cents"].sum()
+    if not share or top.empty or top.max() <= 0:
+        return False
+    rest = brand_cents / share - float(rows.loc[rows["brand"].isin(own), "amount_cents"].sum())
+    return abs(rest - float(top.max())) <= 0.05 * float(top.max())
+
+
+def dominance(release: MonthRelease, contract: PartnerContract, products: pd.DataFrame) -> Result:
+    """From its own revenue and each published share (monthly cells, insights national
+    share, and the national share minus the cell shares), derive the competitors' sales
+    and compare with the largest competitor. Recovered: within 5 %."""
+    # One row per (place, brand, company): the same sums as the items, far fewer rows.
+    market = (market_items(release.transactions, products)
+              .groupby(["segment", "state", "city", "brand", "manufacturer"], observed=True,
+                       dropna=False)["amount_cents"].sum().reset_index())
+    own = set(contract.partner.brand_names)
+    checked = recovered = 0
+    monthly = release.monthly
+    for brand, cells in monthly.groupby("brand"):
+        segment = market.loc[market["segment"] == cells["segment"].iloc[0]]
+        for _, cell in cells.loc[cells["segment_share"].notna()].iterrows():
+            where = _geography(segment, cell, cells)
+            checked += 1
+            recovered += _close(segment.loc[where], own, str(brand),
+                                float(cell["segment_share"]))
+        national = release.insights["brands"].get(brand, {})  # type: ignore[union-attr]
+        share = national.get("segment_share") if national else None
+        if share:
+            checked += 1
+            recovered += _close(segment, own, str(brand), float(share))
+            covered = pd.Series(False, index=segment.index)
+            for _, cell in cells.loc[cells["segment_share"].notna()].iterrows():
+                covered |= _geography(segment, cell, cells)
+            rest = segment.loc[~covered]
+            if len(rest) and rest["amount_cents"].sum() > 0:
+                checked += 1
+                # The remainder's competitor total = national rest - the cells' rests.
+                brand_cents = float(segment.loc[segment["brand"] == brand, "amount_cents"].sum())
+                derived = brand_cents / float(share) - float(segment.loc[covered, "amount_cents"]
+                                                             .sum()) - float(
+                    segment.loc[~covered & segment["brand"].isin(own), "amount_cents"].sum())
+                top = rest.loc[~rest["brand"].isin(own)].groupby("manufacturer")[
+                    "amount_cents"].sum()
+                if len(top) and top.max() > 0:
+                    recovered += abs(derived - float(top.max())) <= 0.05 * float(top.max())
+    return checked, int(recovered), f"month {release.month}"

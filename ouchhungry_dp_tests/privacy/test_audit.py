@@ -1,0 +1,111 @@
+"""The attack suite: nothing recovered on simulated months, and each attack can bite."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.partners.contract import PartnerContract, get_contract
+from ouchhungry_dp.privacy import attacks, audit
+from ouchhungry_dp.privacy.audit import run_audit
+from ouchhungry_dp.privacy.audit_release import build_month
+from ouchhungry_dp.products.guardrails import cells_under_minimum
+from ouchhungry_dp_tests.products.conftest import (
+    KEY,
+    customers_buying,
+    products_frame,
+    rows_frame,
+)
+
+CONTRACT = get_contract("ouchhungry")
+
+
+def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
+    table, figures, releases = run_audit(CONTRACT, months=2, rows=300)
+    results = table.set_index("attack")
+    assert results["recovered"].eq(0).all(), table.to_dict("records")
+    assert results["checked"].gt(0).all()  # every attack had something to attack
+    detail = results["detail"]
+    assert detail["silent loss (EAN typo in a partner row)"].startswith("file blocked")
+    assert detail["PII typed into a catalogue name"] == "file blocked by pii_scan"
+    assert 0 < figures["city_level_share"] < 1
+    assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
+    # Two consecutive months: every daily label is in the monthly file, and every
+    # published label has >= k customers in the month's decision basis.
+    labels = ["state", "city", "location_level"]
+    for release in releases:
+        daily = pd.concat(release.dailies)
+        assert set(map(tuple, daily[labels].to_numpy())) <= set(
+            map(tuple, release.monthly[labels].to_numpy()))
+        assert cells_under_minimum(release.monthly, release.decision, CONTRACT).passed
+        assert cells_under_minimum(daily, release.decision, CONTRACT).passed
+        assert {"city", "state", "country"} == set(daily["location_level"])
+
+
+@pytest.mark.parametrize(("recovered", "code"), [(0, 0), (1, 1)])
+def test_the_command_exits_non_zero_when_anything_is_recovered(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], recovered: int,
+    code: int,
+) -> None:
+    table = pd.DataFrame([("an attack", 10, recovered, "")],
+                         columns=["attack", "checked", "recovered", "detail"])
+    monkeypatch.setattr(audit, "run_audit", lambda *a, **k: (table, {
+        "partner_rows": 1, "city_level_share": 0.5, "blocked_days": 0}, []))
+    assert audit.main(["--months", "1"]) == code
+    assert "an attack" in capsys.readouterr().out
+
+
+def _row(order: str, customer: str, brand: str, level: str, state: str, city: str,
+         true_city: str) -> dict[str, str]:
+    return {"sale_date": "2026-11-05", "order_id": order, "customer_id": customer,
+            "brand": brand, "product_code": f"P-{brand}", "quantity": "1",
+            "state": state, "city": city, "location_level": level,
+            "true_state": "AP", "true_city": true_city}
+
+
+def test_linkage_puts_back_an_item_generalised_for_one_brand_only() -> None:
+    """The old per-brand decision: one order, a Hungry item in MACAPA and an Ouch item
+    at AP/*; the order id puts the Ouch item back in MACAPA."""
+    files = pd.DataFrame([
+        _row("o1", "c1", "Hungry", "city", "AP", "MACAPA", "MACAPA"),
+        _row("o1", "c1", "Ouch", "state", "AP", "*", "MACAPA"),
+        _row("o2", "c2", "Ouch", "state", "AP", "*", "SANTANA"),
+    ])
+    checked, recovered, detail = attacks.linkage(files)
+    assert (checked, recovered) == (2, 2)  # by order_id and by customer_id
+    assert "order_id: 1" in detail and "customer_id: 1" in detail
+
+
+def _release(contract: PartnerContract, competitor_customers: int) -> tuple:
+    products = products_frame()
+    history = rows_frame(
+        customers_buying("2026-10-03", "SP", "SAO PAULO", "REF-HNG-0350", 30)
+        + customers_buying("2026-10-03", "AC", "RIO BRANCO", "REF-HNG-0350", 10))
+    month = rows_frame(
+        customers_buying("2026-11-02", "SP", "SAO PAULO", "REF-HNG-0350", 20)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", "REF-CLB-0350", competitor_customers)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", "REF-GSU-0350", 1)
+        + customers_buying("2026-11-02", "SP", "SAO PAULO", "REF-TNO-0350", 1))
+    days = [day for _, day in month.groupby("sale_date")]
+    return build_month("2026-11", history, days, products, contract, KEY, None), products
+
+
+def test_the_dominance_attack_finds_a_competitor_when_the_rule_is_off() -> None:
+    """98 % of the rest is one company: with the (n, k) rule off the published share gives
+    its sales within 5 %; with the contract's rule nothing is derivable."""
+    off = CONTRACT.model_copy(update={"privacy": CONTRACT.privacy.model_copy(
+        update={"dominance_n": 1, "dominance_k_percent": 99.9})})
+    release, products = _release(off, competitor_customers=98)
+    assert attacks.dominance(release, off, products)[1] > 0
+    release, products = _release(CONTRACT, competitor_customers=98)
+    assert attacks.dominance(release, CONTRACT, products)[1] == 0
+    assert release.monthly["segment_share"].isna().all()  # withheld, not published
+
+
+def test_differencing_catches_a_label_the_monthly_file_hides() -> None:
+    release, products = _release(CONTRACT, competitor_customers=5)
+    assert attacks.differencing(release, CONTRACT)[1] == 0
+    hidden = release.monthly.iloc[0:0]
+    release.monthly = hidden
+    assert attacks.differencing(release, CONTRACT)[1] > 0
+    assert attacks.small_states(release, CONTRACT, products)[1] > 0  # SP named only daily

@@ -1,0 +1,70 @@
+"""The daily product asset in a real Dagster run: it reads the stored month decision,
+runs its blocking checks, and a re-run of the day gives the same bytes.
+
+Raw -> cleaned -> daily product only (no delivery): a real instance, the real DuckDB
+IO manager and warehouse reader, the local file store and the simulated source
+(no defects, so the day is clean and every check must pass).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.defs.products import definitions as products
+from ouchhungry_dp.defs.products.decision import record_path
+from ouchhungry_dp.defs.products.resources import privacy_resource
+from ouchhungry_dp.defs.quality import definitions as quality
+from ouchhungry_dp.defs.resources import RESOURCES_BY_ENV
+from ouchhungry_dp.defs.sources import definitions as sources
+from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.partners.contract import PartnerContract
+
+DAY = "2026-11-02"
+CHECKS = {"pii_scan", "contract_columns", "follows_month_decision", "no_small_cells",
+          "partner_rows_conserved", "pseudonym_properties"}
+
+
+@pytest.fixture
+def job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        contract: PartnerContract) -> dg.JobDefinition:
+    monkeypatch.setenv("OUCHHUNGRY_ENV", "local")
+    monkeypatch.setenv("OUCHHUNGRY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PSEUDONYMIZATION_KEY", secrets.token_hex(32))
+    resources = {**RESOURCES_BY_ENV["local"](), "privacy": privacy_resource(),
+                 "source": SimulatedSourceSystem(rows_per_day=300, defect_rate=0.0)}
+    selection = dg.AssetSelection.assets(*SHARED_DAILY_ASSETS, contract.daily_asset)
+    defs = dg.Definitions.merge(
+        sources.defs, quality.defs, products.defs,
+        dg.Definitions(resources=resources, jobs=[dg.define_asset_job(
+            "daily_product_only", selection=selection, executor_def=dg.in_process_executor,
+            partitions_def=dg.DailyPartitionsDefinition(start_date="2026-01-01",
+                                                        timezone="America/Sao_Paulo"))]))
+    return defs.resolve_job_def("daily_product_only")
+
+
+def _checks(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, bool]:
+    return {e.check_name: e.passed for e in (
+        ev.event_specific_data for ev in result.all_events
+        if ev.event_type_value == "ASSET_CHECK_EVALUATION")
+        if e.asset_key == dg.AssetKey(asset)}
+
+
+def test_daily_run_stores_the_decision_checks_and_reruns_identically(
+    job: dg.JobDefinition, tmp_path: Path, contract: PartnerContract
+) -> None:
+    with dg.instance_for_test() as instance:
+        first = job.execute_in_process(partition_key=DAY, instance=instance)
+        assert first.success
+        assert _checks(first, contract.daily_asset) == dict.fromkeys(CHECKS, True)
+        files = tmp_path / "data"
+        record = next(files.rglob(Path(record_path(contract, "2026-11")).name))
+        assert record.with_suffix(".released").is_file()  # the month's decision is locked
+        daily = next(files.rglob(f"{contract.products.daily.dataset}_{DAY}.csv"))
+        before = (record.read_bytes(), daily.read_bytes())
+        assert job.execute_in_process(partition_key=DAY, instance=instance).success
+        assert (record.read_bytes(), daily.read_bytes()) == before

@@ -1,0 +1,156 @@
+"""The stored month decision: made once, identical on re-runs, refused once a file used it.
+
+A real Dagster materialization of ``ouchhungry_publishable_cells`` with the real
+DuckDB warehouse reader and IO manager and the local file store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+from dagster_duckdb_pandas import DuckDBPandasIOManager
+
+from ouchhungry_dp import layout
+from ouchhungry_dp.defs.files import LocalFileStore
+from ouchhungry_dp.defs.partitions import monthly_partitions
+from ouchhungry_dp.defs.products.decision import (
+    decision_definitions,
+    parse_record,
+    record_path,
+    stored_decision,
+)
+from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.files import to_csv_bytes
+
+from .conftest import KEY, customers_buying, products_frame, rows_frame
+
+MONTH = "2026-11-01"
+
+
+def _write_history(database: Path, frame: pd.DataFrame) -> None:
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        conn.register("tx", frame)
+        conn.execute("CREATE OR REPLACE TABLE marts.cleaned_transactions AS SELECT * FROM tx")
+        conn.register("pr", products_frame().assign(snapshot_date=pd.Timestamp("2026-10-01")))
+        conn.execute("CREATE OR REPLACE TABLE marts.cleaned_products AS SELECT * FROM pr")
+
+
+def _history(sao_paulo: int) -> pd.DataFrame:
+    return rows_frame(
+        customers_buying("2026-10-03", "SP", "SAO PAULO", "REF-HNG-0350", sao_paulo)
+        + customers_buying("2026-10-03", "SP", "SANTOS", "REF-HNG-0350", 10)
+        + customers_buying("2026-10-03", "AC", "RIO BRANCO", "REF-HNG-0350", 10))
+
+
+@pytest.fixture
+def setup(tmp_path: Path, contract: PartnerContract) -> dict:
+    database = tmp_path / "warehouse.duckdb"
+    files = LocalFileStore(root=str(tmp_path / "outbound"))
+    resources = {
+        "warehouse": DuckDBWarehouseReader(database=str(database), schema_="marts"),
+        "outbound_files": files,
+        "io_manager": DuckDBPandasIOManager(database=str(database), schema="marts"),
+    }
+    (asset,) = decision_definitions(contract).assets  # type: ignore[misc]
+    return {"database": database, "files": files, "resources": resources, "asset": asset}
+
+
+def _materialize(setup: dict, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return dg.materialize([setup["asset"]], partition_key=MONTH, resources=setup["resources"],
+                          instance=instance, raise_on_error=False)
+
+
+def test_decision_is_stored_once_and_refused_once_a_file_used_it(
+    setup: dict, contract: PartnerContract
+) -> None:
+    record = Path(setup["files"].root) / record_path(contract, "2026-11")
+    with dg.instance_for_test() as instance:
+        _write_history(setup["database"], _history(9))  # SAO PAULO small: not a city
+        assert _materialize(setup, instance).success
+        first = record.read_bytes()
+        assert b"SAO PAULO,state" in first
+        assert _materialize(setup, instance).success  # a re-run: byte-identical record
+        assert record.read_bytes() == first
+
+        # A late day of October before any file of November was built: still replaceable.
+        _write_history(setup["database"], _history(12))
+        assert _materialize(setup, instance).success
+        second = record.read_bytes()
+        assert b"SAO PAULO,city" in second
+
+        # The daily step builds a November file with it: from now on it is immutable.
+        used = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                               dt.date(2026, 11, 1), release=True)
+        assert (used["level"] == "city").any()
+        _write_history(setup["database"], _history(5))
+        refused = _materialize(setup, instance)
+        assert not refused.success
+        failure = refused.get_step_failure_events()[0].event_specific_data.error
+        assert failure.cause.cls_name == "DataQualityError"  # alerted as a data problem
+        assert "would change after files of the month were built" in failure.cause.message
+        assert record.read_bytes() == second  # the stored decision stays
+
+
+def test_the_first_daily_run_makes_the_record_when_the_asset_has_not_run(
+    setup: dict, contract: PartnerContract
+) -> None:
+    _write_history(setup["database"], _history(12))
+    decision = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                               dt.date(2026, 11, 1), release=True)
+    record = Path(setup["files"].root) / record_path(contract, "2026-11")
+    assert record.is_file() and (decision["level"] == "city").any()
+    # Later history changes do not move the month's decision for the next daily runs.
+    _write_history(setup["database"], _history(3))
+    again = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                            dt.date(2026, 11, 1), release=True)
+    pd.testing.assert_frame_equal(again, decision)
+
+
+def test_a_day_rebuilt_from_the_stored_record_has_the_same_bytes(
+    contract: PartnerContract,
+) -> None:
+    products = products_frame()
+    decision = decide_locations(_history(12), products, contract)
+    record = to_csv_bytes(decision)
+    assert to_csv_bytes(parse_record(record)) == record
+    day = rows_frame(customers_buying("2026-11-05", "SP", "SAO PAULO", "REF-HNG-0350", 4)
+                     + customers_buying("2026-11-05", "SP", "SANTOS", "SAL-OCH-0100", 3)
+                     + customers_buying("2026-11-05", "RR", "BOA VISTA", "SAL-OCH-0100", 2))
+    fresh = build_daily_product(day, products, decision, contract, key=KEY)
+    rerun = build_daily_product(day, products, parse_record(record), contract, key=KEY)
+    assert to_csv_bytes(rerun) == to_csv_bytes(fresh)
+    assert set(fresh["location_level"]) == {"city", "state", "country"}
+
+
+def test_the_sensor_decides_the_month_once_the_previous_month_is_cleaned(
+    contract: PartnerContract,
+) -> None:
+    defs = decision_definitions(contract)
+    (sensor,) = defs.sensors  # type: ignore[misc]
+    current = monthly_partitions.get_partition_keys()[-1]
+    start, end = layout.previous_month(layout.month_bounds(current)[0])
+    days = pd.date_range(start, end, freq="D").strftime("%Y-%m-%d").tolist()
+    with dg.instance_for_test() as instance:
+        def evaluate() -> object:
+            return sensor(dg.build_sensor_context(instance=instance))
+
+        for day in days[:-1]:
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization("cleaned_transactions", partition=day))
+        assert "1 day(s) of the previous month not cleaned" in evaluate().skip_message
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("cleaned_transactions", partition=days[-1]))
+        request = evaluate()
+        assert request.partition_key == current
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(f"{contract.id}_publishable_cells", partition=current))
+        assert "already made" in evaluate().skip_message
