@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.metadata import counts_md, masked_preview, safe_metadata, table_metadata
+from ouchhungry_dp.defs.metadata import counts_md, safe_preview, safe_metadata, table_metadata
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
@@ -206,7 +206,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
                         metadata=table_metadata(quarantine, {
                             # Quarantined rows are where personal data typed into the
                             # wrong field lands: the preview shows no raw value at all.
-                            "preview": masked_preview(quarantine[["source_row", "reasons"]]),
+                            "preview": safe_preview(quarantine[["source_row", "reasons"]]),
                             "reasons": counts_md(reasons),
                             "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
                         }))
