@@ -119,3 +119,30 @@ def test_the_health_alert_is_critical_lists_each_problem_and_repeats_once_a_day(
     assert health_alert(["a broken"], now).incident_key != alert.incident_key
     next_day = health_alert(["a broken", "b broken"], now + 3600)
     assert next_day.incident_key.startswith("health/2026-11-26/")
+
+
+def test_an_alert_already_sent_is_reported_as_duplicate_not_sent_twice(tmp_path):
+    with SmtpSink(tmp_path / "mail") as sink:
+        notifier = AlertNotifier(client(sink.port, tmp_path), settings(tmp_path), SENDER)
+        [alert] = alerts("2026-11-25")
+        outcomes = [notifier.deliver(alert), notifier.deliver(alert)]
+        assert outcomes == ["sent", "duplicate"]
+        assert len(sink.messages()) == 1
+
+
+def test_once_the_relay_defers_later_alerts_of_the_tick_are_queued_without_trying(tmp_path):
+    with SmtpSink(tmp_path / "mail") as sink:
+        # The relay defers exactly one transaction, then would accept again.
+        sink.faults.script("MAIL", "421 4.3.2 try later")
+        notifier = AlertNotifier(client(sink.port, tmp_path), settings(tmp_path), SENDER)
+        report = notifier.deliver_all(alerts("2026-11-24", "2026-11-25"))
+        assert [o for _, o in report.outcomes] == ["queued", "queued"]
+        assert sink.messages() == []
+
+        # Next tick: the flush finds the relay deferring again, so this tick queues too.
+        sink.faults.script("MAIL", "421 4.3.2 try later")
+        again = AlertNotifier(client(sink.port, tmp_path), settings(tmp_path), SENDER)
+        report = again.deliver_all(alerts("2026-11-26"))
+        assert report.flush is not None and report.flush.smtp_down
+        assert report.outcomes == [("sla/ouchhungry/2026-11-26", "queued")]
+        assert sink.messages() == []
