@@ -86,6 +86,12 @@ def recheck(work: Path, max_children: int) -> None:
         shutil.copytree(ROOT / "ouchhungry_dp_tests", target,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    # mutmut skips mutants that already have a result: forget the unkilled ones' results.
+    for meta_path in (work / "mutants").rglob("*.meta"):
+        meta = json.loads(meta_path.read_text())
+        for name in names:
+            meta["exit_code_by_key"].pop(name, None)
+        meta_path.write_text(json.dumps(meta))
     if names:
         subprocess.run([*mutmut, "run", "--max-children", str(max_children), *names],
                        cwd=work, env=env, check=True)

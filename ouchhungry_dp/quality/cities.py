@@ -21,6 +21,7 @@ by position, so it costs a dictionary encode of the column at a million rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.quality._arrow import TEXT, text_array, to_text_series
 from ouchhungry_dp.quality.reference import official_cities, valid_ufs
 from ouchhungry_dp.quality.repair import normalize_city
@@ -77,11 +79,27 @@ def _pairs(city: pa.Array, uf: pa.Array) -> tuple[pd.DataFrame, np.ndarray]:
     return pairs, position.astype(np.intp)
 
 
+@cache
+def _reference_keys() -> tuple[pa.Array, pa.Array, pa.Array]:
+    """("KEY<sep>UF", official name, IBGE code) of every municipality, as Arrow arrays."""
+    reference = official_cities()
+    keys = pa.array((reference["key"] + _SEPARATOR + reference["uf"]).array, pa.large_string())
+    if len(pc.unique(keys)) != len(keys):  # the shipped list has no two alike; a new one might
+        raise ConfigurationError(
+            "two municipalities of one UF normalise to the same name",
+            hint="Check ouchhungry_dp/reference/municipios.csv (name and UF columns).",
+        )
+    return (keys, pa.array(reference["name"].array, pa.large_string()),
+            pa.array(reference["ibge_code"].array, pa.large_string()))
+
+
 def _exact(keys: pd.Series, ufs: pd.Series) -> pd.DataFrame:
     """Official name and code of each (normalised key, UF), missing where there is none."""
-    query = pd.DataFrame({"key": keys.astype(TEXT).to_numpy(), "uf": ufs.astype(TEXT).to_numpy()})
-    found = query.merge(official_cities(), on=["key", "uf"], how="left", validate="m:1")
-    return found.set_axis(keys.index)
+    reference_keys, names, codes = _reference_keys()
+    query = pa.array((keys.astype(TEXT) + _SEPARATOR + ufs.astype(TEXT)).array, pa.large_string())
+    position = pc.index_in(query, value_set=reference_keys)
+    return pd.DataFrame({"name": to_text_series(names.take(position), keys.index),
+                         "ibge_code": to_text_series(codes.take(position), keys.index)})
 
 
 def _fuzzy(keys: pd.Series, ufs: pd.Series) -> pd.DataFrame:
