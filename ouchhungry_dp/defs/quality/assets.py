@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.metadata import counts_md, safe_preview, safe_metadata, table_metadata
+from ouchhungry_dp.defs.metadata import counts_md, safe_metadata, safe_preview, table_metadata
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
