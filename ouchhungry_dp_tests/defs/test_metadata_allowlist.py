@@ -15,18 +15,20 @@ PLANTED = {
     "raw_id": "CLI-0001234",
 }
 
+PSEUDONYM = "a1b2c3d4e5f60718"  # pragma: allowlist secret (a made-up pseudonym)
+
 
 def test_the_preview_shows_only_allowlisted_columns_and_names_the_others() -> None:
     frame = pd.DataFrame({
         "sale_date": ["2026-11-25"], "city": ["MACAPA"], "revenue": [12.5],
-        "customer_id": ["a1b2c3d4e5f60718"], "full_name": ["Maria Souza"],
+        "customer_id": [PSEUDONYM], "full_name": ["Maria Souza"],
         "ordered_at": ["2026-11-25 13:45:00"], "product_name": ["Hungry Zero 350ml"],
         "some_new_column": ["?"],
     })
     preview = safe_preview(frame).md_str
     for shown in ("2026-11-25", "MACAPA", "12.5"):
         assert shown in preview
-    for value in ("a1b2c3d4e5f60718", "Maria Souza", "13:45", "Hungry Zero", "?"):
+    for value in (PSEUDONYM, "Maria Souza", "13:45", "Hungry Zero", "?"):
         assert value not in preview
     assert "customer_id, full_name, ordered_at, product_name, some_new_column" in preview
 

@@ -1,3 +1,3 @@
 """Fixtures of the in-process daily runs (temporary DAGSTER_HOME + sandbox env), shared."""
 
-from ouchhungry_dp_tests.defs.test_pipeline_in_process import env, instance  # noqa: F401
+from ouchhungry_dp_tests.defs.conftest import env, instance  # noqa: F401
