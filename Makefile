@@ -62,8 +62,8 @@ bench: install
 	$(PY) benchmarks/bench_simulation.py --rows 1000000
 
 deck: install
-	$(PY) -m ouchhungry_dp.deck --lang pt --out docs/deck/ouchhungry_dp.pptx
-	$(PY) -m ouchhungry_dp.deck --lang en --out docs/deck/ouchhungry_dp_en.pptx
+	PYTHONPATH=$(CURDIR) $(PY) scripts/build_deck.py --lang pt --out docs/deck/ouchhungry_dp.pptx
+	PYTHONPATH=$(CURDIR) $(PY) scripts/build_deck.py --lang en --out docs/deck/ouchhungry_dp_en.pptx
 
 clean:
 	rm -rf .local .sandbox .dagster_home

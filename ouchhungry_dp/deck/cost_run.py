@@ -1,27 +1,18 @@
-"""A real run of the platform's cost assets for the deck's cost slides.
+"""The figures of one real run of the platform's cost assets, as the deck shows them.
 
-The deck does not restate numbers: it runs ``platform_cost_monitoring``'s assets for
-one day (in-process, on the simulated GCP account locally) and every cost figure
-carries that run's id, partition and time. With ``resources`` omitted the job runs as
-the code location defines it (local warehouse, outbound store, simulated account
-under the data folder) on the instance in ``DAGSTER_HOME`` when there is one, so the
-run is also in the Dagster UI.
+The deck does not restate numbers: every cost figure carries the id, partition and time
+of the run it came from. The run itself is Dagster's business and lives with the cost
+assets (``ouchhungry_dp.defs.platform.deck_cost_run``); this module only holds what it
+returned, so the deck's code never imports Dagster.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-import dagster as dg
 import pandas as pd
-
-from ouchhungry_dp.defs.platform import costs
-from ouchhungry_dp.defs.platform.costs_resources import GcpCostSourceResource
-from ouchhungry_dp.monitoring.costs import pipeline
 
 TREND_DAYS = 30
 
@@ -41,46 +32,3 @@ class CostRun:
         words = {"pt": ("execução", "partição"), "en": ("run", "partition")}[lang]
         return (f"{words[0]} {self.run_id} · platform_cost_monitoring · {words[1]} "
                 f"{self.partition} · {self.finished_at:%Y-%m-%d %H:%M} UTC")
-
-
-def _instance() -> dg.DagsterInstance:
-    home = os.environ.get("DAGSTER_HOME")
-    if home and Path(home, "dagster.yaml").is_file():
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
-
-
-def _execute(day: date, instance: dg.DagsterInstance,
-             resources: dict[str, Any] | None) -> dg.ExecuteInProcessResult:
-    tags = {"ouchhungry/purpose": "stage-1 deck"}
-    if resources is None:
-        from ouchhungry_dp.definitions import defs
-
-        job = defs.resolve_job_def(costs.platform_cost_job.name)
-        return job.execute_in_process(instance=instance, partition_key=day.isoformat(),
-                                      tags=tags)
-    return dg.materialize(costs.cost_assets, partition_key=day.isoformat(), instance=instance,
-                          resources=resources, tags=tags)
-
-
-def run_cost_assets(day: date, *, resources: dict[str, Any] | None = None,
-                    instance: dg.DagsterInstance | None = None) -> CostRun:
-    result = _execute(day, instance or _instance(), resources)
-    if not result.success:
-        raise RuntimeError(f"cost run {result.run_id} for {day} failed; see the Dagster UI")
-    anomaly = next(e for e in result.get_asset_check_evaluations()
-                   if e.check_name == costs.CHECK_ANOMALY)
-    source = (resources or {}).get("gcp_cost_source") or GcpCostSourceResource()
-    first = day - timedelta(days=TREND_DAYS - 1)
-    # The same source the run read (the report step reads this window too).
-    with source.source(result.run_id, day.isoformat()) as cost_source:
-        billing = pipeline.billing(cost_source, first, TREND_DAYS)
-    trend = billing.groupby(["usage_date", "service"], as_index=False)["net_cost"].sum()
-    return CostRun(
-        run_id=result.run_id, partition=day.isoformat(), finished_at=datetime.now(UTC),
-        kpis=result.output_for_node("platform_cost_kpis"),
-        recommendations=result.output_for_node("cost_recommendations"),
-        billing_trend=trend,
-        anomaly={"passed": anomaly.passed,
-                 **{k: v.value for k, v in anomaly.metadata.items()}},
-    )

@@ -176,10 +176,12 @@ class SmtpEmailClient:
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
-        # Tests pass a recorder to check the waits without sleeping.
+        # Tests pass a recorder to check the waits without sleeping; the default sent-log
+        # waits for a claim held elsewhere with the same sleep.
         self._sleep = sleep
         if dedupe and sent_log is None:
-            sent_log = SentLog()  # OUCHHUNGRY_STATE_DB_URL, else SQLite under DAGSTER_HOME
+            # OUCHHUNGRY_STATE_DB_URL, else SQLite under DAGSTER_HOME (local only)
+            sent_log = SentLog(sleep=sleep)
         self.sent_log = sent_log if dedupe else None
 
     def __repr__(self) -> str:

@@ -5,6 +5,11 @@ holds Dagster's own storage, a ``postgresql+psycopg2://`` URL built from the sec
 unset, a SQLite file under ``$DAGSTER_HOME/ouchhungry_email`` is used. A plain
 path (tests, a developer's override) also means a SQLite file there.
 
+SQLite is for local runs only: with ``OUCHHUNGRY_ENV=prod`` every engine refuses a
+SQLite database (the variable unset, a ``sqlite://`` URL or a folder), because a file
+on one pod's disk is invisible to the others and exactly-once would silently hold
+per pod only.
+
 Exactly-once is carried by the tables' keys, not by file locks: a Message-ID is
 the primary key of both tables, rows are claimed by inserting or by a conditional
 UPDATE whose row count says who won, so two processes (two pods) racing for the
@@ -23,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.settings import ENV_VAR, current_env
 
 STATE_DB_URL_ENV = "OUCHHUNGRY_STATE_DB_URL"
 EMAIL_STATE_DIR_ENV = "OUCHHUNGRY_EMAIL_STATE_DIR"
@@ -92,8 +98,36 @@ _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
 
 
+def require_shared_state(url: str, environ: Mapping[str, str] | None = None) -> None:
+    """Production state must live in the shared database, never in a pod-local SQLite file."""
+    env = os.environ if environ is None else environ
+    if current_env(env) != "prod" or not _is_sqlite(url):
+        return
+    configured = (env.get(STATE_DB_URL_ENV) or "").strip()
+    if not configured:
+        problem = f"{STATE_DB_URL_ENV} is not set"
+    elif _is_sqlite(configured):
+        problem = f"{STATE_DB_URL_ENV} names a SQLite database"
+    else:  # a resource was given a folder or file of its own
+        problem = f"the state database is a SQLite file instead of {STATE_DB_URL_ENV}"
+    raise ConfigurationError(
+        f"{problem} while {ENV_VAR}=prod",
+        hint=f"Set {STATE_DB_URL_ENV} to the shared postgresql+psycopg2:// URL (see "
+        "docs/deployment.md): a SQLite file on one pod's disk loses the alert outbox and "
+        "lets two pods e-mail the partner twice.",
+    )
+
+
+def _is_sqlite(url: str) -> bool:
+    try:
+        return sa.make_url(url).get_backend_name() == "sqlite"
+    except sa.exc.ArgumentError:
+        return False  # not a URL at all: _create says so
+
+
 def engine_for(url: str) -> sa.Engine:
-    """One engine per URL and process, tables created on first use."""
+    """One engine per URL and process, tables created on first use (SQLite refused in prod)."""
+    require_shared_state(url)
     with _LOCK:
         engine = _ENGINES.get(url)
         if engine is None:

@@ -6,11 +6,15 @@ relay did not take the message, so a retry may claim it again). A loser waits
 while the winner's claim is fresh and then reports a duplicate once the row says
 ``sent``. A claim older than ``lease_seconds`` belongs to a process that died
 mid-send and may be taken over (one conditional UPDATE decides who).
+
+The loser's wait goes through an injectable ``sleep`` (like ``SmtpEmailClient``'s) and
+is counted in the polls it slept, so a test passes a recorder and sleeps not at all.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,7 +35,8 @@ class SentLog:
 
     ``location``: a database URL, a SQLite file path (``*.sqlite``), a folder, or None
     for ``OUCHHUNGRY_STATE_DB_URL`` / the local default. Entries older than
-    ``retention_days`` are pruned on write.
+    ``retention_days`` are pruned on write. ``sleep`` waits between polls of a claim
+    held by another process (tests pass a recorder).
     """
 
     def __init__(
@@ -40,6 +45,7 @@ class SentLog:
         retention_days: int = 45,
         lease_seconds: float = 900.0,
         poll_seconds: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         text = str(location) if location is not None else None
         if text is not None and "://" not in text and text.endswith((".sqlite", ".db")):
@@ -50,6 +56,7 @@ class SentLog:
         self.retention_seconds = retention_days * 86400
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
+        self._sleep = sleep
 
     def _state(self, message_id: str) -> tuple[str, float] | None:
         with self.engine.connect() as conn:
@@ -69,8 +76,8 @@ class SentLog:
         Raises a transient ``ConnectivityError`` when another process still holds a
         fresh claim after ``wait_seconds`` (its send is slow; retry later).
         """
-        deadline = time.monotonic() + (self.lease_seconds if wait_seconds is None
-                                       else wait_seconds)
+        budget = self.lease_seconds if wait_seconds is None else wait_seconds
+        waited = 0.0
         while True:
             now = time.time()
             with self.engine.begin() as conn:
@@ -92,14 +99,15 @@ class SentLog:
             state = self._state(message_id)
             if state is not None and state[0] == SENT:
                 return False
-            if state is not None and time.monotonic() >= deadline:
+            if state is not None and waited >= budget:
                 raise ConnectivityError(
                     "e-mail is being sent by another process",
                     detail=f"claimed {int(now - state[1])} s ago",
                     hint="Retry later; the sent-log lets only one process send it.",
                     transient=True,
                 )
-            time.sleep(self.poll_seconds)  # the other sender settles (sent, or released)
+            self._sleep(self.poll_seconds)  # the other sender settles (sent, or released)
+            waited += self.poll_seconds
 
     def release(self, message_id: str) -> None:
         """The relay did not take it: let a later attempt claim it again."""

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ouchhungry_dp.alerts.outbox import Outbox
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
+from ouchhungry_dp.errors import ConnectivityError
 from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
 from ouchhungry_dp.state.db import alert_outbox
 
@@ -103,6 +104,42 @@ def test_only_one_process_wins_the_claim_on_a_message_id(postgres_url):
                 outcomes.append(type(exc).__name__)
     assert outcomes.count(True) == 1
     assert all(o == "ConnectivityError" for o in outcomes if o is not True)
+
+
+def test_a_claim_held_elsewhere_is_waited_for_through_the_injected_sleep(location):
+    message_id = "<held@ouchhungry.test>"
+    holder = SentLog(location)
+    assert holder.claim(message_id, wait_seconds=0.0)
+    waits: list[float] = []
+    waiter = SentLog(location, poll_seconds=0.5, sleep=waits.append)
+    # The holder never settles: the waiter gives up after its budget, counted in polls.
+    with pytest.raises(ConnectivityError, match="being sent by another process"):
+        waiter.claim(message_id, wait_seconds=2.0)
+    assert waits == [0.5] * 4
+
+    # The holder's send lands while the waiter sleeps: the waiter sees a duplicate.
+    def holder_sends(seconds: float) -> None:
+        waits.append(seconds)
+        holder.record(message_id)
+
+    waits.clear()
+    settles = SentLog(location, poll_seconds=0.5, sleep=holder_sends)
+    assert settles.claim(message_id, wait_seconds=60.0) is False
+    assert waits == [0.5]
+
+
+def test_the_smtp_client_lends_its_sleep_to_the_default_sent_log(tmp_path, monkeypatch):
+    monkeypatch.setenv("OUCHHUNGRY_ENV", "local")
+    monkeypatch.delenv("OUCHHUNGRY_STATE_DB_URL", raising=False)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    waits: list[float] = []
+    config = SmtpConfig(host="127.0.0.1", port=25, security="none", email_from=SENDER)
+    sent_log = SmtpEmailClient(config, sleep=waits.append).sent_log
+    assert sent_log is not None
+    sent_log.claim("<lent@ouchhungry.test>", wait_seconds=0.0)
+    with pytest.raises(ConnectivityError):
+        sent_log.claim("<lent@ouchhungry.test>", wait_seconds=sent_log.poll_seconds)
+    assert waits == [sent_log.poll_seconds]
 
 
 def test_a_failed_send_releases_the_claim_and_a_sent_one_is_a_duplicate(location, tmp_path):

@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ouchhungry_dp.deck.build import build_deck
-from ouchhungry_dp.deck.cost_run import CostRun, run_cost_assets
+from ouchhungry_dp.deck.cost_run import CostRun
 from ouchhungry_dp.deck.figures import DeckFigures, collect_figures, simulate_powerbi
 from ouchhungry_dp.deck.texts import Texts
 from ouchhungry_dp.defs.files import LocalFileStore
@@ -21,6 +21,7 @@ from ouchhungry_dp.defs.platform.costs_resources import (
     CostMonitoringResource,
     GcpCostSourceResource,
 )
+from ouchhungry_dp.defs.platform.deck_cost_run import run_cost_assets
 from ouchhungry_dp.sandbox.gcp import catalog
 from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
 from ouchhungry_dp.settings import REPO_ROOT

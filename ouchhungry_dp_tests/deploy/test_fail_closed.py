@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from ouchhungry_dp.alerts.outbox import Outbox
 from ouchhungry_dp.defs import resources as shared
 from ouchhungry_dp.defs.alerts.resources import EmailResource
 from ouchhungry_dp.defs.delivery.resources import PartnerApiResource, SftpChannelResource
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.settings import REPO_ROOT, check_endpoint, current_env, is_developer_checkout
+from ouchhungry_dp.state.sent_log import SentLog
 from ouchhungry_dp_tests.e2e.test_definitions_validate import PROD_DUMMIES
 
 
@@ -111,3 +113,27 @@ def test_prod_refuses_a_loopback_partner_already_at_load_time(monkeypatch) -> No
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError, match="OUCHHUNGRY_SFTP_HOST is a loopback"):
         shared.shared_resources()
+
+
+@pytest.mark.parametrize("store", [SentLog, Outbox], ids=["sent_log", "alert_outbox"])
+def test_prod_refuses_state_on_the_pods_disk(store: type, monkeypatch, tmp_path: Path,
+                                             postgres_url: str) -> None:
+    # Each pod would keep its own SQLite file: exactly-once and queued alerts would not
+    # survive the pod. Unset, a sqlite:// URL and a folder of its own are all refused.
+    monkeypatch.setenv("OUCHHUNGRY_ENV", "prod")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OUCHHUNGRY_STATE_DB_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="OUCHHUNGRY_STATE_DB_URL is not set while"):
+        store()
+    monkeypatch.setenv("OUCHHUNGRY_STATE_DB_URL", f"sqlite:///{tmp_path / 'state.sqlite'}")
+    with pytest.raises(ConfigurationError, match="OUCHHUNGRY_STATE_DB_URL names a SQLite"):
+        store()
+    monkeypatch.setenv("OUCHHUNGRY_STATE_DB_URL", postgres_url)
+    with pytest.raises(ConfigurationError, match="SQLite file instead of OUCHHUNGRY_STATE_DB"):
+        store(str(tmp_path / "own"))
+    assert not list(tmp_path.rglob("*.sqlite"))  # refused before any file was created
+    assert store().engine.dialect.name == "postgresql"
+    # The same SQLite default is what a local run uses.
+    monkeypatch.setenv("OUCHHUNGRY_ENV", "local")
+    monkeypatch.delenv("OUCHHUNGRY_STATE_DB_URL")
+    assert store().engine.dialect.name == "sqlite"

@@ -11,6 +11,7 @@ import pytest
 from ouchhungry_dp.defs.bigquery_client import BigQueryClients
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.conftest import platform_env
+from ouchhungry_dp_tests.postgres import postgres_server  # noqa: F401
 from ouchhungry_dp_tests.prod.emulators import Emulators, running_emulators
 
 SOURCE_DATASET = "marketplace"
@@ -36,8 +37,9 @@ def dataset() -> str:
 
 
 def prod_env(sandbox: SandboxStack, emulators: Emulators, home: Path, dataset: str,
-             bucket: str) -> dict[str, str]:
-    """A prod deployment (BigQuery + GCS) whose endpoints are the emulators."""
+             bucket: str, state_db_url: str) -> dict[str, str]:
+    """A prod deployment (BigQuery + GCS) whose endpoints are the emulators; its sent-log
+    and alert outbox in Postgres (prod refuses SQLite state)."""
     return {
         **platform_env(sandbox, home),
         **emulators.env(),
@@ -47,6 +49,7 @@ def prod_env(sandbox: SandboxStack, emulators: Emulators, home: Path, dataset: s
         "BIGQUERY_LOCATION": "southamerica-east1",
         "BIGQUERY_SOURCE_DATASET": SOURCE_DATASET,
         "GCS_OUTBOUND_BUCKET": bucket,
+        "OUCHHUNGRY_STATE_DB_URL": state_db_url,
     }
 
 

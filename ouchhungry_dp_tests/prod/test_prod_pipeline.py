@@ -33,6 +33,7 @@ from ouchhungry_dp.simulation import (
     simulate_transactions,
 )
 from ouchhungry_dp_tests.conftest import platform_env
+from ouchhungry_dp_tests.postgres import PostgresServer
 from ouchhungry_dp_tests.prod.conftest import SOURCE_DATASET, prod_env
 from ouchhungry_dp_tests.prod.emulators import Emulators
 
@@ -103,11 +104,12 @@ def outbound_in_gcs(bucket: str) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def prod_runs(sandbox: SandboxStack, emulators: Emulators,
+def prod_runs(sandbox: SandboxStack, emulators: Emulators, postgres_server: PostgresServer,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     home = tmp_path_factory.mktemp("prod")
     bucket = "ouchhungry-outbound"
-    env = prod_env(sandbox, emulators, home, "marts", bucket)
+    env = prod_env(sandbox, emulators, home, "marts", bucket,
+                   postgres_server.create_database("prod_state"))
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)

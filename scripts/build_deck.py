@@ -1,7 +1,11 @@
-"""``python -m ouchhungry_dp.deck [--lang en] [--day YYYY-MM-DD]``: the stage-1 deck.
+"""The stage-1 deck: ``make deck``, or from the repository root
+
+    PYTHONPATH=. .venv/bin/python scripts/build_deck.py [--lang en] [--day YYYY-MM-DD]
 
 Runs the platform's cost assets for ``--day`` first (the simulated GCP account
-locally), so the cost slides show that run's figures and name it.
+locally), so the cost slides show that run's figures and name it. An entry point,
+not a library: it joins the Dagster run (``defs/platform/deck_cost_run``) to the
+deck builder (``ouchhungry_dp.deck``, which imports no Dagster).
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from ouchhungry_dp.deck.build import build_deck
-from ouchhungry_dp.deck.cost_run import run_cost_assets
 from ouchhungry_dp.deck.figures import collect_figures
 from ouchhungry_dp.deck.texts import LANGS, Texts
+from ouchhungry_dp.defs.platform.deck_cost_run import run_cost_assets
 from ouchhungry_dp.sandbox.gcp import catalog
 from ouchhungry_dp.settings import REPO_ROOT, warehouse_path
 
