@@ -32,6 +32,9 @@ Environment = Literal["local", "prod"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_VAR = "OUCHHUNGRY_ENV"
 ALLOW_REMOTE_IN_LOCAL = "OUCHHUNGRY_ALLOW_REMOTE_IN_LOCAL"
+# A production rehearsal on one machine (the BigQuery/GCS emulators and the loopback
+# sandbox, `make test-prod`): the only way to point prod at loopback, said explicitly.
+ALLOW_LOOPBACK_IN_PROD = "OUCHHUNGRY_ALLOW_LOOPBACK_IN_PROD"
 
 
 def is_developer_checkout(root: Path = REPO_ROOT) -> bool:
@@ -77,11 +80,12 @@ def check_endpoint(variable: str, value: str, environ: Mapping[str, str] | None 
             f"{ENV_VAR}=prod for a real partner, or {ALLOW_REMOTE_IN_LOCAL}=1 to allow it "
             "knowingly.",
         )
-    if environment == "prod" and loopback:
+    if environment == "prod" and loopback and env.get(ALLOW_LOOPBACK_IN_PROD) != "1":
         raise ConfigurationError(
             f"{variable} is a loopback address while {ENV_VAR}=prod",
             partner=partner,
-            hint=f"Point {variable} at the partner's real endpoint (see docs/deployment.md).",
+            hint=f"Point {variable} at the partner's real endpoint (see docs/deployment.md); "
+            f"{ALLOW_LOOPBACK_IN_PROD}=1 only for a rehearsal against local emulators.",
         )
 
 

@@ -74,6 +74,12 @@ def test_prod_refuses_loopback_endpoints(value: str) -> None:
     with pytest.raises(ConfigurationError, match="OUCHHUNGRY_API_BASE_URL is a loopback"):
         check_endpoint("OUCHHUNGRY_API_BASE_URL", value, {"OUCHHUNGRY_ENV": "prod"})
     check_endpoint("OUCHHUNGRY_API_BASE_URL", value, {"OUCHHUNGRY_ENV": "local"})
+    # only an explicit rehearsal switch lets prod talk to loopback (the emulator tests)
+    with pytest.raises(ConfigurationError, match="loopback"):
+        check_endpoint("OUCHHUNGRY_API_BASE_URL", value,
+                       {"OUCHHUNGRY_ENV": "prod", "OUCHHUNGRY_ALLOW_LOOPBACK_IN_PROD": "true"})
+    check_endpoint("OUCHHUNGRY_API_BASE_URL", value,
+                   {"OUCHHUNGRY_ENV": "prod", "OUCHHUNGRY_ALLOW_LOOPBACK_IN_PROD": "1"})
 
 
 def test_channel_clients_check_the_values_resolved_at_run_time(monkeypatch, tmp_path) -> None:

@@ -44,6 +44,8 @@ def prod_env(sandbox: SandboxStack, emulators: Emulators, home: Path, dataset: s
         **platform_env(sandbox, home),
         **emulators.env(),
         "OUCHHUNGRY_ENV": "prod",
+        # a rehearsal: prod otherwise refuses the loopback sandbox as a partner
+        "OUCHHUNGRY_ALLOW_LOOPBACK_IN_PROD": "1",
         "GCP_PROJECT": emulators.project,
         "BIGQUERY_DATASET": dataset,
         "BIGQUERY_LOCATION": "southamerica-east1",
