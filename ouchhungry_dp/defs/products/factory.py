@@ -192,7 +192,8 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             month_first = day.replace(day=1)
             if month_first not in decisions:
                 decisions[month_first] = stored_decision(
-                    outbound_files, warehouse, contract, month_first, release=True)
+                    outbound_files, warehouse, contract, month_first,
+                    instance=context.instance)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
@@ -280,7 +281,10 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, _ = layout.month_bounds(month)
-        decision = stored_decision(outbound_files, warehouse, contract, first)
+        # Released with the file it builds, as the daily files are: the monthly file
+        # can leave, so the month's decision is immutable from here on.
+        decision = stored_decision(outbound_files, warehouse, contract, first,
+                                   instance=context.instance)
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
