@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from ouchhungry_dp.defs.alerts.facts import user_error
 from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.defs.products import decision
 from ouchhungry_dp.defs.products import definitions as products
@@ -91,7 +92,7 @@ def test_a_daily_run_never_locks_a_decision_made_on_part_of_the_previous_month(
                    if e.event_type_value == "STEP_UP_FOR_RETRY"]
         assert retried == [contract.daily_asset]
         (failure,) = early.get_step_failure_events()
-        cause = failure.event_specific_data.error.cause
+        cause = user_error(failure.event_specific_data.error)  # what the alert names
         assert cause.cls_name == "PreviousMonthIncomplete"
         assert "2026-11" in cause.message and "2026-10-31" in cause.message
         assert not list((tmp_path / "data").rglob(Path(record_path(contract, "2026-11")).name))
