@@ -26,3 +26,12 @@ def report_lines(report_html: str) -> pd.DataFrame:
         if line.strip():
             rows.append({"shown_text": shown, "markup": line.strip()})
     return pd.DataFrame(rows, columns=["shown_text", "markup"], dtype="string")
+
+
+def report_text_nodes(report_html: str) -> pd.DataFrame:
+    """One row per text node (the text between two tags): a value a reader sees in a
+    paragraph or a table cell is then a whole field, so the scan's known identifiers
+    (exact field match) catch a customer's name wherever the report shows it."""
+    text = _DATA_URI.sub("", report_html)
+    nodes = (html.unescape(part).strip() for part in _TAG.split(text))
+    return pd.DataFrame({"text_node": [n for n in nodes if n]}, dtype="string")

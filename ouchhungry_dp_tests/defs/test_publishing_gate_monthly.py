@@ -11,7 +11,9 @@ must catch it are the real ones.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import pytest
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.products import factory
+from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
@@ -78,20 +81,35 @@ def first_row(**values: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
     return edit
 
 
-BREAKAGES = {
-    "pii_scan": first_row(city="joao.silva@gmail.com"),
-    "no_small_cells": first_row(customers_reached=1),
-    "reconciles_with_daily": lambda m: first_row(revenue=float(m["revenue"].iloc[0]) + 1.0)(m),
+def a_customers_name() -> str:
+    """A real February customer's name: it matches no personal-data pattern, so only the
+    month's known identifiers can catch it in a catalogue field."""
+    names = SMALL.extract("customers", dt.date(2026, 2, 10))["full_name"].dropna().astype(str)
+    return next(n for n in names if re.fullmatch(r"[A-Za-zÀ-ÿ]+( [A-Za-zÀ-ÿ]+)+", n))
+
+
+# breakage id -> (the check that must catch it, the edit of the built monthly file)
+BREAKAGES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
+    "pii_scan": ("pii_scan", first_row(city="joao.silva@gmail.com")),
+    # A partner product's segment typed with a customer's name in the catalogue.
+    "pii_scan_known_name": ("pii_scan", lambda m: first_row(segment=a_customers_name())(m)),
+    # February has no history: its decision names no location, so a named city has
+    # no customer in the decision basis (< k).
+    "no_small_cells": ("no_small_cells",
+                       first_row(state="AP", city="MACAPÁ", location_level="city")),
+    "reconciles_with_daily": ("reconciles_with_daily", lambda m: first_row(
+        revenue=float(m["revenue"].iloc[0]) + 1.0)(m)),
 }
 
 
-@pytest.mark.parametrize("check", sorted(BREAKAGES))
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_a_monthly_file_failing_a_blocking_check_never_leaves(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
-        check: str) -> None:
+        breakage: str) -> None:
+    check, edit = BREAKAGES[breakage]
     build = factory.build_monthly_product
     monkeypatch.setattr(factory, "build_monthly_product",
-                        lambda *a, **k: BREAKAGES[check](build(*a, **k)))
+                        lambda *a, **k: edit(build(*a, **k)))
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert not result.success
     assert f"{CONTRACT.monthly_asset}:{check}" in failed_checks(result)
@@ -106,14 +124,18 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
     assert what_the_partner_got(sandbox, MONTH) == []
 
 
+@pytest.mark.parametrize("planted", ["Contato: joao.silva@gmail.com", "customer's name"])
 def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_monthly_file(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+        tmp_path: Path, planted: str) -> None:
     report = factory.build_insights_report
+    # A customer's name (e.g. typed into a partner product's name shown in the report)
+    # is caught only through the month's known identifiers.
+    planted = a_customers_name() if planted == "customer's name" else planted
 
     def leaky(*args: Any, **kwargs: Any) -> Any:
         built = report(*args, **kwargs)
-        html = built.html.replace("</body>", "<p>Contato: joao.silva@gmail.com</p></body>")
+        html = built.html.replace("</body>", f"<p>{planted}</p></body>")
         return dataclasses.replace(built, html=html)
 
     monkeypatch.setattr(factory, "build_insights_report", leaky)
@@ -121,7 +143,7 @@ def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_mon
     assert failed_checks(result) == [f"{CONTRACT.insights_asset}:pii_scan"]
     assert (february.outbound / MONTHLY_FILE).is_file()  # the monthly file itself passed
     assert not (february.outbound / INSIGHTS_FILE).exists()
-    assert "joao.silva" in (february.outbound / gate.held_path(INSIGHTS_FILE)).read_text()
+    assert planted in (february.outbound / gate.held_path(INSIGHTS_FILE)).read_text()
     assert not materialized(result) & set(MONTHLY_DELIVERY)
     assert what_the_partner_got(sandbox, MONTH) == []
 
@@ -131,7 +153,7 @@ def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_mon
     assert what_the_partner_got(sandbox, MONTH) == []  # not even the monthly file
     alerts = [m for m in data_team_alerts(february.instance, sandbox, tmp_path)
               if "publishing gate refused" in m.subject and MONTH in m.subject]
-    assert alerts and all("joao.silva" not in m.body() for m in alerts)
+    assert alerts and all(planted not in m.body() for m in alerts)
     assert "pii_scan" in alerts[-1].body()
 
 
@@ -141,8 +163,12 @@ def sha(path: Path) -> str:
 
 def test_the_clean_month_is_delivered_with_its_report_and_a_changed_report_is_refused(
         february: Month, sandbox: SandboxStack) -> None:
+    # The monthly file releases the month's decision as the daily files do.
+    released = february.outbound / record_path(CONTRACT, MONTH).replace(".csv", ".released")
+    released.unlink()
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert result.success, failed_checks(result)
+    assert released.is_file()
     on_sftp = sandbox.sftp_files / MONTHLY_FILE
     report_on_sftp = sandbox.sftp_files / INSIGHTS_FILE
     assert sha(on_sftp) == sha(february.outbound / MONTHLY_FILE)

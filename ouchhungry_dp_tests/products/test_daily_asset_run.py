@@ -14,7 +14,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from ouchhungry_dp.defs.alerts.facts import user_error
 from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.defs.products import decision
 from ouchhungry_dp.defs.products import definitions as products
 from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.defs.products.resources import privacy_resource
@@ -68,3 +70,35 @@ def test_daily_run_stores_the_decision_checks_and_reruns_identically(
         before = (record.read_bytes(), daily.read_bytes())
         assert job.execute_in_process(partition_key=DAY, instance=instance).success
         assert (record.read_bytes(), daily.read_bytes()) == before
+
+
+def test_a_daily_run_never_locks_a_decision_made_on_part_of_the_previous_month(
+    job: dg.JobDefinition, tmp_path: Path, contract: PartnerContract,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 7-day backfill chunk of November before October's last chunk: the daily step
+    asks to be retried (a transient wait, not a data-quality failure) and stores no
+    decision; once October is complete the same day decides and builds its file."""
+    monkeypatch.setattr(decision, "HISTORY_RETRY_WAIT_S", 0)
+    monkeypatch.setattr(decision, "HISTORY_RETRIES", 1)
+    with dg.instance_for_test() as instance:
+        for day in range(1, 31):  # October 31 still in a chunk to come
+            instance.report_runless_asset_event(dg.AssetMaterialization(
+                "cleaned_transactions", partition=f"2026-10-{day:02d}"))
+        early = job.execute_in_process(partition_key=DAY, instance=instance,
+                                       raise_on_error=False)
+        assert not early.success
+        retried = [e.step_key for e in early.all_events
+                   if e.event_type_value == "STEP_UP_FOR_RETRY"]
+        assert retried == [contract.daily_asset]
+        (failure,) = early.get_step_failure_events()
+        cause = user_error(failure.event_specific_data.error)  # what the alert names
+        assert cause.cls_name == "PreviousMonthIncomplete"
+        assert "2026-11" in cause.message and "2026-10-31" in cause.message
+        assert not list((tmp_path / "data").rglob(Path(record_path(contract, "2026-11")).name))
+
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            "cleaned_transactions", partition="2026-10-31"))
+        assert job.execute_in_process(partition_key=DAY, instance=instance).success
+        record = next((tmp_path / "data").rglob(Path(record_path(contract, "2026-11")).name))
+        assert record.with_suffix(".released").is_file()

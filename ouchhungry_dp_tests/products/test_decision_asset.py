@@ -18,7 +18,9 @@ from dagster_duckdb_pandas import DuckDBPandasIOManager
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.partitions import monthly_partitions
+from ouchhungry_dp.defs.products import decision as decision_module
 from ouchhungry_dp.defs.products.decision import (
+    PreviousMonthIncomplete,
     decision_definitions,
     parse_record,
     record_path,
@@ -89,7 +91,7 @@ def test_decision_is_stored_once_and_refused_once_a_file_used_it(
 
         # The daily step builds a November file with it: from now on it is immutable.
         used = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
-                               dt.date(2026, 11, 1), release=True)
+                               dt.date(2026, 11, 1), instance=instance)
         assert (used["level"] == "city").any()
         _write_history(setup["database"], _history(5))
         refused = _materialize(setup, instance)
@@ -104,15 +106,80 @@ def test_the_first_daily_run_makes_the_record_when_the_asset_has_not_run(
     setup: dict, contract: PartnerContract
 ) -> None:
     _write_history(setup["database"], _history(12))
-    decision = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
-                               dt.date(2026, 11, 1), release=True)
-    record = Path(setup["files"].root) / record_path(contract, "2026-11")
-    assert record.is_file() and (decision["level"] == "city").any()
-    # Later history changes do not move the month's decision for the next daily runs.
-    _write_history(setup["database"], _history(3))
-    again = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
-                            dt.date(2026, 11, 1), release=True)
+    with dg.instance_for_test() as instance:
+        _cleaned(instance, "2026-10-01", "2026-10-31")
+        decision = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                                   dt.date(2026, 11, 1), instance=instance)
+        record = Path(setup["files"].root) / record_path(contract, "2026-11")
+        assert record.is_file() and (decision["level"] == "city").any()
+        # Later history changes do not move the month's decision for the next daily runs.
+        _write_history(setup["database"], _history(3))
+        again = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                                dt.date(2026, 11, 1), instance=instance)
     pd.testing.assert_frame_equal(again, decision)
+
+
+def _cleaned(instance: dg.DagsterInstance, first: str, last: str) -> None:
+    for day in pd.date_range(first, last, freq="D").strftime("%Y-%m-%d"):
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("cleaned_transactions", partition=day))
+
+
+def _waits_for(setup: dict, contract: PartnerContract,
+               instance: dg.DagsterInstance) -> PreviousMonthIncomplete:
+    with pytest.raises(dg.RetryRequested) as retry:
+        stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                        dt.date(2026, 11, 1), instance=instance)
+    cause = retry.value.__cause__
+    assert isinstance(cause, PreviousMonthIncomplete) and cause.transient
+    return cause
+
+
+def test_a_month_is_decided_only_on_a_complete_previous_month_or_no_history(
+    setup: dict, contract: PartnerContract
+) -> None:
+    _write_history(setup["database"], _history(12))
+    record = Path(setup["files"].root) / record_path(contract, "2026-11")
+    with dg.instance_for_test() as instance:
+        # A 7-day backfill: October's last chunk has not run when November's first does.
+        _cleaned(instance, "2026-10-01", "2026-10-28")
+        waiting = _waits_for(setup, contract, instance)
+        assert waiting.partition == "2026-11" and waiting.partner == contract.id
+        assert "3 day(s)" in waiting.what
+        assert waiting.detail == "missing days: 2026-10-29, 2026-10-30, 2026-10-31"
+        assert not record.exists() and not record.with_suffix(".released").exists()
+        _cleaned(instance, "2026-10-29", "2026-10-31")
+        decided = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                                  dt.date(2026, 11, 1), instance=instance)
+        assert (decided["level"] == "city").any() and record.with_suffix(".released").is_file()
+    record.unlink()
+    with dg.instance_for_test() as instance:
+        # History exists (September) but none of October: incomplete, not "no history".
+        _cleaned(instance, "2026-09-01", "2026-09-30")
+        assert "31 day(s)" in _waits_for(setup, contract, instance).what
+    with dg.instance_for_test() as instance:
+        # No day before November ever cleaned: the first month, decided now.
+        assert len(stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
+                                   dt.date(2026, 11, 1), instance=instance))
+        assert record.is_file()
+
+
+def test_the_decision_asset_retries_while_the_previous_month_is_incomplete(
+    setup: dict, contract: PartnerContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decision_module, "HISTORY_RETRY_WAIT_S", 0)
+    monkeypatch.setattr(decision_module, "HISTORY_RETRIES", 1)
+    _write_history(setup["database"], _history(12))
+    with dg.instance_for_test() as instance:
+        _cleaned(instance, "2026-10-02", "2026-10-31")
+        result = _materialize(setup, instance)
+        assert not result.success
+        assert [e.event_type_value for e in result.all_events
+                if e.event_type_value == "STEP_UP_FOR_RETRY"] == ["STEP_UP_FOR_RETRY"]
+        error = result.get_step_failure_events()[0].event_specific_data.error
+        assert error.cause.cls_name == "PreviousMonthIncomplete"
+        assert "2026-10-01" in error.cause.message
+        assert not (Path(setup["files"].root) / record_path(contract, "2026-11")).exists()
 
 
 def test_a_day_rebuilt_from_the_stored_record_has_the_same_bytes(

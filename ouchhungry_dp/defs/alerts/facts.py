@@ -37,6 +37,9 @@ def partition_of(run: dg.DagsterRun) -> str | None:
 # After a step's RetryPolicy is exhausted the failure is "Exceeded max_retries";
 # what the on-call person needs is the error of the last attempt, its cause.
 _RETRY_WRAPPER = "RetryRequestedFromPolicy"
+# A step that raised ``RetryRequested`` itself (the month decision waiting for the
+# previous month) and ran out of retries: the alert names the error it chained.
+_RETRY_REQUESTED = "RetryRequested"
 
 
 # defs/failures.py re-raises permanent platform errors as Failure(allow_retries=False)
@@ -46,7 +49,7 @@ _FAIL_FAST = "Failure"
 
 def user_error(error: SerializableErrorInfo) -> SerializableErrorInfo:
     """The exception user code raised, not Dagster's wrappers around it."""
-    while (error.cls_name in (_WRAPPER, _RETRY_WRAPPER, _FAIL_FAST)
+    while (error.cls_name in (_WRAPPER, _RETRY_WRAPPER, _RETRY_REQUESTED, _FAIL_FAST)
            and error.cause is not None):
         error = error.cause
     return error

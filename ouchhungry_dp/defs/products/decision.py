@@ -5,18 +5,26 @@ Made once per month from the previous (complete) month and kept as a record
 every daily file, the monthly file and the insights of the month read, instead
 of re-reading last month's transactions on every run.
 
-Immutability: the daily step writes a ``.released`` marker beside the record as
-soon as it has built a file with it (a built file can leave at any time, by the
-job or by a re-delivery, so "built" is the safe reading of "left"). From then on
+Immutability: every product step that reads the record (daily and monthly; the
+insights read the released monthly files) writes a ``.released`` marker beside it,
+because it builds a partner file with it (a built file can leave at any time, by
+the job or by a re-delivery, so "built" is the safe reading of "left"). From then on
 a materialization that would change the record is refused with a
 ``DataQualityError`` (the run fails, the data team is alerted) and the record
 stays as it was. Before that, a re-materialization (e.g. a late day of the
 previous month reloaded) may still replace it.
 
-First use decides: if a daily run reaches a month whose record does not exist
-yet (the sensor below was stopped, or a backfill ran first), it makes the record
-with the same function and stores it before building the file, so the month
-still has one decision and later runs read it.
+First use decides, only on complete history: if a product run reaches a month
+whose record does not exist yet (the sensor below was stopped, or a backfill ran
+first), it makes the record with the same function and stores it before building
+the file, so the month still has one decision and later runs read it. It does so
+under the sensor's rule (``missing_history_days``): every day of the previous
+month is cleaned, or there is no history at all (no day before the month was
+ever cleaned on this instance: the platform's first month, decided at the most
+general level). Otherwise the step asks Dagster to retry it later
+(``PreviousMonthIncomplete``, transient): a 7-day backfill chunk of a month that
+runs before the last chunk of the previous month waits for it instead of locking
+a decision made from part of a month.
 """
 
 import datetime as dt
@@ -29,7 +37,7 @@ from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
 from ouchhungry_dp.defs.warehouse import WarehouseReader
-from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.errors import DataQualityError, OuchHungryError
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import DECISION_COLUMNS, decide_locations, named_states
 from ouchhungry_dp.products.files import to_csv_bytes
@@ -50,15 +58,66 @@ def _released_path(contract: PartnerContract, month: str) -> str:
     return f"_decisions/{contract.id}/{month}.released"
 
 
-def _read(files: OutboundFileStore, relative: str) -> bytes | None:
-    try:
-        return files.fetch(relative).read_bytes()
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # GCS: google.api_core.exceptions.NotFound, not imported here
-        if type(exc).__name__ == "NotFound":
-            return None
-        raise
+class PreviousMonthIncomplete(OuchHungryError):
+    """The month's decision cannot be made yet: days of the previous month are not
+    cleaned. Transient: the missing days are normally a backfill chunk still to run."""
+
+    category = "data_not_ready"
+
+
+# A backfill chunk of 7 days at production volume takes minutes; an hour of retries
+# covers the previous month's last chunk queued behind it in the warehouse pool.
+HISTORY_RETRIES = 6
+HISTORY_RETRY_WAIT_S = 600
+
+
+def _previous_month_days(month_first: dt.date) -> list[str]:
+    """The previous month's daily partition keys (none before the platform's start)."""
+    start, end = layout.previous_month(month_first)
+    first = daily_partitions.start.date()
+    if end < first:
+        return []
+    return daily_partitions.get_partition_keys_in_range(
+        dg.PartitionKeyRange(max(start, first).isoformat(), end.isoformat()))
+
+
+def _cleaned_days(instance: dg.DagsterInstance) -> set[str]:
+    return instance.get_materialized_partitions(dg.AssetKey("cleaned_transactions"))
+
+
+def missing_history_days(instance: dg.DagsterInstance, month_first: dt.date) -> list[str]:
+    """Days of the previous month not cleaned yet: the rule the sensor and the product
+    steps share before a month's decision is made.
+
+    Empty when the previous month is complete, and also when there is **no history**:
+    no day before ``month_first`` was ever cleaned on this instance (the platform's
+    first month: the decision is then the most general level). Any cleaned earlier day
+    means history exists, so a gap in the previous month is **incomplete history**.
+    """
+    cleaned = _cleaned_days(instance)
+    missing = [d for d in _previous_month_days(month_first) if d not in cleaned]
+    if missing and not any(d < month_first.isoformat() for d in cleaned):
+        return []  # no history at all
+    return missing
+
+
+def _require_history(instance: dg.DagsterInstance, contract: PartnerContract,
+                     month_first: dt.date) -> None:
+    missing = missing_history_days(instance, month_first)
+    if not missing:
+        return
+    month = month_first.strftime("%Y-%m")
+    shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10
+                                       else "")
+    error = PreviousMonthIncomplete(
+        f"the location decision of {month} waits for the previous month: "
+        f"{len(missing)} day(s) not cleaned yet",
+        partner=contract.id, partition=month, detail=f"missing days: {shown}",
+        hint="Normally a backfill chunk of the previous month still to run: the step "
+        "retries. If it keeps failing, materialize cleaned_transactions for those days.",
+        transient=True)
+    raise dg.RetryRequested(max_retries=HISTORY_RETRIES,
+                            seconds_to_wait=HISTORY_RETRY_WAIT_S) from error
 
 
 def parse_record(data: bytes) -> pd.DataFrame:
@@ -82,19 +141,19 @@ def compute_decision(warehouse: WarehouseReader, contract: PartnerContract,
 
 def stored_decision(files: OutboundFileStore, warehouse: WarehouseReader,
                     contract: PartnerContract, month_first: dt.date,
-                    *, release: bool = False) -> pd.DataFrame:
-    """The month's stored decision (made and stored now if it does not exist yet).
-
-    ``release``: the caller builds a partner file with it, so the record becomes
-    immutable (see the module docstring).
+                    *, instance: dg.DagsterInstance) -> pd.DataFrame:
+    """The month's stored decision, released: the caller builds a partner file with it,
+    so the record becomes immutable (see the module docstring). Made and stored now
+    if it does not exist yet and the previous month is complete (or there is no
+    history); otherwise ``dagster.RetryRequested`` from ``PreviousMonthIncomplete``.
     """
     month = month_first.strftime("%Y-%m")
-    data = _read(files, record_path(contract, month))
+    data = files.read(record_path(contract, month))
     if data is None:
+        _require_history(instance, contract, month_first)
         data = to_csv_bytes(compute_decision(warehouse, contract, month_first))
         files.put(record_path(contract, month), data)
-    if release:
-        files.put(_released_path(contract, month), b"released\n")
+    files.put(_released_path(contract, month), b"released\n")
     return parse_record(data)
 
 
@@ -132,10 +191,11 @@ def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                outbound_files: OutboundFileStore) -> dg.Output[pd.DataFrame]:
         month = layout.month_key(context.partition_key)
         first, _ = layout.month_bounds(month)
+        _require_history(context.instance, contract, first)
         new = to_csv_bytes(compute_decision(warehouse, contract, first))
         relative = record_path(contract, month)
-        existing = _read(outbound_files, relative)
-        released = _read(outbound_files, _released_path(contract, month)) is not None
+        existing = outbound_files.read(relative)
+        released = outbound_files.read(_released_path(contract, month)) is not None
         if existing is not None and existing != new and released:
             raise DataQualityError(
                 f"the location decision of {month} would change after files of the month "
@@ -177,14 +237,13 @@ def _decision_sensor(contract: PartnerContract,
             return dg.SkipReason("no previous month yet")
         current = keys[-1]
         first, _ = layout.month_bounds(current)
-        start, end = layout.previous_month(first)
-        days = daily_partitions.get_partition_keys_in_range(
-            dg.PartitionKeyRange(start.isoformat(), end.isoformat()))
-        cleaned = context.instance.get_materialized_partitions(
-            dg.AssetKey("cleaned_transactions"))
-        missing = [d for d in days if d not in cleaned]
+        missing = missing_history_days(context.instance, first)
         if missing:
             return dg.SkipReason(f"{len(missing)} day(s) of the previous month not cleaned yet")
+        if not _cleaned_days(context.instance) & set(_previous_month_days(first)):
+            # No history: not decided ahead (a backfill may be about to load it); the
+            # month's first product run decides, at the most general level if still none.
+            return dg.SkipReason("no history of the previous month")
         done = context.instance.get_materialized_partitions(
             dg.AssetKey(decision_asset_name(contract)))
         if current in done:

@@ -46,10 +46,14 @@ from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.monthly import build_monthly_product
-from ouchhungry_dp.products.selection import partner_items
+from ouchhungry_dp.products.selection import (
+    CATALOGUE_ATTRIBUTES,
+    latest_catalogue,
+    partner_items,
+)
 from ouchhungry_dp.quality.checks import CheckOutcome
 from ouchhungry_dp.release import gate
-from ouchhungry_dp.release.report_text import report_lines
+from ouchhungry_dp.release.report_text import report_lines, report_text_nodes
 
 OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
@@ -72,6 +76,33 @@ def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> li
     columns += [customers.get(c) for c in ("full_name", "email", "customer_id")]
     values = pd.concat([c.dropna().astype(str) for c in columns if c is not None])
     return values.unique().tolist()
+
+
+def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
+                         last: dt.date) -> list[str]:
+    """``known_identifiers`` for an aggregate file of the month ``first..last``: the
+    names, e-mails and ids of the customers cleaned in the month. An aggregate has no
+    id column and carries no transaction id by construction; what could carry a person
+    out is a catalogue field (brand, segment, a product name in the insights) typed
+    with a customer's name. The month's customers only: bounded by the customer base,
+    not by the month's millions of order items."""
+    customers = warehouse.read_range("cleaned_customers", "snapshot_date", first, last,
+                                     columns=["customer_id", "full_name", "email"])
+    return known_identifiers(pd.DataFrame(), customers) if len(customers) else []
+
+
+def trend_catalogue(warehouse: WarehouseReader, start: dt.date, last: dt.date) -> pd.DataFrame:
+    """One catalogue row per product over the insights' whole range (latest snapshot).
+
+    Extraction is incremental (a day's snapshot holds the products referenced that
+    day), so the current month's snapshots alone would drop, in the inner join, every
+    earlier month's item whose product did not sell this month."""
+    snapshots = warehouse.read_range(
+        "cleaned_products", "snapshot_date", start, last,
+        columns=[*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"])
+    if snapshots.empty:
+        return pd.DataFrame(columns=list(CATALOGUE_ATTRIBUTES), dtype="string")
+    return latest_catalogue(snapshots)
 
 
 def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -192,7 +223,8 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             month_first = day.replace(day=1)
             if month_first not in decisions:
                 decisions[month_first] = stored_decision(
-                    outbound_files, warehouse, contract, month_first, release=True)
+                    outbound_files, warehouse, contract, month_first,
+                    instance=context.instance)
             tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
                                       == day]
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
@@ -280,7 +312,10 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, _ = layout.month_bounds(month)
-        decision = stored_decision(outbound_files, warehouse, contract, first)
+        # Released with the file it builds, as the daily files are: the monthly file
+        # can leave, so the month's decision is immutable from here on.
+        decision = stored_decision(outbound_files, warehouse, contract, first,
+                                   instance=context.instance)
         monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
@@ -288,7 +323,9 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
         expected = (layout.month_bounds(month)[1] - first).days + 1
         checks = {
-            "pii_scan": guardrails.scan_pii(data, contract=contract),
+            "pii_scan": guardrails.scan_pii(
+                data, contract=contract, known_identifiers=identifiers_of_month(
+                    warehouse, first, layout.month_bounds(month)[1])),
             "reconciles_with_daily": guardrails.reconcile_monthly_with_daily(
                 monthly, daily_files, min_customers=contract),
             "no_small_cells": guardrails.cells_under_minimum(monthly, decision, contract),
@@ -332,6 +369,18 @@ def released_monthly(files: OutboundFileStore, contract: PartnerContract,
                                                 "city": "string"}, keep_default_na=False)
 
 
+def report_pii_scan(report_html: str, contract: PartnerContract,
+                    known: list[str]) -> CheckOutcome:
+    """The insights' ``pii_scan``: patterns on every line (tags included), the month's
+    known identifiers on every text node (a name inside a line is a whole node)."""
+    lines = guardrails.scan_pii(report_lines(report_html), contract=contract)
+    nodes = guardrails.scan_pii(report_text_nodes(report_html), known_identifiers=known)
+    shown = next((o for o in (lines, nodes) if not o.passed), lines)
+    return CheckOutcome(passed=lines.passed and nodes.passed, description=shown.description,
+                        metadata={**shown.metadata, "scanned": "text_nodes" if shown is nodes
+                                  else "lines", "known_identifiers": len(known)})
+
+
 def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     asset = contract.insights_asset
 
@@ -340,9 +389,10 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         partitions_def=monthly_partitions,
         ins={
             "monthly_file": dg.AssetIn(contract.monthly_asset),
-            "cleaned_products": dg.AssetIn("cleaned_products", partition_mapping=MONTH_OF_DAYS),
         },
-        deps=[decision_asset_name(contract)],
+        # Read through the warehouse over the trend's months (``trend_catalogue``).
+        deps=[decision_asset_name(contract),
+              dg.AssetDep("cleaned_products", partition_mapping=MONTH_OF_DAYS)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"html", "matplotlib"},
@@ -360,7 +410,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
-               cleaned_products: pd.DataFrame, warehouse: WarehouseReader,
+               warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, last = layout.month_bounds(month)
@@ -387,9 +437,11 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                     outbound_files, contract, layout.month_key(trend_month.isoformat())))
             trend_month = layout.month_bounds(trend_month.isoformat())[1] + dt.timedelta(days=1)
         report = build_insights_report(
-            contract, month=month, transactions=transactions, products=cleaned_products,
+            contract, month=month, transactions=transactions,
+            products=trend_catalogue(warehouse, start, last),
             monthly_products=pd.concat([*previous, current], ignore_index=True))
-        checks = {"pii_scan": guardrails.scan_pii(report_lines(report.html)),
+        checks = {"pii_scan": report_pii_scan(report.html, contract,
+                                              identifiers_of_month(warehouse, first, last)),
                   "built_from_released_monthly": source}
         relative = layout.insights_file(contract.id, month)
         released = release_file(outbound_files, f"{contract.id}_insights_monthly", month,
