@@ -27,6 +27,7 @@ from ouchhungry_dp.defs.products.decision import (
     stored_decision,
 )
 from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
@@ -119,6 +120,42 @@ def test_the_first_daily_run_makes_the_record_when_the_asset_has_not_run(
     pd.testing.assert_frame_equal(again, decision)
 
 
+def test_a_released_decision_that_is_lost_or_edited_is_refused_not_decided_again(
+    setup: dict, contract: PartnerContract
+) -> None:
+    """Once files of a month left, its decision is pinned by the release marker: a
+    deleted record is not recomputed from today's warehouse, an edited one is refused."""
+    _write_history(setup["database"], _history(9))  # SAO PAULO small: generalised
+    record = Path(setup["files"].root) / record_path(contract, "2026-11")
+    warehouse = setup["resources"]["warehouse"]
+    with dg.instance_for_test() as instance:
+        _cleaned(instance, "2026-10-01", "2026-10-31")
+        used = stored_decision(setup["files"], warehouse, contract, dt.date(2026, 11, 1),
+                               instance=instance)
+        assert not (used["level"] == "city").any()
+        original = record.read_bytes()
+        _write_history(setup["database"], _history(12))  # SAO PAULO would now be a city
+
+        record.unlink()
+        with pytest.raises(DataQualityError, match="missing although files of the month"):
+            stored_decision(setup["files"], warehouse, contract, dt.date(2026, 11, 1),
+                            instance=instance)
+        refused = _materialize(setup, instance)
+        assert not refused.success and not record.exists()
+        failure = refused.get_step_failure_events()[0].event_specific_data.error
+        assert failure.cause.cls_name == "DataQualityError"
+
+        record.write_bytes(original.replace(b"SAO PAULO,state", b"SAO PAULO,city"))
+        with pytest.raises(DataQualityError, match="sha256 differs from the release marker"):
+            stored_decision(setup["files"], warehouse, contract, dt.date(2026, 11, 1),
+                            instance=instance)
+
+        record.write_bytes(original)  # restored from backup: accepted again
+        again = stored_decision(setup["files"], warehouse, contract, dt.date(2026, 11, 1),
+                                instance=instance)
+    pd.testing.assert_frame_equal(again, used)
+
+
 def _cleaned(instance: dg.DagsterInstance, first: str, last: str) -> None:
     for day in pd.date_range(first, last, freq="D").strftime("%Y-%m-%d"):
         instance.report_runless_asset_event(
@@ -152,7 +189,10 @@ def test_a_month_is_decided_only_on_a_complete_previous_month_or_no_history(
         decided = stored_decision(setup["files"], setup["resources"]["warehouse"], contract,
                                   dt.date(2026, 11, 1), instance=instance)
         assert (decided["level"] == "city").any() and record.with_suffix(".released").is_file()
+    # A fresh store for the next cases (a lost record with its marker still there is
+    # refused: test_a_released_decision_that_is_lost_or_edited_is_refused_not_decided_again).
     record.unlink()
+    record.with_suffix(".released").unlink()
     with dg.instance_for_test() as instance:
         # History exists (September) but none of October: incomplete, not "no history".
         _cleaned(instance, "2026-09-01", "2026-09-30")

@@ -28,6 +28,7 @@ a decision made from part of a month.
 """
 
 import datetime as dt
+import hashlib
 import io
 
 import dagster as dg
@@ -149,12 +150,43 @@ def stored_decision(files: OutboundFileStore, warehouse: WarehouseReader,
     """
     month = month_first.strftime("%Y-%m")
     data = files.read(record_path(contract, month))
+    marker = files.read(_released_path(contract, month))
     if data is None:
+        if marker is not None:
+            # Files of the month left with a decision that is gone: recomputing it from
+            # today's warehouse could name cities the earlier files generalised.
+            raise _record_lost(contract, month)
         _require_history(instance, contract, month_first)
         data = to_csv_bytes(compute_decision(warehouse, contract, month_first))
         files.put(record_path(contract, month), data)
-    files.put(_released_path(contract, month), b"released\n")
+    _check_marker(contract, month, data, marker)
+    files.put(_released_path(contract, month), _marker(data))
     return parse_record(data)
+
+
+def _marker(data: bytes) -> bytes:
+    """The release marker pins the record's bytes: an edited record is refused too."""
+    return f"released sha256={hashlib.sha256(data).hexdigest()}\n".encode()
+
+
+def _check_marker(contract: PartnerContract, month: str, data: bytes,
+                  marker: bytes | None) -> None:
+    # Markers written before the pin ("released") carry no digest to compare.
+    if marker is not None and b"sha256=" in marker and marker != _marker(data):
+        raise DataQualityError(
+            f"the stored location decision of {month} is not the one files of the month "
+            "were built with (its sha256 differs from the release marker); refused",
+            partner=contract.id, partition=month,
+            hint="Restore the record from the outbound store's history/backup; never edit it.")
+
+
+def _record_lost(contract: PartnerContract, month: str) -> DataQualityError:
+    return DataQualityError(
+        f"the location decision of {month} is missing although files of the month were "
+        "built with it; refused rather than decided again",
+        partner=contract.id, partition=month,
+        hint="Restore _decisions/<partner>/<month>.csv from the outbound store's "
+        "history/backup (its sha256 is in the .released marker).")
 
 
 def decision_metadata(decision: pd.DataFrame) -> dict[str, object]:
@@ -195,7 +227,12 @@ def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         new = to_csv_bytes(compute_decision(warehouse, contract, first))
         relative = record_path(contract, month)
         existing = outbound_files.read(relative)
-        released = outbound_files.read(_released_path(contract, month)) is not None
+        marker = outbound_files.read(_released_path(contract, month))
+        released = marker is not None
+        if existing is None and released:
+            raise _record_lost(contract, month)
+        if existing is not None and released:
+            _check_marker(contract, month, existing, marker)
         if existing is not None and existing != new and released:
             raise DataQualityError(
                 f"the location decision of {month} would change after files of the month "
