@@ -90,7 +90,8 @@ def recheck(work: Path, max_children: int) -> None:
     for meta_path in (work / "mutants").rglob("*.meta"):
         meta = json.loads(meta_path.read_text())
         for name in names:
-            meta["exit_code_by_key"].pop(name, None)
+            if name in meta["exit_code_by_key"]:
+                meta["exit_code_by_key"][name] = None
         meta_path.write_text(json.dumps(meta))
     if names:
         subprocess.run([*mutmut, "run", "--max-children", str(max_children), *names],

@@ -186,6 +186,30 @@ KILLED_SURVIVORS: list[Mutant] = [
         "ensure_ascii=True",
         _t(_CONTEXT, "test_manifest_bytes_keep_non_ascii_text_as_utf8_with_sorted_keys"),
     ),
+    Mutant(
+        "alerts.health.assess: stale at exactly the limit",
+        "ouchhungry_dp/alerts/health.py",
+        "now - s.last_tick_at > stale_after",
+        "now - s.last_tick_at >= stale_after",
+        _t(f"{ALERTS}/test_alert_health_boundaries.py",
+           "test_a_sensor_is_stale_only_past_five_intervals_or_fifteen_minutes"),
+    ),
+    Mutant(
+        "alerts.notifier: the relay is tried again after it deferred in the same tick",
+        "ouchhungry_dp/alerts/notifier.py",
+        "                self._smtp_down = True\n",
+        "                self._smtp_down = False\n",
+        _t(f"{ALERTS}/test_alert_notifier.py",
+           "test_once_the_relay_defers_later_alerts_of_the_tick_are_queued_without_trying"),
+    ),
+    Mutant(
+        "alerts.notifier: a duplicate reported as sent",
+        "ouchhungry_dp/alerts/notifier.py",
+        '"duplicate" if result.status == "duplicate" else "sent"',
+        '"sent"',
+        _t(f"{ALERTS}/test_alert_notifier.py",
+           "test_an_alert_already_sent_is_reported_as_duplicate_not_sent_twice"),
+    ),
 ]
 
 ALL = ISSUE_15 + KILLED_SURVIVORS
