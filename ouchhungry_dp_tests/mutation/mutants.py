@@ -187,6 +187,14 @@ KILLED_SURVIVORS: list[Mutant] = [
         _t(_CONTEXT, "test_manifest_bytes_keep_non_ascii_text_as_utf8_with_sorted_keys"),
     ),
     Mutant(
+        "api: redirects followed (the bearer token could leave)",
+        "ouchhungry_dp/delivery/api.py",
+        "follow_redirects=False,",
+        "follow_redirects=True,",
+        _t(f"{DELIVERY}/test_delivery_api_sequences.py",
+           "test_a_redirect_is_not_followed_so_the_token_cannot_leak"),
+    ),
+    Mutant(
         "alerts.health.assess: stale at exactly the limit",
         "ouchhungry_dp/alerts/health.py",
         "now - s.last_tick_at > stale_after",
