@@ -195,6 +195,14 @@ KILLED_SURVIVORS: list[Mutant] = [
            "test_a_redirect_is_not_followed_so_the_token_cannot_leak"),
     ),
     Mutant(
+        "api._message: the bearer token not blanked out of server messages",
+        "ouchhungry_dp/delivery/api.py",
+        'self._token or ""',
+        'self._token and ""',
+        _t(f"{DELIVERY}/test_delivery_secrets.py",
+           "test_no_secret_leaks_through_logs_errors_or_receipts"),
+    ),
+    Mutant(
         "alerts.health.assess: stale at exactly the limit",
         "ouchhungry_dp/alerts/health.py",
         "now - s.last_tick_at > stale_after",
