@@ -90,7 +90,8 @@ def recheck(work: Path, max_children: int) -> None:
     for meta_path in (work / "mutants").rglob("*.meta"):
         meta = json.loads(meta_path.read_text())
         for name in names:
-            meta["exit_code_by_key"].pop(name, None)
+            if name in meta["exit_code_by_key"]:
+                meta["exit_code_by_key"][name] = None
         meta_path.write_text(json.dumps(meta))
     if names:
         subprocess.run([*mutmut, "run", "--max-children", str(max_children), *names],
@@ -115,6 +116,20 @@ def run(area: str, work: Path, max_children: int) -> dict[str, object]:
     return summary
 
 
+def report(work: Path) -> str:
+    """Markdown list of the surviving mutants of an area, grouped by function, one line each."""
+    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    mutmut = [str(Path(sys.executable).with_name("mutmut"))]
+    lines: list[str] = []
+    for name in _unkilled(work, env, mutmut):
+        diff = subprocess.run([*mutmut, "show", name], cwd=work, env=env, capture_output=True,
+                              text=True).stdout.splitlines()
+        changed = [d[1:].strip() for d in diff if d[:1] in "-+" and d[:3] not in ("---", "+++")]
+        short = name.replace("ouchhungry_dp.", "").replace("\u01c1", ".")
+        lines.append(f"- `{short}`: `{' -> '.join(changed)[:160]}`")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     config = load_config()
@@ -129,8 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the area's results; re-run only its surviving / untested mutants "
         "against the current tests",
     )
+    parser.add_argument("--report", action="store_true", help="print the survivors, one a line")
     args = parser.parse_args(argv)
     for area in args.areas:
+        if args.report:
+            print(report(SCRATCH / area))
+            continue
         if args.recheck:
             work = SCRATCH / area
             recheck(work, args.max_children)

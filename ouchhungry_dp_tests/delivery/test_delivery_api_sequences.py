@@ -17,7 +17,7 @@ import pytest
 from ouchhungry_dp.delivery.api import PartnerApiClient
 from ouchhungry_dp.delivery.config import PartnerApiConfig
 from ouchhungry_dp.delivery.retry import RetryPolicy
-from ouchhungry_dp.errors import ConnectivityError
+from ouchhungry_dp.errors import ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
 
 from .conftest import SleepRecorder
@@ -105,3 +105,51 @@ def test_waits_are_retry_after_when_asked_and_bounded_backoff_otherwise(
     assert sleeps.waits[0] == 7.0
     # Without Retry-After: full-jitter backoff, capped by max_delay_s.
     assert all(0 <= wait <= 0.001 for wait in sleeps.waits[1:])
+
+
+def test_a_redirect_is_not_followed_so_the_token_cannot_leak(
+    api_server: SandboxPartnerApi, api_config: Callable[..., PartnerApiConfig], daily_csv,
+) -> None:
+    api_server.inject(
+        CannedResponse(307, {"error": "moved"}, {"Location": "http://127.0.0.2:9/steal"})
+    )
+    with (
+        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=1)) as client,
+        pytest.raises(DeliveryError, match="rejected by the partner API") as caught,
+    ):
+        _put(client, daily_csv(10, "a"))
+    assert "HTTP 307" in (caught.value.detail or "")
+    assert api_server.history == [("token", 200), ("put", 307)]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_credentials_at_the_token_endpoint_fail_at_once_naming_the_partition(
+    api_server: SandboxPartnerApi, api_config: Callable[..., PartnerApiConfig], daily_csv,
+    status: int,
+) -> None:
+    api_server.script("token", status)
+    with (
+        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=3, sleep=SleepRecorder()))
+        as client,
+        pytest.raises(ConnectivityError, match="refused our credentials") as caught,
+    ):
+        _put(client, daily_csv(10, "a"))
+    assert caught.value.transient is False
+    assert (caught.value.partner, caught.value.partition) == ("ouchhungry", PARTITION)
+    assert f"HTTP {status} from /auth/token" in (caught.value.detail or "")
+    assert api_server.history == [("token", status)]
+
+
+def test_a_token_that_is_not_bearer_is_refused(
+    api_server: SandboxPartnerApi, api_config: Callable[..., PartnerApiConfig], daily_csv,
+) -> None:
+    api_server.inject(CannedResponse(200, {"access_token": "t", "token_type": "mac"},
+                                     route="token"))
+    with (
+        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=1)) as client,
+        pytest.raises(DeliveryError, match="token response is malformed") as caught,
+    ):
+        _put(client, daily_csv(10, "a"))
+    assert (caught.value.partner, caught.value.partition, caught.value.detail) == (
+        "ouchhungry", PARTITION, "ValueError",
+    )

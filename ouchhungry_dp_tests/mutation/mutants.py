@@ -20,6 +20,9 @@ class Mutant:
     original: str
     mutated: str
     tests: tuple[str, ...]
+    # Other (original, mutated) spellings of the same breakage, for code being rewritten
+    # elsewhere (the outbox moved from files to a table): the one found exactly once is used.
+    alternatives: tuple[tuple[str, str], ...] = ()
 
 
 def _t(module: str, *names: str) -> tuple[str, ...]:
@@ -58,6 +61,8 @@ ISSUE_15 = [
         "path.unlink()",
         _t(f"{ALERTS}/test_alert_smtp_refusals.py",
            "test_outbox_moves_a_permanently_rejected_alert_to_dead_letters_and_sends_the_rest"),
+        (("self._settle(message_id, DEAD, str(exc)[:2000])",
+          "self._settle(message_id, SENT, str(exc)[:2000])"),),
     ),
     Mutant(
         "e: outbox sends the newest first",
@@ -66,6 +71,7 @@ ISSUE_15 = [
         "for path in reversed(self.pending()):",
         _t(f"{ALERTS}/test_alert_smtp_refusals.py",
            "test_outbox_stops_while_the_relay_defers_then_sends_oldest_first"),
+        ((".order_by(T.queued_at, T.message_id)", ".order_by(T.queued_at.desc(), T.message_id)"),),
     ),
     Mutant(
         "f1: SMTP 5xx to every recipient treated as temporary",
@@ -185,6 +191,46 @@ KILLED_SURVIVORS: list[Mutant] = [
         "ensure_ascii=False",
         "ensure_ascii=True",
         _t(_CONTEXT, "test_manifest_bytes_keep_non_ascii_text_as_utf8_with_sorted_keys"),
+    ),
+    Mutant(
+        "api: redirects followed (the bearer token could leave)",
+        "ouchhungry_dp/delivery/api.py",
+        "follow_redirects=False,",
+        "follow_redirects=True,",
+        _t(f"{DELIVERY}/test_delivery_api_sequences.py",
+           "test_a_redirect_is_not_followed_so_the_token_cannot_leak"),
+    ),
+    Mutant(
+        "api._message: the bearer token not blanked out of server messages",
+        "ouchhungry_dp/delivery/api.py",
+        'self._token or ""',
+        'self._token and ""',
+        _t(f"{DELIVERY}/test_delivery_secrets.py",
+           "test_no_secret_leaks_through_logs_errors_or_receipts"),
+    ),
+    Mutant(
+        "alerts.health.assess: stale at exactly the limit",
+        "ouchhungry_dp/alerts/health.py",
+        "now - s.last_tick_at > stale_after",
+        "now - s.last_tick_at >= stale_after",
+        _t(f"{ALERTS}/test_alert_health_boundaries.py",
+           "test_a_sensor_is_stale_only_past_five_intervals_or_fifteen_minutes"),
+    ),
+    Mutant(
+        "alerts.notifier: the relay is tried again after it deferred in the same tick",
+        "ouchhungry_dp/alerts/notifier.py",
+        "                self._smtp_down = True\n",
+        "                self._smtp_down = False\n",
+        _t(f"{ALERTS}/test_alert_notifier.py",
+           "test_once_the_relay_defers_later_alerts_of_the_tick_are_queued_without_trying"),
+    ),
+    Mutant(
+        "alerts.notifier: a duplicate reported as sent",
+        "ouchhungry_dp/alerts/notifier.py",
+        '"duplicate" if result.status == "duplicate" else "sent"',
+        '"sent"',
+        _t(f"{ALERTS}/test_alert_notifier.py",
+           "test_an_alert_already_sent_is_reported_as_duplicate_not_sent_twice"),
     ),
 ]
 

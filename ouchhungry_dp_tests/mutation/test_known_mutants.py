@@ -31,9 +31,11 @@ def _outcome(mutant: Mutant, scratch: Path) -> tuple[Mutant, int, str]:
     shutil.copy(ROOT / "setup.cfg", work / "setup.cfg")
     target = work / mutant.path
     source = target.read_text()
-    if source.count(mutant.original) != 1:
-        return mutant, -1, f"the original text occurs {source.count(mutant.original)} times"
-    target.write_text(source.replace(mutant.original, mutant.mutated))
+    spellings = ((mutant.original, mutant.mutated), *mutant.alternatives)
+    found = [(old, new) for old, new in spellings if source.count(old) == 1]
+    if not found:
+        return mutant, -1, "the original text does not occur exactly once"
+    target.write_text(source.replace(*found[0]))
     env = {**os.environ, "PYTHONPATH": str(work)}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutant.tests],
