@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
 from ouchhungry_dp.products.cells import (
@@ -27,8 +26,10 @@ from ouchhungry_dp.products.cells import (
     named_states,
 )
 from ouchhungry_dp.products.files import to_csv_bytes
-from ouchhungry_dp.products.selection import is_partner, latest_catalogue, market_items
+from ouchhungry_dp.products.pii_text import KnownIdentifiers, pattern_hits
+from ouchhungry_dp.products.selection import latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome
+from ouchhungry_dp.quality.ownership import ownership_key
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract
@@ -115,9 +116,12 @@ def scan_pii(
 
     ``frame_or_csv``: the frame about to be written, or the file's CSV text/bytes
     (scan what is actually sent). ``known_identifiers``: values that must never
-    appear as a whole field (customer names, e-mails, raw ids from the cleaned
-    tables), compared case-insensitively (lower case). ``contract``: when given, a column the
-    contract types as a number that holds text is scanned as text *and* flagged
+    appear (customer names, e-mails, raw ids from the cleaned tables), compared
+    case- and accent-insensitively, inside longer text too (see ``pii_text``).
+    Text is also normalised before the patterns run (digits joined across spaces,
+    dots, dashes and parentheses; spelt-out e-mails; address cues).
+    ``contract``: when given, a column the contract types as a number that holds
+    text is scanned as text *and* flagged
     (``not_a_number``); without it, a column is numeric when all its values are.
     Passes when nothing is found.
     """
@@ -130,14 +134,16 @@ def scan_pii(
         count = int(mask.sum())
         if count:
             hits[kind] = hits.get(kind, 0) + count
-            columns_hit.setdefault(column, []).append(kind)
+            kinds = columns_hit.setdefault(column, [])
+            if kind not in kinds:
+                kinds.append(kind)
             hit_rows.update(mask[mask].index[:max_rows_reported].tolist())
 
     forbidden = sorted(c for c in table.columns if c.strip().lower() in FORBIDDEN_COLUMNS)
     if forbidden:
         hits["forbidden_column"] = len(forbidden)
-    # One Arrow value set for every column: pandas' isin would rebuild it per call.
-    known = pa.array(sorted({v.strip().lower() for v in known_identifiers if v and v.strip()}))
+    # Compiled once for every column.
+    known = KnownIdentifiers(known_identifiers)
     declared_numeric = _numeric_columns(contract)
     for column in table.columns:
         values = table[column].str.strip()
@@ -150,9 +156,10 @@ def scan_pii(
         else:
             for kind, pattern in TEXT_PATTERNS.items():
                 record(kind, column, values.str.contains(pattern, regex=True))
+            for kind, found in pattern_hits(pa.array(values, type=pa.string())).items():
+                record(kind, column, pd.Series(found, index=values.index))
         if len(known):
-            lowered = pc.utf8_lower(pa.array(values, type=pa.string()))
-            found = pc.is_in(lowered, value_set=known).to_numpy(zero_copy_only=False)
+            found = known.hits(pa.array(values, type=pa.string()))
             record("known_identifier", column, pd.Series(found, index=values.index))
     passed = not hits
     rows = sorted(hit_rows)[:max_rows_reported]
@@ -338,14 +345,18 @@ def daily_follows_decision(daily: pd.DataFrame, decision: pd.DataFrame) -> Check
 
 
 def _quarantined_partner_codes(quarantined: pd.DataFrame, contract: PartnerContract) -> set[str]:
-    """Codes of catalogue rows quarantined today that name the partner (raw values)."""
+    """Codes of catalogue rows quarantined today that name the partner (raw values, compared
+    as ``ownership_key``: a typo in either field still names the partner)."""
     def norm(column: str) -> pd.Series:
-        return quarantined[column].astype("string").str.strip().str.upper()
+        return quarantined[column].map(ownership_key, na_action="ignore")
 
-    brands = {b.upper() for b in contract.partner.brand_names}
-    maker = contract.partner.manufacturer.upper()
-    own = (norm("brand").isin(brands) | (norm("manufacturer") == maker)).fillna(False)
+    own = (norm("brand").isin(_brand_keys(contract))
+           | (norm("manufacturer") == ownership_key(contract.partner.manufacturer))).fillna(False)
     return set(quarantined.loc[own.to_numpy(), "product_code"].astype(str).str.strip())
+
+
+def _brand_keys(contract: PartnerContract) -> set[str]:
+    return {ownership_key(b) for b in contract.partner.brand_names}
 
 
 def partner_rows_conserved(
@@ -356,6 +367,10 @@ def partner_rows_conserved(
     quarantined_products: pd.DataFrame | None = None,
 ) -> CheckOutcome:
     """Rows in the daily product = partner rows of the cleaned transactions, none lost.
+
+    A partner row is a transaction whose catalogue brand is a partner brand, whatever
+    its manufacturer says (the cleaning quarantines a mismatch,
+    ``brand_manufacturer_mismatch``; if one still reaches here the check fails).
 
     A cleaned transaction whose product is missing from the cleaned catalogue (its
     catalogue row was quarantined, e.g. an EAN typo) vanishes in the catalogue
@@ -373,7 +388,11 @@ def partner_rows_conserved(
     partner_codes = _quarantined_partner_codes(quarantined, contract)
     known = set(quarantined["product_code"].astype(str).str.strip())
     lost = int((unmatched.isin(partner_codes) | ~unmatched.isin(known)).sum())
-    expected = int(is_partner(market_items(transactions, products), contract).sum())
+    # Partner rows are counted on the brand alone (not brand *and* manufacturer as the
+    # builders select): a partner product whose manufacturer is wrong in the cleaned
+    # catalogue would otherwise be a competitor's by definition and vanish unnoticed.
+    brands = market_items(transactions, products)["brand"].map(ownership_key, na_action="ignore")
+    expected = int(brands.isin(_brand_keys(contract)).sum())
     passed = lost == 0 and expected == len(daily)
     return CheckOutcome(
         passed=passed,
