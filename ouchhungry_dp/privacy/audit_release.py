@@ -93,6 +93,7 @@ def daily_passes(daily: pd.DataFrame, day_tx: pd.DataFrame, products: pd.DataFra
     known = [*raw_ids.unique(), *customer_names]
     outcomes = [
         guardrails.scan_pii(published, contract=contract, known_identifiers=known),
+        guardrails.product_names_from_catalogue(published, products),
         guardrails.daily_follows_decision(published, decision),
         guardrails.cells_under_minimum(published, decision, contract),
         guardrails.partner_rows_conserved(published, day_tx, products, contract,

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -39,6 +40,7 @@ __all__ = [
     "cells_under_minimum",
     "daily_follows_decision",
     "partner_rows_conserved",
+    "product_names_from_catalogue",
     "pseudonym_properties",
     "reconcile_monthly_with_daily",
     "scan_pii",
@@ -402,6 +404,32 @@ def partner_rows_conserved(
         f"{len(daily)} of {expected} partner rows are in the file: rows would be lost.",
         metadata={"partner_rows_cleaned": expected, "partner_rows_in_file": len(daily),
                   "rows_without_catalogue_row": len(unmatched), "partner_rows_lost": lost},
+    )
+
+
+def product_names_from_catalogue(daily: pd.DataFrame, products: pd.DataFrame) -> CheckOutcome:
+    """Allowlist for the one free-text column that leaves in files: every (product_code,
+    product_name) of the file is a row of the *cleaned* catalogue. A name can then only
+    come from a catalogue row that passed the catalogue's cleaning (and ``scan_pii``
+    on the file); text typed anywhere else (a builder joining another table, a name
+    edited after cleaning) is refused. Failures give row numbers, never the text.
+    """
+    if "product_name" not in daily.columns or daily.empty:
+        return CheckOutcome(passed=True, description="No product names in the file.",
+                            metadata={"rows_checked": len(daily), "rows_not_allowed": 0,
+                                      "first_rows_not_allowed": []})
+    allowed = latest_catalogue(products).loc[:, ["product_code", "product_name"]].astype(
+        "string").assign(_ok=True)
+    sent = daily.loc[:, ["product_code", "product_name"]].astype("string")
+    ok = sent.merge(allowed, on=["product_code", "product_name"], how="left")["_ok"].notna()
+    bad = np.flatnonzero(~ok.to_numpy())
+    return CheckOutcome(
+        passed=not len(bad),
+        description="Every product name is a cleaned catalogue name."
+        if not len(bad)
+        else f"{len(bad)} rows carry a product name that is not the cleaned catalogue's.",
+        metadata={"rows_checked": len(daily), "rows_not_allowed": len(bad),
+                  "first_rows_not_allowed": [int(r) + 1 for r in bad[:20]]},
     )
 
 

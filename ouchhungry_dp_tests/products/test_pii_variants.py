@@ -110,3 +110,17 @@ def test_single_word_names_match_whole_fields_only() -> None:
     assert _flagged("maria")
     assert not _flagged("Doce Maria Mole 50g")
     assert _flagged("Doce p/ maria souza")
+
+
+def test_product_names_must_be_cleaned_catalogue_names() -> None:
+    from ouchhungry_dp.products.guardrails import product_names_from_catalogue
+
+    catalogue = CATALOGUE.head(3).assign(snapshot_date="2026-09-01")
+    names = catalogue["product_name"].tolist()
+    file = pd.DataFrame({"product_code": catalogue["product_code"], "product_name": names})
+    assert product_names_from_catalogue(file, catalogue).passed
+    file.loc[file.index[1], "product_name"] = names[1] + " ligar p/ fulano"
+    outcome = product_names_from_catalogue(file, catalogue)
+    assert not outcome.passed
+    assert outcome.metadata["first_rows_not_allowed"] == [2]
+    assert "fulano" not in repr(outcome.metadata) + outcome.description
