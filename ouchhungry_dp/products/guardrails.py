@@ -112,6 +112,7 @@ def scan_pii(
     *,
     known_identifiers: Iterable[str] = (),
     contract: PartnerContract | None = None,
+    catalogue: pd.DataFrame | None = None,
     max_rows_reported: int = 20,
 ) -> CheckOutcome:
     """Blocking scan of an outbound file for personal data.
@@ -125,6 +126,8 @@ def scan_pii(
     ``contract``: when given, a column the contract types as a number that holds
     text is scanned as text *and* flagged
     (``not_a_number``); without it, a column is numeric when all its values are.
+    ``catalogue``: the cleaned catalogue; when given, product names are also held to an
+    allowlist (``name_not_in_catalogue``, see ``product_names_from_catalogue``).
     Passes when nothing is found.
     """
     table = _as_text_frame(frame_or_csv)
@@ -163,6 +166,9 @@ def scan_pii(
         if len(known):
             found = known.hits(pa.array(values, type=pa.string()))
             record("known_identifier", column, pd.Series(found, index=values.index))
+    if catalogue is not None and {"product_code", "product_name"} <= set(table.columns):
+        record("name_not_in_catalogue", "product_name", pd.Series(
+            _names_not_in_catalogue(table, catalogue), index=table.index))
     passed = not hits
     rows = sorted(hit_rows)[:max_rows_reported]
     return CheckOutcome(
@@ -407,6 +413,15 @@ def partner_rows_conserved(
     )
 
 
+def _names_not_in_catalogue(frame: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """Rows whose (product_code, product_name) is not a cleaned catalogue row."""
+    allowed = latest_catalogue(products).loc[:, ["product_code", "product_name"]].astype(
+        "string").assign(_ok=True)
+    sent = frame.loc[:, ["product_code", "product_name"]].astype("string")
+    ok = sent.merge(allowed, on=["product_code", "product_name"], how="left")["_ok"].notna()
+    return ~ok.to_numpy()
+
+
 def product_names_from_catalogue(daily: pd.DataFrame, products: pd.DataFrame) -> CheckOutcome:
     """Allowlist for the one free-text column that leaves in files: every (product_code,
     product_name) of the file is a row of the *cleaned* catalogue. A name can then only
@@ -418,11 +433,7 @@ def product_names_from_catalogue(daily: pd.DataFrame, products: pd.DataFrame) ->
         return CheckOutcome(passed=True, description="No product names in the file.",
                             metadata={"rows_checked": len(daily), "rows_not_allowed": 0,
                                       "first_rows_not_allowed": []})
-    allowed = latest_catalogue(products).loc[:, ["product_code", "product_name"]].astype(
-        "string").assign(_ok=True)
-    sent = daily.loc[:, ["product_code", "product_name"]].astype("string")
-    ok = sent.merge(allowed, on=["product_code", "product_name"], how="left")["_ok"].notna()
-    bad = np.flatnonzero(~ok.to_numpy())
+    bad = np.flatnonzero(_names_not_in_catalogue(daily, products))
     return CheckOutcome(
         passed=not len(bad),
         description="Every product name is a cleaned catalogue name."

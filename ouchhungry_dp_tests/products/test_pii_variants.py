@@ -124,3 +124,14 @@ def test_product_names_must_be_cleaned_catalogue_names() -> None:
     assert not outcome.passed
     assert outcome.metadata["first_rows_not_allowed"] == [2]
     assert "fulano" not in repr(outcome.metadata) + outcome.description
+
+
+def test_scan_pii_holds_product_names_to_the_catalogue_when_given_it() -> None:
+    catalogue = CATALOGUE.head(3)
+    file = pd.DataFrame({"product_code": catalogue["product_code"],
+                         "product_name": catalogue["product_name"]})
+    assert scan_pii(file, catalogue=catalogue).passed
+    file.loc[file.index[0], "product_name"] = "Hungry sabor novo"  # no pattern, not allowed
+    assert scan_pii(file).passed
+    outcome = scan_pii(file, catalogue=catalogue)
+    assert outcome.metadata["hits_by_kind"] == {"name_not_in_catalogue": 1}
