@@ -39,18 +39,17 @@ def linkage(dailies: pd.DataFrame) -> Result:
     """Join the partner's daily files (all brands, days, months) and put a generalised row
     back at a finer place when every finer row sharing its key sits at one place.
 
-    Keys that identify something (``order_id``, ``customer_id``, and the whole row
-    without its location, which would catch a row re-published at another level) are
-    links: every row re-attached at its real place counts as recovered. The other
+    Keys that identify something (``order_id``, ``customer_id``) are links: every row
+    re-attached at its real place counts as recovered. (A hash of the whole row
+    without its location added nothing: it holds ``order_id``, so it never links
+    more than ``order_id`` does.) The other
     columns (product, price, date, brand) are shared by many people: a join on them
     is a guess, reported as "guess: right/attached" in the detail, not counted.
     """
-    data = dailies.copy()
+    data = dailies
     descriptive = [c for c in data.columns if c not in LOCATION_COLUMNS | set(IDENTIFIERS)]
-    data["whole_row"] = pd.util.hash_pandas_object(
-        data[[*IDENTIFIERS, *descriptive]], index=False).astype("string")
     recovered, details = 0, []
-    for column in (*IDENTIFIERS, "whole_row"):
+    for column in IDENTIFIERS:
         attached, right = _reattach(data, column)
         recovered += right
         details.append(f"{column}: {right}")
@@ -82,12 +81,17 @@ def differencing(release: MonthRelease, contract: PartnerContract) -> Result:
         checked += 1
         if round(figures["revenue"] - float(cells["revenue"].sum()), 2) != 0:
             rebuilt += 1
-    per_label = dailies.groupby(labels).agg(units=("quantity", "sum"),
-                                            customers=("customer_id", "nunique"))
-    published = monthly.set_index(labels)
-    joined = per_label.join(published[["units_sold", "customers_reached"]], how="outer")
+    cents = (pd.to_numeric(dailies["total_amount"]) * 100).round().astype("int64")
+    per_label = dailies.assign(_cents=cents).groupby(labels).agg(
+        units=("quantity", "sum"), cents=("_cents", "sum"), customers=("customer_id", "nunique"))
+    published = monthly.set_index(labels).assign(
+        published_cents=lambda f: (pd.to_numeric(f["revenue"]) * 100).round().astype("int64"))
+    joined = per_label.join(published[["units_sold", "published_cents", "customers_reached"]],
+                            how="outer")
     checked += len(joined)
-    differs = (joined["units"].fillna(0) != joined["units_sold"].fillna(0))
+    # Units and revenue: a remainder in either one is a hidden cell's figure.
+    differs = (joined["units"].fillna(0) != joined["units_sold"].fillna(0)) | (
+        joined["cents"].fillna(0) != joined["published_cents"].fillna(0))
     rebuilt += int((differs & (joined["customers"].fillna(0) < k)).sum())
     # Month-to-date vs final: the difference must sit at labels the final file publishes.
     mtd = set(map(tuple, release.month_to_date[labels].to_numpy()))

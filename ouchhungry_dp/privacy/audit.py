@@ -31,13 +31,23 @@ from ouchhungry_dp.privacy.audit_release import (
 )
 from ouchhungry_dp.products.cells import LEVEL_CITY, decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.guardrails import scan_pii
+from ouchhungry_dp.products.segment_share import share_publishable
 from ouchhungry_dp.simulation import SimulationConfig
+from ouchhungry_dp.simulation.customers import simulate_customers
 from ouchhungry_dp.simulation.transactions import simulate_transactions
 
 # A fixed audit key: the audit measures the design, never production pseudonyms.
 AUDIT_KEY = b"privacy-audit-key-not-a-secret-0001"
-PII_TEXT = "ligar joao.silva@example.com (11) 98765-4321"
+# What people type into a catalogue name (attack round 2 of issue 11); "{name}" is a
+# real simulated customer's full name. Each must stop the file.
+PII_VARIANTS = (
+    "ligar joao.silva@example.com (11) 98765-4321",
+    "ligar (11) 98765 4321", "11 98765 4321", "11.98765.4321",
+    "cpf 123.456.789.09", "cpf 123 456 789 09",
+    "cep 01310 100 Rua Augusta 1500 apto 12",
+    "joao(at)gmail.com", "joao arroba gmail ponto com",
+    "entregar p/ {name}",
+)
 
 
 def _partner_row(raw_products: pd.DataFrame, contract: PartnerContract) -> int:
@@ -67,20 +77,57 @@ def silent_loss(contract: PartnerContract, rows: int, seed: int) -> tuple[int, i
 
 
 def pii_in_catalogue(contract: PartnerContract, rows: int, seed: int) -> tuple[int, int, str]:
-    """Finding 1: an e-mail and a phone typed into a partner product's name never leave."""
+    """Finding 1: personal data typed into a partner product's name, in every variant of
+    ``PII_VARIANTS``, never leaves in a file that passes its checks."""
     day = dt.date(2026, 9, 15)
     config = SimulationConfig(seed=seed, rows_per_day=rows)
     raw = raw_catalogue(day, config)
-    products, quarantined = clean_catalogue(raw, day)
-    own = (products["manufacturer"] == contract.partner.manufacturer).to_numpy().nonzero()[0]
-    products.loc[products.index[own], "product_name"] = PII_TEXT
+    clean, quarantined = clean_catalogue(raw, day)
+    names = tuple(simulate_customers(day, config).frame["full_name"].dropna().astype(str))
     tx = clean_day(simulate_transactions(day, config).frame, day, raw)
-    decision = decide_locations(tx.iloc[0:0], products, contract)
-    daily = build_daily_product(tx, products, decision, contract, key=AUDIT_KEY)
-    passed = daily_passes(daily, tx, products, decision, contract, AUDIT_KEY, quarantined)
-    hits = scan_pii(daily, contract=contract).metadata["hits_by_kind"]
-    leaked = sum(hits.values()) if passed else 0
-    return len(daily), leaked, "file blocked by pii_scan" if not passed else "passed"
+    decision = decide_locations(tx.iloc[0:0], clean, contract)
+    own = (clean["manufacturer"] == contract.partner.manufacturer).to_numpy().nonzero()[0]
+    leaked = []
+    for variant in PII_VARIANTS:
+        typed = variant.format(name=names[0])
+        products = clean.copy()
+        products.loc[products.index[own], "product_name"] = f"Hungry {typed}"
+        daily = build_daily_product(tx, products, decision, contract, key=AUDIT_KEY)
+        if daily_passes(daily, tx, products, decision, contract, AUDIT_KEY, quarantined,
+                        customer_names=names):
+            leaked.append(variant.split(" ")[0])
+    detail = f"{len(PII_VARIANTS)} variants, each file blocked by pii_scan" if not leaked else \
+        "passed: " + ", ".join(leaked)
+    return len(PII_VARIANTS), len(leaked), detail
+
+
+def dominance_boundary(contract: PartnerContract) -> tuple[int, int, str]:
+    """(n, k) rule at its boundary: segments whose n largest competitors hold k - 1, k and
+    k + 1 % of the competitors' revenue. Published above k = recovered; suppressed at or
+    below k = over-suppression, reported. What a partner learns from a published share is
+    the competitors' total R (own revenue / share - own); the rule bounds the largest
+    company at k % of R, so it can never be derived within 5 % (k = 85: >= 17.6 % away)."""
+    privacy = contract.privacy
+    n, k = privacy.dominance_n, float(privacy.dominance_k_percent)
+    wrong, suppressed_ok = [], []
+    for top_percent in (k - 1, k, k + 1):
+        # n dominant companies share top_percent; 3 small ones share the rest.
+        top = [top_percent * 100 / n] * n
+        small = [(100 - top_percent) * 100 / 3] * 3
+        cents = [round(v * 1000) for v in [*top, *small]]
+        rows = pd.DataFrame({"brand": [f"B{i}" for i in range(len(cents))],
+                             "manufacturer": [f"Co{i}" for i in range(len(cents))],
+                             "amount_cents": cents, "quantity": cents})
+        published = share_publishable(rows, set(contract.partner.brand_names), privacy)
+        if published != (top_percent <= k):
+            wrong.append(f"{top_percent:g}%")
+        elif not published:
+            suppressed_ok.append(f"{top_percent:g}%")
+    bound = 1 / (k / 100) - 1
+    detail = (f"({n}, {k:g} %): suppressed {', '.join(suppressed_ok) or 'none'}; "
+              f"partner's bound: top competitor <= {k:g} % of the remainder "
+              f"(best guess >= {bound:.1%} off)")
+    return 3, len(wrong), detail if not wrong else detail + "; wrong at " + ", ".join(wrong)
 
 
 def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 42
@@ -101,6 +148,7 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
                         f"{len(totals)} months"))
     results.append(("silent loss (EAN typo in a partner row)", *silent_loss(contract, rows, seed)))
     results.append(("PII typed into a catalogue name", *pii_in_catalogue(contract, rows, seed)))
+    results.append(("dominance rule at k-1/k/k+1 %", *dominance_boundary(contract)))
     table = pd.DataFrame(results, columns=["attack", "checked", "recovered", "detail"])
     blocked = sum(len(r.blocked_days) for r in releases)
     figures = {

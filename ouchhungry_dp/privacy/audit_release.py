@@ -84,12 +84,16 @@ def simulate_cleaned(first: dt.date, last: dt.date, config: SimulationConfig,
 
 def daily_passes(daily: pd.DataFrame, day_tx: pd.DataFrame, products: pd.DataFrame,
                  decision: pd.DataFrame, contract: PartnerContract, key: bytes,
-                 quarantined_products: pd.DataFrame | None = None) -> bool:
-    """The daily asset's blocking checks on one file (PII, decision, basis, conservation)."""
+                 quarantined_products: pd.DataFrame | None = None,
+                 customer_names: tuple[str, ...] = ()) -> bool:
+    """The daily asset's blocking checks on one file (PII, decision, basis, conservation).
+    ``customer_names``: the customers' names, known identifiers as in the daily job."""
     published = daily.drop(columns=TRUTH, errors="ignore")
     raw_ids = pd.concat([day_tx["order_id"], day_tx["customer_id"]]).dropna().astype(str)
+    known = [*raw_ids.unique(), *customer_names]
     outcomes = [
-        guardrails.scan_pii(published, contract=contract, known_identifiers=raw_ids.unique()),
+        guardrails.scan_pii(published, contract=contract, known_identifiers=known),
+        guardrails.product_names_from_catalogue(published, products),
         guardrails.daily_follows_decision(published, decision),
         guardrails.cells_under_minimum(published, decision, contract),
         guardrails.partner_rows_conserved(published, day_tx, products, contract,

@@ -13,9 +13,9 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYM_HEX_LENGTH, pseudonymize
 from ouchhungry_dp.products.cells import (
@@ -27,8 +27,10 @@ from ouchhungry_dp.products.cells import (
     named_states,
 )
 from ouchhungry_dp.products.files import to_csv_bytes
-from ouchhungry_dp.products.selection import is_partner, latest_catalogue, market_items
+from ouchhungry_dp.products.pii_text import KnownIdentifiers, pattern_hits
+from ouchhungry_dp.products.selection import latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome
+from ouchhungry_dp.quality.ownership import ownership_key
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract
@@ -38,6 +40,7 @@ __all__ = [
     "cells_under_minimum",
     "daily_follows_decision",
     "partner_rows_conserved",
+    "product_names_from_catalogue",
     "pseudonym_properties",
     "reconcile_monthly_with_daily",
     "scan_pii",
@@ -109,16 +112,22 @@ def scan_pii(
     *,
     known_identifiers: Iterable[str] = (),
     contract: PartnerContract | None = None,
+    catalogue: pd.DataFrame | None = None,
     max_rows_reported: int = 20,
 ) -> CheckOutcome:
     """Blocking scan of an outbound file for personal data.
 
     ``frame_or_csv``: the frame about to be written, or the file's CSV text/bytes
     (scan what is actually sent). ``known_identifiers``: values that must never
-    appear as a whole field (customer names, e-mails, raw ids from the cleaned
-    tables), compared case-insensitively (lower case). ``contract``: when given, a column the
-    contract types as a number that holds text is scanned as text *and* flagged
+    appear (customer names, e-mails, raw ids from the cleaned tables), compared
+    case- and accent-insensitively, inside longer text too (see ``pii_text``).
+    Text is also normalised before the patterns run (digits joined across spaces,
+    dots, dashes and parentheses; spelt-out e-mails; address cues).
+    ``contract``: when given, a column the contract types as a number that holds
+    text is scanned as text *and* flagged
     (``not_a_number``); without it, a column is numeric when all its values are.
+    ``catalogue``: the cleaned catalogue; when given, product names are also held to an
+    allowlist (``name_not_in_catalogue``, see ``product_names_from_catalogue``).
     Passes when nothing is found.
     """
     table = _as_text_frame(frame_or_csv)
@@ -130,14 +139,16 @@ def scan_pii(
         count = int(mask.sum())
         if count:
             hits[kind] = hits.get(kind, 0) + count
-            columns_hit.setdefault(column, []).append(kind)
+            kinds = columns_hit.setdefault(column, [])
+            if kind not in kinds:
+                kinds.append(kind)
             hit_rows.update(mask[mask].index[:max_rows_reported].tolist())
 
     forbidden = sorted(c for c in table.columns if c.strip().lower() in FORBIDDEN_COLUMNS)
     if forbidden:
         hits["forbidden_column"] = len(forbidden)
-    # One Arrow value set for every column: pandas' isin would rebuild it per call.
-    known = pa.array(sorted({v.strip().lower() for v in known_identifiers if v and v.strip()}))
+    # Compiled once for every column.
+    known = KnownIdentifiers(known_identifiers)
     declared_numeric = _numeric_columns(contract)
     for column in table.columns:
         values = table[column].str.strip()
@@ -150,10 +161,14 @@ def scan_pii(
         else:
             for kind, pattern in TEXT_PATTERNS.items():
                 record(kind, column, values.str.contains(pattern, regex=True))
+            for kind, found in pattern_hits(pa.array(values, type=pa.string())).items():
+                record(kind, column, pd.Series(found, index=values.index))
         if len(known):
-            lowered = pc.utf8_lower(pa.array(values, type=pa.string()))
-            found = pc.is_in(lowered, value_set=known).to_numpy(zero_copy_only=False)
+            found = known.hits(pa.array(values, type=pa.string()))
             record("known_identifier", column, pd.Series(found, index=values.index))
+    if catalogue is not None and {"product_code", "product_name"} <= set(table.columns):
+        record("name_not_in_catalogue", "product_name", pd.Series(
+            _names_not_in_catalogue(table, catalogue), index=table.index))
     passed = not hits
     rows = sorted(hit_rows)[:max_rows_reported]
     return CheckOutcome(
@@ -338,14 +353,18 @@ def daily_follows_decision(daily: pd.DataFrame, decision: pd.DataFrame) -> Check
 
 
 def _quarantined_partner_codes(quarantined: pd.DataFrame, contract: PartnerContract) -> set[str]:
-    """Codes of catalogue rows quarantined today that name the partner (raw values)."""
+    """Codes of catalogue rows quarantined today that name the partner (raw values, compared
+    as ``ownership_key``: a typo in either field still names the partner)."""
     def norm(column: str) -> pd.Series:
-        return quarantined[column].astype("string").str.strip().str.upper()
+        return quarantined[column].map(ownership_key, na_action="ignore")
 
-    brands = {b.upper() for b in contract.partner.brand_names}
-    maker = contract.partner.manufacturer.upper()
-    own = (norm("brand").isin(brands) | (norm("manufacturer") == maker)).fillna(False)
+    own = (norm("brand").isin(_brand_keys(contract))
+           | (norm("manufacturer") == ownership_key(contract.partner.manufacturer))).fillna(False)
     return set(quarantined.loc[own.to_numpy(), "product_code"].astype(str).str.strip())
+
+
+def _brand_keys(contract: PartnerContract) -> set[str]:
+    return {ownership_key(b) for b in contract.partner.brand_names}
 
 
 def partner_rows_conserved(
@@ -356,6 +375,10 @@ def partner_rows_conserved(
     quarantined_products: pd.DataFrame | None = None,
 ) -> CheckOutcome:
     """Rows in the daily product = partner rows of the cleaned transactions, none lost.
+
+    A partner row is a transaction whose catalogue brand is a partner brand, whatever
+    its manufacturer says (the cleaning quarantines a mismatch,
+    ``brand_manufacturer_mismatch``; if one still reaches here the check fails).
 
     A cleaned transaction whose product is missing from the cleaned catalogue (its
     catalogue row was quarantined, e.g. an EAN typo) vanishes in the catalogue
@@ -373,7 +396,11 @@ def partner_rows_conserved(
     partner_codes = _quarantined_partner_codes(quarantined, contract)
     known = set(quarantined["product_code"].astype(str).str.strip())
     lost = int((unmatched.isin(partner_codes) | ~unmatched.isin(known)).sum())
-    expected = int(is_partner(market_items(transactions, products), contract).sum())
+    # Partner rows are counted on the brand alone (not brand *and* manufacturer as the
+    # builders select): a partner product whose manufacturer is wrong in the cleaned
+    # catalogue would otherwise be a competitor's by definition and vanish unnoticed.
+    brands = market_items(transactions, products)["brand"].map(ownership_key, na_action="ignore")
+    expected = int(brands.isin(_brand_keys(contract)).sum())
     passed = lost == 0 and expected == len(daily)
     return CheckOutcome(
         passed=passed,
@@ -383,6 +410,37 @@ def partner_rows_conserved(
         f"{len(daily)} of {expected} partner rows are in the file: rows would be lost.",
         metadata={"partner_rows_cleaned": expected, "partner_rows_in_file": len(daily),
                   "rows_without_catalogue_row": len(unmatched), "partner_rows_lost": lost},
+    )
+
+
+def _names_not_in_catalogue(frame: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """Rows whose (product_code, product_name) is not a cleaned catalogue row."""
+    allowed = latest_catalogue(products).loc[:, ["product_code", "product_name"]].astype(
+        "string").assign(_ok=True)
+    sent = frame.loc[:, ["product_code", "product_name"]].astype("string")
+    ok = sent.merge(allowed, on=["product_code", "product_name"], how="left")["_ok"].notna()
+    return ~ok.to_numpy()
+
+
+def product_names_from_catalogue(daily: pd.DataFrame, products: pd.DataFrame) -> CheckOutcome:
+    """Allowlist for the one free-text column that leaves in files: every (product_code,
+    product_name) of the file is a row of the *cleaned* catalogue. A name can then only
+    come from a catalogue row that passed the catalogue's cleaning (and ``scan_pii``
+    on the file); text typed anywhere else (a builder joining another table, a name
+    edited after cleaning) is refused. Failures give row numbers, never the text.
+    """
+    if "product_name" not in daily.columns or daily.empty:
+        return CheckOutcome(passed=True, description="No product names in the file.",
+                            metadata={"rows_checked": len(daily), "rows_not_allowed": 0,
+                                      "first_rows_not_allowed": []})
+    bad = np.flatnonzero(_names_not_in_catalogue(daily, products))
+    return CheckOutcome(
+        passed=not len(bad),
+        description="Every product name is a cleaned catalogue name."
+        if not len(bad)
+        else f"{len(bad)} rows carry a product name that is not the cleaned catalogue's.",
+        metadata={"rows_checked": len(daily), "rows_not_allowed": len(bad),
+                  "first_rows_not_allowed": [int(r) + 1 for r in bad[:20]]},
     )
 
 

@@ -10,6 +10,7 @@ always holds: a row is either clean or quarantined with at least one reason.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from ouchhungry_dp.quality.engine import (
     check_columns,
     flag_duplicates,
 )
+from ouchhungry_dp.quality.ownership import brand_owners, check_ownership
 from ouchhungry_dp.quality.rules import (
     CUSTOMERS_RULES,
     PRODUCTS_RULES,
@@ -114,11 +116,26 @@ def clean_customers(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningRes
     return assemble(frame, parsed, cleaned, snapshot_date)
 
 
-def clean_products(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningResult:
-    """Clean one snapshot of the product catalogue (latest version per product_code)."""
+def clean_products(
+    raw: pd.DataFrame, *, snapshot_date: dt.date, owners: Mapping[str, str] | None = None
+) -> CleaningResult:
+    """Clean one snapshot of the product catalogue (latest version per product_code).
+
+    ``owners``: brand -> owning company (default: every active partner contract's
+    brands); a partner brand made by another company is quarantined
+    (``brand_manufacturer_mismatch``, see ``ownership``).
+    """
     rules = PRODUCTS_RULES
     frame = check_columns(raw, rules, snapshot_date.isoformat())
     parsed = apply_rules(frame, rules)
+    brand, maker, reasons, repairs = check_ownership(
+        parsed.values["brand"], parsed.values["manufacturer"],
+        brand_owners() if owners is None else owners)
+    parsed.values["brand"], parsed.values["manufacturer"] = brand, maker
+    for name, mask in reasons.items():
+        parsed.reasons.add(name, mask)
+    for name, mask in repairs.items():
+        parsed.repairs.add(name, mask)
     flag_duplicates(frame, rules, parsed)
     out = _outputs(rules, parsed)
     out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)

@@ -27,7 +27,9 @@ def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
     assert results["checked"].gt(0).all()  # every attack had something to attack
     detail = results["detail"]
     assert detail["silent loss (EAN typo in a partner row)"].startswith("file blocked")
-    assert detail["PII typed into a catalogue name"] == "file blocked by pii_scan"
+    assert detail["PII typed into a catalogue name"].endswith("each file blocked by pii_scan")
+    assert results.loc["PII typed into a catalogue name", "checked"] == len(audit.PII_VARIANTS)
+    assert "suppressed 86%" in detail["dominance rule at k-1/k/k+1 %"]
     assert 0 < figures["city_level_share"] < 1
     assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
     # Two consecutive months: every daily label is in the monthly file, and every
@@ -109,3 +111,28 @@ def test_differencing_catches_a_label_the_monthly_file_hides() -> None:
     release.monthly = hidden
     assert attacks.differencing(release, CONTRACT)[1] > 0
     assert attacks.small_states(release, CONTRACT, products)[1] > 0  # SP named only daily
+
+
+def test_the_dominance_boundary_flags_a_rule_that_publishes_above_k(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert audit.dominance_boundary(CONTRACT)[1] == 0
+    # A share rule that checks only the company count publishes the 86 % segment.
+    monkeypatch.setattr(audit, "share_publishable", lambda rows, partner, privacy: True)
+    checked, wrong, detail = audit.dominance_boundary(CONTRACT)
+    assert (checked, wrong) == (3, 1) and detail.endswith("wrong at 86%")
+
+
+def test_pii_incident_counts_a_variant_the_scanner_misses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit, "PII_VARIANTS", ("Hungry sabor especial",))  # not personal
+    checked, leaked, detail = audit.pii_in_catalogue(CONTRACT, rows=300, seed=42)
+    assert (checked, leaked) == (1, 1) and detail.startswith("passed")
+
+
+def test_differencing_catches_a_revenue_only_remainder() -> None:
+    release, _ = _release(CONTRACT, competitor_customers=5)
+    assert attacks.differencing(release, CONTRACT)[1] == 0
+    # Same units, one cent less revenue in the monthly cell: a hidden remainder of money.
+    release.monthly.loc[release.monthly.index[0], "revenue"] = (
+        pd.to_numeric(release.monthly["revenue"]).iloc[0] - 0.01)
+    assert attacks.differencing(release, CONTRACT)[1] > 0

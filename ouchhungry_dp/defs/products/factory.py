@@ -237,7 +237,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             quarantined = warehouse.read_range("products_quarantine", "partition_date", day, day)
             checks = {
                 "pii_scan": guardrails.scan_pii(
-                    data, contract=contract,
+                    data, contract=contract, catalogue=catalogue,
                     known_identifiers=known_identifiers(tx, cleaned_customers)),
                 "contract_columns": columns_outcome(daily, product.column_names),
                 "follows_month_decision": guardrails.daily_follows_decision(

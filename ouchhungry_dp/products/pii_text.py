@@ -1,0 +1,124 @@
+"""Personal data in free text, written the ways people actually type it (no Dagster).
+
+The outbound scan (``guardrails.scan_pii``) runs these on every text column. A
+plain pattern list misses what a person types into a catalogue field: a phone
+with spaces or dots (``11.98765.4321``), a CPF with spaces, an e-mail spelt out
+(``joao arroba gmail ponto com``), a street address, a customer's name inside a
+longer text. So each value is first *normalised* and the patterns run on that:
+
+- ISO dates and timestamps are blanked first, so that joining digits never turns
+  a sale date into an 8-digit "CEP";
+- separators between digits (spaces, dots, dashes, slashes, parentheses) are
+  removed, so every phone/CPF/CNPJ/CEP becomes one digit run whatever its layout;
+- accents and case are folded for the word cues and the known identifiers.
+
+Everything runs in RE2 through pyarrow (linear time, no backtracking on hostile
+input). A blocking scan errs on the side of stopping the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# ISO date / timestamp / month keys: blanked before digits are joined.
+_DATES = r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+# One separator run between two digits (applied until stable: matches cannot overlap).
+_DIGIT_GAP = r"(\d)[\s().\-/]{1,3}(\d)"
+_JOIN_PASSES = 4
+
+# Patterns on the normalised (digits joined, lower case, no accents) text. A run of
+# 8-14 digits is an identifier of a person in this business: CEP 8, phone 9-13
+# (with or without area code and +55), CPF 11, CNPJ 14. No legitimate text field of
+# a product (names, codes, labels) holds one.
+NORMALISED_PATTERNS: dict[str, str] = {
+    "cep": r"\b\d{8}\b|\bcep\.?\s*:?\s*\d",
+    "phone": r"\b\d{9,10}\b|\b\d{12,13}\b"
+    r"|\b(?:tel|telefone|fone|celular|whatsapp|zap)\.?\s*:?\s*\d",
+    "cpf": r"\b\d{11}\b|\bcpf\b",
+    "cnpj": r"\b\d{14}\b|\bcnpj\b",
+    # joao(at)gmail.com, joao [at] gmail [dot] com, joao arroba gmail ponto com,
+    # and a bare mail provider's name.
+    "email": r"[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\barroba\b)\s*[\w-]+"
+    r"|[\w.+-]+\s+at\s+[\w-]+\s*(?:\.|\(dot\)|\[dot\]|\s(?:dot|ponto)\s)"
+    r"|\b(?:gmail|hotmail|yahoo|outlook|icloud|uol|bol|terra)\s*(?:\.|\bponto\b|\(dot\)|\bdot\b)"
+    r"\s*(?:com|net|org|br)\b",
+    # A street-address cue followed by a number (Rua Augusta 1500, apto 12, bloco 3).
+    "address": r"\b(?:rua|avenida|av\.?|alameda|travessa|rodovia|estrada|praca)\s+[^\d,;]{1,40}?"
+    r"[\s,]\s*(?:n[o.]?\s*)?\d"
+    r"|\b(?:apto?|apartamento|bloco|casa)\.?\s*"
+    r"(?:n[o.]?\s*)?:?\s*\d",
+}
+
+
+def fold(values: pa.Array) -> pa.Array:
+    """Lower case, accents removed (NFKD then combining marks dropped), spaces collapsed."""
+    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
+    text = pc.replace_substring_regex(text, r"\p{Mn}", "")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+def normalise(values: pa.Array) -> pa.Array:
+    """``fold`` + dates blanked + separators between digits removed."""
+    text = pc.replace_substring_regex(fold(values), _DATES, " ")
+    for _ in range(_JOIN_PASSES):
+        text = pc.replace_substring_regex(text, _DIGIT_GAP, r"\1\2")
+    return text
+
+
+def pattern_hits(values: pa.Array) -> dict[str, np.ndarray]:
+    """kind -> boolean mask of the values holding that kind of personal data."""
+    text = normalise(values)
+    return {
+        kind: pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+            zero_copy_only=False
+        )
+        for kind, pattern in NORMALISED_PATTERNS.items()
+    }
+
+
+# RE2 compiles an alternation into one automaton; chunks keep each under its memory cap.
+_CHUNK = 1500
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if not (c.isalnum() or c == " ") else c for c in text)
+
+
+class KnownIdentifiers:
+    """Values of the day's customers and orders that must never leave (names, e-mails, ids).
+
+    Matched case- and accent-insensitively. An identifier of several tokens (a full
+    name) or holding a digit or ``@`` (an id, an e-mail) matches anywhere in a value
+    on word boundaries (``entregar p/ Maria Souza``); a single-word name matches only
+    a whole field, since common first names are product words too (a "Julia" flavour).
+    """
+
+    def __init__(self, values: Iterable[str]) -> None:
+        folded = fold(pa.array([v for v in values if v and str(v).strip()], type=pa.string()))
+        unique = sorted(set(folded.to_pylist()) - {""})
+        embedded = [v for v in unique if " " in v or any(c.isdigit() or c == "@" for c in v)]
+        self.whole = pa.array(unique, type=pa.string())
+        # Longest first: RE2 alternation is leftmost-first, and any match will do, but
+        # longest first avoids a prefix id masking nothing useful.
+        embedded.sort(key=len, reverse=True)
+        self.patterns = [
+            r"(?:^|[^\w])(?:" + "|".join(_escape(v) for v in embedded[i:i + _CHUNK])
+            + r")(?:$|[^\w])"
+            for i in range(0, len(embedded), _CHUNK)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.whole)
+
+    def hits(self, values: pa.Array) -> np.ndarray:
+        text = fold(values)
+        found = pc.fill_null(pc.is_in(text, value_set=self.whole), False).to_numpy(
+            zero_copy_only=False)
+        for pattern in self.patterns:
+            found = found | pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+                zero_copy_only=False)
+        return found
