@@ -115,7 +115,7 @@ def test_run_config_cannot_redirect_a_partner_file_or_change_the_key(
         (CONTRACT.delivery_asset("daily", "sftp"), f"{CONTRACT.id}_sftp", "remote_dir",
          "/elsewhere", sftp["remote_dir"]),
         (CONTRACT.delivery_asset("daily", "sftp"), f"{CONTRACT.id}_sftp", "host",
-         {"env": "SMTP_HOST"}, sftp["host"]),
+         "localhost", sftp["host"]),
         (CONTRACT.delivery_asset("daily", "api"), f"{CONTRACT.id}_api", "base_url",
          "http://127.0.0.1:9/", api["base_url"]),
         (CONTRACT.delivery_asset("daily", "email"), f"{CONTRACT.id}_notify", "recipients",
