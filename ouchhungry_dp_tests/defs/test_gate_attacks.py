@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pytest
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.files import LocalFileStore
+from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
 from ouchhungry_dp.defs.products.factory import gated_file
 from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.gate_support import (
@@ -142,3 +144,18 @@ def test_run_config_cannot_redirect_a_partner_file_or_change_the_key(
     assert sorted(what_the_partner_got(sandbox, day)) == delivered
     assert not any("someone@else.example" in str(m.message["To"])
                    for m in sandbox.smtp.messages())
+
+
+def test_the_prod_bucket_and_prefix_are_pinned_to_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GCS_OUTBOUND_BUCKET", "ouchhungry-outbound-prod")
+    context = dg.build_init_resource_context()
+    GcsFileStore(bucket="ouchhungry-outbound-prod").setup_for_execution(context)  # as deployed
+    with pytest.raises(ConfigurationError, match="GCS_OUTBOUND_BUCKET"):
+        GcsFileStore(bucket="someone-elses-bucket").setup_for_execution(context)
+    with pytest.raises(ConfigurationError, match="prefix"):
+        GcsFileStore(bucket="ouchhungry-outbound-prod",
+                     prefix="outbound/forged").setup_for_execution(context)
+    monkeypatch.delenv("GCS_OUTBOUND_BUCKET")
+    with pytest.raises(ConfigurationError, match="GCS_OUTBOUND_BUCKET"):
+        GcsFileStore(bucket="ouchhungry-outbound-prod").setup_for_execution(context)
