@@ -54,7 +54,7 @@ def deliver_with(instance: dg.DagsterInstance, asset: str, day: str,
                                   run_config=run_config)
 
 
-def test_the_gate_expects_every_check_the_daily_asset_declares() -> None:
+def test_the_gate_expects_every_check_the_daily_asset_declares(env: dict[str, str]) -> None:
     # Derived from the asset's specs: a check added to the asset is required in the record.
     key = dg.AssetKey(CONTRACT.daily_asset)
     asset = next(a for a in all_defs(SimulatedSourceSystem(rows_per_day=10)).assets or []
