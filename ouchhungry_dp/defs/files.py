@@ -4,6 +4,10 @@ Local: a folder (``.local/outbound``). Prod: a GCS bucket; delivery steps fetch
 the object to a temporary file so the SFTP and API clients can stream it. The
 publishing gate (``ouchhungry_dp.release.gate``) reads, writes and withdraws
 files and their gate records through ``read`` / ``put`` / ``remove``.
+
+The location is pinned to the environment (``ouchhungry_dp.defs.pinned``): a run
+whose config points the store elsewhere fails at setup instead of reading files
+and records from a place its launcher chose.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from abc import abstractmethod
 from pathlib import Path
 
 import dagster as dg
+
+from ouchhungry_dp.defs.pinned import refuse_override
+from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.settings import outbound_dir
 
 
 class OutboundFileStore(dg.ConfigurableResource):
@@ -36,6 +44,15 @@ class OutboundFileStore(dg.ConfigurableResource):
 
 class LocalFileStore(OutboundFileStore):
     root: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # The environment names the folder: OUCHHUNGRY_DATA_DIR (default .local)/outbound.
+        if Path(self.root).resolve() != outbound_dir().resolve():
+            raise ConfigurationError(
+                "outbound_files: the configured root is not the outbound folder that "
+                "OUCHHUNGRY_DATA_DIR names (run config cannot re-point the store)",
+                hint="Set OUCHHUNGRY_DATA_DIR in the environment; the store is always "
+                "$OUCHHUNGRY_DATA_DIR/outbound.")
 
     def put(self, relative: str, data: bytes) -> str:
         path = Path(self.root) / relative
@@ -65,6 +82,14 @@ class LocalFileStore(OutboundFileStore):
 class GcsFileStore(OutboundFileStore):
     bucket: str
     prefix: str = "outbound"
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        refuse_override("outbound_files", {"GCS_OUTBOUND_BUCKET": self.bucket})
+        if self.prefix != type(self).model_fields["prefix"].default:
+            raise ConfigurationError(
+                "outbound_files: the object prefix was changed by run config",
+                hint="Launch without overriding outbound_files; GCS_OUTBOUND_BUCKET names "
+                "the bucket and the prefix is fixed.")
 
     def _blob(self, relative: str):  # type: ignore[no-untyped-def]
         from google.cloud import storage

@@ -18,6 +18,14 @@ the decision travels with the file instead of with the run:
   passed for exactly these bytes. The caller then sends those verified bytes,
   never a second read of the store.
 
+Anyone who can write the store (an on-call engineer, a bad restore) could
+otherwise move a held file back and write a record saying "passed". So each
+record carries an HMAC-SHA256 over its body under the *gate key*, derived at
+use time from ``PSEUDONYMIZATION_KEY`` in the process environment with its own
+label (never from run config, so a Launchpad run cannot bring its own key);
+``released_bytes`` also requires the record to name exactly this dataset,
+partition and file and exactly the checks the product asset declares.
+
 No Dagster import: the store is anything with ``put`` / ``read`` / ``remove``.
 """
 
@@ -25,16 +33,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.privacy.pseudonymize import pseudonymization_key
 
 RECORD_SUFFIX = ".gate.json"
 HELD_PREFIX = "held/"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
+# Domain separation: the gate key is not the pseudonymisation key itself, so a
+# signature never equals a pseudonym (or the reverse).
+GATE_KEY_LABEL = b"ouchhungry_dp/publishing-gate/record-signature/v2"
 
 
 class FileStore(Protocol):
@@ -57,6 +70,16 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def gate_key() -> bytes:
+    """The record-signing key, read from the environment at each use; fails closed
+    (``ConfigurationError`` naming PSEUDONYMIZATION_KEY) when it is missing or short."""
+    return hmac.new(pseudonymization_key(), GATE_KEY_LABEL, hashlib.sha256).digest()
+
+
+def _sign(body: bytes) -> str:
+    return hmac.new(gate_key(), body, hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class GateRecord:
     """What the product step decided about one file (the sha256 pins the bytes)."""
@@ -68,6 +91,7 @@ class GateRecord:
     checks: Mapping[str, bool]
     decided_at: str
     version: int = field(default=RECORD_VERSION)
+    signature: str = ""
 
     @property
     def failed(self) -> list[str]:
@@ -78,10 +102,24 @@ class GateRecord:
         # No check at all is not a pass: a gate with nothing evaluated fails closed.
         return bool(self.checks) and not self.failed
 
-    def to_json(self) -> bytes:
+    def body(self) -> bytes:
+        """The signed bytes: every field but the signature, canonical JSON."""
         body = {"version": self.version, "dataset": self.dataset, "partition": self.partition,
                 "file": self.file, "sha256": self.sha256, "checks": dict(self.checks),
                 "decided_at": self.decided_at}
+        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def signed(self) -> GateRecord:
+        return GateRecord(dataset=self.dataset, partition=self.partition, file=self.file,
+                          sha256=self.sha256, checks=self.checks, decided_at=self.decided_at,
+                          version=self.version, signature=_sign(self.body()))
+
+    def signature_valid(self) -> bool:
+        return hmac.compare_digest(self.signature.encode("ascii", "replace"),
+                                   _sign(self.body()).encode("ascii"))
+
+    def to_json(self) -> bytes:
+        body = {**json.loads(self.body()), "signature": self.signature}
         return json.dumps(body, indent=2, sort_keys=True).encode("utf-8")
 
     @classmethod
@@ -92,7 +130,8 @@ class GateRecord:
             raise ValueError("gate record checks must map check names to booleans")
         return cls(dataset=str(body["dataset"]), partition=str(body["partition"]),
                    file=str(body["file"]), sha256=str(body["sha256"]), checks=checks,
-                   decided_at=str(body["decided_at"]), version=int(body["version"]))
+                   decided_at=str(body["decided_at"]), version=int(body["version"]),
+                   signature=str(body.get("signature", "")))
 
 
 @dataclass(frozen=True)
@@ -114,7 +153,8 @@ def publish(store: FileStore, *, dataset: str, partition: str, relative: str, da
     """
     decided = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     record = GateRecord(dataset=dataset, partition=partition, file=relative,
-                        sha256=sha256_hex(data), checks=dict(checks), decided_at=decided)
+                        sha256=sha256_hex(data), checks=dict(checks),
+                        decided_at=decided).signed()
     if record.passed:
         location = store.put(relative, data)
         store.put(record_path(relative), record.to_json())
@@ -131,43 +171,59 @@ def read_record(store: FileStore, relative: str) -> GateRecord | None:
     return None if data is None else GateRecord.from_json(data)
 
 
-def released_bytes(store: FileStore, relative: str, *, partner: str, partition: str,
+def released_bytes(store: FileStore, relative: str, *, partner: str, dataset: str,
+                   partition: str, expected_checks: frozenset[str],
                    what: str) -> tuple[bytes, GateRecord]:
     """The bytes of a released file, verified against its gate record, or a refusal.
 
-    ``what`` names the delivery (e.g. ``"SFTP delivery of the daily file"``) for
-    the alert. Raises ``DataQualityError`` (permanent: a retry cannot make a
-    failed check pass) when the record is missing, names a failed check, or
-    pins other bytes than the ones released.
+    ``expected_checks`` is the set of checks the product asset declares for this
+    file (derived from its check specs by the caller): a record naming fewer, more
+    or other checks is refused, so a record written for another file, another
+    product version or by hand never opens the gate. ``what`` names the delivery
+    (e.g. ``"SFTP delivery of the daily file"``) for the alert. Raises
+    ``DataQualityError`` (permanent: a retry cannot make a failed check pass).
     """
     refused = f"publishing gate refused the {what}"
     held = held_path(relative)
-    record = read_record(store, relative)
+
+    def refuse(detail: str, hint: str) -> DataQualityError:
+        return DataQualityError(refused, partner=partner, partition=partition, detail=detail,
+                                hint=hint)
+
+    rerun = "Materialize the product asset of this partition (its blocking checks must " \
+        "pass), then deliver again."
+    try:
+        record = read_record(store, relative)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise refuse(f"{record_path(relative)} is not a valid gate record", rerun) from exc
     if record is None:
-        raise DataQualityError(
-            refused, partner=partner, partition=partition,
-            detail=f"{relative} has no gate record: its checks never passed",
-            hint="Materialize the product asset of this partition (its blocking checks "
-            "must pass), then deliver again.")
+        raise refuse(f"{relative} has no gate record: its checks never passed", rerun)
+    if not record.signature_valid():
+        raise refuse(f"{record_path(relative)} is not signed with this platform's gate key "
+                     "(written by hand, copied from another environment, or altered)", rerun)
+    if (record.dataset, record.partition, record.file) != (dataset, partition, relative):
+        raise refuse(f"{record_path(relative)} was written for another file "
+                     f"({record.dataset} {record.partition} {record.file})", rerun)
+    if set(record.checks) != set(expected_checks):
+        missing = sorted(set(expected_checks) - set(record.checks))
+        extra = sorted(set(record.checks) - set(expected_checks))
+        raise refuse(f"the gate record's checks are not the asset's blocking checks "
+                     f"(missing: {', '.join(missing) or '-'}; unknown: {', '.join(extra) or '-'})",
+                     rerun)
     if not record.passed:
         failed = ", ".join(record.failed) or "no check was evaluated"
-        raise DataQualityError(
-            refused, partner=partner, partition=partition,
-            detail=f"failed blocking checks: {failed} (decided {record.decided_at})",
-            hint=f"The file is held at {held} for the data team. Fix the data or the rule, "
-            "re-materialize the product asset until its checks pass, then re-deliver.")
+        raise refuse(f"failed blocking checks: {failed} (decided {record.decided_at})",
+                     f"The file is held at {held} for the data team. Fix the data or the "
+                     "rule, re-materialize the product asset until its checks pass, then "
+                     "re-deliver.")
     data = store.read(relative)
     if data is None:
-        raise DataQualityError(
-            refused, partner=partner, partition=partition,
-            detail=f"{relative} is missing although its gate record passed",
-            hint="Re-materialize the product asset of this partition, then re-deliver.")
+        raise refuse(f"{relative} is missing although its gate record passed",
+                     "Re-materialize the product asset of this partition, then re-deliver.")
     actual = sha256_hex(data)
-    if actual != record.sha256:
-        raise DataQualityError(
-            refused, partner=partner, partition=partition,
-            detail=f"{relative} changed after its checks (sha256 {actual[:12]}… is not the "
-            f"checked {record.sha256[:12]}…)",
-            hint="Nobody may edit a released file: re-materialize the product asset so the "
-            "checks run on the new bytes, then re-deliver.")
+    if not hmac.compare_digest(actual, record.sha256):
+        raise refuse(f"{relative} changed after its checks (sha256 {actual[:12]}… is not the "
+                     f"checked {record.sha256[:12]}…)",
+                     "Nobody may edit a released file: re-materialize the product asset so "
+                     "the checks run on the new bytes, then re-deliver.")
     return data, record

@@ -41,7 +41,9 @@ def cost_run(tmp_path_factory: pytest.TempPathFactory) -> CostRun:
         "cost_monitoring": CostMonitoringResource(),
         "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }
-    with dg.instance_for_test(temp_dir=str(tmp)) as instance:
+    # The outbound store must be the folder the environment names (pinned at setup).
+    with pytest.MonkeyPatch.context() as patch, dg.instance_for_test(temp_dir=str(tmp)) as instance:
+        patch.setenv("OUCHHUNGRY_DATA_DIR", str(tmp))
         return run_cost_assets(catalog.SPIKE_DAY, resources=resources, instance=instance)
 
 

@@ -55,7 +55,9 @@ def _history(sao_paulo: int) -> pd.DataFrame:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, contract: PartnerContract) -> dict:
+def setup(tmp_path: Path, contract: PartnerContract, monkeypatch: pytest.MonkeyPatch) -> dict:
+    # The outbound store must be the folder the environment names (pinned at setup).
+    monkeypatch.setenv("OUCHHUNGRY_DATA_DIR", str(tmp_path))
     database = tmp_path / "warehouse.duckdb"
     files = LocalFileStore(root=str(tmp_path / "outbound"))
     resources = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +12,10 @@ from ouchhungry_dp.release import gate
 
 FILE = "daily/ouchhungry_sales_daily_2026-11-25.csv"
 GOOD = b"sale_date,city\n2026-11-25,MACAPA\n"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> LocalFileStore:
-    return LocalFileStore(root=str(tmp_path / "outbound"))
+# What the product asset would declare for this file (the tests of the Dagster
+# wiring derive it from the real asset, see test_gate_expectations.py).
+ALL_PASS = {"pii_scan": True, "contract_columns": True, "no_small_cells": True}
+EXPECTED = frozenset(ALL_PASS)
 
 
 def publish(store: LocalFileStore, data: bytes = GOOD, **checks: bool) -> gate.Publication:
@@ -25,23 +23,25 @@ def publish(store: LocalFileStore, data: bytes = GOOD, **checks: bool) -> gate.P
                         relative=FILE, data=data, checks=checks)
 
 
-def verify(store: LocalFileStore) -> tuple[bytes, gate.GateRecord]:
-    return gate.released_bytes(store, FILE, partner="ouchhungry", partition="2026-11-25",
-                               what="SFTP delivery of the daily file")
+def verify(store: LocalFileStore, expected: frozenset[str] = EXPECTED,
+           partition: str = "2026-11-25") -> tuple[bytes, gate.GateRecord]:
+    return gate.released_bytes(store, FILE, partner="ouchhungry",
+                               dataset="ouchhungry_sales_daily", partition=partition,
+                               expected_checks=expected, what="SFTP delivery of the daily file")
 
 
 def test_a_file_whose_checks_all_passed_is_released_with_its_sha256(store) -> None:
-    published = publish(store, pii_scan=True, contract_columns=True)
+    published = publish(store, **ALL_PASS)
     assert published.released and store.read(FILE) == GOOD
     data, record = verify(store)
     assert data == GOOD and record.sha256 == gate.sha256_hex(GOOD)
     body = json.loads(store.read(gate.record_path(FILE)))
-    assert body["checks"] == {"pii_scan": True, "contract_columns": True}
+    assert body["checks"] == ALL_PASS
     assert body["dataset"] == "ouchhungry_sales_daily" and body["partition"] == "2026-11-25"
 
 
 def test_a_failed_file_is_held_apart_and_refused_naming_its_failed_checks(store) -> None:
-    published = publish(store, pii_scan=False, contract_columns=True, no_small_cells=False)
+    published = publish(store, **{**ALL_PASS, "pii_scan": False, "no_small_cells": False})
     assert not published.released and published.record.failed == ["no_small_cells", "pii_scan"]
     assert store.read(FILE) is None and store.read(gate.held_path(FILE)) == GOOD
     with pytest.raises(DataQualityError) as refused:
@@ -53,17 +53,17 @@ def test_a_failed_file_is_held_apart_and_refused_naming_its_failed_checks(store)
 
 
 def test_a_failed_rebuild_withdraws_the_file_released_before(store) -> None:
-    publish(store, pii_scan=True)
-    publish(store, data=GOOD + b"2026-11-25,joao@x.com\n", pii_scan=False)
+    publish(store, **ALL_PASS)
+    publish(store, data=GOOD + b"2026-11-25,joao@x.com\n", **{**ALL_PASS, "pii_scan": False})
     assert store.read(FILE) is None
     with pytest.raises(DataQualityError, match="pii_scan"):
         verify(store)
-    publish(store, pii_scan=True)  # fixed: released again, the held copy cleared
+    publish(store, **ALL_PASS)  # fixed: released again, the held copy cleared
     assert verify(store)[0] == GOOD and store.read(gate.held_path(FILE)) is None
 
 
 def test_a_file_changed_after_its_gate_record_is_refused(store, tmp_path) -> None:
-    publish(store, pii_scan=True)
+    publish(store, **ALL_PASS)
     (tmp_path / "outbound" / FILE).write_bytes(GOOD + b"2026-11-25,SAO PAULO\n")
     with pytest.raises(DataQualityError, match="changed after its checks"):
         verify(store)
@@ -74,21 +74,23 @@ def test_no_record_or_no_check_at_all_fails_closed(store) -> None:
     with pytest.raises(DataQualityError, match="no gate record"):
         verify(store)
     assert not publish(store).released  # nothing evaluated is not a pass
-    with pytest.raises(DataQualityError, match="no check was evaluated"):
+    with pytest.raises(DataQualityError, match="not the asset's blocking checks"):
         verify(store)
+    with pytest.raises(DataQualityError, match="no check was evaluated"):
+        verify(store, expected=frozenset())
 
 
 def test_a_released_record_whose_file_vanished_is_refused(store, tmp_path) -> None:
-    publish(store, pii_scan=True)
+    publish(store, **ALL_PASS)
     (tmp_path / "outbound" / FILE).unlink()
     with pytest.raises(DataQualityError, match="missing"):
         verify(store)
 
 
 def test_a_record_with_non_boolean_verdicts_is_rejected(store) -> None:
-    publish(store, pii_scan=True)
+    publish(store, **ALL_PASS)
     body = json.loads(store.read(gate.record_path(FILE)))
     body["checks"]["pii_scan"] = "yes"
     store.put(gate.record_path(FILE), json.dumps(body).encode())
-    with pytest.raises(ValueError, match="booleans"):
+    with pytest.raises(DataQualityError, match="not a valid gate record"):
         verify(store)

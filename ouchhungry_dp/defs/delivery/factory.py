@@ -17,7 +17,7 @@ the run-failure sensor alerts the data team.
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from ouchhungry_dp.defs.partitions import (
     daily_partitions,
     monthly_partitions,
 )
+from ouchhungry_dp.defs.pinned import refuse_override
+from ouchhungry_dp.defs.products.factory import GatedFile, gated_file
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
     build_manifest,
@@ -61,16 +63,41 @@ def _partition_start(cadence: Cadence, key: str) -> pd.Timestamp:
 
 @contextmanager
 def released_copy(files: OutboundFileStore, relative: str, *, partner: str, partition: str,
-                  what: str) -> Iterator[tuple[Path, gate.GateRecord]]:
+                  expected: GatedFile, what: str) -> Iterator[tuple[Path, gate.GateRecord]]:
     """A temporary local copy of the gate-verified bytes: the clients send this copy, so
     the store cannot change between the verification and the upload."""
     with retry_only_transient():  # a refusal is permanent: no RetryPolicy retry
-        data, record = gate.released_bytes(files, relative, partner=partner,
-                                           partition=partition, what=what)
+        data, record = gate.released_bytes(
+            files, relative, partner=partner, dataset=expected.dataset, partition=partition,
+            expected_checks=expected.checks, what=what)
     with tempfile.TemporaryDirectory(prefix="ouchhungry_release_") as folder:
         local = Path(folder) / Path(relative).name
         local.write_bytes(data)
         yield local, record
+
+
+# The channel fields that decide where a partner file goes, by the contract's variable.
+PINNED_FIELDS = {"sftp": ("host", "port", "username", "private_key_path", "known_hosts",
+                          "remote_dir"),
+                 "api": ("base_url", "username", "password")}
+
+
+def pinned_resource(context: dg.AssetExecutionContext, resource_key: str,
+                    env_by_field: Mapping[str, str], partner: str) -> Any:
+    """The resource, once every destination field is the environment's value (the
+    contract, i.e. code, names the variables, so run config cannot change the names
+    either)."""
+    resource = getattr(context.resources, resource_key)
+    with retry_only_transient():  # a run config override will not heal by retrying
+        refuse_override(resource_key, {env: getattr(resource, field)
+                                       for field, env in env_by_field.items()},
+                        partner=partner)
+    return resource
+
+
+def _channel_pins(contract: PartnerContract, channel: str) -> dict[str, str]:
+    names = contract.delivery.sftp.env if channel == "sftp" else contract.delivery.api.env
+    return {field: names[field] for field in PINNED_FIELDS[channel]}
 
 
 def _product(contract: PartnerContract, cadence: Cadence) -> tuple[Product, str]:
@@ -100,7 +127,8 @@ def _receipts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
                  product_spec: Product, cadence: Cadence, channel: str, resource_key: str,
-                 send: Send, partner: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 send: Send, partner: str, expected: GatedFile,
+                 pins: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, Any]]:
     files: OutboundFileStore = context.resources.outbound_files
     what = f"{channel} delivery of the {cadence} file"
     # Every partition of the run passes the gate before the first byte leaves: a refused
@@ -108,17 +136,18 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
     for key in context.partition_keys:
         with released_copy(files, layout.product_file(product_spec.dataset, cadence, key),
                            partner=partner, partition=file_partition_key(key, cadence),
-                           what=what):
+                           expected=expected, what=what):
             pass
+    resource = pinned_resource(context, resource_key, pins, partner)
     with retry_only_transient():  # a missing or invalid setting will not heal
-        client = getattr(context.resources, resource_key).client()
+        client = resource.client()
     rows = []
     try:
         for key in context.partition_keys:
             relative = layout.product_file(product_spec.dataset, cadence, key)
             with released_copy(files, relative, partner=partner,
                                partition=file_partition_key(key, cadence),
-                               what=what) as (local, _):
+                               expected=expected, what=what) as (local, _):
                 n_rows = _rows_of(product, cadence, key)
                 with retry_only_transient():
                     receipt = send(client, product_spec, key, local, n_rows, files)
@@ -139,6 +168,8 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
     name = contract.delivery_asset(cadence, channel)
     resource_key = f"{contract.id}_{channel}"
     with_insights = cadence == "monthly" and channel == "sftp"
+    expected = gated_file(contract, cadence)
+    pins = _channel_pins(contract, channel)
     spec: dict[str, Any] = dict(
         name=name,
         deps=[contract.insights_asset] if with_insights else [],
@@ -159,7 +190,8 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         @dg.asset(ins={"product": dg.AssetIn(product_asset)}, **spec)
         def _sftp(context: dg.AssetExecutionContext, product: pd.DataFrame) -> dg.Output:
             frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
-                                           resource_key, send, contract.id)
+                                           resource_key, send, contract.id, expected,
+                                           pins)
             return dg.Output(frame, metadata=metadata)
 
         return _sftp
@@ -179,7 +211,8 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
     def _api(context: dg.AssetExecutionContext, product: pd.DataFrame,
              sftp_receipts: pd.DataFrame) -> Iterator[Any]:
         frame, metadata = _deliver_all(context, product, product_spec, cadence, channel,
-                                       resource_key, send, contract.id)
+                                       resource_key, send, contract.id, expected,
+                                           pins)
         yield dg.Output(frame, metadata=metadata)
         yield _checksums(context.resources.outbound_files, product_spec, cadence, name,
                          frame, sftp_receipts)
@@ -213,19 +246,21 @@ def _rows_of(product: pd.DataFrame, cadence: Cadence, key: str) -> int:
     return int((day == dt.date.fromisoformat(key)).sum())
 
 
-def _send_sftp(cadence: Cadence, insights_of: str | None = None) -> Send:
+def _send_sftp(cadence: Cadence, insights_of: str | None = None,
+               insights: GatedFile | None = None) -> Send:
     def send(client: Any, product: Product, key: str, local: Path, rows: int,
              files: OutboundFileStore) -> Any:
         part = file_partition_key(key, cadence)
         remote = remote_file_path(client.config.remote_dir, product.dataset, key, cadence)
         manifest = build_manifest(product.dataset, part, local, rows, product.schema_version)
-        if not insights_of:
+        if not insights_of or insights is None:
             return client.deliver(local, remote, manifest)
         # The monthly insights report travels with the monthly file, same guarantees:
         # it is verified by the gate before either is sent, so a refused report does
         # not leave the monthly file half-delivered.
         relative = layout.insights_file(insights_of, key)
         with released_copy(files, relative, partner=insights_of, partition=part,
+                           expected=insights,
                            what="SFTP delivery of the insights report") as (report, _):
             receipt = client.deliver(local, remote, manifest)
             client.deliver(report, f"{client.config.remote_dir.rstrip('/')}/{relative}",
@@ -252,6 +287,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
     product, _ = _product(contract, cadence)
     partitions = daily_partitions if cadence == "daily" else monthly_partitions
     name = contract.delivery_asset(cadence, "email")
+    expected = gated_file(contract, cadence)
 
     @dg.asset(
         name=name,
@@ -274,8 +310,14 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
     )
     def _asset(context: dg.AssetExecutionContext, sftp_receipts: pd.DataFrame,
                api_receipts: pd.DataFrame) -> dg.Output:
-        notify = getattr(context.resources, f"{contract.id}_notify")
-        email_client = context.resources.email.client()
+        # Recipients and relay come from the environment only: a run config override
+        # would announce the partner's file to someone else.
+        notify = pinned_resource(context, f"{contract.id}_notify",
+                                 {"recipients": contract.delivery.email.env["recipients"]},
+                                 contract.id)
+        relay = pinned_resource(context, "email",
+                                {"host": "SMTP_HOST", "email_from": "EMAIL_FROM"}, contract.id)
+        email_client = relay.client()
         rows = []
         for key in context.partition_keys:
             part = file_partition_key(key, cadence)
@@ -285,7 +327,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
             # channels hold exactly the released bytes.
             with released_copy(context.resources.outbound_files,
                                layout.product_file(product.dataset, cadence, key),
-                               partner=contract.id, partition=part,
+                               partner=contract.id, partition=part, expected=expected,
                                what=f"partner e-mail of the {cadence} file") as (_, record):
                 released = record.sha256
             if not str(sftp["sha256"]) == str(api["sha256"]) == released:
@@ -300,7 +342,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
                 rows=int(api["rows"]), sha256=str(api["sha256"]),
                 file_name=Path(str(sftp["remote_path"])).name,
                 sftp_path=str(sftp["remote_path"]), api_receipt_id=str(api["receipt_id"]),
-                recipients=notify.addresses(), sender=context.resources.email.email_from,
+                recipients=notify.addresses(), sender=relay.email_from,
             )
             with retry_only_transient():
                 result = email_client.send(message)
@@ -324,7 +366,8 @@ def delivery_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
     for cadence in cadences:
         insights_of = contract.id if cadence == "monthly" else None
         assets.append(_channel_asset(contract, cadence, "sftp",
-                                     _send_sftp(cadence, insights_of)))
+                                     _send_sftp(cadence, insights_of,
+                                                gated_file(contract, "insights"))))
         assets.append(_channel_asset(contract, cadence, "api", _send_api(cadence)))
         assets.append(_email_asset(contract, cadence))
     return assets

@@ -18,7 +18,8 @@ import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import dagster as dg
 import pandas as pd
@@ -363,7 +364,10 @@ def released_monthly(files: OutboundFileStore, contract: PartnerContract,
     """The monthly file of ``month`` as released to the partner (verified against its
     gate record), parsed back; raises the gate's ``DataQualityError`` otherwise."""
     relative = layout.product_file(contract.products.monthly.dataset, "monthly", month)
-    data, _ = gate.released_bytes(files, relative, partner=contract.id, partition=month,
+    expected = gated_file(contract, "monthly")
+    data, _ = gate.released_bytes(files, relative, partner=contract.id,
+                                  dataset=expected.dataset, partition=month,
+                                  expected_checks=expected.checks,
                                   what="monthly file as the insights' source")
     return pd.read_csv(io.BytesIO(data), dtype={"month": "string", "state": "string",
                                                 "city": "string"}, keep_default_na=False)
@@ -444,7 +448,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                                               identifiers_of_month(warehouse, first, last)),
                   "built_from_released_monthly": source}
         relative = layout.insights_file(contract.id, month)
-        released = release_file(outbound_files, f"{contract.id}_insights_monthly", month,
+        released = release_file(outbound_files, insights_dataset(contract), month,
                                 relative, report.html.encode("utf-8"), checks)
         # The report itself goes into the event log only once it passed its checks.
         shown = (report.markdown or report.narrative) if released["released"] else (
@@ -465,3 +469,33 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
 
 def product_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
     return [_daily_asset(contract), _monthly_asset(contract), _insights_asset(contract)]
+
+
+GatedKind = Literal["daily", "monthly", "insights"]
+
+
+@dataclass(frozen=True)
+class GatedFile:
+    """What the publishing gate expects of one kind of file: the dataset its record
+    names and exactly the checks its product asset declares."""
+
+    dataset: str
+    checks: frozenset[str]
+
+
+def gated_file(contract: PartnerContract, kind: GatedKind) -> GatedFile:
+    """Derived from the product asset's own check specs (one source of truth): a check
+    added to the asset must be in every gate record, or delivery refuses the file.
+    Every declared check gates the file, including the monthly ``month_complete``
+    that only warns in the UI."""
+    build, dataset = {
+        "daily": (_daily_asset, contract.products.daily.dataset),
+        "monthly": (_monthly_asset, contract.products.monthly.dataset),
+        "insights": (_insights_asset, insights_dataset(contract)),
+    }[kind]
+    return GatedFile(dataset=dataset,
+                     checks=frozenset(spec.name for spec in build(contract).check_specs))
+
+
+def insights_dataset(contract: PartnerContract) -> str:
+    return f"{contract.id}_insights_monthly"

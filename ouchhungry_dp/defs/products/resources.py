@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from ouchhungry_dp.defs.pinned import refuse_override
 from ouchhungry_dp.privacy.pseudonymize import PSEUDONYMIZATION_KEY_ENV, pseudonymization_key
 
 
@@ -11,6 +12,11 @@ class PrivacyResource(dg.ConfigurableResource):
     """Holds PSEUDONYMIZATION_KEY; the UI shows the variable's name, never its value."""
 
     pseudonymization_key: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # A key given through run config would give pseudonyms its launcher can
+        # reverse (and the gate signs with the environment's key anyway).
+        refuse_override("privacy", {PSEUDONYMIZATION_KEY_ENV: self.pseudonymization_key})
 
     def key_bytes(self) -> bytes:
         # Same validation (length, presence) as the library, without echoing the value.

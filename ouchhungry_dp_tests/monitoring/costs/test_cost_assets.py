@@ -30,7 +30,9 @@ def spike_run(account_path: Path, tmp_path_factory: pytest.TempPathFactory):
         "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }
     assets = costs.cost_assets  # dagster_run_metrics: no runs on that day, an empty table
-    with dg.instance_for_test(temp_dir=str(tmp)) as instance:
+    # The outbound store must be the folder the environment names (pinned at setup).
+    with pytest.MonkeyPatch.context() as patch, dg.instance_for_test(temp_dir=str(tmp)) as instance:
+        patch.setenv("OUCHHUNGRY_DATA_DIR", str(tmp))
         result = dg.materialize(
             assets, partition_key=SPIKE, instance=instance, resources=resources
         )
