@@ -154,6 +154,7 @@ def test_bad_cities_quarantine_their_rows_and_never_show(
 
 
 def test_only_a_source_that_can_say_confirms_a_closed_day() -> None:
+    from ouchhungry_dp.defs.bigquery_client import BigQueryClients
     from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem
     from ouchhungry_dp.errors import ConfigurationError
 
@@ -162,7 +163,8 @@ def test_only_a_source_that_can_say_confirms_a_closed_day() -> None:
     assert not SimulatedSourceSystem().confirms_no_sales(day)
     assert len(SimulatedSourceSystem(closed_days=["2026-12-25"]).extract("transactions", day)) == 0
     # Prod without an operations calendar never confirms; a malformed table name fails closed.
-    assert not BigQuerySourceSystem(project="p", dataset="d").confirms_no_sales(day)
+    bigquery = BigQueryClients(project="p")  # never called: no query is sent here
+    assert not BigQuerySourceSystem(bigquery=bigquery, dataset="d").confirms_no_sales(day)
     with pytest.raises(ConfigurationError, match=r"dataset\.table"):
-        BigQuerySourceSystem(project="p", dataset="d",
+        BigQuerySourceSystem(bigquery=bigquery, dataset="d",
                              closed_days_table="ops.days` WHERE 1=1 --").confirms_no_sales(day)
