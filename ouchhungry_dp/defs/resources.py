@@ -42,6 +42,8 @@ from ouchhungry_dp.settings import (
 )
 
 WAREHOUSE_SCHEMA = "marts"
+# `dataset.table` of the marketplace's operations calendar (docs/data-quality.md, "Volume").
+CLOSED_DAYS_TABLE_VAR = "BIGQUERY_CLOSED_DAYS_TABLE"
 
 
 def _env_number(name: str, default: float, kind: type[int] | type[float]) -> Any:
@@ -76,8 +78,11 @@ def _prod() -> dict[str, Any]:
     return {
         "io_manager": BigQueryPartitionIOManager(bigquery=bigquery, dataset=dataset),
         "warehouse": BigQueryWarehouseReader(bigquery=bigquery, dataset=dataset),
-        "source": BigQuerySourceSystem(bigquery=bigquery,
-                                       dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET")),
+        # Optional (a plain value, not an EnvVar, which would fail when unset): empty,
+        # no day is ever confirmed closed and an empty source day always blocks.
+        "source": BigQuerySourceSystem(
+            bigquery=bigquery, dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET"),
+            closed_days_table=os.environ.get(CLOSED_DAYS_TABLE_VAR, "").strip()),
         "outbound_files": GcsFileStore(bucket=dg.EnvVar("GCS_OUTBOUND_BUCKET")),
     }
 

@@ -108,6 +108,15 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
                   if not e.passed)
 
 
+def blocking_failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed checks of ERROR severity, every asset of the run (a WARN, such as the data
+    team's alert on a quarantined catalogue row, stops nothing and is left out)."""
+    return sorted(f"{e.asset_key.to_user_string()}:{e.check_name}"
+                  for e in (ev.event_specific_data for ev in result.all_events
+                            if ev.event_type_value == "ASSET_CHECK_EVALUATION")
+                  if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR)
+
+
 def step_events(result: dg.ExecuteInProcessResult, kind: str) -> list[dg.DagsterEvent]:
     return [e for e in result.all_events if e.event_type_value == kind]
 

@@ -28,7 +28,7 @@ from ouchhungry_dp.partners.contract import PartnerContract
 
 DAY = "2026-11-02"
 CHECKS = {"pii_scan", "contract_columns", "follows_month_decision", "no_small_cells",
-          "partner_rows_conserved", "pseudonym_properties"}
+          "partner_rows_conserved", "pseudonym_properties", "upstream_quality"}
 
 
 @pytest.fixture

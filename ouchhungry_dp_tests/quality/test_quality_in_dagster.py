@@ -153,18 +153,28 @@ def test_bad_cities_quarantine_their_rows_and_never_show(
     assert cleaned["city"].str.contains(r"[ÁÂÃÉÊÍÓÔÕÚÇáâãéêíóôõúç]").any()  # accents kept
 
 
-def test_only_a_source_that_can_say_confirms_a_closed_day() -> None:
+def test_only_a_source_that_can_say_confirms_a_closed_day(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from ouchhungry_dp.defs.bigquery_client import BigQueryClients
+    from ouchhungry_dp.defs.resources import CLOSED_DAYS_TABLE_VAR, RESOURCES_BY_ENV
     from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem
     from ouchhungry_dp.errors import ConfigurationError
 
     day = dt.date(2026, 12, 25)
     assert SimulatedSourceSystem(closed_days=["2026-12-25"]).confirms_no_sales(day)
     assert not SimulatedSourceSystem().confirms_no_sales(day)
-    assert len(SimulatedSourceSystem(closed_days=["2026-12-25"]).extract("transactions", day)) == 0
+    # No order, so nothing referenced: every extract of the closed day is empty.
+    for table in ("transactions", "customers", "products"):
+        assert len(SimulatedSourceSystem(closed_days=["2026-12-25"]).extract(table, day)) == 0
+        assert len(SimulatedSourceSystem(rows_per_day=50).extract(table, day)) > 0
     # Prod without an operations calendar never confirms; a malformed table name fails closed.
-    bigquery = BigQueryClients(project="p")  # never called: no query is sent here
-    assert not BigQuerySourceSystem(bigquery=bigquery, dataset="d").confirms_no_sales(day)
+    clients = BigQueryClients(project="p")
+    assert not BigQuerySourceSystem(bigquery=clients, dataset="d").confirms_no_sales(day)
     with pytest.raises(ConfigurationError, match=r"dataset\.table"):
-        BigQuerySourceSystem(bigquery=bigquery, dataset="d",
+        BigQuerySourceSystem(bigquery=clients, dataset="d",
                              closed_days_table="ops.days` WHERE 1=1 --").confirms_no_sales(day)
+    # Prod reads the calendar's name from the environment; unset, it confirms nothing.
+    monkeypatch.delenv(CLOSED_DAYS_TABLE_VAR, raising=False)
+    assert RESOURCES_BY_ENV["prod"]()["source"].closed_days_table == ""
+    monkeypatch.setenv(CLOSED_DAYS_TABLE_VAR, "ops.closed_days")
+    assert RESOURCES_BY_ENV["prod"]()["source"].closed_days_table == "ops.closed_days"

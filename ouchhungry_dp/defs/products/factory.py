@@ -53,7 +53,7 @@ from ouchhungry_dp.products.selection import (
     partner_items,
 )
 from ouchhungry_dp.quality.checks import CheckOutcome
-from ouchhungry_dp.release import gate
+from ouchhungry_dp.release import gate, quality_verdict
 from ouchhungry_dp.release.report_text import report_lines, report_text_nodes
 
 OWNERS = ["team:data-products"]
@@ -168,6 +168,34 @@ def columns_outcome(frame: pd.DataFrame, expected: list[str]) -> CheckOutcome:
                         metadata={"expected": expected, "actual": actual})
 
 
+def upstream_quality(files: OutboundFileStore, day: str) -> CheckOutcome:
+    verdict = quality_verdict.day_verdict(files, day)
+    if verdict.passed:
+        closed = " (the source confirmed the day closed)" if verdict.confirmed_closed else ""
+        return CheckOutcome(True, f"the cleaning of {day} passed its blocking checks{closed}",
+                            {"confirmed_closed": verdict.confirmed_closed})
+    return CheckOutcome(False, f"the cleaning of {day} did not pass: "
+                        f"{', '.join(verdict.failed)}; re-run the day's cleaning once the "
+                        "source is fixed (or confirms the day closed)",
+                        {"failed": verdict.failed})
+
+
+def month_complete(files: OutboundFileStore, month: str) -> CheckOutcome:
+    """Every day of the month cleaned with its blocking checks passed; a day the source
+    confirmed closed counts (it has no sales rows but a passing verdict)."""
+    first, last = layout.month_bounds(month)
+    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    verdicts = [quality_verdict.day_verdict(files, day) for day in days]
+    missing = [v.day for v in verdicts if not v.passed]
+    closed = [v.day for v in verdicts if v.passed and v.confirmed_closed]
+    return CheckOutcome(
+        passed=not missing,
+        description=f"{len(days) - len(missing)} of {len(days)} days of {month} cleaned with "
+        f"their blocking checks passed ({len(closed)} confirmed closed)",
+        metadata={"days_passed": len(days) - len(missing), "days_in_month": len(days),
+                  "confirmed_closed_days": closed, "days_not_passed": missing})
+
+
 def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     asset = contract.daily_asset
     product = contract.products.daily
@@ -203,6 +231,10 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             dg.AssetCheckSpec("pseudonym_properties", asset=asset, blocking=True,
                               description="Pseudonyms well formed, collision-free, rotated "
                               "monthly and different from other partners'."),
+            dg.AssetCheckSpec("upstream_quality", asset=asset, blocking=True,
+                              description="The cleaning's verdict of the day (every blocking "
+                              "check of the cleaned transactions, customers and products) "
+                              "exists and passed, whichever run cleaned it."),
         ],
         backfill_policy=DAILY_BACKFILL_POLICY,
         tags={"partner": contract.id, "cadence": "daily"},
@@ -218,7 +250,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
             name: [] for name in ("pii_scan", "contract_columns", "follows_month_decision",
                                   "no_small_cells", "partner_rows_conserved",
-                                  "pseudonym_properties")}
+                                  "pseudonym_properties", "upstream_quality")}
         for partition in context.partition_keys:
             day = dt.date.fromisoformat(partition)
             month_first = day.replace(day=1)
@@ -252,6 +284,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                     daily, partner_items(tx, catalogue, contract), key=key,
                     salt=contract.privacy.pseudonymization_salt,
                     other_salts=_other_salts(contract)),
+                # Blocking checks of the cleaning stop only their own run: a product-only
+                # run would otherwise publish an empty or broken day.
+                "upstream_quality": upstream_quality(outbound_files, partition),
             }
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
@@ -301,7 +336,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                               "files."),
             *_location_checks(asset),
             dg.AssetCheckSpec("month_complete", asset=asset,
-                              description="Every day of the month is in the data (a "
+                              description="Every day of the month cleaned with its blocking "
+                              "checks passed (a day the source confirmed closed counts; a "
                               "month-to-date file built on demand fails this, as a warning, "
                               "and the publishing gate never releases it)."),
         ],
@@ -321,8 +357,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                                         contract, month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
         data = to_csv_bytes(monthly)
-        days = pd.to_datetime(cleaned_transactions["sale_date"]).dt.date.nunique()
-        expected = (layout.month_bounds(month)[1] - first).days + 1
+        complete = month_complete(outbound_files, month)
         checks = {
             "pii_scan": guardrails.scan_pii(
                 data, contract=contract, known_identifiers=identifiers_of_month(
@@ -333,10 +368,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "follows_month_decision": guardrails.daily_follows_decision(monthly, decision),
             # A month-to-date file is never released: it would differ from the final
             # file by exactly the late sales of small cells.
-            "month_complete": CheckOutcome(
-                passed=days == expected,
-                description=f"{days} of {expected} days of {month} present",
-                metadata={"days_with_data": days, "days_in_month": expected}),
+            "month_complete": complete,
         }
         released = release_file(outbound_files, product.dataset, month, relative, data, checks)
         stored = monthly.assign(month_start=pd.Timestamp(first))

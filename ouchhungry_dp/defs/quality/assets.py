@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from ouchhungry_dp.defs.files import OutboundFileStore
 from ouchhungry_dp.defs.metadata import counts_md, safe_metadata, safe_preview, table_metadata
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
@@ -30,6 +31,7 @@ from ouchhungry_dp.quality.cleaning import (
     clean_products,
     clean_transactions,
 )
+from ouchhungry_dp.release import quality_verdict
 
 OWNERS = ["team:data-platform"]
 VOLUME_LOOKBACK_DAYS = 7
@@ -43,6 +45,8 @@ QUARANTINE_DEFAULT_CEILING = 0.10
 # Above this share of quarantined rows the day is too broken to publish at all: a
 # partner file built from the remaining rows would understate sales without saying so.
 QUARANTINE_BLOCKING_SHARE = 0.25
+# The checks that stop a day; each day's outcomes go into its quality verdict.
+BLOCKING_CHECKS = ("schema", "conservation", "quarantine_total", "volume")
 
 
 @dataclass(frozen=True)
@@ -177,9 +181,13 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
-               source: SourceSystem, raw: pd.DataFrame,
+               source: SourceSystem, outbound_files: OutboundFileStore, raw: pd.DataFrame,
                **upstream_frames: pd.DataFrame) -> Iterator[Any]:
-        cleaned_parts, quarantine_parts, schema_outcomes = [], [], []
+        cleaned_parts, quarantine_parts = [], []
+        # Blocking checks are judged per day (a garbage day is not averaged away with
+        # its clean neighbours in a backfill run), then combined for the UI.
+        per_day: dict[str, list[tuple[str, checks.CheckOutcome]]] = {
+            name: [] for name in BLOCKING_CHECKS}
         repairs: dict[str, int] = {}
         reasons: dict[str, int] = {}
         for key in context.partition_keys:
@@ -187,13 +195,25 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
             day_raw = _for_day(raw, "partition_date", day).drop(columns="partition_date")
             result = _clean_one(spec, day_raw, day, upstream_frames)
             # Keys are unique within a partition (a snapshot), not across a backfilled range.
-            schema_outcomes.append(
+            per_day["schema"].append(
                 (key, checks.validate_with_schema(spec.cleaned_schema, result.cleaned)))
+            per_day["conservation"].append((key, checks.conservation(
+                len(day_raw), len(result.cleaned), len(result.quarantine))))
+            per_day["quarantine_total"].append(
+                (key, _quarantine_total(len(day_raw), len(result.quarantine))))
             cleaned_parts.append(result.cleaned)
             quarantine_parts.append(result.quarantine)
             for src, dst in ((result.repairs, repairs), (result.reasons, reasons)):
                 for k, v in src.items():
                     dst[k] = dst.get(k, 0) + v
+        per_day["volume"], closed = _volume(context, warehouse, source, spec, raw)
+        # The verdict travels with the day, not with the run: a product step run on its
+        # own reads it (``upstream_quality``) and holds the day's file if any failed.
+        for index, key in enumerate(context.partition_keys):
+            quality_verdict.write_verdict(
+                outbound_files, spec.table, key,
+                {name: _blocks_nothing(per_day[name][index][1]) for name in BLOCKING_CHECKS},
+                confirmed_closed=key in closed)
         cleaned = pd.concat(cleaned_parts, ignore_index=True)
         quarantine = pd.concat(quarantine_parts, ignore_index=True)
         asset = spec.cleaned_key
@@ -210,16 +230,21 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
                             "reasons": counts_md(reasons),
                             "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
                         }))
-        yield _result("schema", asset, _all_partitions(schema_outcomes))
-        yield _result("conservation", asset,
-                      checks.conservation(len(raw), len(cleaned), len(quarantine)))
+        for name in ("schema", "conservation"):
+            yield _result(name, asset, _all_partitions(per_day[name]))
         yield _result("quarantine_rate", asset, checks.quarantine_rate_ceiling(
             reasons, len(raw), QUARANTINE_CEILINGS, QUARANTINE_DEFAULT_CEILING),
             dg.AssetCheckSeverity.WARN)
-        yield _result("quarantine_total", asset, _quarantine_total(len(raw), len(quarantine)))
-        yield _result("volume", asset, _volume(context, warehouse, source, spec, raw))
+        for name in ("quarantine_total", "volume"):
+            yield _result(name, asset, _all_partitions(per_day[name]))
 
     return _asset
+
+
+def _blocks_nothing(outcome: checks.CheckOutcome) -> bool:
+    # A WARN failure (volume at half the usual) is for someone to look at; it stops
+    # nothing in the run, so it must not hold the day's file in a later run either.
+    return outcome.passed or outcome.severity != "ERROR"
 
 
 def _quarantine_total(raw_rows: int, quarantined: int) -> checks.CheckOutcome:
@@ -250,27 +275,32 @@ def _all_partitions(outcomes: list[tuple[str, checks.CheckOutcome]]) -> checks.C
 
 
 def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
-            source: SourceSystem, spec: CleanedTable, raw: pd.DataFrame) -> checks.CheckOutcome:
+            source: SourceSystem, spec: CleanedTable, raw: pd.DataFrame,
+            ) -> tuple[list[tuple[str, checks.CheckOutcome]], set[str]]:
     """Each day of the run against the median of its previous days (a backfilled empty
-    day is judged on its own, not averaged away with its neighbours)."""
+    day is judged on its own, not averaged away with its neighbours); also the days the
+    source confirmed closed."""
     days = [dt.date.fromisoformat(key) for key in context.partition_keys]
     lookback = dt.timedelta(days=VOLUME_LOOKBACK_DAYS)
     counts = warehouse.row_counts(f"raw_{spec.table}", "partition_date",
                                   days[0] - lookback, days[0] - dt.timedelta(days=1))
     in_run = pd.to_datetime(raw["partition_date"]).dt.date.value_counts()
     counts.update({day: int(in_run.get(day, 0)) for day in days})
-    outcomes = []
+    outcomes, closed = [], set()
     for day in days:
         previous = [counts.get(day - dt.timedelta(days=i), 0)
                     for i in range(1, VOLUME_LOOKBACK_DAYS + 1)]
         outcome = checks.volume_anomaly(counts[day], previous, block_ratio=VOLUME_BLOCK_RATIO)
-        # Only a day of orders can be "closed"; an empty catalogue is always broken.
-        if outcome.severity == "ERROR" and not outcome.passed and spec.table == "transactions" \
+        # Customers and products are extracted as referenced by the day's orders: a day
+        # the source confirms had no orders references none, so their empty extracts are
+        # the same confirmed fact, not a broken export.
+        if outcome.severity == "ERROR" and not outcome.passed \
                 and source.confirms_no_sales(day):
             outcome = checks.volume_anomaly(counts[day], previous, block_ratio=VOLUME_BLOCK_RATIO,
                                             confirmed_no_sales=True)
+            closed.add(day.isoformat())
         outcomes.append((day.isoformat(), outcome))
-    return _all_partitions(outcomes)
+    return outcomes, closed
 
 
 clean_products_assets = _cleaning_asset(TABLES["products"], [])

@@ -56,8 +56,9 @@ class SimulatedSourceSystem(SourceSystem):
         from ouchhungry_dp import simulation
         from ouchhungry_dp.simulation.extract import referenced_by_orders
 
-        if table == "transactions" and day.isoformat() in self.closed_days:
-            # The simulated marketplace was closed that day: no order at all.
+        if day.isoformat() in self.closed_days:
+            # The simulated marketplace was closed that day: no order at all, so the
+            # customers and products extracts (only what the orders reference) are empty.
             return pd.DataFrame({c: pd.Series(dtype="string[pyarrow]") for c in RAW_COLUMNS[table]})
         config = simulation.SimulationConfig(
             seed=self.seed,
