@@ -215,7 +215,10 @@ def released_bytes(store: FileStore, relative: str, *, partner: str, dataset: st
         raise refuse(f"failed blocking checks: {failed} (decided {record.decided_at})",
                      f"The file is held at {held} for the data team. Fix the data or the "
                      "rule, re-materialize the product asset until its checks pass, then "
-                     "re-deliver.")
+                     "re-deliver"
+                     + ("; upstream_quality: re-run the day's cleaning (raw_* and cleaned_*) "
+                        "first, its verdict is what failed or is missing."
+                        if "upstream_quality" in record.failed else "."))
     data = store.read(relative)
     if data is None:
         raise refuse(f"{relative} is missing although its gate record passed",
