@@ -86,7 +86,7 @@ def test_a_forged_record_does_not_ship_the_held_pii_file(
 
 def test_run_config_cannot_repoint_the_outbound_store(
         sandbox: SandboxStack, instance: dg.DagsterInstance, tmp_path: Path) -> None:
-    day = "2026-11-14"
+    day = "2026-11-22"
     # A failed product run: the product frame is stored, its file held, nothing sent.
     assert not run_job(instance, PlantedCatalogue(rows_per_day=300), CONTRACT.daily_job,
                        day).success

@@ -63,7 +63,7 @@ def _check(result: dg.ExecuteInProcessResult, asset: str, name: str) -> dg.Asset
 
 def test_a_day_whose_cleaning_failed_is_held_when_only_the_product_and_deliveries_run(
         sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
-    day = "2026-11-20"
+    day = "2026-11-23"
     outbound = Path(env["OUCHHUNGRY_DATA_DIR"]) / "outbound"
     # A usual day first (the warehouse tables exist, the volume has a baseline).
     assert run_job(instance, SimulatedSourceSystem(rows_per_day=200), CONTRACT.daily_job,

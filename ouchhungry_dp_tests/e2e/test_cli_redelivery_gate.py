@@ -33,7 +33,7 @@ from ouchhungry_dp_tests.defs.gate_support import (
 )
 
 pytestmark = pytest.mark.e2e
-DAY = "2026-11-14"
+DAY = "2026-11-06"
 RUNBOOK = Path(__file__).parents[2] / "docs" / "operations.md"
 RUNBOOK_DAY = "2026-11-25"
 DAGSTER = str(Path(sys.executable).with_name("dagster"))

@@ -20,6 +20,7 @@ from ouchhungry_dp.definitions import defs
 from ouchhungry_dp.defs.pools import code_pools, ensure_pools
 from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
 from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp.settings import REPO_ROOT
 from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.e2e.prod_instance import (
     DAGSTER,
@@ -53,7 +54,11 @@ def pods(sandbox: SandboxStack, server: PostgresServer, database: str,
 
 
 def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(args, env={**os.environ, **env}, cwd=cwd, text=True,
+    # The tick helper is a module of the test package: run it from the repository root's
+    # point of view whatever the working folder (the package itself is installed).
+    path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    return subprocess.Popen(args, env={**os.environ, **env, "PYTHONPATH": path}, cwd=cwd,
+                            text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
