@@ -60,7 +60,8 @@ def seed_replica(clients: BigQueryClients) -> None:
 
 
 def run_job(job: str, partition: str, instance: dg.DagsterInstance,
-            source: SourceSystem | None = None) -> dg.ExecuteInProcessResult:
+            source: SourceSystem | None = None,
+            held_by_gate: bool = False) -> dg.ExecuteInProcessResult:
     resources = shared_resources()
     if source is not None:
         resources["source"] = source
@@ -70,6 +71,13 @@ def run_job(job: str, partition: str, instance: dg.DagsterInstance,
         partition_key=partition, instance=instance, raise_on_error=False)
     failures = [e.event_specific_data.error.message[:2000] for e in result.all_events
                 if e.event_type_value == "STEP_FAILURE"]
+    if held_by_gate:
+        # A month-to-date monthly file (3 days here) is built and checked but never
+        # released: the insights' blocking `built_from_released_monthly` stops the run
+        # before any monthly delivery, and that is the only failure.
+        assert not result.success and failures, "a month-to-date file must not be released"
+        assert all("built_from_released_monthly" in f for f in failures), failures
+        return result
     assert result.success, failures
     return result
 
@@ -124,7 +132,7 @@ def prod_runs(sandbox: SandboxStack, emulators: Emulators, postgres_server: Post
             counts = row_counts(clients, "marts")
             run_job(DAILY_JOB, DAYS[0], instance)  # a re-materialization of the first day
             recount = row_counts(clients, "marts")
-            run_job(MONTHLY_JOB, MONTH, instance)
+            run_job(MONTHLY_JOB, MONTH, instance, held_by_gate=True)
         marts = WarehouseTables(clients, "marts")
         raw = {(table, dt.date.fromisoformat(d)): marts.read(
                    f"raw_{table}", "partition_date", dt.date.fromisoformat(d),
@@ -167,12 +175,16 @@ def test_the_source_sql_extracts_the_day_and_only_what_it_references(prod_runs: 
             assert sorted(got) == sorted(expected) and 0 < len(got) < len(frame), table
 
 
-def test_each_day_and_the_month_reached_the_partner(prod_runs: dict) -> None:
+def test_each_day_reached_the_partner_and_the_month_to_date_file_was_held(
+        prod_runs: dict) -> None:
     expected = {f"ouchhungry_sales_daily_{d}.csv" for d in DAYS}
-    expected.add("ouchhungry_sales_monthly_by_city_2026-10.csv")
     assert expected <= set(prod_runs["sftp"])
-    gcs = {Path(name).name: sha256(data) for name, data in prod_runs["files"].items()}
+    gcs = {Path(name).name: sha256(data) for name, data in prod_runs["files"].items()
+           if not name.startswith("held/")}
     assert {name: gcs[name] for name in expected} == {n: prod_runs["sftp"][n] for n in expected}
+    monthly = "ouchhungry_sales_monthly_by_city_2026-10.csv"
+    assert monthly not in prod_runs["sftp"]  # 3 days of October: never sent
+    assert f"held/monthly/{monthly}" in prod_runs["files"]  # kept in GCS for the data team
 
 
 def test_duckdb_gives_the_same_product_files(prod_runs: dict, sandbox: SandboxStack,
@@ -187,7 +199,7 @@ def test_duckdb_gives_the_same_product_files(prod_runs: dict, sandbox: SandboxSt
         with dg.instance_for_test(temp_dir=env["DAGSTER_HOME"]) as instance:
             for day in DAYS:
                 run_job(DAILY_JOB, day, instance, ReplaySource())
-            run_job(MONTHLY_JOB, MONTH, instance, ReplaySource())
+            run_job(MONTHLY_JOB, MONTH, instance, ReplaySource(), held_by_gate=True)
     local = Path(env["OUCHHUNGRY_DATA_DIR"]) / "outbound"
     files = prod_runs["files"]
     assert len(files) == len(DAYS) + 1
