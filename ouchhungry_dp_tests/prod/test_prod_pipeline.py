@@ -202,6 +202,9 @@ def test_duckdb_gives_the_same_product_files(prod_runs: dict, sandbox: SandboxSt
             run_job(MONTHLY_JOB, MONTH, instance, ReplaySource(), held_by_gate=True)
     local = Path(env["OUCHHUNGRY_DATA_DIR"]) / "outbound"
     files = prod_runs["files"]
-    assert len(files) == len(DAYS) + 1
+    # the three daily files, the held month-to-date monthly file and the month's decision
+    assert set(files) == {*(f"daily/ouchhungry_sales_daily_{d}.csv" for d in DAYS),
+                          "held/monthly/ouchhungry_sales_monthly_by_city_2026-10.csv",
+                          "_decisions/ouchhungry/2026-10.csv"}
     for name, data in files.items():
         assert (local / name).read_bytes() == data, name
