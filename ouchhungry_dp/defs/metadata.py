@@ -86,6 +86,17 @@ def safe_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_result(asset: str, check: str, outcome: Any,
+                 severity: dg.AssetCheckSeverity | None = None) -> dg.AssetCheckResult:
+    """A domain ``CheckOutcome`` as Dagster's check result; its metadata made safe (failing
+    values never reach the event log). Severity: the outcome's own unless given."""
+    return dg.AssetCheckResult(
+        asset_key=asset, check_name=check, passed=bool(outcome.passed),
+        severity=severity or dg.AssetCheckSeverity[outcome.severity],
+        description=outcome.description, metadata=safe_metadata(outcome.metadata),
+    )
+
+
 def safe_preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
     shown = [c for c in frame.columns if c in PREVIEW_COLUMNS]
     hidden = [str(c) for c in frame.columns if c not in PREVIEW_COLUMNS]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ouchhungry_dp import layout
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import safe_metadata, table_metadata
+from ouchhungry_dp.defs.metadata import check_result, safe_metadata, table_metadata
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
@@ -60,14 +60,6 @@ OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
 # not exist yet when a month-to-date file is built on demand.
 MONTH_OF_DAYS = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
-
-
-def _result(asset: str, check: str, outcome: Any,
-            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        asset_key=asset, check_name=check, passed=bool(outcome.passed), severity=severity,
-        description=outcome.description, metadata=safe_metadata(outcome.metadata),
-    )
 
 
 def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> list[str]:
@@ -379,10 +371,10 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         }))
         for name in ("pii_scan", "reconciles_with_daily", "no_small_cells",
                      "follows_month_decision"):
-            yield _result(asset, name, checks[name])
+            yield check_result(asset, name, checks[name])
         # WARN in the UI (a month-to-date file built on demand is legitimate); the gate
         # above still refuses to release it.
-        yield _result(asset, "month_complete", checks["month_complete"],
+        yield check_result(asset, "month_complete", checks["month_complete"],
                       severity=dg.AssetCheckSeverity.WARN)
 
     return _asset
@@ -494,7 +486,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             "months_of_history": INSIGHTS_HISTORY_MONTHS,
         })
         for name, outcome in checks.items():
-            yield _result(asset, name, outcome)
+            yield check_result(asset, name, outcome)
 
     return _asset
 

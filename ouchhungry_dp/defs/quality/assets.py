@@ -16,7 +16,12 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.metadata import counts_md, safe_metadata, safe_preview, table_metadata
+from ouchhungry_dp.defs.metadata import (
+    check_result,
+    counts_md,
+    safe_preview,
+    table_metadata,
+)
 from ouchhungry_dp.defs.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
@@ -106,20 +111,6 @@ def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
                           f"{VOLUME_BLOCK_RATIO:.0%} blocks the day unless the source "
                           "confirmed it had no sales."),
     ]
-
-
-def _result(check: str, asset: str, outcome: checks.CheckOutcome,
-            severity: dg.AssetCheckSeverity | None = None) -> dg.AssetCheckResult:
-    if severity is None:
-        severity = dg.AssetCheckSeverity[outcome.severity]
-    return dg.AssetCheckResult(
-        check_name=check,
-        asset_key=asset,
-        passed=outcome.passed,
-        severity=severity,
-        description=outcome.description,
-        metadata=safe_metadata(outcome.metadata),  # failing values never reach the event log
-    )
 
 
 def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
@@ -231,12 +222,12 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
                             "quarantine_rate": round(len(quarantine) / max(len(raw), 1), 4),
                         }))
         for name in ("schema", "conservation"):
-            yield _result(name, asset, _all_partitions(per_day[name]))
-        yield _result("quarantine_rate", asset, checks.quarantine_rate_ceiling(
+            yield check_result(asset, name, _all_partitions(per_day[name]))
+        yield check_result(asset, "quarantine_rate", checks.quarantine_rate_ceiling(
             reasons, len(raw), QUARANTINE_CEILINGS, QUARANTINE_DEFAULT_CEILING),
             dg.AssetCheckSeverity.WARN)
         for name in ("quarantine_total", "volume"):
-            yield _result(name, asset, _all_partitions(per_day[name]))
+            yield check_result(asset, name, _all_partitions(per_day[name]))
 
     return _asset
 
