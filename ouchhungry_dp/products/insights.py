@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from ouchhungry_dp.products.insights_metrics import compute_metrics
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract
+    from ouchhungry_dp.products.insights_published import BrandFigures
 
 
 @dataclass(frozen=True)
@@ -212,15 +214,19 @@ def build_insights_report(
     transactions: pd.DataFrame,
     products: pd.DataFrame,
     monthly_products: pd.DataFrame,
+    published: Mapping[str, BrandFigures] | None = None,
+    known_identifiers: Iterable[str] = (),
 ) -> InsightsReport:
     """The ``<partner>_insights_monthly`` report for ``month`` (``'YYYY-MM'``).
 
-    ``transactions``: cleaned transactions (all brands) of ``month`` and of the
-    months before it to chart (at least the previous month for growth; 3-6
-    months make a readable trend). ``monthly_products``: the published monthly
-    files of ``month`` and the previous month (concatenated; ``month`` column),
-    the only source of city figures, so a city the files do not publish never
-    shows up here. ``products``: cleaned products.
+    ``transactions``: cleaned transactions (all brands) of ``month`` (other months
+    are ignored). ``monthly_products``: the released monthly files of ``month`` and
+    of the past months to chart (concatenated; ``month`` column), the only source
+    of city figures and of the month's brand totals, so a city the files do not
+    publish never shows up here. ``published``: what the released reports of past
+    months printed about their month (``insights_published``): past months are
+    printed from it, never recomputed. ``products``: cleaned products.
+    ``known_identifiers``: the month's customer names, e-mails and ids.
     """
     metrics = compute_metrics(
         contract,
@@ -228,6 +234,8 @@ def build_insights_report(
         transactions=transactions,
         products=products,
         monthly_products=monthly_products,
+        published=published,
+        known_identifiers=known_identifiers,
     )
     charts = build_charts(metrics)
     narrative = build_narrative(metrics)

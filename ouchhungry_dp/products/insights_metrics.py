@@ -6,16 +6,31 @@ minimum of customers, or a city cell the monthly file already publishes.
 Competitor figures appear only as segment totals behind enough competing
 companies, none dominant (count + (n, k) rule, also on what is left after the
 monthly file's published shares).
+
+Only the report's own month is computed. Past months are printed from what was
+released for them (``insights_published``), never recomputed: a late day in a
+past month would otherwise change its printed figure and the difference would
+isolate the late sales. The brands' units and revenue of the month are the
+released monthly file's totals. What still reads the month's transactions:
+customers, national share and price index of the month, repeat purchase,
+cross-sell pairs and the cities' penetration (all of the report's own month).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.products.cells import LEVEL_CITY
+from ouchhungry_dp.products.insights_names import shown_product_names
+from ouchhungry_dp.products.insights_published import (
+    BrandFigures,
+    monthly_file_figures,
+    past_figures,
+)
 from ouchhungry_dp.products.segment_share import share_publishable, uncovered_rows
 from ouchhungry_dp.products.selection import is_partner, market_items, partner_brand_names
 
@@ -105,8 +120,10 @@ def brand_months(
     return pd.concat(rows, ignore_index=True)
 
 
-def repeat_and_cross_sell(own: pd.DataFrame, minimum: int) -> dict[str, Any]:
-    """Repeat-purchase rate per brand and the top product pairs bought together."""
+def repeat_and_cross_sell(own: pd.DataFrame, minimum: int,
+                          names: Mapping[str, str]) -> dict[str, Any]:
+    """Repeat-purchase rate per brand and the top product pairs bought together.
+    ``names``: product_code -> the text printed for it (``shown_product_names``)."""
     repeat: dict[str, float | None] = {}
     for brand, items in own.groupby("brand"):
         orders = items.groupby("customer_id")["order_id"].nunique()
@@ -114,11 +131,11 @@ def repeat_and_cross_sell(own: pd.DataFrame, minimum: int) -> dict[str, Any]:
             round(float((orders >= 2).mean()), 4) if len(orders) >= minimum else None
         )
     # Pairs of different partner products in the same order (self-merge on order).
-    lines = own.loc[:, ["order_id", "customer_id", "product_name"]].drop_duplicates()
+    lines = own.loc[:, ["order_id", "customer_id", "product_code"]].drop_duplicates()
     pairs = lines.merge(lines, on=["order_id", "customer_id"], suffixes=("_a", "_b"))
-    pairs = pairs.loc[pairs["product_name_a"] < pairs["product_name_b"]]
+    pairs = pairs.loc[pairs["product_code_a"] < pairs["product_code_b"]]
     counted = (
-        pairs.groupby(["product_name_a", "product_name_b"])
+        pairs.groupby(["product_code_a", "product_code_b"])
         .agg(orders=("order_id", "nunique"), customers=("customer_id", "nunique"))
         .reset_index()
     )
@@ -128,7 +145,8 @@ def repeat_and_cross_sell(own: pd.DataFrame, minimum: int) -> dict[str, Any]:
     return {
         "repeat_purchase_rate": repeat,
         "top_product_pairs": [
-            {"products": [r.product_name_a, r.product_name_b], "orders": int(r.orders)}
+            {"products": sorted([names[r.product_code_a], names[r.product_code_b]]),
+             "orders": int(r.orders)}
             for r in counted.itertuples()
         ],
         "customers_buying_two_brands_share": _ratio(both, len(brands))
@@ -176,6 +194,34 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _current_brands(trend: pd.DataFrame, monthly_products: pd.DataFrame,
+                    month: str) -> dict[str, dict[str, Any]]:
+    """The month's figures per brand: units and revenue are the released monthly file's
+    totals (the report never prints another total for a month); the rest is computed."""
+    released = monthly_file_figures(monthly_products, month, [str(b) for b in trend["brand"]])
+    out = {}
+    for r in trend.itertuples():
+        totals = released.get(str(r.brand))
+        if totals is None:
+            continue  # not in the released file: nothing the partner may compare it with
+        out[str(r.brand)] = {
+            "units": totals["units"],
+            "revenue": totals["revenue"],
+            "customers": int(r.customers),
+            "segment": r.segment,
+            "segment_share": None if pd.isna(r.segment_share) else round(r.segment_share, 4),
+            "price_index": None if pd.isna(r.price_index) else round(r.price_index, 1),
+        }
+    return out
+
+
+def _growth(now: Mapping[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not before or before.get("revenue") is None:
+        return None
+    return {"revenue": _ratio(now["revenue"] - before["revenue"], before["revenue"]),
+            "units": _ratio(now["units"] - before["units"], before["units"])}
+
+
 def compute_metrics(
     contract: PartnerContract,
     *,
@@ -183,60 +229,54 @@ def compute_metrics(
     transactions: pd.DataFrame,
     products: pd.DataFrame,
     monthly_products: pd.DataFrame,
+    published: Mapping[str, BrandFigures] | None = None,
+    known_identifiers: Iterable[str] = (),
 ) -> dict[str, Any]:
+    """Figures of ``month``'s report.
+
+    ``transactions``: cleaned transactions of ``month`` (rows of other months are
+    ignored: past months are never recomputed). ``monthly_products``: the released
+    monthly files of ``month`` and of the past months to chart. ``published``:
+    month -> brand -> figures the released reports of past months printed about their
+    own month (``insights_published``). ``known_identifiers``: the month's customer
+    names, e-mails and ids, kept out of product names.
+    """
     minimum = contract.privacy.min_customers_per_cell
     previous = str(pd.Period(month, "M") - 1)
     market = market_items(transactions, products)
     market["month"] = _month_key(market["sale_date"])
+    market = market.loc[(market["month"] == month).to_numpy()]
     partner = partner_brand_names(products, contract)
     trend = brand_months(market, contract, monthly_products, partner)
     trend = trend.loc[trend["customers"] >= minimum]
+    brands = _current_brands(trend, monthly_products, month)
+    past = past_figures(published or {}, monthly_products, month, list(brands))
     growth = {}
-    for brand, rows in trend.groupby("brand"):
-        by_month = rows.set_index("month")
-        if month in by_month.index and previous in by_month.index:
-            growth[str(brand)] = {
-                "revenue": _ratio(
-                    by_month.at[month, "cents"] - by_month.at[previous, "cents"],
-                    by_month.at[previous, "cents"],
-                ),
-                "units": _ratio(
-                    by_month.at[month, "units"] - by_month.at[previous, "units"],
-                    by_month.at[previous, "units"],
-                ),
-            }
+    for brand, figures in brands.items():
+        change = _growth(figures, past.get(previous, {}).get(brand))
+        if change:
+            growth[brand] = change
+    charted = {**past, month: brands}
     # The partner's items by company (brand and manufacturer), as in every product.
-    own = market.loc[is_partner(market, contract) & (market["month"] == month).to_numpy()]
-    current = trend.loc[trend["month"] == month]
+    own = market.loc[is_partner(market, contract)]
+    names = shown_product_names(products, own["product_code"].dropna().astype(str),
+                                known_identifiers)
     return {
         "partner": contract.partner.name,
         "month": month,
         "previous_month": previous,
-        "brands": {
-            str(r.brand): {
-                "units": int(r.units),
-                "revenue": round(r.cents / 100, 2),
-                "customers": int(r.customers),
-                "segment": r.segment,
-                "segment_share": None if pd.isna(r.segment_share) else round(r.segment_share, 4),
-                "price_index": None if pd.isna(r.price_index) else round(r.price_index, 1),
-            }
-            for r in current.itertuples()
-        },
+        "brands": brands,
         "growth_vs_previous_month": growth,
         "segment_share_trend": {
-            str(b): {
-                m: (None if pd.isna(s) else round(s, 4))
-                for m, s in zip(rows["month"], rows["segment_share"], strict=True)
-            }
-            for b, rows in trend.sort_values("month").groupby("brand")
+            brand: {m: charted[m][brand]["segment_share"] for m in sorted(charted)
+                    if brand in charted[m]}
+            for brand in brands
         },
         "revenue_trend": {
-            str(b): {
-                m: round(c / 100, 2) for m, c in zip(rows["month"], rows["cents"], strict=True)
-            }
-            for b, rows in trend.sort_values("month").groupby("brand")
+            brand: {m: charted[m][brand]["revenue"] for m in sorted(charted)
+                    if brand in charted[m]}
+            for brand in brands
         },
-        **repeat_and_cross_sell(own, minimum),
+        **repeat_and_cross_sell(own, minimum, names),
         **city_figures(monthly_products, market, month, previous),
     }

@@ -23,9 +23,11 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp import layout
+from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.products import factory
 from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.products.insights_published import figures_file
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.conftest import platform_env
@@ -174,6 +176,18 @@ def test_the_clean_month_is_delivered_with_its_report_and_a_changed_report_is_re
     assert sha(on_sftp) == sha(february.outbound / MONTHLY_FILE)
     assert sha(report_on_sftp) == sha(february.outbound / INSIGHTS_FILE)
     assert len(partner_mails(sandbox, MONTH)) == 1
+    # What the report printed about its month is released beside it (next months'
+    # reports print February from it), under the report's gate record, never sent.
+    store = LocalFileStore(root=str(february.outbound))
+    figures = factory.released_figures(store, CONTRACT, MONTH)
+    assert set(figures) == set(CONTRACT.partner.brand_names)
+    monthly = pd.read_csv(on_sftp)
+    for brand, printed in figures.items():
+        cells = monthly.loc[monthly["brand"] == brand]
+        assert printed["revenue"] == pytest.approx(float(cells["revenue"].sum()), abs=0.005)
+        assert printed["revenue"] > 0
+    assert not [p for p in sandbox.sftp_files.rglob("*")
+                if p.name == figures_file(CONTRACT.id, MONTH).rsplit("/", 1)[1]]
     delivered = sha(report_on_sftp)
 
     released = february.outbound / INSIGHTS_FILE

@@ -46,6 +46,7 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights import build_insights_report
+from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
 from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.selection import (
     CATALOGUE_ATTRIBUTES,
@@ -397,6 +398,27 @@ def released_monthly(files: OutboundFileStore, contract: PartnerContract,
                                                 "city": "string"}, keep_default_na=False)
 
 
+def _trend_months(first: dt.date) -> list[str]:
+    """The ``INSIGHTS_HISTORY_MONTHS`` months before the month starting ``first``."""
+    months, start = [], first
+    for _ in range(INSIGHTS_HISTORY_MONTHS):
+        start = layout.previous_month(start)[0]
+        months.append(layout.month_key(start.isoformat()))
+    return sorted(months)
+
+
+def released_figures(files: OutboundFileStore, contract: PartnerContract,
+                     month: str) -> dict[str, dict[str, Any]]:
+    """What the released report of ``month`` printed about that month, verified against
+    its gate record; raises the gate's ``DataQualityError`` otherwise."""
+    expected = gated_file(contract, "insights")
+    data, _ = gate.released_bytes(files, figures_file(contract.id, month),
+                                  partner=contract.id, dataset=expected.dataset,
+                                  partition=month, expected_checks=expected.checks,
+                                  what="published insights figures")
+    return parse_figures(data, contract.id, month)
+
+
 def report_pii_scan(report_html: str, contract: PartnerContract,
                     known: list[str]) -> CheckOutcome:
     """The insights' ``pii_scan``: patterns on every line (tags included), the month's
@@ -418,7 +440,7 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         ins={
             "monthly_file": dg.AssetIn(contract.monthly_asset),
         },
-        # Read through the warehouse over the trend's months (``trend_catalogue``).
+        # Read through the warehouse, the report's month only (``trend_catalogue``).
         deps=[decision_asset_name(contract),
               dg.AssetDep("cleaned_products", partition_mapping=MONTH_OF_DAYS)],
         group_name=f"{contract.id}_products",
@@ -442,10 +464,9 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, last = layout.month_bounds(month)
-        start = first
-        for _ in range(INSIGHTS_HISTORY_MONTHS):
-            start = layout.previous_month(start)[0]
-        transactions = warehouse.read_range("cleaned_transactions", "sale_date", start, last)
+        # The report's own month only: past months are printed from what was released
+        # for them (``insights_published``), never recomputed from the warehouse.
+        transactions = warehouse.read_range("cleaned_transactions", "sale_date", first, last)
         try:
             current = released_monthly(outbound_files, contract, month)
             source = CheckOutcome(passed=True, description=f"built from the released {month} "
@@ -454,23 +475,27 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             # Still built (the data team can read it in held/), never released.
             current = monthly_file.drop(columns="month_start", errors="ignore")
             source = CheckOutcome(passed=False, description=refused.detail or refused.what)
-        # Every released monthly file of the trend: a national share is checked against
-        # the shares its month's file published (no one-company remainder). A month
-        # whose file was not released gives no figures.
-        previous = []
-        trend_month = start
-        while trend_month < first:
+        # Every released monthly file and report figures of the trend's months. A month
+        # with neither gives no figures.
+        previous, published = [], {}
+        for past in _trend_months(first):
             with contextlib.suppress(DataQualityError):
-                previous.append(released_monthly(
-                    outbound_files, contract, layout.month_key(trend_month.isoformat())))
-            trend_month = layout.month_bounds(trend_month.isoformat())[1] + dt.timedelta(days=1)
+                previous.append(released_monthly(outbound_files, contract, past))
+            with contextlib.suppress(DataQualityError):
+                published[past] = released_figures(outbound_files, contract, past)
+        known = identifiers_of_month(warehouse, first, last)
         report = build_insights_report(
             contract, month=month, transactions=transactions,
-            products=trend_catalogue(warehouse, start, last),
-            monthly_products=pd.concat([*previous, current], ignore_index=True))
-        checks = {"pii_scan": report_pii_scan(report.html, contract,
-                                              identifiers_of_month(warehouse, first, last)),
+            products=trend_catalogue(warehouse, first, last),
+            monthly_products=pd.concat([*previous, current], ignore_index=True),
+            published=published, known_identifiers=known)
+        checks = {"pii_scan": report_pii_scan(report.html, contract, known),
                   "built_from_released_monthly": source}
+        # What this report printed about its month, released under the same checks:
+        # next months' reports print this month from it.
+        release_file(outbound_files, insights_dataset(contract), month,
+                     figures_file(contract.id, month),
+                     figures_bytes(contract.id, month, report.metrics["brands"]), checks)
         relative = layout.insights_file(contract.id, month)
         released = release_file(outbound_files, insights_dataset(contract), month,
                                 relative, report.html.encode("utf-8"), checks)
