@@ -7,6 +7,11 @@ nothing personal may enter it. Two layers, both allowlists or fail-closed:
   products, the cleaned tables and the receipts); every other column is named as
   not shown, never printed — a new column stays hidden until someone decides it
   is safe;
+* a free-text location column (``city``, ``delivery_city``, ``state``,
+  ``delivery_state``: typed by people in the raw tables) shows a cell only when its
+  *value* is on an allowlist: an IBGE municipality name (accents and case folded),
+  a UF, or the generalised ``*``; anything else (a name, an address, a typo) is
+  ``[hidden: not a known place]``, whatever it holds;
 * every string that goes into metadata (preview cells included, since a raw
   ``city`` can hold an e-mail someone typed) is replaced by ``[hidden: <kind>]``
   when it matches a personal-data pattern of the product PII scan, and keys that
@@ -18,12 +23,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.products.guardrails import TEXT_PATTERNS
+from ouchhungry_dp.quality.reference import official_cities, valid_ufs
+from ouchhungry_dp.quality.repair import normalize_city
 
 # Non-personal fields: dates (never a time of day), locations, product, money,
 # counts, shares, and delivery bookkeeping. Not here, on purpose: ids (raw or
@@ -47,6 +55,11 @@ PREVIEW_COLUMNS = frozenset({
     "attempts", "verification", "receipt_id", "http_status", "token_requests", "status",
     "recipients", "message_id", "delivered_at",
 })  # fmt: skip
+# Location columns typed as free text in the raw tables: shown only for allowed values.
+PLACE_COLUMNS = frozenset({"city", "delivery_city"})
+UF_COLUMNS = frozenset({"state", "delivery_state"})
+GENERALISED = "*"
+NOT_A_PLACE = "[hidden: not a known place]"
 # Keys whose value is a failing value itself (pandera failure cases, examples).
 VALUE_KEYS = frozenset({"value", "values", "failure_case", "failure_cases", "sample"})
 _PERSONAL = {kind: re.compile(pattern) for kind, pattern in TEXT_PATTERNS.items()}
@@ -102,11 +115,30 @@ def safe_preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
     hidden = [str(c) for c in frame.columns if c not in PREVIEW_COLUMNS]
     head = frame.loc[:, shown].head(rows).astype("string").fillna("")
     for column in head.columns:
-        head[column] = head[column].map(redact_text)
+        head[column] = _allowed_places(head[column]).map(redact_text)
     table = head.to_markdown(index=False) if len(head) and shown else "_(no rows shown)_"
     if hidden:
         table += f"\n\n_Not shown (not on the preview allowlist): {', '.join(hidden)}._"
     return dg.MetadataValue.md(table)
+
+
+def _allowed_places(values: pd.Series) -> pd.Series:
+    """A location column's cells, each one not on the place allowlist hidden."""
+    name = str(values.name)
+    if name not in PLACE_COLUMNS | UF_COLUMNS:
+        return values
+    text = values.astype("string").fillna("").str.strip()
+    if name in UF_COLUMNS:
+        known = text.str.upper().isin(valid_ufs())
+    else:
+        known = normalize_city(text).isin(_place_keys())
+    known |= text.isin(["", GENERALISED])
+    return text.where(known.fillna(False).to_numpy(dtype=bool), NOT_A_PLACE)
+
+
+@cache
+def _place_keys() -> frozenset[str]:
+    return frozenset(official_cities()["key"].dropna())
 
 
 def table_metadata(frame: pd.DataFrame, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:

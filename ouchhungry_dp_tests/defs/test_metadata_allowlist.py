@@ -34,12 +34,30 @@ def test_the_preview_shows_only_allowlisted_columns_and_names_the_others() -> No
 
 
 def test_personal_patterns_typed_into_an_allowlisted_column_are_hidden() -> None:
-    frame = pd.DataFrame({"city": [*PLANTED.values(), "SAO PAULO"]})
+    frame = pd.DataFrame({"payment_method": [*PLANTED.values(), "pix"]})
     preview = safe_preview(frame, rows=10).md_str
-    assert "SAO PAULO" in preview
+    assert "pix" in preview
     for kind, value in PLANTED.items():
         assert value not in preview, kind
     assert "[hidden: email]" in preview and "[hidden: raw_id]" in preview
+
+
+def test_raw_free_text_places_show_only_values_on_the_place_allowlist() -> None:
+    """A raw ``delivery_city`` holds whatever was typed: a customer's name or an address
+    matches no personal-data pattern, so only a value allowlist keeps it out."""
+    typed = ["Maria Aparecida Souza", "Rua Augusta 1500 apto 12", "joao.silva@gmail.com",
+             "São Paulo/SP"]
+    frame = pd.DataFrame({
+        "delivery_city": [*typed, " são  paulo ", "Macapá"],
+        "delivery_state": ["SP", "Maria", "sp", "XX", "SP", "AP"],
+        "city": ["*", "Ana Clara", "SÃO PAULO", "CAMPINAS", "", "Belém"],
+    })
+    preview = safe_preview(frame, rows=10).md_str
+    for value in [*typed, "Maria", "XX", "Ana Clara"]:
+        assert value not in preview, value
+    for value in ("são  paulo", "Macapá", "SÃO PAULO", "CAMPINAS", "Belém", "| *"):
+        assert value in preview, value
+    assert preview.count("[hidden: not a known place]") == len(typed) + 3
 
 
 def test_check_metadata_keeps_rows_and_reasons_and_drops_values() -> None:
