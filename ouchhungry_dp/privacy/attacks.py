@@ -185,3 +185,41 @@ def dominance(release: MonthRelease, contract: PartnerContract, products: pd.Dat
                 if len(top) and top.max() > 0:
                     recovered += abs(derived - float(top.max())) <= 0.05 * float(top.max())
     return checked, int(recovered), f"month {release.month}"
+
+
+def _labels(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+    return set(map(tuple, frame[["state", "city", "location_level"]].astype(str).to_numpy()))
+
+
+def daily_locations_in_monthly(release: MonthRelease) -> Result:
+    """Every location a daily file of the month published is in the month's monthly file
+    (otherwise the monthly file hides what the daily files showed, or the reverse)."""
+    daily = _labels(pd.concat(release.dailies, ignore_index=True)) if release.dailies else set()
+    missing = daily - _labels(release.monthly)
+    return len(daily), len(missing), f"month {release.month}"
+
+
+def cells_under_k_in_basis(release: MonthRelease, contract: PartnerContract,
+                           products: pd.DataFrame) -> Result:
+    """Every published label (daily and monthly files, every level) counted again from
+    the decision basis itself: the previous month's partner customers whose location the
+    stored decision maps to that label. Fewer than k = recovered. (Independent of the
+    decision's own ``cell_customers`` column and of the ``no_small_cells`` check.) The
+    one exception by design: the country row when the decision names no state is the
+    whole country, not a residual."""
+    k = contract.privacy.min_customers_per_cell
+    basis = partner_items(release.history, products, contract)
+    decision = release.decision.astype({"state": str, "city": str, "level": str})
+    label = decision.assign(
+        label_state=decision["state"].where(decision["level"] != LEVEL_COUNTRY, GENERALISED),
+        label_city=decision["city"].where(decision["level"] == LEVEL_CITY, GENERALISED))
+    located = basis.loc[:, ["state", "city", "customer_id"]].astype(str).merge(
+        label, on=["state", "city"], how="inner")
+    counts = located.groupby(["label_state", "label_city", "level"])["customer_id"].nunique()
+    whole_country = not (decision["level"] != LEVEL_COUNTRY).any()
+    files = [*release.dailies, release.monthly]
+    published = set().union(*(_labels(f) for f in files if len(f)))
+    small = [lab for lab in published
+             if int(counts.get(lab, 0)) < k
+             and not (lab[2] == LEVEL_COUNTRY and whole_country)]
+    return len(published), len(small), f"month {release.month}"

@@ -3,10 +3,13 @@
 ``python -m ouchhungry_dp.privacy.audit --months 3 --rows 2000`` simulates the
 months (plus one month of history) with ``ouchhungry_dp.simulation``, builds the
 daily files, monthly files and insights figures with the products' own functions
-(``audit_release.py``) with a dominant competitor injected, runs the attacks of
-``attacks.py`` and two injected incidents (an EAN typo in a partner catalogue
-row, personal data typed into a partner product name), prints what each attack
-recovered and exits 1 if anything was recovered. No Dagster, no warehouse.
+(``audit_release.py``; the month decision stored and read back as production
+does, ``decision_record.py``) with a dominant competitor injected, runs the
+attacks of ``attacks.py``, the re-releases of ``rerelease.py`` (every day re-run,
+a late day in a past month, differencing between reports) and two injected
+incidents (an EAN typo in a partner catalogue row, personal data typed into a
+partner product name), prints what each attack recovered and exits 1 if
+anything was recovered. No Dagster, no warehouse.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
-from ouchhungry_dp.privacy import attacks
+from ouchhungry_dp.privacy import attacks, rerelease
 from ouchhungry_dp.privacy.audit_release import (
     MonthRelease,
     clean_catalogue,
@@ -130,11 +133,13 @@ def dominance_boundary(contract: PartnerContract) -> tuple[int, int, str]:
     return 3, len(wrong), detail if not wrong else detail + "; wrong at " + ", ".join(wrong)
 
 
-def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 42
+def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 42,
+              simulated: tuple[list[MonthRelease], pd.DataFrame] | None = None,
               ) -> tuple[pd.DataFrame, dict[str, float], list[MonthRelease]]:
-    """(table of attacks, figures, the releases attacked)."""
-    releases, products = simulate_releases(contract, months=months, rows_per_day=rows,
-                                           key=AUDIT_KEY, seed=seed)
+    """(table of attacks, figures, the releases attacked). ``simulated``: releases and
+    catalogue from ``simulate_releases`` with the same arguments, to reuse them."""
+    releases, products = simulated or simulate_releases(
+        contract, months=months, rows_per_day=rows, key=AUDIT_KEY, seed=seed)
     dailies = pd.concat([d for r in releases for d in r.dailies], ignore_index=True)
     results = [("linkage joins (every column, all files)", *attacks.linkage(dailies))]
     for name, attack in (("differencing between levels and releases", attacks.differencing),):
@@ -146,12 +151,35 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
         totals = [attack(r, contract, products) for r in releases]
         results.append((name, sum(t[0] for t in totals), sum(t[1] for t in totals),
                         f"{len(totals)} months"))
+    for name, attack in (("daily locations missing from the monthly file",
+                          attacks.daily_locations_in_monthly),):
+        totals = [attack(r) for r in releases]
+        results.append((name, sum(t[0] for t in totals), sum(t[1] for t in totals),
+                        f"{len(totals)} months"))
+    totals = [attacks.cells_under_k_in_basis(r, contract, products) for r in releases]
+    results.append(("published cells under k in the decision basis",
+                    sum(t[0] for t in totals), sum(t[1] for t in totals),
+                    f"{len(totals)} months, every level, daily and monthly"))
+    results.append(("re-run of every day (decision + files byte-identical)",
+                    *rerelease.rerun(releases, contract, products, AUDIT_KEY)))
+    files, printed = rerelease.late_day(releases, contract, products, AUDIT_KEY)
+    results.append(("late day in a past month, then re-run (files)", *files))
+    results.append(("late day: differencing between reports", *printed))
+    results.append(("differencing between releases (reports)",
+                    *rerelease.between_releases(releases)))
     results.append(("silent loss (EAN typo in a partner row)", *silent_loss(contract, rows, seed)))
     results.append(("PII typed into a catalogue name", *pii_in_catalogue(contract, rows, seed)))
     results.append(("dominance rule at k-1/k/k+1 %", *dominance_boundary(contract)))
     table = pd.DataFrame(results, columns=["attack", "checked", "recovered", "detail"])
     blocked = sum(len(r.blocked_days) for r in releases)
+    # By design (docs/data-products.md, "What k guarantees"): k holds in the decision
+    # basis, not in the month published. How many monthly cells are small in their month.
+    monthly = pd.concat([r.monthly for r in releases], ignore_index=True)
+    small_in_month = int((pd.to_numeric(monthly["customers_reached"])
+                          < contract.privacy.min_customers_per_cell).sum())
     figures = {
+        "monthly_cells": len(monthly),
+        "monthly_cells_under_k_in_their_month": small_in_month,
         "partner_rows": len(dailies),
         "city_level_share": float((dailies["location_level"] == LEVEL_CITY).mean())
         if len(dailies) else 0.0,
@@ -176,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{figures['city_level_share']:.1%}, daily files blocked by checks: "
           f"{figures['blocked_days']}; levels: "
           + ", ".join(f"{k[6:]} {v:.1%}" for k, v in figures.items() if k.startswith("level_")))
+    print(f"monthly cells: {figures['monthly_cells']}, with fewer than k customers in their "
+          f"own month (k holds in the decision basis): "
+          f"{figures['monthly_cells_under_k_in_their_month']}")
     recovered = int(table["recovered"].sum())
     print("RESULT: nothing recovered" if not recovered else f"RESULT: {recovered} recovered")
     return 1 if recovered else 0

@@ -1,8 +1,10 @@
 """What a partner receives over simulated months, built with the products' own functions.
 
 Used by the privacy audit (``audit.py``). Every file is built exactly as the
-Dagster assets build it: cleaning library -> stored month decision from the
-previous month -> daily files, monthly file, insights figures, and the same
+Dagster assets build it: cleaning library -> month decision from the previous
+month, stored as production stores it and read back (``decision_record``) ->
+daily files, monthly file, insights figures (past months printed from what the
+earlier reports published), and the same
 blocking checks decide whether a file would leave. The daily frames keep the
 source truth (``true_state``/``true_city``) beside the published columns so the
 attacks can be scored; those two columns are never part of a file.
@@ -17,10 +19,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.privacy import decision_record
+from ouchhungry_dp.privacy.decision_record import MemoryStore
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights_metrics import compute_metrics
+from ouchhungry_dp.products.insights_published import figures_bytes
 from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.selection import is_partner, latest_catalogue, market_items
 from ouchhungry_dp.quality.cleaning import clean_products, clean_transactions
@@ -36,13 +42,20 @@ DOMINANT = "Dominante SA"
 class MonthRelease:
     month: str
     history: pd.DataFrame  # cleaned transactions of the previous month (decision basis)
-    decision: pd.DataFrame
+    decision: pd.DataFrame  # read back from the stored record
     transactions: pd.DataFrame  # cleaned transactions of the month
     dailies: list[pd.DataFrame]  # with TRUTH columns
     monthly: pd.DataFrame
     month_to_date: pd.DataFrame  # days 1-15 (built, never sent: see docs)
     insights: dict[str, object]
     blocked_days: list[str] = field(default_factory=list)
+    # name -> bytes of every file of the month (decision record, daily files, monthly
+    # file, the insights' published figures): what a re-run must reproduce exactly.
+    files: dict[str, bytes] = field(default_factory=dict)
+    # What the month was built from besides its days: for re-runs.
+    previous_monthly: pd.DataFrame | None = None
+    published_before: dict[str, dict] = field(default_factory=dict)
+    quarantined_products: pd.DataFrame | None = None
 
 
 def raw_catalogue(first_day: dt.date, config: SimulationConfig) -> pd.DataFrame:
@@ -105,8 +118,19 @@ def daily_passes(daily: pd.DataFrame, day_tx: pd.DataFrame, products: pd.DataFra
 def build_month(month: str, history: pd.DataFrame, days: list[pd.DataFrame],
                 products: pd.DataFrame, contract: PartnerContract, key: bytes,
                 previous_monthly: pd.DataFrame | None,
-                quarantined_products: pd.DataFrame | None = None) -> MonthRelease:
-    decision = decide_locations(history, products, contract)
+                quarantined_products: pd.DataFrame | None = None, *,
+                store: MemoryStore | None = None,
+                published: dict[str, dict] | None = None) -> MonthRelease:
+    """One month as production releases it: the decision made from ``history`` and
+    stored (``decision_record``; a released record is never replaced), every file
+    built from the record read back, the insights printing past months from
+    ``published`` (what earlier reports printed)."""
+    store = store if store is not None else MemoryStore()
+    published = dict(published or {})
+    decision_record.materialize(store, contract.id, month,
+                                decide_locations(history, products, contract))
+    decision = decision_record.read_released(store, contract.id, month)
+    files = {"decision": store.read(decision_record.record_path(contract.id, month)) or b""}
     dailies, blocked = [], []
     for day_tx in days:
         daily = build_daily_product(day_tx, products, decision, contract, key=key,
@@ -115,18 +139,33 @@ def build_month(month: str, history: pd.DataFrame, days: list[pd.DataFrame],
         if daily_passes(daily, day_tx, products, decision, contract, key,
                         quarantined_products):
             dailies.append(daily)
+            files[f"daily {day}"] = to_csv_bytes(daily.drop(columns=TRUTH))
         else:
             blocked.append(day)
     transactions = pd.concat(days, ignore_index=True)
     monthly = build_monthly_product(transactions, products, decision, contract, month=month)
+    files["monthly"] = to_csv_bytes(monthly)
     half = transactions.loc[pd.to_datetime(transactions["sale_date"]).dt.day <= 15]
     month_to_date = build_monthly_product(half, products, decision, contract, month=month)
-    files = [f for f in (previous_monthly, monthly) if f is not None and len(f)]
-    insights = compute_metrics(
-        contract, month=month, transactions=pd.concat([history, transactions]),
-        products=products, monthly_products=pd.concat(files, ignore_index=True))
+    insights = month_insights(month, transactions, products, contract, monthly,
+                              previous_monthly, published)
+    files["insights figures"] = figures_bytes(contract.id, month, insights["brands"])
     return MonthRelease(month, history, decision, transactions, dailies, monthly, month_to_date,
-                        insights, blocked)
+                        insights, blocked, files, previous_monthly, published,
+                        quarantined_products)
+
+
+def month_insights(month: str, warehouse: pd.DataFrame, products: pd.DataFrame,
+                   contract: PartnerContract, monthly: pd.DataFrame,
+                   previous_monthly: pd.DataFrame | None,
+                   published: dict[str, dict]) -> dict[str, object]:
+    """The insights figures as the asset computes them: ``warehouse`` is whatever the
+    warehouse holds (the month's own rows are used), past months come from
+    ``published`` and the released monthly files."""
+    files = [f for f in (previous_monthly, monthly) if f is not None and len(f)]
+    return compute_metrics(contract, month=month, transactions=warehouse, products=products,
+                           monthly_products=pd.concat(files, ignore_index=True),
+                           published=published)
 
 
 def simulate_releases(contract: PartnerContract, *, months: int, rows_per_day: int,
@@ -143,11 +182,14 @@ def simulate_releases(contract: PartnerContract, *, months: int, rows_per_day: i
     cleaned = {p: simulate_cleaned(p.start_time.date(), p.end_time.date(), config, raw_products)
                for p in periods}
     releases: list[MonthRelease] = []
+    store, published = MemoryStore(), {}
     for previous, period in itertools.pairwise(periods):
         history = pd.concat(cleaned[previous], ignore_index=True)
         before = releases[-1].monthly if releases else None
-        releases.append(build_month(str(period), history, cleaned[period], products, contract,
-                                    key, before, quarantined))
+        release = build_month(str(period), history, cleaned[period], products, contract,
+                              key, before, quarantined, store=store, published=published)
+        published = {**published, release.month: release.insights["brands"]}
+        releases.append(release)
     return releases, products
 
 

@@ -8,7 +8,7 @@ import pytest
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
 from ouchhungry_dp.privacy import attacks, audit
 from ouchhungry_dp.privacy.audit import run_audit
-from ouchhungry_dp.privacy.audit_release import build_month
+from ouchhungry_dp.privacy.audit_release import MonthRelease, build_month, simulate_releases
 from ouchhungry_dp.products.guardrails import cells_under_minimum
 from ouchhungry_dp_tests.products.conftest import (
     KEY,
@@ -20,8 +20,14 @@ from ouchhungry_dp_tests.products.conftest import (
 CONTRACT = get_contract("ouchhungry")
 
 
-def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
-    table, figures, releases = run_audit(CONTRACT, months=2, rows=300)
+@pytest.fixture(scope="module")
+def simulated() -> tuple[list[MonthRelease], pd.DataFrame]:
+    return simulate_releases(CONTRACT, months=2, rows_per_day=300, key=audit.AUDIT_KEY)
+
+
+def test_the_audit_recovers_nothing_on_two_simulated_months(
+        simulated: tuple[list[MonthRelease], pd.DataFrame]) -> None:
+    table, figures, releases = run_audit(CONTRACT, months=2, rows=300, simulated=simulated)
     results = table.set_index("attack")
     assert results["recovered"].eq(0).all(), table.to_dict("records")
     assert results["checked"].gt(0).all()  # every attack had something to attack
@@ -32,6 +38,13 @@ def test_the_audit_recovers_nothing_on_two_simulated_months() -> None:
     assert "suppressed 86%" in detail["dominance rule at k-1/k/k+1 %"]
     assert 0 < figures["city_level_share"] < 1
     assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
+    # Re-releases: every file of both months rebuilt identically; the late day grew the
+    # previous month's basis enough to change the next decision, which was refused.
+    rerun = results.loc["re-run of every day (decision + files byte-identical)"]
+    days = sum(len(r.dailies) for r in releases)
+    assert rerun["checked"] == days + 3 * len(releases)  # + decision, monthly, figures
+    assert "refused 1x" in detail["late day in a past month, then re-run (files)"]
+    assert results.loc["late day: differencing between reports", "checked"] > 0
     # Two consecutive months: every daily label is in the monthly file, and every
     # published label has >= k customers in the month's decision basis.
     labels = ["state", "city", "location_level"]
@@ -52,7 +65,8 @@ def test_the_command_exits_non_zero_when_anything_is_recovered(
     table = pd.DataFrame([("an attack", 10, recovered, "")],
                          columns=["attack", "checked", "recovered", "detail"])
     monkeypatch.setattr(audit, "run_audit", lambda *a, **k: (table, {
-        "partner_rows": 1, "city_level_share": 0.5, "blocked_days": 0}, []))
+        "partner_rows": 1, "city_level_share": 0.5, "blocked_days": 0, "monthly_cells": 1,
+        "monthly_cells_under_k_in_their_month": 0}, []))
     assert audit.main(["--months", "1"]) == code
     assert "an attack" in capsys.readouterr().out
 

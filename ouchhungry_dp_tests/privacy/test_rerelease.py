@@ -1,0 +1,108 @@
+"""Re-releases in the audit: each scenario bites when production's safeguard is removed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.defs.products import decision as production
+from ouchhungry_dp.partners.contract import get_contract
+from ouchhungry_dp.privacy import attacks, decision_record, rerelease
+from ouchhungry_dp.privacy.audit import AUDIT_KEY
+from ouchhungry_dp.privacy.audit_release import MonthRelease, simulate_releases
+from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.selection import partner_items
+
+CONTRACT = get_contract("ouchhungry")
+Simulated = tuple[list[MonthRelease], pd.DataFrame]
+
+
+@pytest.fixture(scope="module")
+def simulated() -> Simulated:
+    return simulate_releases(CONTRACT, months=2, rows_per_day=200, key=AUDIT_KEY, seed=7)
+
+
+def test_the_audit_stores_the_decision_as_production_does(simulated: Simulated) -> None:
+    releases, products = simulated
+    data = releases[1].files["decision"]
+    month = releases[1].month
+    assert data == to_csv_bytes(decide_locations(releases[1].history, products, CONTRACT))
+    assert decision_record.record_path(CONTRACT.id, month) == production.record_path(
+        CONTRACT, month)
+    assert decision_record.marker(data) == production._marker(data)
+    pd.testing.assert_frame_equal(decision_record.parse_record(data),
+                                  production.parse_record(data))
+    pd.testing.assert_frame_equal(releases[1].decision, production.parse_record(data))
+
+
+def test_a_late_day_is_caught_when_a_released_decision_can_be_replaced(
+        simulated: Simulated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision recomputed on every run (the lazy in-memory decision) follows the late
+    day: the next month's files change and the partner differences them."""
+    releases, products = simulated
+    (_, changed, detail), _ = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
+    assert (changed, "refused 1x" in detail) == (0, True)
+
+    def recomputed(store: decision_record.MemoryStore, partner: str, month: str,
+                   decision: pd.DataFrame) -> str:
+        data = to_csv_bytes(decision)
+        store.put(decision_record.record_path(partner, month), data)
+        store.put(decision_record.released_path(partner, month), decision_record.marker(data))
+        return "created"
+
+    monkeypatch.setattr(decision_record, "materialize", recomputed)
+    (_, changed, detail), _ = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
+    assert changed > 0 and "decision" in detail
+
+
+def test_a_report_recomputing_past_months_is_caught_by_differencing(
+        simulated: Simulated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F5 as it was: the report recomputes a past month's revenue from the warehouse,
+    which now holds the late day."""
+    releases, products = simulated
+    _, (checked, differ, _) = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
+    assert checked > 0 and differ == 0
+    original = rerelease.month_insights
+
+    def recomputing(month: str, warehouse: pd.DataFrame, *args: object) -> dict:
+        metrics = original(month, warehouse, *args)  # type: ignore[arg-type]
+        items = partner_items(warehouse, products, CONTRACT)
+        key = pd.to_datetime(items["sale_date"]).dt.strftime("%Y-%m")
+        for brand, months in metrics["revenue_trend"].items():
+            for past in [m for m in months if m < month]:
+                own = items.loc[(items["brand"] == brand).to_numpy() & (key == past).to_numpy()]
+                months[past] = round(float(own["amount_cents"].sum()) / 100, 2)
+        return metrics
+
+    monkeypatch.setattr(rerelease, "month_insights", recomputing)
+    _, (checked, differ, detail) = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
+    assert differ > 0 and "revenue" in detail
+
+
+def test_a_rerun_that_changes_a_file_is_counted(simulated: Simulated,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    releases, products = simulated
+    edited = [MonthRelease(**{**vars(r), "files": {**r.files, "monthly": b"x"}})
+              for r in releases]
+    _, changed, detail = rerelease.rerun(edited, CONTRACT, products, AUDIT_KEY)
+    assert changed == len(releases) and "monthly" in detail
+
+
+def test_published_locations_are_counted_against_the_basis(simulated: Simulated) -> None:
+    releases, products = simulated
+    release = releases[1]
+    assert attacks.cells_under_k_in_basis(release, CONTRACT, products)[1] == 0
+    assert attacks.daily_locations_in_monthly(release)[1] == 0
+    # Name a city the decision generalised: it has fewer than k basis customers.
+    small = release.decision.loc[release.decision["level"] != "city"].iloc[0]
+    named = release.monthly.iloc[[0]].assign(state=small["state"], city=small["city"],
+                                              location_level="city")
+    bigger = MonthRelease(**{**vars(release),
+                             "monthly": pd.concat([release.monthly, named], ignore_index=True)})
+    assert attacks.cells_under_k_in_basis(bigger, CONTRACT, products)[1] == 1
+    first = release.monthly.iloc[0]
+    other = (release.monthly["state"] != first["state"]) | (
+        release.monthly["city"] != first["city"])
+    dropped = MonthRelease(**{**vars(release), "monthly": release.monthly.loc[other]})
+    assert attacks.daily_locations_in_monthly(dropped)[1] >= 1
