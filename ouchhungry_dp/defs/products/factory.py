@@ -86,11 +86,12 @@ def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
 
 
 def trend_catalogue(warehouse: WarehouseReader, start: dt.date, last: dt.date) -> pd.DataFrame:
-    """One catalogue row per product over the insights' whole range (latest snapshot).
+    """One catalogue row per product over ``start..last`` (latest snapshot).
 
     Extraction is incremental (a day's snapshot holds the products referenced that
-    day), so the current month's snapshots alone would drop, in the inner join, every
-    earlier month's item whose product did not sell this month."""
+    day), so one day's snapshot alone would drop, in the inner join, every item of
+    the range whose product did not sell that day. The insights read their own
+    month only (past months are printed from what was published)."""
     snapshots = warehouse.read_range(
         "cleaned_products", "snapshot_date", start, last,
         columns=[*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"])
@@ -448,7 +449,8 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         kinds={"html", "matplotlib"},
         description=f"Monthly insights report for {contract.partner.name} (pt-BR, HTML with "
         "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
-        "cross-sell, top and rising cities. Built only from released monthly files.",
+        "cross-sell, top and rising cities. Built from released monthly files; past months "
+        "are printed from what earlier reports released, never recomputed.",
         check_specs=[
             dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
                               description="No personal data pattern in the report's text."),
