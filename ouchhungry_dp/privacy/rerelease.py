@@ -62,6 +62,10 @@ def _days(release: MonthRelease) -> list[pd.DataFrame]:
     return [day for _, day in release.transactions.groupby("sale_date", sort=True)]
 
 
+def _released_days(release: MonthRelease) -> set[str]:
+    return {name.removeprefix("daily ") for name in release.files if name.startswith("daily ")}
+
+
 def rerun(releases: list[MonthRelease], contract: PartnerContract, products: pd.DataFrame,
           key: bytes) -> Result:
     """Every month re-run on the same source: decision and files byte-identical."""
@@ -70,8 +74,8 @@ def rerun(releases: list[MonthRelease], contract: PartnerContract, products: pd.
     for release in releases:
         again = build_month(release.month, release.history, _days(release), products, contract,
                             key, release.previous_monthly, release.quarantined_products,
-                            store=store,
-                            published=release.published_before)
+                            store=store, published=release.published_before,
+                            released_days=_released_days(release))
         checked += len(release.files)
         changed += [f"{release.month} {name}" for name in
                     _differing(release.files, again.files)]
@@ -114,8 +118,8 @@ def late_day(releases: list[MonthRelease], contract: PartnerContract,
         # they read the stored record, never a decision recomputed from it.
         again = build_month(current.month, history, _days(current), products, contract,
                             key, current.previous_monthly, current.quarantined_products,
-                            store=store,
-                            published=current.published_before)
+                            store=store, published=current.published_before,
+                            released_days=_released_days(current))
         # The insights asset reads the warehouse, which now holds the late rows.
         warehouse = pd.concat([history, current.transactions], ignore_index=True)
         again.insights = month_insights(current.month, warehouse, products, contract,

@@ -25,9 +25,16 @@ def simulated() -> tuple[list[MonthRelease], pd.DataFrame]:
     return simulate_releases(CONTRACT, months=2, rows_per_day=300, key=audit.AUDIT_KEY)
 
 
+@pytest.mark.timeout(900)  # two months simulated, built, re-run and attacked (~2-4 min)
 def test_the_audit_recovers_nothing_on_two_simulated_months(
-        simulated: tuple[list[MonthRelease], pd.DataFrame]) -> None:
+        simulated: tuple[list[MonthRelease], pd.DataFrame], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     table, figures, releases = run_audit(CONTRACT, months=2, rows=300, simulated=simulated)
+    # The command on this very result (not simulated twice): exit 0, the table printed.
+    monkeypatch.setattr(audit, "run_audit", lambda *a, **k: (table, figures, releases))
+    assert audit.main(["--months", "2", "--rows", "300"]) == 0
+    printed = capsys.readouterr().out
+    assert "RESULT: nothing recovered" in printed and "monthly cells:" in printed
     results = table.set_index("attack")
     assert results["recovered"].eq(0).all(), table.to_dict("records")
     assert results["checked"].gt(0).all()  # every attack had something to attack

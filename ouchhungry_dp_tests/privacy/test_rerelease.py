@@ -15,6 +15,8 @@ from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.selection import partner_items
 
 CONTRACT = get_contract("ouchhungry")
+# Two simulated months built in the fixture, each test re-runs them (~1 min each).
+pytestmark = pytest.mark.timeout(900)
 Simulated = tuple[list[MonthRelease], pd.DataFrame]
 
 
