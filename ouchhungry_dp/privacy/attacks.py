@@ -11,6 +11,7 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.privacy.audit_release import MonthRelease
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
+from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.selection import market_items, partner_items
 
 Result = tuple[int, int, str]
@@ -223,3 +224,33 @@ def cells_under_k_in_basis(release: MonthRelease, contract: PartnerContract,
              if int(counts.get(lab, 0)) < k
              and not (lab[2] == LEVEL_COUNTRY and whole_country)]
     return len(published), len(small), f"month {release.month}"
+
+
+def pii_in_report_names(release: MonthRelease, contract: PartnerContract,
+                        products: pd.DataFrame, variants: list[str],
+                        known: tuple[str, ...] = ()) -> Result:
+    """Each variant typed into every partner product's catalogue name, then the month's
+    report figures recomputed: the cross-sell pairs name partner products, so the text
+    would show there. Recovered: a variant whose text appears in the figures. Checked:
+    variants for which the report printed at least one pair (something to leak through);
+    k is lowered to 2 for this attack when the month has no pair at the contract's k.
+    ``known``: the month's known identifiers (customers' names), as the asset passes."""
+    own = (products["manufacturer"] == contract.partner.manufacturer).fillna(False).to_numpy()
+    attacked = contract
+    if not release.insights["top_product_pairs"]:
+        attacked = contract.model_copy(update={"privacy": contract.privacy.model_copy(
+            update={"min_customers_per_cell": 2})})
+    checked, leaked = 0, []
+    for typed in variants:
+        catalogue = products.copy()
+        catalogue.loc[own, "product_name"] = "Hungry " + typed
+        metrics = compute_metrics(attacked, month=release.month,
+                                  transactions=release.transactions, products=catalogue,
+                                  monthly_products=release.monthly, known_identifiers=known)
+        pairs = metrics["top_product_pairs"]
+        checked += bool(pairs)
+        if any(typed in name for pair in pairs for name in pair["products"]):
+            leaked.append(typed.split(" ")[0])
+    k = attacked.privacy.min_customers_per_cell
+    return checked, len(leaked), (f"month {release.month}, k={k}, names printed as codes"
+                                  if not leaked else f"shown: {', '.join(leaked)}")

@@ -169,6 +169,11 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
                     *rerelease.between_releases(releases)))
     results.append(("silent loss (EAN typo in a partner row)", *silent_loss(contract, rows, seed)))
     results.append(("PII typed into a catalogue name", *pii_in_catalogue(contract, rows, seed)))
+    customer = "Maria Aparecida Souza"  # a customer of the month: a known identifier
+    typed = [v.format(name=customer) for v in PII_VARIANTS]
+    results.append(("PII typed into a catalogue name: report's cross-sell",
+                    *attacks.pii_in_report_names(releases[-1], contract, products, typed,
+                                                 known=(customer,))))
     results.append(("dominance rule at k-1/k/k+1 %", *dominance_boundary(contract)))
     table = pd.DataFrame(results, columns=["attack", "checked", "recovered", "detail"])
     blocked = sum(len(r.blocked_days) for r in releases)

@@ -7,12 +7,13 @@ import pytest
 
 from ouchhungry_dp.defs.products import decision as production
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.privacy import attacks, decision_record, rerelease
+from ouchhungry_dp.privacy import attacks, audit, decision_record, rerelease
 from ouchhungry_dp.privacy.audit import AUDIT_KEY
 from ouchhungry_dp.privacy.audit_release import MonthRelease, simulate_releases
+from ouchhungry_dp.products import insights_metrics
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.files import to_csv_bytes
-from ouchhungry_dp.products.selection import partner_items
+from ouchhungry_dp.products.selection import latest_catalogue, partner_items
 
 CONTRACT = get_contract("ouchhungry")
 # Two simulated months built in the fixture, each test re-runs them (~1 min each).
@@ -108,3 +109,19 @@ def test_published_locations_are_counted_against_the_basis(simulated: Simulated)
         release.monthly["city"] != first["city"])
     dropped = MonthRelease(**{**vars(release), "monthly": release.monthly.loc[other]})
     assert attacks.daily_locations_in_monthly(dropped)[1] >= 1
+
+
+def test_a_catalogue_name_with_personal_data_is_caught_in_the_report_without_the_allowlist(
+        simulated: Simulated, monkeypatch: pytest.MonkeyPatch) -> None:
+    releases, products = simulated
+    typed = [v.format(name="Maria Aparecida Souza") for v in audit.PII_VARIANTS]
+    known = ("Maria Aparecida Souza",)
+    checked, leaked, _ = attacks.pii_in_report_names(releases[-1], CONTRACT, products, typed,
+                                                     known)
+    assert (checked, leaked) == (len(typed), 0)
+    monkeypatch.setattr(insights_metrics, "shown_product_names", lambda catalogue, codes, k=(): {
+        code: name for code, name in latest_catalogue(catalogue)[
+            ["product_code", "product_name"]].itertuples(index=False)})
+    checked, leaked, detail = attacks.pii_in_report_names(releases[-1], CONTRACT, products,
+                                                          typed, known)
+    assert leaked == checked == len(typed) and detail.startswith("shown")
