@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
@@ -38,7 +38,7 @@ USER = "ouchhungry"
 
 def serve(root: Path, keys_dir: Path) -> None:
     """Child process: run the sandbox server until stdin closes."""
-    from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+    from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
     keys = ensure_local_keys(keys_dir)
     with SandboxSftpServer(

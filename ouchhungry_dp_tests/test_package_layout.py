@@ -14,7 +14,7 @@ from pathlib import Path
 from ouchhungry_dp.settings import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "ouchhungry_dp"
-WIRING = (PACKAGE / "defs", PACKAGE / "definitions.py")
+WIRING = (PACKAGE / "defs", PACKAGE / "lib", PACKAGE / "definitions.py")
 
 
 def dagster_imports(path: Path) -> list[str]:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ouchhungry_dp.delivery.config import API_ENV_DEFAULTS, PartnerApiConfig
+from ouchhungry_dp.delivery.channel_settings import API_ENV_DEFAULTS, PartnerApiConfig
 from ouchhungry_dp.delivery.manifest import CHUNK_BYTES, file_sha256
 from ouchhungry_dp.delivery.receipts import ApiReceipt
 from ouchhungry_dp.delivery.retry import RetryPolicy, run_with_retry

@@ -28,7 +28,7 @@ from typing import Any
 
 import paramiko
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import (
     CHUNK_BYTES,
     file_sha256,

@@ -13,13 +13,13 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.products import definitions as products
+from ouchhungry_dp.defs.delivery import partner_delivery as delivery
+from ouchhungry_dp.defs.products import partner_products as products
 from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
 from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.sandbox.stack import SandboxStack
 
 JOB = "ouchhungry_daily_delivery"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient, parse_retry_after
-from ouchhungry_dp.delivery.config import PartnerApiConfig, Secret
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, Secret
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
 
 from .conftest import API_PASSWORD, SleepRecorder
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient
-from ouchhungry_dp.delivery.config import PartnerApiConfig
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
 
 from .conftest import SleepRecorder
 

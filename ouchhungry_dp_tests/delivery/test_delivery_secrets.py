@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient
-from ouchhungry_dp.delivery.config import PartnerApiConfig, Secret, SftpConfig
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, Secret, SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import OuchHungryError
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
 from ouchhungry_dp.sandbox.keys import LocalKeys, known_hosts_line
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import KEY_PASSPHRASE as PASSPHRASE
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.keys import LocalKeys, generate_ed25519_key
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import SleepRecorder
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import DeliveryError, OuchHungryError
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 DATASET = "ouchhungry_sales_daily"
 PARTITION = "2026-11-25"

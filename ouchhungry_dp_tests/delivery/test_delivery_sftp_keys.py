@@ -9,7 +9,7 @@ import asyncssh
 import paramiko
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
 from ouchhungry_dp.delivery.retry import RetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
@@ -21,7 +21,7 @@ from ouchhungry_dp.sandbox.keys import (
     known_hosts_line,
     write_private_key,
 )
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import KEY_PASSPHRASE as PASSPHRASE
 

@@ -14,10 +14,10 @@ import dagster as dg
 import pytest
 
 from ouchhungry_dp.defs.delivery.freshness import SENSOR_NAME, freshness_checks
-from ouchhungry_dp.defs.delivery.jobs import automation, daily_job, monthly_job
-from ouchhungry_dp.defs.partitions import TIMEZONE
+from ouchhungry_dp.defs.delivery.partner_jobs import automation, daily_job, monthly_job
 from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.execution.partitions import TIMEZONE
 from ouchhungry_dp.partners.contract import load_contracts
 
 CONTRACTS = load_contracts()
@@ -105,7 +105,7 @@ def _freshness(delivered: list[str], now: dt.datetime) -> dict[str, bool]:
     """The freshness checks evaluated at ``now`` after ``delivered`` days reached SFTP."""
     from dagster._core.test_utils import freeze_time
 
-    from ouchhungry_dp.defs.partitions import daily_partitions
+    from ouchhungry_dp.lib.execution.partitions import daily_partitions
 
     contract = CONTRACTS[0]
     checks = freshness_checks(contract)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp import tables
-from ouchhungry_dp.defs.bigquery_client import BigQueryClients
-from ouchhungry_dp.defs.bigquery_tables import DDL_DIR, WarehouseTables
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
+from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR, WarehouseTables
 
 DAY = dt.date(2026, 11, 20)
 NEXT = DAY + dt.timedelta(days=1)
@@ -164,7 +164,7 @@ def test_ddl_clusters_where_the_emulator_cannot_show_it() -> None:
 
 def test_warehouse_reader_counts_from_partition_metadata_and_reads_a_range(
         warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
-    from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader
+    from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader
 
     reader = BigQueryWarehouseReader(bigquery=clients, dataset=dataset)
     assert reader.row_counts("cleaned_transactions", "sale_date", DAY, NEXT) == {}

@@ -17,14 +17,14 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.bigquery_client import BigQueryClients
-from ouchhungry_dp.defs.bigquery_tables import WarehouseTables
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.products import definitions as products
+from ouchhungry_dp.defs.delivery import partner_delivery as delivery
+from ouchhungry_dp.defs.products import partner_products as products
 from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
 from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import RAW_COLUMNS, SourceSystem, SourceTable
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
+from ouchhungry_dp.lib.resources.source_systems import RAW_COLUMNS, SourceSystem, SourceTable
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
+from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp.simulation import (
     SimulationConfig,

@@ -14,16 +14,16 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.defs.products import decision
-from ouchhungry_dp.defs.products import definitions as products
+from ouchhungry_dp.defs.products import partner_products as products
 from ouchhungry_dp.defs.products.decision import record_path
-from ouchhungry_dp.defs.products.resources import privacy_resource
 from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import RESOURCES_BY_ENV
 from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.by_environment import RESOURCES_BY_ENV
+from ouchhungry_dp.lib.resources.privacy import privacy_resource
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.partners.contract import PartnerContract
 
 DAY = "2026-11-02"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from ouchhungry_dp.defs.alerts.health import data_team_alerting_health
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
+from ouchhungry_dp.defs.alerts.alerting_health_sensor import data_team_alerting_health
 from ouchhungry_dp.defs.alerts.sensors import (
     data_team_asset_check_alerts,
     data_team_run_failure_alerts,
     data_team_sla_alerts,
 )
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
 
 ALERT_SENSORS = [
     data_team_run_failure_alerts,

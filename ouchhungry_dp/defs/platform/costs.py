@@ -13,20 +13,22 @@ from datetime import date, timedelta
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.partitions import daily_partitions
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.event_log.run_metrics import run_metrics_for_window
+from ouchhungry_dp.lib.execution.partitions import daily_partitions
+from ouchhungry_dp.lib.resources.cost_monitoring import (
+    CostMonitoringResource,
+    GcpCostSourceResource,
+)
+from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
+from ouchhungry_dp.lib.warehouse.storage_kind import kind_for_env
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.billing import budget_burn, cost_anomaly
-from ouchhungry_dp.monitoring.costs.jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.kpis import compute_kpis
+from ouchhungry_dp.monitoring.costs.query_jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.recommendations import build_recommendations
 from ouchhungry_dp.monitoring.costs.report import render_report
 from ouchhungry_dp.settings import current_env
-
-from .costs_resources import CostMonitoringResource, GcpCostSourceResource
-from .costs_run_metrics import run_metrics_for_window
-from .kinds import kind_for_env
 
 GROUP = "platform"
 CHECK_ANOMALY = "daily_cost_anomaly"

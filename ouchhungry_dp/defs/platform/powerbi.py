@@ -12,20 +12,23 @@ from datetime import UTC, datetime
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.partitions import TIMEZONE
-from ouchhungry_dp.defs.platform.powerbi_resources import (
+from ouchhungry_dp.errors import OuchHungryError
+from ouchhungry_dp.lib.execution.partitions import TIMEZONE
+from ouchhungry_dp.lib.resources.powerbi import (
     PowerBIResource,
     powerbi_resource_from_env,
 )
-from ouchhungry_dp.errors import OuchHungryError
 from ouchhungry_dp.monitoring.powerbi.auto_refresh import (
     AutoRefresher,
     RefreshAlert,
     dump_states,
     load_states,
 )
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDatasets, load_monitored_datasets
-from ouchhungry_dp.monitoring.powerbi.health import refresh_health
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import (
+    MonitoredDatasets,
+    load_monitored_datasets,
+)
+from ouchhungry_dp.monitoring.powerbi.refresh_health import refresh_health
 
 POWERBI_RESOURCE_KEY = "powerbi"
 ALERT_JOB_NAME = "powerbi_refresh_alert"

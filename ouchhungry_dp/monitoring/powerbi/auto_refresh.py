@@ -36,8 +36,8 @@ from ouchhungry_dp.errors import (
     OuchHungryError,
 )
 from ouchhungry_dp.monitoring.powerbi.classification import classify_failure
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset
 from ouchhungry_dp.monitoring.powerbi.models import COMPLETED, IN_PROGRESS, RefreshEntry
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset
 
 BUDGET_WINDOW = timedelta(hours=24)
 MAX_REMEMBERED = 200  # alert keys / request ids kept in the cursor

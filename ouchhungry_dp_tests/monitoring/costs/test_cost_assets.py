@@ -8,13 +8,13 @@ import duckdb
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
-from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.platform import costs
-from ouchhungry_dp.defs.platform.costs_resources import (
+from ouchhungry_dp.lib.resources.cost_monitoring import (
     CostMonitoringResource,
     GcpCostSourceResource,
 )
-from ouchhungry_dp.sandbox.gcp import catalog
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
 
 SPIKE = catalog.SPIKE_DAY.isoformat()
 
@@ -92,8 +92,8 @@ def test_report_file_has_charts(spike_run):
 
 def test_spike_alert_reaches_the_data_team_by_email(spike_run, tmp_path, monkeypatch):
     alerts = pytest.importorskip("ouchhungry_dp.defs.alerts.sensors")
-    from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
-    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+    from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
+    from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
     _, instance, _ = spike_run
     monkeypatch.delenv("DATA_TEAM_ALERT_EMAILS", raising=False)

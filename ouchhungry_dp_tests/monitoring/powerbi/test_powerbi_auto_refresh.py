@@ -16,8 +16,8 @@ from ouchhungry_dp.monitoring.powerbi.auto_refresh import (
     load_states,
 )
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 
 WORKSPACE = "11111111-2222-3333-4444-555555555555"
 TIMEOUT = "ModelRefresh_ShortMessage_TimeoutError"

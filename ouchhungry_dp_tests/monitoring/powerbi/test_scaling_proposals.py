@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.platform.costs_resources import GcpCostSourceResource
 from ouchhungry_dp.defs.platform.scaling import (
     platform_run_queue_sensor,
     platform_scaling_recommendation,
 )
+from ouchhungry_dp.lib.resources.cost_monitoring import GcpCostSourceResource
 from ouchhungry_dp.monitoring.scaling.concurrency import recommend_run_concurrency, replay_queue
 from ouchhungry_dp.monitoring.scaling.slots import (
     SlotPricing,
