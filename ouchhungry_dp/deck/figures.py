@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from ouchhungry_dp.deck.texts import Texts
-from ouchhungry_dp.monitoring.powerbi.auto_refresh import AutoRefresher, RetryPolicy
+from ouchhungry_dp.monitoring.powerbi.auto_refresh import AutoRefresher, RefreshRetryPolicy
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
 from ouchhungry_dp.monitoring.powerbi.powerbi_settings import (
     PowerBISettings,
@@ -104,7 +104,7 @@ def simulate_powerbi(seed: int = 5) -> tuple[pd.DataFrame, AutoRefreshRun]:
         settings = PowerBISettings.from_env(emulator.env())
         with PowerBIClient(settings) as client:
             refresher = AutoRefresher(
-                client, RetryPolicy(max_attempts=3, backoff_base_s=600), monitored.timezone
+                client, RefreshRetryPolicy(max_attempts=3, backoff_base_s=600), monitored.timezone
             )
             states: dict = {}
             for ds in monitored.datasets:

@@ -14,7 +14,7 @@ import dagster as dg
 from pydantic import Field
 
 from ouchhungry_dp.delivery.api import PartnerApiClient, PartnerApiConfig
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpConfig, SftpDeliveryClient
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.settings import check_endpoint
@@ -23,8 +23,8 @@ from ouchhungry_dp.settings import check_endpoint
 RETRY_DELAY_ENV = "OUCHHUNGRY_RETRY_INITIAL_DELAY_S"
 
 
-def retry_policy(attempts: int, initial_delay_s: float) -> RetryPolicy:
-    return RetryPolicy(attempts=attempts, initial_delay_s=initial_delay_s,
+def retry_policy(attempts: int, initial_delay_s: float) -> DeliveryRetryPolicy:
+    return DeliveryRetryPolicy(attempts=attempts, initial_delay_s=initial_delay_s,
                        max_delay_s=max(initial_delay_s * 8, initial_delay_s))
 
 

@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-from ouchhungry_dp.monitoring.powerbi.auto_refresh import RetryPolicy
+from ouchhungry_dp.monitoring.powerbi.auto_refresh import RefreshRetryPolicy
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
 from ouchhungry_dp.monitoring.powerbi.powerbi_settings import PowerBISettings
 
@@ -40,8 +40,8 @@ class PowerBIResource(dg.ConfigurableResource):
     def client(self) -> PowerBIClient:
         return PowerBIClient(self.settings())
 
-    def retry_policy(self) -> RetryPolicy:
-        return RetryPolicy(
+    def retry_policy(self) -> RefreshRetryPolicy:
+        return RefreshRetryPolicy(
             max_attempts=self.refresh_max_attempts,
             backoff_base_s=self.refresh_backoff_base_s,
             backoff_max_s=self.refresh_backoff_max_s,
