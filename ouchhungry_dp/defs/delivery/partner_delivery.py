@@ -1,3 +1,5 @@
+"""Every partner contract's delivery assets, jobs, schedules, sensors and freshness checks."""
+
 import dagster as dg
 
 from ouchhungry_dp.defs.delivery.delivery_assets import delivery_assets
@@ -6,7 +8,8 @@ from ouchhungry_dp.defs.delivery.partner_jobs import automation, daily_job, mont
 from ouchhungry_dp.partners.contract import load_contracts
 
 
-def _partner_defs() -> dg.Definitions:
+@dg.definitions
+def partner_delivery() -> dg.Definitions:
     assets, jobs, schedules, sensors, checks = [], [], [], [], []
     for contract in load_contracts():
         daily, monthly = daily_job(contract), monthly_job(contract)
@@ -20,5 +23,3 @@ def _partner_defs() -> dg.Definitions:
     return dg.Definitions(assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules,
                           sensors=sensors)
 
-
-defs = _partner_defs()

@@ -22,7 +22,7 @@ from typing import Any
 import dagster as dg
 
 from ouchhungry_dp.errors import ConfigurationError
-from ouchhungry_dp.lib.resources.email import EmailResource
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
 from ouchhungry_dp.lib.resources.outbound_store import GcsFileStore, LocalFileStore
 from ouchhungry_dp.lib.resources.partner_channels import channel_resources
 from ouchhungry_dp.lib.resources.privacy import privacy_resource
@@ -125,6 +125,10 @@ def shared_resources() -> dict[str, Any]:
     check_endpoints_set(contracts)
     resources["privacy"] = privacy_resource()
     resources["email"] = EmailResource.from_env()
+    # The data team's alerts: their own key so alert recipients and settings never mix
+    # with the partner e-mail's (defs/alerts/ sensors).
+    resources["alert_email"] = EmailResource.from_env()
+    resources["alert_settings"] = AlertSettingsResource()
     for contract in contracts:
         resources.update(channel_resources(contract))
     return resources
