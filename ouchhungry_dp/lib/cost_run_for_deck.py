@@ -43,6 +43,15 @@ def _execute(day: date, instance: dg.DagsterInstance,
                           resources=resources, tags=tags)
 
 
+def _cost_source(resources: dict[str, Any] | None) -> GcpCostSourceResource:
+    """The source the run read: the one given, else the code location's own."""
+    if resources is not None:
+        return resources["gcp_cost_source"]
+    from ouchhungry_dp.definitions import defs
+
+    return defs.resources["gcp_cost_source"]
+
+
 def run_cost_assets(day: date, *, resources: dict[str, Any] | None = None,
                     instance: dg.DagsterInstance | None = None) -> CostRun:
     result = _execute(day, instance or _instance(), resources)
@@ -50,7 +59,7 @@ def run_cost_assets(day: date, *, resources: dict[str, Any] | None = None,
         raise RuntimeError(f"cost run {result.run_id} for {day} failed; see the Dagster UI")
     anomaly = next(e for e in result.get_asset_check_evaluations()
                    if e.check_name == costs.CHECK_ANOMALY)
-    source = (resources or {}).get("gcp_cost_source") or GcpCostSourceResource()
+    source = _cost_source(resources)
     first = day - timedelta(days=TREND_DAYS - 1)
     # The same source the run read (the report step reads this window too).
     with source.source(result.run_id, day.isoformat()) as cost_source:

@@ -22,9 +22,14 @@ from typing import Any
 import dagster as dg
 
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.resources.cost_monitoring import (
+    BigQueryCostSourceResource,
+    CostMonitoringResource,
+)
 from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
 from ouchhungry_dp.lib.resources.outbound_store import GcsFileStore, LocalFileStore
 from ouchhungry_dp.lib.resources.partner_channels import channel_resources
+from ouchhungry_dp.lib.resources.powerbi import POWERBI_RESOURCE_KEY, powerbi_resource_from_env
 from ouchhungry_dp.lib.resources.privacy import privacy_resource
 from ouchhungry_dp.lib.resources.source_systems import BigQuerySourceSystem, SimulatedSourceSystem
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
@@ -58,6 +63,9 @@ def _env_number(name: str, default: float, kind: type[int] | type[float]) -> Any
 
 
 def _local() -> dict[str, Any]:
+    # Local only, imported here so a prod process never loads the simulated company cloud.
+    from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
+
     data_dir().mkdir(parents=True, exist_ok=True)
     database = str(warehouse_path())
     return {
@@ -68,6 +76,7 @@ def _local() -> dict[str, Any]:
             rows_per_day=_env_number("OUCHHUNGRY_SIM_ROWS_PER_DAY", 2000, int),
             defect_rate=_env_number("OUCHHUNGRY_SIM_DEFECT_RATE", 0.05, float)),
         "outbound_files": LocalFileStore(root=str(outbound_dir())),
+        "gcp_cost_source": SimulatedCostSourceResource(),
     }
 
 
@@ -84,6 +93,11 @@ def _prod() -> dict[str, Any]:
             bigquery=bigquery, dataset=dg.EnvVar("BIGQUERY_SOURCE_DATASET"),
             closed_days_table=os.environ.get(CLOSED_DAYS_TABLE_VAR, "").strip()),
         "outbound_files": GcsFileStore(bucket=dg.EnvVar("GCS_OUTBOUND_BUCKET")),
+        # The real tables of the company's GCP account, named by the environment.
+        "gcp_cost_source": BigQueryCostSourceResource(
+            project=project, region=dg.EnvVar("BIGQUERY_JOBS_REGION"),
+            billing_table=dg.EnvVar("GCP_BILLING_EXPORT_TABLE"),
+            gcs_inventory_table=dg.EnvVar("GCS_INVENTORY_TABLE")),
     }
 
 
@@ -97,7 +111,7 @@ LOCAL_ONLY = (SimulatedSourceSystem, ArrowDuckDBPandasIOManager, DuckDBWarehouse
 def refuse_local_only_in_prod(resources: dict[str, Any]) -> None:
     """A prod code location never extracts simulated data nor keeps state on a pod's disk."""
     for key, resource in resources.items():
-        if isinstance(resource, LOCAL_ONLY):
+        if isinstance(resource, LOCAL_ONLY) or getattr(resource, "local_only", False):
             raise ConfigurationError(
                 f"resource {key!r} is the local-only {type(resource).__name__} while "
                 f"{ENV_VAR}=prod",
@@ -129,6 +143,8 @@ def shared_resources() -> dict[str, Any]:
     # with the partner e-mail's (defs/alerts/ sensors).
     resources["alert_email"] = EmailResource.from_env()
     resources["alert_settings"] = AlertSettingsResource()
+    resources["cost_monitoring"] = CostMonitoringResource()
+    resources[POWERBI_RESOURCE_KEY] = powerbi_resource_from_env()
     for contract in contracts:
         resources.update(channel_resources(contract))
     return resources

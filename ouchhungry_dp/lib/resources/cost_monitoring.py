@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
+from contextlib import AbstractContextManager, contextmanager
 
 import dagster as dg
 import pandas as pd
@@ -14,29 +13,31 @@ from ouchhungry_dp.monitoring.costs.labels import bigquery_job_labels
 from ouchhungry_dp.monitoring.costs.source import (
     BigQueryCostSource,
     CostSource,
-    DuckDBCostSource,
     SourceTables,
 )
-from ouchhungry_dp.monitoring.scaling.slots import jobs_timeline_sql, simulate_slot_usage
-from ouchhungry_dp.settings import data_dir
-
-SIMULATED_ACCOUNT_FILE = "simulated_gcp_account.duckdb"
-
-
-def default_simulated_path() -> str:
-    # Under the data folder, never the working directory: the webserver, the daemon's
-    # run workers and the CLI may each start somewhere else.
-    return str(data_dir() / SIMULATED_ACCOUNT_FILE)
+from ouchhungry_dp.monitoring.scaling.slots import jobs_timeline_sql
 
 
 class GcpCostSourceResource(dg.ConfigurableResource):
-    """``simulated``: the local DuckDB account (built on first use, deterministic);
-    ``bigquery``: INFORMATION_SCHEMA, billing export and GCS inventory through
+    """Where the cost monitor reads GCP's facts (jobs, storage, billing, slot usage).
+
+    Chosen per environment in ``lib/resources/by_environment.py``: the BigQuery tables
+    below in prod, the simulated account (``simulated_cost_source.py``) locally."""
+
+    def source(self, run_id: str | None = None,
+               partition: str | None = None) -> AbstractContextManager[CostSource]:
+        raise NotImplementedError
+
+    def slot_usage(self, weeks: int, run_id: str | None = None) -> tuple[pd.DataFrame, str]:
+        """Hourly slot demand of the last ``weeks`` and a label saying where it came from."""
+        raise NotImplementedError
+
+
+class BigQueryCostSourceResource(GcpCostSourceResource):
+    """INFORMATION_SCHEMA, billing export and GCS inventory through
     ``dagster_gcp.BigQueryResource`` (application default credentials)."""
 
-    mode: str = "simulated"
-    simulated_path: str = ""  # empty: default_simulated_path()
-    project: str = ""
+    project: str
     region: str = "us"
     billing_table: str = ""  # project.dataset.gcp_billing_export_v1_XXXXXX
     gcs_inventory_table: str = ""  # Storage Insights inventory loaded into BigQuery
@@ -46,16 +47,6 @@ class GcpCostSourceResource(dg.ConfigurableResource):
     def source(
         self, run_id: str | None = None, partition: str | None = None
     ) -> Iterator[CostSource]:
-        if self.mode == "simulated":
-            from ouchhungry_dp.sandbox.company_cloud.gcp_account import ensure_simulated_account
-
-            # Built once (file lock, atomic rename) and extended to the day asked for,
-            # so a partition of today has data like the planted days of the catalog.
-            until = date.fromisoformat(partition) if partition else None
-            path = ensure_simulated_account(self.simulated_path or default_simulated_path(),
-                                            until)
-            yield DuckDBCostSource(path)
-            return
         from dagster_gcp import BigQueryResource
 
         tables = SourceTables.for_bigquery(
@@ -70,14 +61,7 @@ class GcpCostSourceResource(dg.ConfigurableResource):
                 client, tables, maximum_bytes_billed=self.maximum_bytes_billed, labels=labels
             )
 
-
     def slot_usage(self, weeks: int, run_id: str | None = None) -> tuple[pd.DataFrame, str]:
-        """Hourly slot demand of the last ``weeks`` and where it came from: the jobs
-        timeline in prod, the simulated profile locally (said so in the label)."""
-        if self.mode == "simulated":
-            usage = simulate_slot_usage(weeks=weeks)
-            return usage, ("simulated hourly profile (local; prod reads "
-                           "INFORMATION_SCHEMA.JOBS_TIMELINE_BY_PROJECT)")
         from dagster_gcp import BigQueryResource
         from google.cloud import bigquery
 

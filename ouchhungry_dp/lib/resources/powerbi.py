@@ -10,6 +10,8 @@ from ouchhungry_dp.monitoring.powerbi.auto_refresh import RefreshRetryPolicy
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
 from ouchhungry_dp.monitoring.powerbi.powerbi_settings import PowerBISettings
 
+POWERBI_RESOURCE_KEY = "powerbi"
+
 
 class PowerBIResource(dg.ConfigurableResource):
     """Service principal + base URLs (configurable so the local emulator stands in)."""

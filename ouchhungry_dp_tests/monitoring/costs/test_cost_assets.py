@@ -11,9 +11,9 @@ from dagster_duckdb_pandas import DuckDBPandasIOManager
 from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.lib.resources.cost_monitoring import (
     CostMonitoringResource,
-    GcpCostSourceResource,
 )
 from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
 from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
 
 SPIKE = catalog.SPIKE_DAY.isoformat()
@@ -25,7 +25,7 @@ def spike_run(account_path: Path, tmp_path_factory: pytest.TempPathFactory):
     resources = {
         "io_manager": DuckDBPandasIOManager(database=str(tmp / "warehouse.duckdb"),
                                             schema="platform"),
-        "gcp_cost_source": GcpCostSourceResource(simulated_path=str(account_path)),
+        "gcp_cost_source": SimulatedCostSourceResource(simulated_path=str(account_path)),
         "cost_monitoring": CostMonitoringResource(monthly_budget_usd=1_000_000.0),
         "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }
