@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from ouchhungry_dp.alerts.alert_settings import AlertSettings, parse_recipients
 from ouchhungry_dp.delivery.email import (
@@ -14,6 +15,10 @@ from ouchhungry_dp.delivery.email import (
     SmtpEmailClient,
 )
 from ouchhungry_dp.settings import check_endpoint
+
+# SMTP attempts of one send; a run config may lower it, never raise it (docs/reliability.md,
+# "Nested retries").
+MAX_SMTP_ATTEMPTS = 3
 
 
 class EmailResource(dg.ConfigurableResource):
@@ -31,7 +36,7 @@ class EmailResource(dg.ConfigurableResource):
     password: str | None = None
     timeout_seconds: float = 30.0
     ca_file: str | None = None
-    attempts: int = 3
+    attempts: int = Field(default=MAX_SMTP_ATTEMPTS, ge=1, le=MAX_SMTP_ATTEMPTS)
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 30.0
     # Where the sent-log lives: a database URL or a SQLite file; default

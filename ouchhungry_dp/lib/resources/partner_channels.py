@@ -21,11 +21,15 @@ from ouchhungry_dp.settings import check_endpoint
 
 # Tests shorten the backoff through this variable; production keeps the defaults.
 RETRY_DELAY_ENV = "OUCHHUNGRY_RETRY_INITIAL_DELAY_S"
+# Attempts of one client call (connect + upload, or one PUT). A run config may lower it,
+# never raise it: the total under the step and run retries is a stated product
+# (docs/reliability.md, "Nested retries").
+MAX_CLIENT_ATTEMPTS = 4
 
 
 def retry_policy(attempts: int, initial_delay_s: float) -> DeliveryRetryPolicy:
     return DeliveryRetryPolicy(attempts=attempts, initial_delay_s=initial_delay_s,
-                       max_delay_s=max(initial_delay_s * 8, initial_delay_s))
+                               max_delay_s=max(initial_delay_s * 8, initial_delay_s))
 
 
 class SftpChannelResource(dg.ConfigurableResource):
@@ -39,7 +43,7 @@ class SftpChannelResource(dg.ConfigurableResource):
     private_key_passphrase_env: str = ""
     # Names of the variables behind each field, so errors name this partner's variables.
     env_names: dict[str, str] = Field(default_factory=dict)
-    retry_attempts: int = 4
+    retry_attempts: int = Field(default=MAX_CLIENT_ATTEMPTS, ge=1, le=MAX_CLIENT_ATTEMPTS)
     retry_initial_delay_s: float = 1.0
 
     def client(self) -> SftpDeliveryClient:
@@ -65,7 +69,7 @@ class PartnerApiResource(dg.ConfigurableResource):
     username: str
     password: str
     env_names: dict[str, str] = Field(default_factory=dict)
-    retry_attempts: int = 4
+    retry_attempts: int = Field(default=MAX_CLIENT_ATTEMPTS, ge=1, le=MAX_CLIENT_ATTEMPTS)
     retry_initial_delay_s: float = 1.0
 
     def client(self) -> PartnerApiClient:
