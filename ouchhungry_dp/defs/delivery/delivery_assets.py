@@ -42,6 +42,7 @@ from ouchhungry_dp.lib.execution.partitions import (
     monthly_partitions,
 )
 from ouchhungry_dp.lib.execution.step_retries import retry_only_transient
+from ouchhungry_dp.lib.labels import asset_tags, channel_pool
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
 from ouchhungry_dp.lib.resources.pinned_settings import refuse_override
 from ouchhungry_dp.lib.safe_metadata import safe_metadata, table_metadata
@@ -183,8 +184,8 @@ def _channel_asset(contract: PartnerContract, cadence: Cadence, channel: str,
         metadata={"partition_expr": "partition_date", "partner": contract.id},
         retry_policy=NETWORK_RETRY,
         backfill_policy=DAILY_BACKFILL_POLICY if cadence == "daily" else None,
-        pool=f"{contract.id}_{channel}",
-        tags={"partner": contract.id, "cadence": cadence, "channel": channel},
+        pool=channel_pool(contract.id, channel),
+        tags=asset_tags(partner=contract.id, cadence=cadence, channel=channel),
     )
     if channel == "sftp":
         @dg.asset(ins={"product": dg.AssetIn(product_asset)}, **spec)
@@ -306,7 +307,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
         metadata={"partition_expr": "partition_date", "partner": contract.id},
         retry_policy=NETWORK_RETRY,
         backfill_policy=DAILY_BACKFILL_POLICY if cadence == "daily" else None,
-        tags={"partner": contract.id, "cadence": cadence, "channel": "email"},
+        tags=asset_tags(partner=contract.id, cadence=cadence, channel="email"),
     )
     def _asset(context: dg.AssetExecutionContext, sftp_receipts: pd.DataFrame,
                api_receipts: pd.DataFrame) -> dg.Output:

@@ -15,39 +15,33 @@ the contract declares is what the daemon runs.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import dagster as dg
 
 from ouchhungry_dp import file_names as layout
 from ouchhungry_dp.errors import ConfigurationError
-from ouchhungry_dp.lib.execution.k8s_run_tags import k8s_run_tags
 from ouchhungry_dp.lib.execution.partitions import TIMEZONE, daily_partitions, monthly_partitions
+from ouchhungry_dp.lib.labels import job_tags
 from ouchhungry_dp.partners.contract import PartnerContract
 
+SHARED_DAILY_GROUPS = ("sources", "quality")  # shared by every partner's daily job
 SHARED_DAILY_ASSETS = (
     "raw_transactions", "raw_customers", "raw_products",
     "cleaned_transactions", "transactions_quarantine",
     "cleaned_customers", "customers_quarantine",
     "cleaned_products", "products_quarantine",
 )
-MAX_RUNTIME_S = 3600
-
-
-def _tags(contract: PartnerContract, cadence: str) -> dict[str, Any]:
-    # The run pod's size on Kubernetes rides on the job (K8sRunLauncher reads the tag).
-    return {"partner": contract.id, "cadence": cadence, "dagster/max_runtime": str(MAX_RUNTIME_S),
-            **k8s_run_tags(cadence)}
-
-
 def daily_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
-    selection = dg.AssetSelection.assets(*SHARED_DAILY_ASSETS, contract.daily_asset,
-                                         *contract.delivery_assets("daily"))
+    # Everything extracted and cleaned (by group: a new cleaned table joins the daily run),
+    # then this partner's daily product and its deliveries.
+    selection = (dg.AssetSelection.groups(*SHARED_DAILY_GROUPS)
+                 | dg.AssetSelection.assets(contract.daily_asset,
+                                            *contract.delivery_assets("daily")))
     return dg.define_asset_job(
         name=contract.daily_job,
         selection=selection,
         partitions_def=daily_partitions,
-        tags=_tags(contract, "daily"),
+        tags=job_tags(contract.id, "daily"),
         description=f"Extract, clean, build and deliver {contract.partner.name}'s daily file.",
         # Steps are I/O-bound and share one DuckDB file: one process, no per-step start-up.
         executor_def=dg.in_process_executor,
@@ -61,7 +55,7 @@ def monthly_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
         name=contract.monthly_job,
         selection=selection,
         partitions_def=monthly_partitions,
-        tags=_tags(contract, "monthly"),
+        tags=job_tags(contract.id, "monthly"),
         description=f"Build and deliver {contract.partner.name}'s monthly file by city.",
         executor_def=dg.in_process_executor,
     )

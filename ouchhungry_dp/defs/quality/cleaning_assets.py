@@ -17,9 +17,9 @@ import pandas as pd
 
 from ouchhungry_dp.lib.execution.partitions import (
     DAILY_BACKFILL_POLICY,
-    WAREHOUSE_POOL,
     daily_partitions,
 )
+from ouchhungry_dp.lib.labels import asset_tags, stored_kinds, warehouse_pool
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
 from ouchhungry_dp.lib.resources.source_systems import SourceSystem
 from ouchhungry_dp.lib.safe_metadata import (
@@ -155,21 +155,22 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
             spec.cleaned_key: dg.AssetOut(
                 description=spec.description,
                 metadata={"partition_expr": spec.partition_column},
-                owners=OWNERS, kinds={"pandas", "duckdb"}, group_name="quality",
+                owners=OWNERS, kinds=stored_kinds("pandas"), group_name="quality",
+                tags=asset_tags(layer="cleaned"),
             ),
             spec.quarantine_key: dg.AssetOut(
                 description=f"Raw {spec.table} rows that failed cleaning: raw values as received, "
                 "the partition, the row's position in the extract and every reason code.",
                 metadata={"partition_expr": "partition_date"},
-                owners=OWNERS, kinds={"pandas", "duckdb"}, group_name="quality",
+                owners=OWNERS, kinds=stored_kinds("pandas"), group_name="quality",
+                tags=asset_tags(layer="cleaned"),
             ),
         },
         ins=ins,
         partitions_def=daily_partitions,
         check_specs=_check_specs(spec),
         backfill_policy=DAILY_BACKFILL_POLICY,
-        op_tags={"layer": "cleaned"},
-        pool=WAREHOUSE_POOL,
+        pool=warehouse_pool(),
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                source: SourceSystem, outbound_files: OutboundFileStore, raw: pd.DataFrame,

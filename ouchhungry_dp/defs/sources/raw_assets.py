@@ -9,10 +9,10 @@ import pandas as pd
 from ouchhungry_dp.errors import ExtractionError
 from ouchhungry_dp.lib.execution.partitions import (
     DAILY_BACKFILL_POLICY,
-    WAREHOUSE_POOL,
     daily_partitions,
 )
 from ouchhungry_dp.lib.execution.step_retries import retry_only_transient
+from ouchhungry_dp.lib.labels import asset_tags, stored_kinds, warehouse_pool
 from ouchhungry_dp.lib.resources.source_systems import RAW_COLUMNS, SourceSystem, SourceTable
 from ouchhungry_dp.lib.safe_metadata import table_metadata
 
@@ -49,13 +49,13 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
         partitions_def=daily_partitions,
         group_name="sources",
         owners=OWNERS,
-        kinds={"python", "duckdb"},
+        kinds=stored_kinds("python"),
         description=_DESCRIPTIONS[table],
         metadata={"partition_expr": "partition_date"},
         retry_policy=NETWORK_RETRY,
         backfill_policy=DAILY_BACKFILL_POLICY,
-        tags={"layer": "raw"},
-        pool=WAREHOUSE_POOL,
+        tags=asset_tags(layer="raw"),
+        pool=warehouse_pool(),
     )
     def _asset(context: dg.AssetExecutionContext, source: SourceSystem) -> dg.Output[pd.DataFrame]:
         frames = []
