@@ -91,3 +91,13 @@ def test_prod_loads_only_runtime_dependencies(tmp_path: Path) -> None:
     assert outside == [], "imported in prod but not a runtime dependency"
     # the extras really are outside the lock, so the checks above can fail
     assert {"asyncssh", "aiosmtpd", "faker", "python-pptx", "dagster-webserver"}.isdisjoint(locked)
+
+
+def test_data_files_found_by_path_from_moved_modules_exist() -> None:
+    # Modules that find package data relative to their own file break silently when moved
+    # (the BigQuery DDL is read only in prod): each path must point at real files.
+    from ouchhungry_dp.lib.defs_folder import PACKAGE_DIR
+    from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR
+
+    assert sorted(p.name for p in DDL_DIR.glob("*.sql"))[:1] == ["cleaned_customers.sql"]
+    assert (PACKAGE_DIR / "dg.toml").is_file() and (PACKAGE_DIR / "defs").is_dir()

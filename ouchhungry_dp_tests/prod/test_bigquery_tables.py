@@ -134,6 +134,33 @@ def test_a_table_without_ddl_keeps_the_frame_dtypes_and_partitions_by_month(
                                   written.sort_values("state", ignore_index=True))
 
 
+def test_a_first_write_that_is_empty_still_creates_the_partitioned_table(
+        warehouse: WarehouseTables) -> None:
+    # A table without DDL is shaped by its first frame; when the first partition written
+    # is empty the table must still exist, partitioned on the DATE column, so the next
+    # step's read finds it (not "table does not exist") and later days land in partitions.
+    empty = pd.DataFrame({
+        "kpi_date": pd.Series([], dtype="datetime64[ns]"),
+        "kpi": pd.array([], dtype="string[pyarrow]"),
+        "value": pd.array([], dtype="Float64"),
+    })
+    assert warehouse.replace("first_day_empty", empty, "kpi_date", DAY, NEXT) == 0
+    table = warehouse.get("first_day_empty")
+    assert table is not None
+    assert (table.time_partitioning.type_, table.time_partitioning.field) == ("DAY", "kpi_date")
+    assert {f.name: f.field_type for f in table.schema} == {
+        "kpi_date": "DATE", "kpi": "STRING", "value": "FLOAT64"}
+    assert len(warehouse.read("first_day_empty", "kpi_date", DAY, NEXT)) == 0
+
+    later = pd.DataFrame({"kpi_date": pd.Series([pd.Timestamp(NEXT)] * 2),
+                          "kpi": pd.array(["spend", "jobs"], dtype="string[pyarrow]"),
+                          "value": pd.array([1.5, 2.0], dtype="Float64")})
+    warehouse.replace("first_day_empty", later, "kpi_date", NEXT, NEXT + dt.timedelta(days=1))
+    read = warehouse.read("first_day_empty", "kpi_date", NEXT, NEXT + dt.timedelta(days=1))
+    pd.testing.assert_frame_equal(read.sort_values("kpi", ignore_index=True),
+                                  later.sort_values("kpi", ignore_index=True))
+
+
 def test_projected_reads_return_only_the_asked_columns(warehouse: WarehouseTables) -> None:
     warehouse.replace("cleaned_transactions", cleaned_day(DAY), "sale_date", DAY, NEXT)
     read = warehouse.read("cleaned_transactions", "sale_date", DAY, NEXT,

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, job_labels
 
-DDL_DIR = Path(__file__).resolve().parent.parent / "warehouse_ddl"
+DDL_DIR = Path(__file__).resolve().parents[2] / "warehouse_ddl"  # ouchhungry_dp/warehouse_ddl
 Grain = Literal["DAY", "MONTH"]
 DTYPE_NOTE = "pandas dtype: "
 STAGING_HOURS = 6  # a staging table a crashed step left behind expires on its own
@@ -75,13 +75,21 @@ def _bq_type(arrow_type: pa.DataType, is_partition: bool) -> str:
                              hint="Cast the column to text, a number, a bool or a timestamp.")
 
 
+def dtype_note(dtype: Any) -> str:
+    """The dtype as ``astype`` takes it back. ``str(StringDtype("pyarrow"))`` is plain
+    ``"string"``, which would read back as Python-backed strings: name the storage."""
+    if isinstance(dtype, pd.StringDtype):
+        return f"string[{dtype.storage}]"
+    return str(dtype)
+
+
 def frame_schema(frame: pd.DataFrame, partition_column: str | None) -> list[Any]:
     """BigQuery schema of a frame; each column's pandas dtype goes in its description."""
     from google.cloud import bigquery
 
     arrow = pa.Schema.from_pandas(frame, preserve_index=False)
     return [bigquery.SchemaField(f.name, _bq_type(f.type, f.name == partition_column),
-                                 description=f"{DTYPE_NOTE}{frame[f.name].dtype}")
+                                 description=f"{DTYPE_NOTE}{dtype_note(frame[f.name].dtype)}")
             for f in arrow]
 
 
