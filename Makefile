@@ -1,4 +1,6 @@
 # Two commands: `make run` (sandbox + Dagster UI on http://127.0.0.1:3000) and `make test`.
+# `make install` adds the extras (sandbox, deck, dev) to the runtime dependencies; the image
+# installs the runtime ones only (deploy/requirements.lock).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +15,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[sandbox,deck,dev]'
 	touch $@
 
 # Local keys, known_hosts, .env and DAGSTER_HOME, created only where missing.

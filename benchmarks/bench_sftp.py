@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.sandbox.keys import LocalKeys, ensure_local_keys
 
@@ -38,7 +38,7 @@ USER = "ouchhungry"
 
 def serve(root: Path, keys_dir: Path) -> None:
     """Child process: run the sandbox server until stdin closes."""
-    from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+    from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
     keys = ensure_local_keys(keys_dir)
     with SandboxSftpServer(
@@ -55,7 +55,7 @@ def make_file(path: Path, size_mb: int) -> None:
 
 
 def time_paramiko(config: SftpConfig, file: Path, remote: str) -> float:
-    client = SftpDeliveryClient(config, retry=RetryPolicy(attempts=1))
+    client = SftpDeliveryClient(config, retry=DeliveryRetryPolicy(attempts=1))
     manifest = build_manifest("bench", "2026-01-01", file, rows=0, schema_version="1.0.0")
     started = time.perf_counter()
     client.deliver(file, remote, manifest)

@@ -1,28 +1,25 @@
-"""The code location: the Definitions of every domain, merged, plus the shared resources.
+"""The code location: every Definitions found under ``defs/``, plus the shared resources.
 
-Each ``defs/<domain>/definitions.py`` builds a small ``Definitions`` that does one
-thing; resources are chosen per environment in ``defs/resources.py``. (Modules,
-not their objects, are imported: Dagster allows one Definitions at module scope.)
+``dg.load_from_defs_folder`` imports each module of ``ouchhungry_dp/defs/`` and takes
+what it declares: a module's ``Definitions`` object or ``@dg.definitions`` function
+when it has one (the contract-generated domains, the platform monitors), otherwise
+its module-level assets, checks, jobs, schedules and sensors. Nothing is listed by
+hand, so a new module under ``defs/`` is loaded without touching this file, and
+helpers live in ``ouchhungry_dp/lib/`` where the loader never looks.
+
+Resources are chosen per environment in one place,
+``ouchhungry_dp/lib/resources/by_environment.py``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
-from ouchhungry_dp.defs.alerts import definitions as alerts
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.platform import definitions as platform
-from ouchhungry_dp.defs.products import definitions as products
-from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
-from ouchhungry_dp.defs.sources import definitions as sources
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
 
 defs = dg.Definitions.merge(
-    sources.defs,
-    quality.defs,
-    products.defs,
-    delivery.defs,
-    alerts.defs,
-    platform.defs,
+    dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
     dg.Definitions(resources=shared_resources()),
 )

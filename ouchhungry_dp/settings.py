@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from ouchhungry_dp.delivery.config import is_loopback_host
+from ouchhungry_dp.delivery.channel_settings import is_loopback_host
 from ouchhungry_dp.errors import ConfigurationError
 
 Environment = Literal["local", "prod"]

@@ -4,7 +4,7 @@
 
 Runs the platform's cost assets for ``--day`` first (the simulated GCP account
 locally), so the cost slides show that run's figures and name it. An entry point,
-not a library: it joins the Dagster run (``defs/platform/deck_cost_run``) to the
+not a library: it joins the Dagster run (``lib/cost_run_for_deck``) to the
 deck builder (``ouchhungry_dp.deck``, which imports no Dagster).
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from ouchhungry_dp.deck.build import build_deck
 from ouchhungry_dp.deck.figures import collect_figures
 from ouchhungry_dp.deck.texts import LANGS, Texts
-from ouchhungry_dp.defs.platform.deck_cost_run import run_cost_assets
-from ouchhungry_dp.sandbox.gcp import catalog
+from ouchhungry_dp.lib.cost_run_for_deck import run_cost_assets
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
 from ouchhungry_dp.settings import REPO_ROOT, warehouse_path
 
 

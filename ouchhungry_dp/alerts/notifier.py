@@ -6,10 +6,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ouchhungry_dp.alerts.alert_settings import AlertSettings
 from ouchhungry_dp.alerts.model import Alert
 from ouchhungry_dp.alerts.outbox import FlushResult, Outbox
 from ouchhungry_dp.alerts.render import render_alert
-from ouchhungry_dp.alerts.settings import AlertSettings
 from ouchhungry_dp.delivery.email import SmtpEmailClient
 from ouchhungry_dp.errors import OuchHungryError
 

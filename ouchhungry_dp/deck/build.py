@@ -19,8 +19,16 @@ from ouchhungry_dp.deck.cost_run import CostRun
 from ouchhungry_dp.deck.cost_slides import add_cost_slides, top_savings
 from ouchhungry_dp.deck.diagrams import render_flowchart
 from ouchhungry_dp.deck.figures import DeckFigures
-from ouchhungry_dp.deck.layout import HEIGHT, WIDTH, add_slide, bullets, footer, picture, table
 from ouchhungry_dp.deck.mermaid import markdown_table, mermaid_blocks, parse_flowchart
+from ouchhungry_dp.deck.slide_layout import (
+    HEIGHT,
+    WIDTH,
+    add_slide,
+    bullets,
+    footer,
+    picture,
+    table,
+)
 from ouchhungry_dp.deck.texts import Texts
 from ouchhungry_dp.monitoring.powerbi.classification import PERMANENT_CAUSES, TRANSIENT_CAUSES
 from ouchhungry_dp.partners.contract import load_contracts

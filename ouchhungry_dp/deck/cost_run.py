@@ -2,7 +2,7 @@
 
 The deck does not restate numbers: every cost figure carries the id, partition and time
 of the run it came from. The run itself is Dagster's business and lives with the cost
-assets (``ouchhungry_dp.defs.platform.deck_cost_run``); this module only holds what it
+assets (``ouchhungry_dp.lib.cost_run_for_deck``); this module only holds what it
 returned, so the deck's code never imports Dagster.
 """
 

@@ -10,7 +10,7 @@ from pptx.presentation import Presentation as PresentationType
 
 from ouchhungry_dp.deck.charts import cost_trend_chart
 from ouchhungry_dp.deck.cost_run import CostRun
-from ouchhungry_dp.deck.layout import add_slide, bullets, footer, picture, table
+from ouchhungry_dp.deck.slide_layout import add_slide, bullets, footer, picture, table
 from ouchhungry_dp.deck.texts import Texts
 
 TOP = 5

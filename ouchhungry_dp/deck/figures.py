@@ -15,10 +15,13 @@ import duckdb
 import pandas as pd
 
 from ouchhungry_dp.deck.texts import Texts
-from ouchhungry_dp.monitoring.powerbi.auto_refresh import AutoRefresher, RetryPolicy
+from ouchhungry_dp.monitoring.powerbi.auto_refresh import AutoRefresher, RefreshRetryPolicy
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
-from ouchhungry_dp.monitoring.powerbi.config import PowerBISettings, load_monitored_datasets
-from ouchhungry_dp.monitoring.powerbi.health import refresh_health
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import (
+    PowerBISettings,
+    load_monitored_datasets,
+)
+from ouchhungry_dp.monitoring.powerbi.refresh_health import refresh_health
 from ouchhungry_dp.monitoring.scaling.concurrency import (
     ConcurrencyProposal,
     recommend_run_concurrency,
@@ -30,7 +33,7 @@ from ouchhungry_dp.monitoring.scaling.slots import (
     recommend_reservation,
     simulate_slot_usage,
 )
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 
 WAREHOUSE_SCHEMA = "marts"  # where the local IO manager writes the tables
 SIMULATED_NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 08:00 in Sao Paulo
@@ -101,7 +104,7 @@ def simulate_powerbi(seed: int = 5) -> tuple[pd.DataFrame, AutoRefreshRun]:
         settings = PowerBISettings.from_env(emulator.env())
         with PowerBIClient(settings) as client:
             refresher = AutoRefresher(
-                client, RetryPolicy(max_attempts=3, backoff_base_s=600), monitored.timezone
+                client, RefreshRetryPolicy(max_attempts=3, backoff_base_s=600), monitored.timezone
             )
             states: dict = {}
             for ds in monitored.datasets:

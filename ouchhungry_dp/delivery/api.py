@@ -25,10 +25,10 @@ from urllib.parse import quote
 
 import httpx
 
-from ouchhungry_dp.delivery.config import API_ENV_DEFAULTS, PartnerApiConfig
+from ouchhungry_dp.delivery.channel_settings import API_ENV_DEFAULTS, PartnerApiConfig
 from ouchhungry_dp.delivery.manifest import CHUNK_BYTES, file_sha256
 from ouchhungry_dp.delivery.receipts import ApiReceipt
-from ouchhungry_dp.delivery.retry import RetryPolicy, run_with_retry
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy, run_with_retry
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError, OuchHungryError
 
 __all__ = ["ApiReceipt", "PartnerApiClient", "PartnerApiConfig"]
@@ -66,11 +66,11 @@ class PartnerApiClient:
         self,
         config: PartnerApiConfig,
         *,
-        retry: RetryPolicy | None = None,
+        retry: DeliveryRetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.config = config
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DeliveryRetryPolicy()
         self._http = httpx.Client(
             base_url=config.base_url,
             timeout=httpx.Timeout(

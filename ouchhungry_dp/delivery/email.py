@@ -23,7 +23,7 @@ from typing import Literal, cast
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from ouchhungry_dp.delivery.config import is_loopback_host
+from ouchhungry_dp.delivery.channel_settings import is_loopback_host
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.state.db import EMAIL_STATE_DIR_ENV, default_email_state_dir
 from ouchhungry_dp.state.sent_log import SentLog

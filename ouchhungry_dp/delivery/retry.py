@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class DeliveryRetryPolicy:
     """How many times and how patiently a delivery is retried.
 
     ``attempts`` counts the first try. The wait after failed attempt ``n`` (1, 2, ...)
@@ -45,9 +45,9 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
-            raise ValueError("RetryPolicy.attempts must be >= 1")
+            raise ValueError("DeliveryRetryPolicy.attempts must be >= 1")
         if self.initial_delay_s < 0 or self.max_delay_s < 0:
-            raise ValueError("RetryPolicy delays must be >= 0")
+            raise ValueError("DeliveryRetryPolicy delays must be >= 0")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -61,7 +61,7 @@ def retry_after_of(exc: BaseException | None) -> float | None:
 
 
 class _Wait:
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: DeliveryRetryPolicy) -> None:
         self._backoff = wait_random_exponential(
             multiplier=policy.initial_delay_s, max=policy.max_delay_s
         )
@@ -74,7 +74,7 @@ class _Wait:
 
 
 class _Stop:
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: DeliveryRetryPolicy) -> None:
         self._policy = policy
 
     def __call__(self, state: RetryCallState) -> bool:
@@ -92,7 +92,7 @@ def _log_retry(state: RetryCallState) -> None:
     log.warning("attempt %d failed (%s); retrying in %.2fs", state.attempt_number, exc, wait)
 
 
-def run_with_retry(policy: RetryPolicy, operation: Callable[[int], T]) -> T:
+def run_with_retry(policy: DeliveryRetryPolicy, operation: Callable[[int], T]) -> T:
     """Run ``operation(attempt_number)`` under ``policy``; re-raise the last error.
 
     The last exception gets an ``attempts`` attribute so callers can report how

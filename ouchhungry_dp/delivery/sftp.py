@@ -28,7 +28,7 @@ from typing import Any
 
 import paramiko
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import (
     CHUNK_BYTES,
     file_sha256,
@@ -36,7 +36,7 @@ from ouchhungry_dp.delivery.manifest import (
     manifest_path_for,
 )
 from ouchhungry_dp.delivery.receipts import SftpReceipt
-from ouchhungry_dp.delivery.retry import RetryPolicy, run_with_retry
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy, run_with_retry
 from ouchhungry_dp.delivery.sftp_errors import UnknownHostKey, classify, key_error
 from ouchhungry_dp.errors import DeliveryError
 
@@ -66,9 +66,9 @@ def _transport_factory(sock: socket.socket, **kwargs: Any) -> paramiko.Transport
 
 
 class SftpDeliveryClient:
-    def __init__(self, config: SftpConfig, *, retry: RetryPolicy | None = None) -> None:
+    def __init__(self, config: SftpConfig, *, retry: DeliveryRetryPolicy | None = None) -> None:
         self.config = config
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DeliveryRetryPolicy()
 
     def deliver(
         self, local_file: Path, remote_path: str, manifest: Mapping[str, Any]

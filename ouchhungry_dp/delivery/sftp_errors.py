@@ -11,7 +11,7 @@ import socket
 
 import paramiko
 
-from ouchhungry_dp.delivery.config import SFTP_ENV_DEFAULTS, SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SFTP_ENV_DEFAULTS, SftpConfig
 from ouchhungry_dp.errors import (
     ConfigurationError,
     ConnectivityError,

@@ -23,8 +23,8 @@ from ouchhungry_dp.privacy import decision_record
 from ouchhungry_dp.privacy.decision_record import MemoryStore
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.insights_published import figures_bytes
 from ouchhungry_dp.products.monthly import build_monthly_product

@@ -20,7 +20,7 @@ from typing import Literal
 import pandas as pd
 
 from ouchhungry_dp.products.cells import DECISION_COLUMNS
-from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 
 Outcome = Literal["created", "unchanged", "refused"]
 

@@ -26,7 +26,7 @@ from ouchhungry_dp.products.cells import (
     cell_customers,
     named_states,
 )
-from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.pii_text import KnownIdentifiers, pattern_hits
 from ouchhungry_dp.products.selection import latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import load_monitored_datasets
 from ouchhungry_dp.sandbox.bootstrap import SANDBOX_PORTS
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 from ouchhungry_dp.sandbox.stack import SandboxPorts, SandboxStack
 from ouchhungry_dp.settings import REPO_ROOT
 

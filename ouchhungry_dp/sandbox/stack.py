@@ -12,10 +12,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ouchhungry_dp.sandbox.api_server import SandboxPartnerApi
 from ouchhungry_dp.sandbox.keys import LocalKeys, ensure_local_keys
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.sandbox.partner_systems.api_server import SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
 LOOPBACK = "127.0.0.1"
 

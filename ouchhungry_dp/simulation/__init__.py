@@ -22,14 +22,14 @@ Realism choices, briefly (details in each module's docstring):
 """
 
 from ouchhungry_dp.simulation.catalogue import CATALOGUE
-from ouchhungry_dp.simulation.config import (
+from ouchhungry_dp.simulation.customers import simulate_customers
+from ouchhungry_dp.simulation.products import simulate_products
+from ouchhungry_dp.simulation.simulation_config import (
     DEFECT_KINDS,
     DefectKind,
     SimulatedTable,
     SimulationConfig,
 )
-from ouchhungry_dp.simulation.customers import simulate_customers
-from ouchhungry_dp.simulation.products import simulate_products
 from ouchhungry_dp.simulation.transactions import simulate_transactions
 
 __all__ = [

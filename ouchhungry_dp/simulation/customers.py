@@ -15,13 +15,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ouchhungry_dp.simulation import formats, text
-from ouchhungry_dp.simulation.config import (
-    CUSTOMERS,
-    DEFAULT_CONFIG,
-    SimulatedTable,
-    SimulationConfig,
-    day_seed,
-)
 from ouchhungry_dp.simulation.documents import bare as bare_text
 from ouchhungry_dp.simulation.documents import (
     format_cpf,
@@ -31,6 +24,13 @@ from ouchhungry_dp.simulation.documents import (
 from ouchhungry_dp.simulation.geography import INVALID_DDDS
 from ouchhungry_dp.simulation.injection import KindTarget, RawTable, plan_defects
 from ouchhungry_dp.simulation.population import EMAIL_DOMAINS, customer_base, snapshot
+from ouchhungry_dp.simulation.simulation_config import (
+    CUSTOMERS,
+    DEFAULT_CONFIG,
+    SimulatedTable,
+    SimulationConfig,
+    day_seed,
+)
 from ouchhungry_dp.tables import RAW_CUSTOMERS
 
 

@@ -3,7 +3,7 @@
 A full snapshot of the customer table every day would copy every customer's
 personal data into the warehouse daily, and grow with the customer base instead
 of with the day's orders. The source query in production does the same
-restriction (``defs/sources/resources.py``); here the simulated tables are
+restriction (``lib/resources/source_systems.py``); here the simulated tables are
 restricted after the fact, defect labels included, so the data-quality
 evaluation still knows the truth of every row it receives.
 """
@@ -16,9 +16,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ouchhungry_dp.simulation.config import SimulatedTable, SimulationConfig
 from ouchhungry_dp.simulation.customers import simulate_customers
 from ouchhungry_dp.simulation.products import simulate_products
+from ouchhungry_dp.simulation.simulation_config import SimulatedTable, SimulationConfig
 from ouchhungry_dp.simulation.transactions import simulate_transactions
 
 # Dimension table -> its key column, also the column of the order items that references it.

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ouchhungry_dp.simulation.config import DEFECT_COLUMNS, DEFECT_KINDS, SimulatedTable
+from ouchhungry_dp.simulation.simulation_config import DEFECT_COLUMNS, DEFECT_KINDS, SimulatedTable
 
 # Share of a kind's defects placed on rows that already carry another defect.
 OVERLAP = 0.12

@@ -9,16 +9,16 @@ import pyarrow as pa
 
 from ouchhungry_dp.simulation import formats, text
 from ouchhungry_dp.simulation.catalogue import catalogue_as_of
-from ouchhungry_dp.simulation.config import (
+from ouchhungry_dp.simulation.documents import spoil_last_digit
+from ouchhungry_dp.simulation.injection import KindTarget, RawTable, plan_defects
+from ouchhungry_dp.simulation.population import local_seconds
+from ouchhungry_dp.simulation.simulation_config import (
     DEFAULT_CONFIG,
     PRODUCTS,
     SimulatedTable,
     SimulationConfig,
     day_seed,
 )
-from ouchhungry_dp.simulation.documents import spoil_last_digit
-from ouchhungry_dp.simulation.injection import KindTarget, RawTable, plan_defects
-from ouchhungry_dp.simulation.population import local_seconds
 from ouchhungry_dp.tables import RAW_PRODUCTS
 
 _CATALOGUE_UPDATE_HOUR = 9 * 3600

@@ -21,13 +21,6 @@ import pyarrow.compute as pc
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.simulation import formats, text
 from ouchhungry_dp.simulation.catalogue import catalogue_as_of
-from ouchhungry_dp.simulation.config import (
-    DEFAULT_CONFIG,
-    TRANSACTIONS,
-    SimulatedTable,
-    SimulationConfig,
-    day_seed,
-)
 from ouchhungry_dp.simulation.documents import bare as bare_text
 from ouchhungry_dp.simulation.documents import format_cnpj, repeated_digits, spoil_last_digit
 from ouchhungry_dp.simulation.geography import Geography, sample_cep_numbers
@@ -40,6 +33,13 @@ from ouchhungry_dp.simulation.population import (
     local_seconds,
     merchants,
     snapshot,
+)
+from ouchhungry_dp.simulation.simulation_config import (
+    DEFAULT_CONFIG,
+    TRANSACTIONS,
+    SimulatedTable,
+    SimulationConfig,
+    day_seed,
 )
 from ouchhungry_dp.tables import RAW_TRANSACTIONS
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 from ouchhungry_dp_tests.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401
 
 UI = "http://ui.test:3000"

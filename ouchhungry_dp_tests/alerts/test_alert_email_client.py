@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
 SENDER = "dados@ouchhungry.test"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dagster._utils.error import SerializableErrorInfo
 
-from ouchhungry_dp.alerts.failures import parse_error
-from ouchhungry_dp.defs.alerts.facts import user_error
+from ouchhungry_dp.alerts.run_incidents import parse_error
 from ouchhungry_dp.errors import ConnectivityError
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
 
 
 def _info(exc: BaseException, cause: SerializableErrorInfo | None = None) -> SerializableErrorInfo:

@@ -1,16 +1,16 @@
 """Incident grouping as plain functions (no Dagster): what the sensors e-mail, field by field.
 
 The sensor tests prove the wiring on real runs; these pin the grouping rules
-themselves (written for the mutmut survivors of alerts/failures.py and checks.py):
+themselves (written for the mutmut survivors of alerts/run_incidents.py and checks.py):
 which failures share an incident, what the alert says, and that the same incident
 always gets the same key (hence the same Message-ID, hence never sent twice).
 """
 
 from __future__ import annotations
 
-from ouchhungry_dp.alerts.checks import CheckFailure, group_error_checks, warn_digest_alert
-from ouchhungry_dp.alerts.failures import RunFailure, group_run_failures, parse_error
+from ouchhungry_dp.alerts.check_incidents import CheckFailure, group_error_checks, warn_digest_alert
 from ouchhungry_dp.alerts.model import AlertKind
+from ouchhungry_dp.alerts.run_incidents import RunFailure, group_run_failures, parse_error
 
 API_ERROR = (
     "ouchhungry_dp.errors.DeliveryError: [delivery] partner API rejected the file of {day} "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ouchhungry_dp.alerts.health import OutboxStatus, SensorStatus, assess
+from ouchhungry_dp.alerts.alerting_health import OutboxStatus, SensorStatus, assess
 from ouchhungry_dp.alerts.notifier import DeliveryReport
 from ouchhungry_dp.alerts.outbox import FlushResult
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ouchhungry_dp.alerts.health import health_alert
+from ouchhungry_dp.alerts.alert_settings import AlertSettings
+from ouchhungry_dp.alerts.alerting_health import health_alert
 from ouchhungry_dp.alerts.model import AlertKind
 from ouchhungry_dp.alerts.notifier import AlertNotifier
 from ouchhungry_dp.alerts.outbox import Outbox
-from ouchhungry_dp.alerts.settings import AlertSettings
 from ouchhungry_dp.alerts.sla import daily_deadline, due_partitions, sla_alert
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
 SENDER = "alerts@ouchhungry.test"
 TEAM = ("ana@team.test",)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ouchhungry_dp.alerts.outbox import Outbox
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
 from ouchhungry_dp.errors import ConnectivityError
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 from ouchhungry_dp.state.db import alert_outbox
 
 SENDER = "alerts@ouchhungry.test"

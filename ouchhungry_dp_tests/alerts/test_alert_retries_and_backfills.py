@@ -21,9 +21,9 @@ from dagster._core.storage.tags import (
 )
 from dagster._core.utils import make_new_backfill_id
 
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource
 from ouchhungry_dp.defs.alerts.sensors import data_team_run_failure_alerts
 from ouchhungry_dp.errors import DeliveryError
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource
 from ouchhungry_dp_tests.alerts.conftest import UI, alerts_test_daily_delivery, email_resource
 
 IN_PROCESS = {"execution": {"config": {"in_process": {}}}}

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.alerts.failures import parse_error
-from ouchhungry_dp.alerts.health import OutboxStatus, SensorStatus, assess, health_alert
+from ouchhungry_dp.alerts.alerting_health import OutboxStatus, SensorStatus, assess, health_alert
 from ouchhungry_dp.alerts.redact import redact
+from ouchhungry_dp.alerts.run_incidents import parse_error
 from ouchhungry_dp.defs.alerts.sensors import evaluate_sla
 from ouchhungry_dp_tests.alerts.conftest import email_resource, instance_overrides
 
@@ -114,9 +114,12 @@ def test_health_sensor_fails_its_tick_when_alerts_are_stuck_in_the_outbox(
     import pytest
 
     from ouchhungry_dp.alerts.outbox import Outbox
-    from ouchhungry_dp.defs.alerts.health import AlertingUnhealthyError, data_team_alerting_health
+    from ouchhungry_dp.defs.alerts.alerting_health_sensor import (
+        AlertingUnhealthyError,
+        data_team_alerting_health,
+    )
     from ouchhungry_dp.delivery.email import build_message
-    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+    from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
     with SmtpSink(tmp_path / "gone") as gone:
         dead_port = gone.port

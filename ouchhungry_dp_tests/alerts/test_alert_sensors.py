@@ -7,14 +7,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from ouchhungry_dp.alerts.alert_settings import DEFAULT_ALERT_RECIPIENTS
 from ouchhungry_dp.alerts.outbox import Outbox
-from ouchhungry_dp.alerts.settings import DEFAULT_ALERT_RECIPIENTS
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource
 from ouchhungry_dp.defs.alerts.sensors import (
     data_team_asset_check_alerts,
     data_team_run_failure_alerts,
 )
-from ouchhungry_dp.sandbox.smtp_sink import ReceivedMessage, SmtpSink
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import ReceivedMessage, SmtpSink
 from ouchhungry_dp_tests.alerts.conftest import (
     BACKFILL_ID,
     BACKFILL_PARTITIONS,

@@ -16,14 +16,14 @@ from ouchhungry_dp.deck.build import build_deck
 from ouchhungry_dp.deck.cost_run import CostRun
 from ouchhungry_dp.deck.figures import DeckFigures, collect_figures, simulate_powerbi
 from ouchhungry_dp.deck.texts import Texts
-from ouchhungry_dp.defs.files import LocalFileStore
-from ouchhungry_dp.defs.platform.costs_resources import (
+from ouchhungry_dp.lib.cost_run_for_deck import run_cost_assets
+from ouchhungry_dp.lib.resources.cost_monitoring import (
     CostMonitoringResource,
-    GcpCostSourceResource,
 )
-from ouchhungry_dp.defs.platform.deck_cost_run import run_cost_assets
-from ouchhungry_dp.sandbox.gcp import catalog
-from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
+from ouchhungry_dp.sandbox.company_cloud.gcp_account import build_simulated_account
 from ouchhungry_dp.settings import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "architecture.md"
@@ -37,7 +37,7 @@ def cost_run(tmp_path_factory: pytest.TempPathFactory) -> CostRun:
     account = build_simulated_account(tmp / "account.duckdb")
     resources = {
         "io_manager": DuckDBPandasIOManager(database=str(tmp / "wh.duckdb"), schema="marts"),
-        "gcp_cost_source": GcpCostSourceResource(simulated_path=str(account)),
+        "gcp_cost_source": SimulatedCostSourceResource(simulated_path=str(account)),
         "cost_monitoring": CostMonitoringResource(),
         "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }

@@ -10,17 +10,14 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
 from ouchhungry_dp.defs.alerts.sensors import data_team_run_failure_alerts
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
-from ouchhungry_dp.defs.products import definitions as products
-from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
-from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.lib.defs_folder import load_defs_folders
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.partners.contract import load_contracts
-from ouchhungry_dp.sandbox.smtp_sink import ReceivedMessage
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import ReceivedMessage
 from ouchhungry_dp.sandbox.stack import SandboxStack
 
 PARTNER_INBOX = "dados@ouchhungry.example"
@@ -74,7 +71,7 @@ def event_log_leaks(instance: dg.DagsterInstance, home: str | Path,
 
 def all_defs(source: SimulatedSourceSystem) -> dg.Definitions:
     return dg.Definitions.merge(
-        sources.defs, quality.defs, products.defs, delivery.defs,
+        load_defs_folders("sources", "quality", "products", "delivery"),
         dg.Definitions(resources={**shared_resources(), "source": source}),
     )
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 PROBE = """
-from ouchhungry_dp.defs.quality.assets import clean_transactions_assets
-from ouchhungry_dp.defs.sources.assets import raw_customers, raw_transactions
+from ouchhungry_dp.defs.quality.cleaning_assets import clean_transactions_assets
+from ouchhungry_dp.defs.sources.raw_assets import raw_customers, raw_transactions
 policies = {a.backfill_policy for a in (raw_transactions, raw_customers,
                                         clean_transactions_assets)}
 (policy,) = policies

@@ -11,7 +11,7 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.selection import partner_items
 from ouchhungry_dp.quality.cleaning import clean_products, clean_transactions

@@ -18,12 +18,12 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.files import GcsFileStore, LocalFileStore
-from ouchhungry_dp.defs.products.factory import gated_file
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.products.product_assets import gated_file
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.outbound_store import GcsFileStore, LocalFileStore
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.gate_support import (

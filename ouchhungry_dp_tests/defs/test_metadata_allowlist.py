@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.metadata import safe_metadata, safe_preview, table_metadata
+from ouchhungry_dp.lib.safe_metadata import safe_metadata, safe_preview, table_metadata
 
 PLANTED = {
     "email": "joao.silva@gmail.com",

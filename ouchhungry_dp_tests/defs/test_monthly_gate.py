@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.delivery.jobs import last_complete_month
-from ouchhungry_dp.defs.partitions import daily_partitions
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.delivery.partner_jobs import last_complete_month
+from ouchhungry_dp.lib.execution.partitions import daily_partitions
 from ouchhungry_dp.partners.contract import get_contract
 
 CONTRACT = get_contract("ouchhungry")

@@ -13,13 +13,10 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.products import definitions as products
-from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
-from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp.lib.defs_folder import load_defs_folders
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.sandbox.stack import SandboxStack
 
 JOB = "ouchhungry_daily_delivery"
@@ -37,7 +34,7 @@ class SourceWithoutPrices(SimulatedSourceSystem):
 def run_daily(instance: dg.DagsterInstance, source: SimulatedSourceSystem,
               day: str) -> dg.ExecuteInProcessResult:
     defs = dg.Definitions.merge(
-        sources.defs, quality.defs, products.defs, delivery.defs,
+        load_defs_folders("sources", "quality", "products", "delivery"),
         dg.Definitions(resources={**shared_resources(), "source": source}),
     )
     return defs.resolve_job_def(JOB).execute_in_process(

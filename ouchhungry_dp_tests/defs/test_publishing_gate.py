@@ -19,10 +19,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.products import factory as products_factory
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.products import product_assets as products_factory
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.gate_support import (

@@ -22,11 +22,11 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.files import LocalFileStore
-from ouchhungry_dp.defs.products import factory
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.products import product_assets as factory
 from ouchhungry_dp.defs.products.decision import record_path
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.products.insights_published import figures_file
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack

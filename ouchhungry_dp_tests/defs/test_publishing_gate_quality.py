@@ -13,9 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.release import gate, quality_verdict
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.gate_support import (
@@ -109,7 +109,7 @@ def test_quarantine_total_is_judged_per_day_in_a_multi_day_run(
 
 
 def _store(root: Path) -> gate.FileStore:
-    from ouchhungry_dp.defs.files import LocalFileStore
+    from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
 
     return LocalFileStore(root=str(root))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader
 
 
 def _warehouse(tmp_path: Path) -> DuckDBWarehouseReader:

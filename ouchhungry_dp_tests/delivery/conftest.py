@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.delivery.config import PartnerApiConfig, Secret, SftpConfig
-from ouchhungry_dp.delivery.retry import RetryPolicy
-from ouchhungry_dp.sandbox.api_server import SandboxPartnerApi
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, Secret, SftpConfig
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.sandbox.keys import LocalKeys, ensure_local_keys, generate_ed25519_key
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.api_server import SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 PARTNER = "ouchhungry"
 SFTP_USER = "ouchhungry"
@@ -50,8 +50,8 @@ def sleeps() -> SleepRecorder:
 
 
 @pytest.fixture
-def fast_retry(sleeps: SleepRecorder) -> RetryPolicy:
-    return RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05, sleep=sleeps)
+def fast_retry(sleeps: SleepRecorder) -> DeliveryRetryPolicy:
+    return DeliveryRetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05, sleep=sleeps)
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient, parse_retry_after
-from ouchhungry_dp.delivery.config import PartnerApiConfig, Secret
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, Secret
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
 
 from .conftest import API_PASSWORD, SleepRecorder
 
@@ -152,7 +152,7 @@ def test_fault_429_asking_longer_than_the_cap_gives_up_at_once(
     api_server: SandboxPartnerApi, api_config: Callable[..., PartnerApiConfig], daily_csv, sleeps
 ) -> None:
     api_server.inject(CannedResponse(429, {"error": "quota"}, {"Retry-After": "3600"}))
-    policy = RetryPolicy(attempts=5, initial_delay_s=0, max_retry_after_s=60, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=5, initial_delay_s=0, max_retry_after_s=60, sleep=sleeps)
     with (
         PartnerApiClient(api_config(), retry=policy) as client,
         pytest.raises(ConnectivityError, match="HTTP 429") as caught,
@@ -200,7 +200,7 @@ def test_fault_api_timeout_every_time_is_a_transient_connectivity_error(
     api_server: SandboxPartnerApi, api_config: Callable[..., PartnerApiConfig], daily_csv, sleeps
 ) -> None:
     api_server.inject(CannedResponse(delay_s=1.0), CannedResponse(delay_s=1.0))
-    policy = RetryPolicy(attempts=2, initial_delay_s=0, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=2, initial_delay_s=0, sleep=sleeps)
     with (
         PartnerApiClient(api_config(read_timeout_s=0.2), retry=policy) as client,
         pytest.raises(ConnectivityError, match="timed out") as caught,

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient
-from ouchhungry_dp.delivery.config import PartnerApiConfig
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
 
 from .conftest import SleepRecorder
 
@@ -35,7 +35,7 @@ def test_only_one_new_token_per_delivery_even_across_retries(
     api_server: SandboxPartnerApi,
     api_config: Callable[..., PartnerApiConfig],
     daily_csv,
-    fast_retry: RetryPolicy,
+    fast_retry: DeliveryRetryPolicy,
 ) -> None:
     """401 -> new token -> 503 (retried) -> 401 again: the second 401 is final, no new token."""
     api_server.script("put", 401, 503, 401)
@@ -57,7 +57,7 @@ def test_the_renewed_token_is_reused_by_the_retry_after_a_503(
     api_server: SandboxPartnerApi,
     api_config: Callable[..., PartnerApiConfig],
     daily_csv,
-    fast_retry: RetryPolicy,
+    fast_retry: DeliveryRetryPolicy,
 ) -> None:
     api_server.script("put", 401, 503)
     with PartnerApiClient(api_config(), retry=fast_retry) as client:
@@ -73,7 +73,7 @@ def test_a_token_endpoint_503_is_retried_like_any_busy_answer(
     api_server: SandboxPartnerApi,
     api_config: Callable[..., PartnerApiConfig],
     daily_csv,
-    fast_retry: RetryPolicy,
+    fast_retry: DeliveryRetryPolicy,
 ) -> None:
     api_server.script("token", 503)
     with PartnerApiClient(api_config(), retry=fast_retry) as client:
@@ -90,7 +90,7 @@ def test_waits_are_retry_after_when_asked_and_bounded_backoff_otherwise(
     sleeps: SleepRecorder,
 ) -> None:
     # A cap far below the uncapped backoff (1 s, 2 s, 4 s), so a lost cap shows at once.
-    policy = RetryPolicy(attempts=4, initial_delay_s=1.0, max_delay_s=0.001, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=4, initial_delay_s=1.0, max_delay_s=0.001, sleep=sleeps)
     api_server.inject(
         CannedResponse(503, {"error": "maintenance"}, {"Retry-After": "7"}),
         CannedResponse(502, {"error": "bad gateway"}),
@@ -114,7 +114,7 @@ def test_a_redirect_is_not_followed_so_the_token_cannot_leak(
         CannedResponse(307, {"error": "moved"}, {"Location": "http://127.0.0.2:9/steal"})
     )
     with (
-        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=1)) as client,
+        PartnerApiClient(api_config(), retry=DeliveryRetryPolicy(attempts=1)) as client,
         pytest.raises(DeliveryError, match="rejected by the partner API") as caught,
     ):
         _put(client, daily_csv(10, "a"))
@@ -129,7 +129,7 @@ def test_refused_credentials_at_the_token_endpoint_fail_at_once_naming_the_parti
 ) -> None:
     api_server.script("token", status)
     with (
-        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=3, sleep=SleepRecorder()))
+        PartnerApiClient(api_config(), retry=DeliveryRetryPolicy(attempts=3, sleep=SleepRecorder()))
         as client,
         pytest.raises(ConnectivityError, match="refused our credentials") as caught,
     ):
@@ -146,7 +146,7 @@ def test_a_token_that_is_not_bearer_is_refused(
     api_server.inject(CannedResponse(200, {"access_token": "t", "token_type": "mac"},
                                      route="token"))
     with (
-        PartnerApiClient(api_config(), retry=RetryPolicy(attempts=1)) as client,
+        PartnerApiClient(api_config(), retry=DeliveryRetryPolicy(attempts=1)) as client,
         pytest.raises(DeliveryError, match="token response is malformed") as caught,
     ):
         _put(client, daily_csv(10, "a"))

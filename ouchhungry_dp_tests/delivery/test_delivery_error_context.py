@@ -18,23 +18,23 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient, parse_retry_after
-from ouchhungry_dp.delivery.config import PartnerApiConfig, SftpConfig
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, SftpConfig
 from ouchhungry_dp.delivery.manifest import (
     build_manifest,
     file_partition_key,
     manifest_bytes,
     remote_file_path,
 )
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, OuchHungryError
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 DATASET = "ouchhungry_sales_daily"
 PARTITION = "2026-11-25"
 REMOTE = remote_file_path("/upload", DATASET, PARTITION, "daily")
-ONE_ATTEMPT = RetryPolicy(attempts=1)
+ONE_ATTEMPT = DeliveryRetryPolicy(attempts=1)
 
 
 def assert_described(error: OuchHungryError, *evidence: str) -> None:

@@ -15,7 +15,7 @@ from ouchhungry_dp.delivery.manifest import (
     manifest_bytes,
     remote_file_path,
 )
-from ouchhungry_dp.delivery.retry import RetryPolicy, run_with_retry
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy, run_with_retry
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 
 from .conftest import SleepRecorder
@@ -55,7 +55,7 @@ def test_remote_layout_follows_the_contract() -> None:
 
 def test_only_transient_errors_are_retried() -> None:
     sleeps = SleepRecorder()
-    policy = RetryPolicy(attempts=4, initial_delay_s=0.5, max_delay_s=2.0, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=4, initial_delay_s=0.5, max_delay_s=2.0, sleep=sleeps)
     calls: list[int] = []
 
     def flaky(attempt: int) -> str:
@@ -80,4 +80,4 @@ def test_only_transient_errors_are_retried() -> None:
 
 def test_retry_policy_rejects_nonsense() -> None:
     with pytest.raises(ValueError):
-        RetryPolicy(attempts=0)
+        DeliveryRetryPolicy(attempts=0)

@@ -92,7 +92,7 @@ def test_redelivering_identical_bytes_sends_no_second_email_a_changed_file_sends
 ) -> None:
     """The runbook's promise, end to end through the real SMTP client, sent-log and sink."""
     from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient
-    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+    from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
     changed = "cd" * 32
     with SmtpSink(tmp_path / "mail") as sink:

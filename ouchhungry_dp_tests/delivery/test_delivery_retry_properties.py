@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ouchhungry_dp.delivery.retry import RetryPolicy, run_with_retry
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy, run_with_retry
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
 
 from .conftest import SleepRecorder
@@ -40,7 +40,8 @@ def _always_failing(calls: list[int], retry_after: float | None):
 @example(attempts=8, initial=5.0, cap=0.0)
 def test_backoff_waits_stay_within_the_full_jitter_bound(attempts, initial, cap) -> None:
     sleeps, calls = SleepRecorder(), []
-    policy = RetryPolicy(attempts=attempts, initial_delay_s=initial, max_delay_s=cap, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=attempts, initial_delay_s=initial, max_delay_s=cap,
+                                 sleep=sleeps)
 
     with pytest.raises(ConnectivityError) as caught:
         run_with_retry(policy, _always_failing(calls, None))
@@ -63,7 +64,7 @@ def test_retry_after_is_obeyed_up_to_the_ceiling_and_stops_the_retries_above_it(
 ) -> None:
     asked = float(max(0, ceiling + delta))
     sleeps, calls = SleepRecorder(), []
-    policy = RetryPolicy(
+    policy = DeliveryRetryPolicy(
         attempts=attempts, initial_delay_s=0.001, max_delay_s=0.001,
         max_retry_after_s=float(ceiling), sleep=sleeps,
     )
@@ -85,7 +86,7 @@ def test_a_success_on_the_last_allowed_attempt_counts_one_after_it_does_not(
     succeed_at, attempts
 ) -> None:
     sleeps, calls = SleepRecorder(), []
-    policy = RetryPolicy(attempts=attempts, initial_delay_s=0, max_delay_s=0, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=attempts, initial_delay_s=0, max_delay_s=0, sleep=sleeps)
 
     def operation(attempt: int) -> int:
         calls.append(attempt)
@@ -111,11 +112,11 @@ def test_a_permanent_error_is_never_retried(attempts) -> None:
         raise DeliveryError("rejected")
 
     with pytest.raises(DeliveryError):
-        run_with_retry(RetryPolicy(attempts=attempts, sleep=SleepRecorder()), rejected)
+        run_with_retry(DeliveryRetryPolicy(attempts=attempts, sleep=SleepRecorder()), rejected)
     assert calls == [1]
 
 
 @pytest.mark.parametrize("attempts", [0, -1])
 def test_fewer_than_one_attempt_is_refused(attempts) -> None:
     with pytest.raises(ValueError, match="attempts"):
-        RetryPolicy(attempts=attempts)
+        DeliveryRetryPolicy(attempts=attempts)

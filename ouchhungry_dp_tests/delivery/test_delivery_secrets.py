@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.delivery.api import PartnerApiClient
-from ouchhungry_dp.delivery.config import PartnerApiConfig, Secret, SftpConfig
+from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig, Secret, SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import OuchHungryError
-from ouchhungry_dp.sandbox.api_server import CannedResponse, SandboxPartnerApi
 from ouchhungry_dp.sandbox.keys import LocalKeys, known_hosts_line
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import KEY_PASSPHRASE as PASSPHRASE
 
@@ -27,7 +27,7 @@ def test_no_secret_leaks_through_logs_errors_or_receipts(
 ) -> None:
     caplog.set_level(logging.DEBUG)  # paramiko, httpx, asyncssh, aiohttp and ours, all levels
     texts: list[str] = []
-    policy = RetryPolicy(attempts=2, initial_delay_s=0, sleep=sleeps)
+    policy = DeliveryRetryPolicy(attempts=2, initial_delay_s=0, sleep=sleeps)
     key = locked_key
     file = tmp_path / "f.csv"
     file.write_text("sale_date,quantity\n2026-11-25,3\n")

@@ -11,13 +11,13 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.keys import LocalKeys, generate_ed25519_key
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import SleepRecorder
 
@@ -202,7 +202,7 @@ def test_fault_connection_dropped_mid_upload_leaves_no_partial_file_and_retry_su
     config = sftp_config()
 
     with pytest.raises(ConnectivityError) as caught:
-        SftpDeliveryClient(config, retry=RetryPolicy(attempts=1)).deliver(
+        SftpDeliveryClient(config, retry=DeliveryRetryPolicy(attempts=1)).deliver(
             file, REMOTE, _manifest(file, 6000)
         )
     assert caught.value.transient is True

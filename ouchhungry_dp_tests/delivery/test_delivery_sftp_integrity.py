@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import DeliveryError, OuchHungryError
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 DATASET = "ouchhungry_sales_daily"
 PARTITION = "2026-11-25"
@@ -28,7 +28,7 @@ REMOTE = remote_file_path("/upload", DATASET, PARTITION, "daily")
 MANIFEST = REMOTE + ".manifest.json"
 # Only the data file's temp name, not the manifest's (".<name>.manifest.<sha>.part").
 DATA_PART_GLOB = f"/upload/daily/.{Path(REMOTE).name}.????????????.part"
-ONE_ATTEMPT = RetryPolicy(attempts=1)
+ONE_ATTEMPT = DeliveryRetryPolicy(attempts=1)
 
 
 def _manifest(file: Path, rows: int) -> dict[str, object]:

@@ -9,9 +9,9 @@ import asyncssh
 import paramiko
 import pytest
 
-from ouchhungry_dp.delivery.config import SftpConfig
+from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.partners.contract import get_contract
@@ -21,7 +21,7 @@ from ouchhungry_dp.sandbox.keys import (
     known_hosts_line,
     write_private_key,
 )
-from ouchhungry_dp.sandbox.sftp_server import SandboxSftpServer
+from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 from .conftest import KEY_PASSPHRASE as PASSPHRASE
 
@@ -49,7 +49,7 @@ def _deliver_with_key(
         file = tmp_path / "f.csv"
         file.write_text("a,b\n1,2\n")
         manifest = build_manifest("ds", "2026-11-25", file, rows=1, schema_version="1.0.0")
-        client = SftpDeliveryClient(config, retry=RetryPolicy(attempts=1))
+        client = SftpDeliveryClient(config, retry=DeliveryRetryPolicy(attempts=1))
         client.deliver(file, "/in/daily/f.csv", manifest)
         return (server.root / "in/daily/f.csv").read_text()
 

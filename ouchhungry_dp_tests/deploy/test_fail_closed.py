@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from ouchhungry_dp.alerts.outbox import Outbox
-from ouchhungry_dp.defs import resources as shared
-from ouchhungry_dp.defs.alerts.resources import EmailResource
-from ouchhungry_dp.defs.delivery.resources import PartnerApiResource, SftpChannelResource
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.resources import by_environment as shared
+from ouchhungry_dp.lib.resources.email import EmailResource
+from ouchhungry_dp.lib.resources.partner_channels import PartnerApiResource, SftpChannelResource
 from ouchhungry_dp.settings import REPO_ROOT, check_endpoint, current_env, is_developer_checkout
 from ouchhungry_dp.state.sent_log import SentLog
 from ouchhungry_dp_tests.e2e.test_definitions_validate import PROD_DUMMIES

@@ -21,7 +21,7 @@ from dagster_k8s.job import (
 )
 from dagster_k8s.launcher import K8sRunLauncher
 
-from ouchhungry_dp.defs.k8s import K8S_CONFIG_TAG, RUN_POD_RESOURCES, k8s_run_tags
+from ouchhungry_dp.lib.execution.k8s_run_tags import K8S_CONFIG_TAG, RUN_POD_RESOURCES, k8s_run_tags
 from ouchhungry_dp.settings import REPO_ROOT
 
 HELM = REPO_ROOT / "deploy" / "helm"

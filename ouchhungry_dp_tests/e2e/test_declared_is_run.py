@@ -14,11 +14,15 @@ import dagster as dg
 import pytest
 
 from ouchhungry_dp.defs.delivery.freshness import SENSOR_NAME, freshness_checks
-from ouchhungry_dp.defs.delivery.jobs import automation, daily_job, monthly_job
-from ouchhungry_dp.defs.partitions import TIMEZONE
-from ouchhungry_dp.defs.platform import costs
+from ouchhungry_dp.defs.delivery.partner_jobs import automation, daily_job, monthly_job
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.execution.partitions import TIMEZONE
+from ouchhungry_dp.lib.resources.by_environment import RESOURCES_BY_ENV, refuse_local_only_in_prod
+from ouchhungry_dp.lib.resources.cost_monitoring import BigQueryCostSourceResource
+from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
+from ouchhungry_dp.lib.warehouse.bigquery_io_manager import BigQueryPartitionIOManager
 from ouchhungry_dp.partners.contract import load_contracts
+from ouchhungry_dp.settings import current_env
 
 CONTRACTS = load_contracts()
 
@@ -76,9 +80,14 @@ def test_the_cost_source_follows_the_one_reading_of_the_environment(
     value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OUCHHUNGRY_ENV", value)
-    assert costs._cost_source().mode == "bigquery"
+    prod = RESOURCES_BY_ENV[current_env()]()
+    assert isinstance(prod["gcp_cost_source"], BigQueryCostSourceResource)
+    assert isinstance(prod["io_manager"], BigQueryPartitionIOManager)  # the same reading
     monkeypatch.setenv("OUCHHUNGRY_ENV", "local")
-    assert costs._cost_source().mode == "simulated"
+    local = RESOURCES_BY_ENV[current_env()]()
+    assert isinstance(local["gcp_cost_source"], SimulatedCostSourceResource)
+    with pytest.raises(ConfigurationError, match="local-only SimulatedCostSourceResource"):
+        refuse_local_only_in_prod({"gcp_cost_source": local["gcp_cost_source"]})
 
 
 KINDS_SCRIPT = """
@@ -105,7 +114,7 @@ def _freshness(delivered: list[str], now: dt.datetime) -> dict[str, bool]:
     """The freshness checks evaluated at ``now`` after ``delivered`` days reached SFTP."""
     from dagster._core.test_utils import freeze_time
 
-    from ouchhungry_dp.defs.partitions import daily_partitions
+    from ouchhungry_dp.lib.execution.partitions import daily_partitions
 
     contract = CONTRACTS[0]
     checks = freshness_checks(contract)

@@ -31,10 +31,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.defs.partitions import daily_partitions
 from ouchhungry_dp.defs.platform.powerbi import ALERT_JOB_NAME
-from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.lib.execution.partitions import daily_partitions
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import load_monitored_datasets
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.e2e.dagster_ui import DagsterDev, DagsterUi

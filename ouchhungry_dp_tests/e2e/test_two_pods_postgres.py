@@ -17,8 +17,8 @@ import dagster as dg
 import pytest
 
 from ouchhungry_dp.definitions import defs
-from ouchhungry_dp.defs.pools import code_pools, ensure_pools
-from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+from ouchhungry_dp.lib.execution.concurrency_pools import code_pools, ensure_pools
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp.settings import REPO_ROOT
 from ouchhungry_dp_tests.conftest import platform_env

@@ -211,7 +211,7 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
     Mutant(
         "alerts.health.assess: stale at exactly the limit",
-        "ouchhungry_dp/alerts/health.py",
+        "ouchhungry_dp/alerts/alerting_health.py",
         "now - s.last_tick_at > stale_after",
         "now - s.last_tick_at >= stale_after",
         _t(f"{ALERTS}/test_alert_health_boundaries.py",

@@ -12,7 +12,7 @@ from ouchhungry_dp.privacy.audit import AUDIT_KEY
 from ouchhungry_dp.privacy.audit_release import MonthRelease, simulate_releases
 from ouchhungry_dp.products import insights_metrics
 from ouchhungry_dp.products.cells import decide_locations
-from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.selection import latest_catalogue, partner_items
 
 CONTRACT = get_contract("ouchhungry")

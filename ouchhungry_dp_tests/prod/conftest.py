@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.defs.bigquery_client import BigQueryClients
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.postgres import postgres_server  # noqa: F401

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp import tables
-from ouchhungry_dp.defs.bigquery_client import BigQueryClients
-from ouchhungry_dp.defs.bigquery_tables import DDL_DIR, WarehouseTables
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
+from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR, WarehouseTables
 
 DAY = dt.date(2026, 11, 20)
 NEXT = DAY + dt.timedelta(days=1)
@@ -134,6 +134,33 @@ def test_a_table_without_ddl_keeps_the_frame_dtypes_and_partitions_by_month(
                                   written.sort_values("state", ignore_index=True))
 
 
+def test_a_first_write_that_is_empty_still_creates_the_partitioned_table(
+        warehouse: WarehouseTables) -> None:
+    # A table without DDL is shaped by its first frame; when the first partition written
+    # is empty the table must still exist, partitioned on the DATE column, so the next
+    # step's read finds it (not "table does not exist") and later days land in partitions.
+    empty = pd.DataFrame({
+        "kpi_date": pd.Series([], dtype="datetime64[ns]"),
+        "kpi": pd.array([], dtype="string[pyarrow]"),
+        "value": pd.array([], dtype="Float64"),
+    })
+    assert warehouse.replace("first_day_empty", empty, "kpi_date", DAY, NEXT) == 0
+    table = warehouse.get("first_day_empty")
+    assert table is not None
+    assert (table.time_partitioning.type_, table.time_partitioning.field) == ("DAY", "kpi_date")
+    assert {f.name: f.field_type for f in table.schema} == {
+        "kpi_date": "DATE", "kpi": "STRING", "value": "FLOAT64"}
+    assert len(warehouse.read("first_day_empty", "kpi_date", DAY, NEXT)) == 0
+
+    later = pd.DataFrame({"kpi_date": pd.Series([pd.Timestamp(NEXT)] * 2),
+                          "kpi": pd.array(["spend", "jobs"], dtype="string[pyarrow]"),
+                          "value": pd.array([1.5, 2.0], dtype="Float64")})
+    warehouse.replace("first_day_empty", later, "kpi_date", NEXT, NEXT + dt.timedelta(days=1))
+    read = warehouse.read("first_day_empty", "kpi_date", NEXT, NEXT + dt.timedelta(days=1))
+    pd.testing.assert_frame_equal(read.sort_values("kpi", ignore_index=True),
+                                  later.sort_values("kpi", ignore_index=True))
+
+
 def test_projected_reads_return_only_the_asked_columns(warehouse: WarehouseTables) -> None:
     warehouse.replace("cleaned_transactions", cleaned_day(DAY), "sale_date", DAY, NEXT)
     read = warehouse.read("cleaned_transactions", "sale_date", DAY, NEXT,
@@ -164,7 +191,7 @@ def test_ddl_clusters_where_the_emulator_cannot_show_it() -> None:
 
 def test_warehouse_reader_counts_from_partition_metadata_and_reads_a_range(
         warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
-    from ouchhungry_dp.defs.warehouse import BigQueryWarehouseReader
+    from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader
 
     reader = BigQueryWarehouseReader(bigquery=clients, dataset=dataset)
     assert reader.row_counts("cleaned_transactions", "sale_date", DAY, NEXT) == {}

@@ -17,14 +17,11 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.bigquery_client import BigQueryClients
-from ouchhungry_dp.defs.bigquery_tables import WarehouseTables
-from ouchhungry_dp.defs.delivery import definitions as delivery
-from ouchhungry_dp.defs.products import definitions as products
-from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import shared_resources
-from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import RAW_COLUMNS, SourceSystem, SourceTable
+from ouchhungry_dp.lib.defs_folder import load_defs_folders
+from ouchhungry_dp.lib.resources.by_environment import shared_resources
+from ouchhungry_dp.lib.resources.source_systems import RAW_COLUMNS, SourceSystem, SourceTable
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
+from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp.simulation import (
     SimulationConfig,
@@ -65,7 +62,7 @@ def run_job(job: str, partition: str, instance: dg.DagsterInstance,
     resources = shared_resources()
     if source is not None:
         resources["source"] = source
-    defs = dg.Definitions.merge(sources.defs, quality.defs, products.defs, delivery.defs,
+    defs = dg.Definitions.merge(load_defs_folders("sources", "quality", "products", "delivery"),
                                 dg.Definitions(resources=resources))
     result = defs.resolve_job_def(job).execute_in_process(
         partition_key=partition, instance=instance, raise_on_error=False)

@@ -14,16 +14,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.defs.alerts.facts import user_error
-from ouchhungry_dp.defs.delivery.jobs import SHARED_DAILY_ASSETS
+from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.defs.products import decision
-from ouchhungry_dp.defs.products import definitions as products
 from ouchhungry_dp.defs.products.decision import record_path
-from ouchhungry_dp.defs.products.resources import privacy_resource
-from ouchhungry_dp.defs.quality import definitions as quality
-from ouchhungry_dp.defs.resources import RESOURCES_BY_ENV
-from ouchhungry_dp.defs.sources import definitions as sources
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.lib.defs_folder import load_defs_folders
+from ouchhungry_dp.lib.event_log.alert_facts import user_error
+from ouchhungry_dp.lib.resources.by_environment import RESOURCES_BY_ENV
+from ouchhungry_dp.lib.resources.privacy import privacy_resource
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.partners.contract import PartnerContract
 
 DAY = "2026-11-02"
@@ -41,7 +39,7 @@ def job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                  "source": SimulatedSourceSystem(rows_per_day=300, defect_rate=0.0)}
     selection = dg.AssetSelection.assets(*SHARED_DAILY_ASSETS, contract.daily_asset)
     defs = dg.Definitions.merge(
-        sources.defs, quality.defs, products.defs,
+        load_defs_folders("sources", "quality", "products"),
         dg.Definitions(resources=resources, jobs=[dg.define_asset_job(
             "daily_product_only", selection=selection, executor_def=dg.in_process_executor,
             partitions_def=dg.DailyPartitionsDefinition(start_date="2026-01-01",

@@ -15,9 +15,7 @@ import pandas as pd
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.files import LocalFileStore
-from ouchhungry_dp.defs.partitions import monthly_partitions
+from ouchhungry_dp import file_names as layout
 from ouchhungry_dp.defs.products import decision as decision_module
 from ouchhungry_dp.defs.products.decision import (
     PreviousMonthIncomplete,
@@ -26,12 +24,14 @@ from ouchhungry_dp.defs.products.decision import (
     record_path,
     stored_decision,
 )
-from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
 from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.lib.execution.partitions import monthly_partitions
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.files import to_csv_bytes
 
 from .conftest import KEY, customers_buying, products_frame, rows_frame
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ouchhungry_dp.defs.products.factory import identifiers_of_month, trend_catalogue
-from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+from ouchhungry_dp.defs.products.product_assets import identifiers_of_month, trend_catalogue
+from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader
 from ouchhungry_dp.products.selection import CATALOGUE_ATTRIBUTES, market_items
 
 from .conftest import customers_buying, products_frame, rows_frame

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ouchhungry_dp.products.files import to_csv_bytes, write_csv
+from ouchhungry_dp.products.csv_files import to_csv_bytes, write_csv
 
 FRAME = pd.DataFrame(
     {

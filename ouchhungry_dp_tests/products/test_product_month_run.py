@@ -13,8 +13,8 @@ import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.csv_files import write_csv
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.files import write_csv
 from ouchhungry_dp.products.guardrails import (
     cells_under_minimum,
     daily_follows_decision,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ouchhungry_dp.defs.quality.assets import (
+from ouchhungry_dp.defs.quality.cleaning_assets import (
     QUARANTINE_BLOCKING_SHARE,
     QUARANTINE_CEILINGS,
     QUARANTINE_DEFAULT_CEILING,

@@ -12,7 +12,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem, SourceTable
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.quality.reference import official_cities
 from ouchhungry_dp.sandbox.stack import SandboxStack
 from ouchhungry_dp_tests.defs.test_pipeline_in_process import failed_checks, run_daily
@@ -63,7 +63,7 @@ def _check(result: dg.ExecuteInProcessResult, asset: str, name: str) -> dg.Asset
 
 
 def _stored(table: str, column: str, day: str) -> pd.DataFrame:
-    from ouchhungry_dp.defs.resources import shared_resources
+    from ouchhungry_dp.lib.resources.by_environment import shared_resources
 
     date = dt.date.fromisoformat(day)
     return shared_resources()["warehouse"].read_range(table, column, date, date)
@@ -155,10 +155,10 @@ def test_bad_cities_quarantine_their_rows_and_never_show(
 
 def test_only_a_source_that_can_say_confirms_a_closed_day(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from ouchhungry_dp.defs.bigquery_client import BigQueryClients
-    from ouchhungry_dp.defs.resources import CLOSED_DAYS_TABLE_VAR, RESOURCES_BY_ENV
-    from ouchhungry_dp.defs.sources.resources import BigQuerySourceSystem
     from ouchhungry_dp.errors import ConfigurationError
+    from ouchhungry_dp.lib.resources.by_environment import CLOSED_DAYS_TABLE_VAR, RESOURCES_BY_ENV
+    from ouchhungry_dp.lib.resources.source_systems import BigQuerySourceSystem
+    from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 
     day = dt.date(2026, 12, 25)
     assert SimulatedSourceSystem(closed_days=["2026-12-25"]).confirms_no_sales(day)

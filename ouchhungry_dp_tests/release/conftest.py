@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.defs.files import LocalFileStore
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
 
 GATE_TEST_KEY = "a" * 40
 

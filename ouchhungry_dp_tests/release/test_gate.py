@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
 from ouchhungry_dp.release import gate
 
 FILE = "daily/ouchhungry_sales_daily_2026-11-25.csv"

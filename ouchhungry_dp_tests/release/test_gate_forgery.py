@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.errors import ConfigurationError, DataQualityError
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
 from ouchhungry_dp.release import gate
 from ouchhungry_dp_tests.release.conftest import GATE_TEST_KEY
 

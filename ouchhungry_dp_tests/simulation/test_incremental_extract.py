@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.quality.cleaning import clean_transactions
 from ouchhungry_dp.simulation import simulate_customers, simulate_products
 from ouchhungry_dp.simulation.extract import referenced_by_orders

@@ -21,16 +21,16 @@ import dagster as dg
 from dagster._core.execution.backfill import BulkActionStatus
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
-from ouchhungry_dp.alerts.checks import CheckFailure, group_error_checks, warn_digest_alert
-from ouchhungry_dp.alerts.failures import ErrorFacts, RunFailure, group_run_failures
+from ouchhungry_dp.alerts.alert_settings import AlertSettings
+from ouchhungry_dp.alerts.check_incidents import CheckFailure, group_error_checks, warn_digest_alert
 from ouchhungry_dp.alerts.model import Alert
 from ouchhungry_dp.alerts.notifier import AlertNotifier
-from ouchhungry_dp.alerts.settings import AlertSettings
+from ouchhungry_dp.alerts.run_incidents import ErrorFacts, RunFailure, group_run_failures
 from ouchhungry_dp.alerts.sla import due_partitions, sla_alert
-from ouchhungry_dp.defs.alerts.facts import check_failure_of, run_failure_of
-from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
-from ouchhungry_dp.defs.partitions import PARTITIONS_START
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.event_log.alert_facts import check_failure_of, run_failure_of
+from ouchhungry_dp.lib.execution.partitions import PARTITIONS_START
+from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
 from ouchhungry_dp.partners.contract import load_contracts
 
 RUN_FAILURE_SENSOR = "data_team_run_failure_alerts"

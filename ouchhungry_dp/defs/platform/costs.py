@@ -1,6 +1,7 @@
 """Platform cost & consumption monitoring assets (group ``platform``, daily partitions).
 
-Export: ``defs``. Resource keys: ``gcp_cost_source``, ``cost_monitoring``; tables go
+Export: ``defs``. Resource keys: ``gcp_cost_source``, ``cost_monitoring`` (both chosen per
+environment in ``lib/resources/by_environment.py``); tables go
 through the shared ``io_manager``. Each table carries a DATE-like ``partition_expr``
 column stored as datetime64 (never text) so the IO managers filter partitions right.
 The anomaly and budget checks fail with severity ERROR: the alerting sensors e-mail
@@ -13,20 +14,21 @@ from datetime import date, timedelta
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.partitions import daily_partitions
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.event_log.run_metrics import run_metrics_for_window
+from ouchhungry_dp.lib.execution.partitions import daily_partitions
+from ouchhungry_dp.lib.resources.cost_monitoring import (
+    CostMonitoringResource,
+    GcpCostSourceResource,
+)
+from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
+from ouchhungry_dp.lib.warehouse.storage_kind import kind_for_env
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.billing import budget_burn, cost_anomaly
-from ouchhungry_dp.monitoring.costs.jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.kpis import compute_kpis
+from ouchhungry_dp.monitoring.costs.query_jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.recommendations import build_recommendations
 from ouchhungry_dp.monitoring.costs.report import render_report
-from ouchhungry_dp.settings import current_env
-
-from .costs_resources import CostMonitoringResource, GcpCostSourceResource
-from .costs_run_metrics import run_metrics_for_window
-from .kinds import kind_for_env
 
 GROUP = "platform"
 CHECK_ANOMALY = "daily_cost_anomaly"
@@ -300,25 +302,8 @@ platform_cost_schedule = dg.build_schedule_from_partitioned_job(
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
-def _cost_source() -> GcpCostSourceResource:
-    """Local: the simulated account. Prod: the real tables, named by the environment."""
-    if current_env() != "prod":
-        return GcpCostSourceResource(mode="simulated")
-    return GcpCostSourceResource(
-        mode="bigquery",
-        project=dg.EnvVar("GCP_PROJECT"),
-        region=dg.EnvVar("BIGQUERY_JOBS_REGION"),
-        billing_table=dg.EnvVar("GCP_BILLING_EXPORT_TABLE"),
-        gcs_inventory_table=dg.EnvVar("GCS_INVENTORY_TABLE"),
-    )
-
-
 defs = dg.Definitions(
     assets=cost_assets,
     jobs=[platform_cost_job],
     schedules=[platform_cost_schedule],
-    resources={
-        "gcp_cost_source": _cost_source(),
-        "cost_monitoring": CostMonitoringResource(),
-    },
 )

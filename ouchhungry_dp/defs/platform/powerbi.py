@@ -12,22 +12,23 @@ from datetime import UTC, datetime
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.partitions import TIMEZONE
-from ouchhungry_dp.defs.platform.powerbi_resources import (
-    PowerBIResource,
-    powerbi_resource_from_env,
-)
 from ouchhungry_dp.errors import OuchHungryError
+from ouchhungry_dp.lib.execution.partitions import TIMEZONE
+from ouchhungry_dp.lib.resources.powerbi import (
+    PowerBIResource,
+)
 from ouchhungry_dp.monitoring.powerbi.auto_refresh import (
     AutoRefresher,
     RefreshAlert,
     dump_states,
     load_states,
 )
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDatasets, load_monitored_datasets
-from ouchhungry_dp.monitoring.powerbi.health import refresh_health
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import (
+    MonitoredDatasets,
+    load_monitored_datasets,
+)
+from ouchhungry_dp.monitoring.powerbi.refresh_health import refresh_health
 
-POWERBI_RESOURCE_KEY = "powerbi"
 ALERT_JOB_NAME = "powerbi_refresh_alert"
 HISTORY_TOP = 60  # Power BI keeps 20-60 entries per dataset (about 3 days)
 
@@ -251,5 +252,4 @@ defs = dg.Definitions(
     jobs=[powerbi_refresh_alert, powerbi_refresh_health_job],
     schedules=[powerbi_refresh_health_schedule],
     sensors=[build_auto_refresh_sensor()],
-    resources={POWERBI_RESOURCE_KEY: powerbi_resource_from_env()},
 )

@@ -13,15 +13,14 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.partitions import TIMEZONE
+from ouchhungry_dp.lib.execution.partitions import TIMEZONE
+from ouchhungry_dp.lib.resources.cost_monitoring import GcpCostSourceResource
+from ouchhungry_dp.lib.warehouse.storage_kind import kind_for_env
 from ouchhungry_dp.monitoring.scaling.concurrency import (
     recommend_run_concurrency,
     simulate_runs,
 )
 from ouchhungry_dp.monitoring.scaling.slots import SlotPricing, recommend_reservation
-
-from .costs_resources import GcpCostSourceResource
-from .kinds import kind_for_env
 
 MIN_RUNS = 50
 QUEUE_ALERT_DEPTH = 5  # queued runs that make the limit worth re-proposing

@@ -34,14 +34,18 @@ import io
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import layout
-from ouchhungry_dp.defs.files import OutboundFileStore
-from ouchhungry_dp.defs.partitions import WAREHOUSE_POOL, daily_partitions, monthly_partitions
-from ouchhungry_dp.defs.warehouse import WarehouseReader
+from ouchhungry_dp import file_names as layout
 from ouchhungry_dp.errors import DataQualityError, OuchHungryError
+from ouchhungry_dp.lib.execution.partitions import (
+    WAREHOUSE_POOL,
+    daily_partitions,
+    monthly_partitions,
+)
+from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
+from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import DECISION_COLUMNS, decide_locations, named_states
-from ouchhungry_dp.products.files import to_csv_bytes
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
 
 OWNERS = ["team:data-products"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .billing import budget_burn
-from .config import CostConfig
+from .cost_settings import CostConfig
 
 KPI_COLUMNS = ("kpi_date", "kpi", "dimension", "value", "unit", "numerator", "denominator")
 MS_PER_DAY = 86_400_000

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from .billing import daily_net_totals, normalise_billing
-from .config import CostConfig
-from .jobs import mark_full_scans, price_jobs
+from .cost_settings import CostConfig
+from .query_jobs import mark_full_scans, price_jobs
 from .source import CostSource
 from .storage import price_gcs, price_table_storage
 

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from .config import CostConfig
+from .cost_settings import CostConfig
 
 GIB = 2**30
 DAYS_PER_MONTH = 30.4375

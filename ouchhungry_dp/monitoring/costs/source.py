@@ -71,7 +71,7 @@ class CostSource(Protocol):
 
 
 class DuckDBCostSource:
-    """The simulated GCP account (see ``ouchhungry_dp.sandbox.gcp_account``)."""
+    """The simulated GCP account (see ``ouchhungry_dp.sandbox.company_cloud.gcp_account``)."""
 
     TABLES = SourceTables(
         jobs="gcp_jobs",
@@ -87,7 +87,8 @@ class DuckDBCostSource:
             raise ConfigurationError(
                 "opening the simulated GCP account",
                 detail=f"{self.path} does not exist",
-                hint="build it with ouchhungry_dp.sandbox.gcp_account.build_simulated_account",
+                hint="build it with ouchhungry_dp.sandbox.company_cloud.gcp_account"
+                ".build_simulated_account",
             )
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .config import CostConfig
+from .cost_settings import CostConfig
 
 GIB = 2**30
 

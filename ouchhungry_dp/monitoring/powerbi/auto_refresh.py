@@ -36,8 +36,8 @@ from ouchhungry_dp.errors import (
     OuchHungryError,
 )
 from ouchhungry_dp.monitoring.powerbi.classification import classify_failure
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset
 from ouchhungry_dp.monitoring.powerbi.models import COMPLETED, IN_PROGRESS, RefreshEntry
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset
 
 BUDGET_WINDOW = timedelta(hours=24)
 MAX_REMEMBERED = 200  # alert keys / request ids kept in the cursor
@@ -53,7 +53,7 @@ class RefreshApi(Protocol):
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class RefreshRetryPolicy:
     max_attempts: int = 3
     backoff_base_s: float = 300.0
     backoff_max_s: float = 3600.0
@@ -134,10 +134,10 @@ def _remember(items: list[str], item: str) -> None:
 
 class AutoRefresher:
     def __init__(
-        self, api: RefreshApi, retry: RetryPolicy | None = None, timezone: str = "UTC"
+        self, api: RefreshApi, retry: RefreshRetryPolicy | None = None, timezone: str = "UTC"
     ) -> None:
         self.api = api
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RefreshRetryPolicy()
         self.tz = ZoneInfo(timezone)
 
     def tick(

@@ -17,8 +17,8 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
-from ouchhungry_dp.monitoring.powerbi.config import POWERBI_SCOPE, PowerBISettings
 from ouchhungry_dp.monitoring.powerbi.models import RefreshEntry
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import POWERBI_SCOPE, PowerBISettings
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 TOKEN_EXPIRY_MARGIN_S = 60.0

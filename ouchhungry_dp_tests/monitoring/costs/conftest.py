@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp.monitoring.costs.config import CostConfig, load_cost_config
+from ouchhungry_dp.monitoring.costs.cost_settings import CostConfig, load_cost_config
 from ouchhungry_dp.monitoring.costs.source import DuckDBCostSource
-from ouchhungry_dp.sandbox.gcp_account import build_simulated_account
+from ouchhungry_dp.sandbox.company_cloud.gcp_account import build_simulated_account
 
 
 @pytest.fixture(scope="session")

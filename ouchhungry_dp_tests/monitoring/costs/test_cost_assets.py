@@ -8,13 +8,13 @@ import duckdb
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
-from ouchhungry_dp.defs.files import LocalFileStore
 from ouchhungry_dp.defs.platform import costs
-from ouchhungry_dp.defs.platform.costs_resources import (
+from ouchhungry_dp.lib.resources.cost_monitoring import (
     CostMonitoringResource,
-    GcpCostSourceResource,
 )
-from ouchhungry_dp.sandbox.gcp import catalog
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
 
 SPIKE = catalog.SPIKE_DAY.isoformat()
 
@@ -25,7 +25,7 @@ def spike_run(account_path: Path, tmp_path_factory: pytest.TempPathFactory):
     resources = {
         "io_manager": DuckDBPandasIOManager(database=str(tmp / "warehouse.duckdb"),
                                             schema="platform"),
-        "gcp_cost_source": GcpCostSourceResource(simulated_path=str(account_path)),
+        "gcp_cost_source": SimulatedCostSourceResource(simulated_path=str(account_path)),
         "cost_monitoring": CostMonitoringResource(monthly_budget_usd=1_000_000.0),
         "outbound_files": LocalFileStore(root=str(tmp / "outbound")),
     }
@@ -92,8 +92,8 @@ def test_report_file_has_charts(spike_run):
 
 def test_spike_alert_reaches_the_data_team_by_email(spike_run, tmp_path, monkeypatch):
     alerts = pytest.importorskip("ouchhungry_dp.defs.alerts.sensors")
-    from ouchhungry_dp.defs.alerts.resources import AlertSettingsResource, EmailResource
-    from ouchhungry_dp.sandbox.smtp_sink import SmtpSink
+    from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
+    from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
     _, instance, _ = spike_run
     monkeypatch.delenv("DATA_TEAM_ALERT_EMAILS", raising=False)

@@ -10,11 +10,11 @@ import pytest
 
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.billing import budget_burn, cost_anomaly
-from ouchhungry_dp.monitoring.costs.jobs import ATTRIBUTION_TYPES, attribution_shares
 from ouchhungry_dp.monitoring.costs.kpis import compute_kpis
+from ouchhungry_dp.monitoring.costs.query_jobs import ATTRIBUTION_TYPES, attribution_shares
 from ouchhungry_dp.monitoring.costs.recommendations import build_recommendations
-from ouchhungry_dp.sandbox.gcp import catalog
-from ouchhungry_dp.sandbox.gcp_account import cat_hash
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
+from ouchhungry_dp.sandbox.company_cloud.gcp_account import cat_hash
 
 SPIKE = catalog.SPIKE_DAY
 QUIET = date(2026, 3, 10)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
-from ouchhungry_dp.defs.platform.costs_run_metrics import run_metrics_for_window
+from ouchhungry_dp.lib.event_log.run_metrics import run_metrics_for_window
 
 
 class Flaky(dg.Config):

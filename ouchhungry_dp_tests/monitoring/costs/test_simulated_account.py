@@ -11,8 +11,8 @@ import duckdb
 
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.source import DuckDBCostSource
-from ouchhungry_dp.sandbox.gcp import catalog
-from ouchhungry_dp.sandbox.gcp_account import covered_until, ensure_simulated_account
+from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
+from ouchhungry_dp.sandbox.company_cloud.gcp_account import covered_until, ensure_simulated_account
 
 LATE_DAY = date(2026, 6, 30)  # past the catalog's window: the account must grow to it
 

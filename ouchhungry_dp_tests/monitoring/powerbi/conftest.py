@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
-from ouchhungry_dp.monitoring.powerbi.config import PowerBISettings
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import PowerBISettings
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 
 WORKSPACE = "11111111-2222-3333-4444-555555555555"
 

@@ -11,13 +11,13 @@ from ouchhungry_dp.monitoring.powerbi.auto_refresh import (
     AutoRefresher,
     DatasetState,
     RefreshAlert,
-    RetryPolicy,
+    RefreshRetryPolicy,
     dump_states,
     load_states,
 )
 from ouchhungry_dp.monitoring.powerbi.client import PowerBIClient
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 
 WORKSPACE = "11111111-2222-3333-4444-555555555555"
 TIMEOUT = "ModelRefresh_ShortMessage_TimeoutError"
@@ -40,7 +40,7 @@ class Harness:
 
     def __init__(self, client: PowerBIClient, clock, dataset: MonitoredDataset) -> None:
         self.refresher = AutoRefresher(
-            client, RetryPolicy(max_attempts=3, backoff_base_s=600, backoff_max_s=3600)
+            client, RefreshRetryPolicy(max_attempts=3, backoff_base_s=600, backoff_max_s=3600)
         )
         self.clock = clock
         self.dataset = dataset
@@ -231,7 +231,7 @@ def test_state_round_trips_through_the_cursor() -> None:
 
 
 def test_retry_delay_grows_and_is_capped() -> None:
-    policy = RetryPolicy(max_attempts=5, backoff_base_s=10, backoff_max_s=35)
+    policy = RefreshRetryPolicy(max_attempts=5, backoff_base_s=10, backoff_max_s=35)
     assert [policy.delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 35, 35]
     assert timedelta(seconds=policy.delay_after(1)) == timedelta(seconds=10)
 

@@ -13,9 +13,9 @@ from ouchhungry_dp.defs.platform.powerbi import (
     powerbi_refresh_alert,
     powerbi_refresh_health,
 )
-from ouchhungry_dp.defs.platform.powerbi_resources import PowerBIResource
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset, MonitoredDatasets
-from ouchhungry_dp.sandbox.powerbi_server import PowerBIEmulator
+from ouchhungry_dp.lib.resources.powerbi import PowerBIResource
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset, MonitoredDatasets
+from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 
 WORKSPACE = "11111111-2222-3333-4444-555555555555"
 SALES = MonitoredDataset(
@@ -155,7 +155,7 @@ def test_transient_failure_recovers_without_alert(
 def test_health_asset_and_check_materialize(
     real_emulator: PowerBIEmulator, resource: PowerBIResource, instance: dg.DagsterInstance
 ) -> None:
-    from ouchhungry_dp.monitoring.powerbi.config import load_monitored_datasets
+    from ouchhungry_dp.monitoring.powerbi.powerbi_settings import load_monitored_datasets
 
     configured = load_monitored_datasets().datasets
     now = real_emulator.clock()

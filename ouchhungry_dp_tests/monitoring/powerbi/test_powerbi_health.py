@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ouchhungry_dp.monitoring.powerbi.config import MonitoredDataset
-from ouchhungry_dp.monitoring.powerbi.health import refresh_health
 from ouchhungry_dp.monitoring.powerbi.models import RefreshEntry
+from ouchhungry_dp.monitoring.powerbi.powerbi_settings import MonitoredDataset
+from ouchhungry_dp.monitoring.powerbi.refresh_health import refresh_health
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SALES = MonitoredDataset("sales", "w", "d1", "shared", ("ouchhungry_sales_daily",), 8, 26)

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.platform.costs_resources import GcpCostSourceResource
 from ouchhungry_dp.defs.platform.scaling import (
     platform_run_queue_sensor,
     platform_scaling_recommendation,
 )
+from ouchhungry_dp.lib.resources.simulated_cost_source import SimulatedCostSourceResource
 from ouchhungry_dp.monitoring.scaling.concurrency import recommend_run_concurrency, replay_queue
 from ouchhungry_dp.monitoring.scaling.slots import (
     SlotPricing,
@@ -74,7 +74,7 @@ def test_concurrency_meets_target_with_smallest_limit() -> None:
 def test_scaling_asset_records_decision_and_cost() -> None:
     with dg.instance_for_test() as instance:
         result = dg.materialize([platform_scaling_recommendation], instance=instance,
-                                resources={"gcp_cost_source": GcpCostSourceResource()})
+                                resources={"gcp_cost_source": SimulatedCostSourceResource()})
         assert result.success
         table = result.output_for_node("platform_scaling_recommendation")
         assert table["resource"].tolist() == ["bigquery_reservation", "dagster_run_queue"]

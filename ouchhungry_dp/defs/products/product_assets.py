@@ -1,0 +1,552 @@
+"""A partner's data products, generated from its contract.
+
+For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_city``
+(monthly, reading the daily partitions of its month) and ``<id>_insights_monthly``.
+The privacy decision of a month (the level of every location) is the stored,
+immutable ``<id>_publishable_cells`` record (``decision.py``): every daily file of
+the month, the monthly file and the insights read it.
+
+Publishing gate: each step evaluates the blocking checks of every file it
+writes, per file, and hands the bytes to ``ouchhungry_dp.release.gate.publish``:
+released (with a gate record pinning the sha256) only when all passed, else held
+apart. The delivery steps send nothing without that record, whatever run
+materializes them.
+"""
+
+
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import dagster as dg
+import pandas as pd
+
+from ouchhungry_dp import file_names as layout
+from ouchhungry_dp.defs.products.decision import (
+    decision_asset_name,
+    decision_metadata,
+    stored_decision,
+)
+from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.lib.execution.partitions import (
+    DAILY_BACKFILL_POLICY,
+    WAREHOUSE_POOL,
+    daily_partitions,
+    monthly_partitions,
+)
+from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
+from ouchhungry_dp.lib.resources.privacy import PrivacyResource
+from ouchhungry_dp.lib.safe_metadata import check_result, safe_metadata, table_metadata
+from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
+from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
+from ouchhungry_dp.products import guardrails
+from ouchhungry_dp.products.csv_files import to_csv_bytes
+from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.insights import build_insights_report
+from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
+from ouchhungry_dp.products.monthly import build_monthly_product
+from ouchhungry_dp.products.selection import (
+    CATALOGUE_ATTRIBUTES,
+    latest_catalogue,
+    partner_items,
+)
+from ouchhungry_dp.quality.checks import CheckOutcome
+from ouchhungry_dp.release import gate, quality_verdict
+from ouchhungry_dp.release.report_text import report_lines, report_text_nodes
+
+OWNERS = ["team:data-products"]
+# A monthly partition reads the daily partitions of its month; days after today do
+# not exist yet when a month-to-date file is built on demand.
+MONTH_OF_DAYS = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
+
+
+def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> list[str]:
+    """Values that must never appear as a field of an outbound file: the raw ids of the
+    day's orders and customers, and the customers' names and e-mails."""
+    columns = [transactions.get(c) for c in ("order_id", "customer_id", "transaction_id")]
+    columns += [customers.get(c) for c in ("full_name", "email", "customer_id")]
+    values = pd.concat([c.dropna().astype(str) for c in columns if c is not None])
+    return values.unique().tolist()
+
+
+def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
+                         last: dt.date) -> list[str]:
+    """``known_identifiers`` for an aggregate file of the month ``first..last``: the
+    names, e-mails and ids of the customers cleaned in the month. An aggregate has no
+    id column and carries no transaction id by construction; what could carry a person
+    out is a catalogue field (brand, segment, a product name in the insights) typed
+    with a customer's name. The month's customers only: bounded by the customer base,
+    not by the month's millions of order items."""
+    customers = warehouse.read_range("cleaned_customers", "snapshot_date", first, last,
+                                     columns=["customer_id", "full_name", "email"])
+    return known_identifiers(pd.DataFrame(), customers) if len(customers) else []
+
+
+def trend_catalogue(warehouse: WarehouseReader, start: dt.date, last: dt.date) -> pd.DataFrame:
+    """One catalogue row per product over ``start..last`` (latest snapshot).
+
+    Extraction is incremental (a day's snapshot holds the products referenced that
+    day), so one day's snapshot alone would drop, in the inner join, every item of
+    the range whose product did not sell that day. The insights read their own
+    month only (past months are printed from what was published)."""
+    snapshots = warehouse.read_range(
+        "cleaned_products", "snapshot_date", start, last,
+        columns=[*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"])
+    if snapshots.empty:
+        return pd.DataFrame(columns=list(CATALOGUE_ATTRIBUTES), dtype="string")
+    return latest_catalogue(snapshots)
+
+
+def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    if "snapshot_date" not in products.columns:
+        return products
+    return products[pd.to_datetime(products["snapshot_date"]).dt.date <= day]
+
+
+def _decision_dep(contract: PartnerContract) -> dg.AssetDep:
+    # Lineage only: the record is read through ``stored_decision`` (made on first use
+    # if the decision asset has not run yet), so a run never fails on a missing input.
+    return dg.AssetDep(decision_asset_name(contract),
+                       partition_mapping=dg.TimeWindowPartitionMapping())
+
+
+def _location_checks(asset: str) -> list[dg.AssetCheckSpec]:
+    """The decision's checks, the same on the daily and the monthly file."""
+    return [
+        dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
+                          description="Every location label is one the month's stored "
+                          "decision allows."),
+        dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
+                          description="Every published location has at least k customers "
+                          "in the decision basis (city, state residual, country residual)."),
+    ]
+
+
+def _other_salts(contract: PartnerContract) -> list[str]:
+    return [c.privacy.pseudonymization_salt for c in load_contracts() if c.id != contract.id]
+
+
+def release_file(files: OutboundFileStore, dataset: str, partition: str, relative: str,
+                 data: bytes, outcomes: Mapping[str, CheckOutcome]) -> dict[str, Any]:
+    """Publishes one file through the gate; the row of the step's ``files`` metadata."""
+    published = gate.publish(files, dataset=dataset, partition=partition, relative=relative,
+                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()})
+    return {"partition": partition, "file": relative, "sha256": published.record.sha256,
+            "released": published.released, "failed_checks": published.record.failed,
+            "location": published.location}
+
+
+def combined_result(asset: str, check: str,
+                    outcomes: list[tuple[str, CheckOutcome]]) -> dg.AssetCheckResult:
+    """One check result over the files of a run (a single-run backfill writes several):
+    it fails if any file failed, and says which partitions; each file's own verdict is
+    in its gate record."""
+    failed = [(part, o) for part, o in outcomes if not o.passed]
+    shown = failed[0][1] if failed else outcomes[-1][1]
+    return dg.AssetCheckResult(
+        asset_key=asset, check_name=check, passed=not failed,
+        description=shown.description,
+        metadata=safe_metadata({**shown.metadata, "files_checked": len(outcomes),
+                                "failed_partitions": [part for part, _ in failed]}),
+    )
+
+
+def columns_outcome(frame: pd.DataFrame, expected: list[str]) -> CheckOutcome:
+    actual = list(frame.columns)
+    return CheckOutcome(passed=actual == expected,
+                        description="columns are the contract's" if actual == expected
+                        else "columns differ from the contract",
+                        metadata={"expected": expected, "actual": actual})
+
+
+def upstream_quality(files: OutboundFileStore, day: str) -> CheckOutcome:
+    verdict = quality_verdict.day_verdict(files, day)
+    if verdict.passed:
+        closed = " (the source confirmed the day closed)" if verdict.confirmed_closed else ""
+        return CheckOutcome(True, f"the cleaning of {day} passed its blocking checks{closed}",
+                            {"confirmed_closed": verdict.confirmed_closed})
+    return CheckOutcome(False, f"the cleaning of {day} did not pass: "
+                        f"{', '.join(verdict.failed)}; re-run the day's cleaning once the "
+                        "source is fixed (or confirms the day closed)",
+                        {"failed": verdict.failed})
+
+
+def month_complete(files: OutboundFileStore, month: str) -> CheckOutcome:
+    """Every day of the month cleaned with its blocking checks passed; a day the source
+    confirmed closed counts (it has no sales rows but a passing verdict)."""
+    first, last = layout.month_bounds(month)
+    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    verdicts = [quality_verdict.day_verdict(files, day) for day in days]
+    missing = [v.day for v in verdicts if not v.passed]
+    closed = [v.day for v in verdicts if v.passed and v.confirmed_closed]
+    return CheckOutcome(
+        passed=not missing,
+        description=f"{len(days) - len(missing)} of {len(days)} days of {month} cleaned with "
+        f"their blocking checks passed ({len(closed)} confirmed closed)",
+        metadata={"days_passed": len(days) - len(missing), "days_in_month": len(days),
+                  "confirmed_closed_days": closed, "days_not_passed": missing})
+
+
+def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.daily_asset
+    product = contract.products.daily
+
+    @dg.asset(
+        name=asset,
+        partitions_def=daily_partitions,
+        ins={
+            "cleaned_transactions": dg.AssetIn("cleaned_transactions"),
+            "cleaned_products": dg.AssetIn("cleaned_products"),
+            "cleaned_customers": dg.AssetIn("cleaned_customers"),
+        },
+        # The day's quarantined catalogue rows are read through the warehouse reader: a
+        # day without any is an absent table/partition, which an input would fail on.
+        deps=[_decision_dep(contract), "products_quarantine"],
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"pandas", "csv"},
+        description=f"{product.description.en} Partner: {contract.partner.name}. "
+        f"Schema {product.schema_version}. order_id/customer_id are keyed pseudonyms.",
+        metadata={"partition_expr": "sale_date", "partner": contract.id,
+                  "dataset": product.dataset, "schema_version": product.schema_version},
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
+                              description="No e-mail, CPF, CNPJ, phone, CEP, raw id or name "
+                              "in the outbound file."),
+            dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
+                              description="The file has exactly the contract's columns."),
+            *_location_checks(asset),
+            dg.AssetCheckSpec("partner_rows_conserved", asset=asset, blocking=True,
+                              description="Rows in the file = partner rows of the cleaned "
+                              "transactions; no row lost in the catalogue join."),
+            dg.AssetCheckSpec("pseudonym_properties", asset=asset, blocking=True,
+                              description="Pseudonyms well formed, collision-free, rotated "
+                              "monthly and different from other partners'."),
+            dg.AssetCheckSpec("upstream_quality", asset=asset, blocking=True,
+                              description="The cleaning's verdict of the day (every blocking "
+                              "check of the cleaned transactions, customers and products) "
+                              "exists and passed, whichever run cleaned it."),
+        ],
+        backfill_policy=DAILY_BACKFILL_POLICY,
+        tags={"partner": contract.id, "cadence": "daily"},
+        pool=WAREHOUSE_POOL,
+    )
+    def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
+               cleaned_products: pd.DataFrame, cleaned_customers: pd.DataFrame,
+               warehouse: WarehouseReader, privacy: PrivacyResource,
+               outbound_files: OutboundFileStore) -> Iterator[Any]:
+        key = privacy.key_bytes()
+        decisions: dict[dt.date, pd.DataFrame] = {}
+        frames, files = [], []
+        outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
+            name: [] for name in ("pii_scan", "contract_columns", "follows_month_decision",
+                                  "no_small_cells", "partner_rows_conserved",
+                                  "pseudonym_properties", "upstream_quality")}
+        for partition in context.partition_keys:
+            day = dt.date.fromisoformat(partition)
+            month_first = day.replace(day=1)
+            if month_first not in decisions:
+                decisions[month_first] = stored_decision(
+                    outbound_files, warehouse, contract, month_first,
+                    instance=context.instance)
+            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
+                                      == day]
+            # A single-run backfill loads every day's catalogue snapshot: a day's file is
+            # built from the snapshots up to that day, as a run of that day alone would.
+            catalogue = catalogue_as_of(cleaned_products, day)
+            daily = build_daily_product(tx, catalogue, decisions[month_first], contract,
+                                        key=key)
+            # Checks per file, on the bytes that would leave (not on a run-wide concat).
+            data = to_csv_bytes(daily)
+            quarantined = warehouse.read_range("products_quarantine", "partition_date", day, day)
+            checks = {
+                "pii_scan": guardrails.scan_pii(
+                    data, contract=contract, catalogue=catalogue,
+                    known_identifiers=known_identifiers(tx, cleaned_customers)),
+                "contract_columns": columns_outcome(daily, product.column_names),
+                "follows_month_decision": guardrails.daily_follows_decision(
+                    daily, decisions[month_first]),
+                "no_small_cells": guardrails.cells_under_minimum(
+                    daily, decisions[month_first], contract),
+                "partner_rows_conserved": guardrails.partner_rows_conserved(
+                    daily, tx, catalogue, contract,
+                    quarantined if len(quarantined) else None),
+                "pseudonym_properties": guardrails.pseudonym_properties(
+                    daily, partner_items(tx, catalogue, contract), key=key,
+                    salt=contract.privacy.pseudonymization_salt,
+                    other_salts=_other_salts(contract)),
+                # Blocking checks of the cleaning stop only their own run: a product-only
+                # run would otherwise publish an empty or broken day.
+                "upstream_quality": upstream_quality(outbound_files, partition),
+            }
+            for name, outcome in checks.items():
+                outcomes[name].append((partition, outcome))
+            relative = layout.product_file(product.dataset, "daily", partition)
+            files.append({**release_file(outbound_files, product.dataset, partition, relative,
+                                         data, checks), "rows": len(daily)})
+            frames.append(daily)
+        result = pd.concat(frames, ignore_index=True)
+        stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
+        last = files[-1]
+        yield dg.Output(stored, metadata=table_metadata(result, {
+            "file": last["file"], "sha256": last["sha256"], "location": last["location"],
+            "files": dg.MetadataValue.json(files),
+            **decision_metadata(next(iter(decisions.values()))),
+        }))
+        for name, per_file in outcomes.items():
+            yield combined_result(asset, name, per_file)
+
+    return _asset
+
+
+def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.monthly_asset
+    product = contract.products.monthly
+
+    @dg.asset(
+        name=asset,
+        partitions_def=monthly_partitions,
+        ins={
+            name: dg.AssetIn(key, partition_mapping=MONTH_OF_DAYS)
+            for name, key in (("cleaned_transactions", "cleaned_transactions"),
+                              ("cleaned_products", "cleaned_products"),
+                              ("daily_files", contract.daily_asset))
+        },
+        deps=[decision_asset_name(contract)],
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"pandas", "csv"},
+        description=f"{product.description.en} Partner: {contract.partner.name}. "
+        f"Schema {product.schema_version}. Built from the daily partitions of the month.",
+        metadata={"partition_expr": "month_start", "partner": contract.id,
+                  "dataset": product.dataset, "schema_version": product.schema_version},
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True),
+            dg.AssetCheckSpec("reconciles_with_daily", asset=asset, blocking=True,
+                              description="Monthly totals equal the sum of the month's daily "
+                              "files."),
+            *_location_checks(asset),
+            dg.AssetCheckSpec("month_complete", asset=asset,
+                              description="Every day of the month cleaned with its blocking "
+                              "checks passed (a day the source confirmed closed counts; a "
+                              "month-to-date file built on demand fails this, as a warning, "
+                              "and the publishing gate never releases it)."),
+        ],
+        tags={"partner": contract.id, "cadence": "monthly"},
+        pool=WAREHOUSE_POOL,
+    )
+    def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
+               cleaned_products: pd.DataFrame, daily_files: pd.DataFrame,
+               warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
+        month = layout.month_key(context.partition_key)
+        first, _ = layout.month_bounds(month)
+        # Released with the file it builds, as the daily files are: the monthly file
+        # can leave, so the month's decision is immutable from here on.
+        decision = stored_decision(outbound_files, warehouse, contract, first,
+                                   instance=context.instance)
+        monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
+                                        contract, month=month)
+        relative = layout.product_file(product.dataset, "monthly", month)
+        data = to_csv_bytes(monthly)
+        complete = month_complete(outbound_files, month)
+        checks = {
+            "pii_scan": guardrails.scan_pii(
+                data, contract=contract, known_identifiers=identifiers_of_month(
+                    warehouse, first, layout.month_bounds(month)[1])),
+            "reconciles_with_daily": guardrails.reconcile_monthly_with_daily(
+                monthly, daily_files, min_customers=contract),
+            "no_small_cells": guardrails.cells_under_minimum(monthly, decision, contract),
+            "follows_month_decision": guardrails.daily_follows_decision(monthly, decision),
+            # A month-to-date file is never released: it would differ from the final
+            # file by exactly the late sales of small cells.
+            "month_complete": complete,
+        }
+        released = release_file(outbound_files, product.dataset, month, relative, data, checks)
+        stored = monthly.assign(month_start=pd.Timestamp(first))
+        yield dg.Output(stored, metadata=table_metadata(monthly, {
+            "file": relative, "sha256": released["sha256"], "location": released["location"],
+            "released": released["released"], "failed_checks": released["failed_checks"],
+            "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
+        }))
+        for name in ("pii_scan", "reconciles_with_daily", "no_small_cells",
+                     "follows_month_decision"):
+            yield check_result(asset, name, checks[name])
+        # WARN in the UI (a month-to-date file built on demand is legitimate); the gate
+        # above still refuses to release it.
+        yield check_result(asset, "month_complete", checks["month_complete"],
+                      severity=dg.AssetCheckSeverity.WARN)
+
+    return _asset
+
+
+INSIGHTS_HISTORY_MONTHS = 5
+
+
+def released_monthly(files: OutboundFileStore, contract: PartnerContract,
+                     month: str) -> pd.DataFrame:
+    """The monthly file of ``month`` as released to the partner (verified against its
+    gate record), parsed back; raises the gate's ``DataQualityError`` otherwise."""
+    relative = layout.product_file(contract.products.monthly.dataset, "monthly", month)
+    expected = gated_file(contract, "monthly")
+    data, _ = gate.released_bytes(files, relative, partner=contract.id,
+                                  dataset=expected.dataset, partition=month,
+                                  expected_checks=expected.checks,
+                                  what="monthly file as the insights' source")
+    return pd.read_csv(io.BytesIO(data), dtype={"month": "string", "state": "string",
+                                                "city": "string"}, keep_default_na=False)
+
+
+def _trend_months(first: dt.date) -> list[str]:
+    """The ``INSIGHTS_HISTORY_MONTHS`` months before the month starting ``first``."""
+    months, start = [], first
+    for _ in range(INSIGHTS_HISTORY_MONTHS):
+        start = layout.previous_month(start)[0]
+        months.append(layout.month_key(start.isoformat()))
+    return sorted(months)
+
+
+def released_figures(files: OutboundFileStore, contract: PartnerContract,
+                     month: str) -> dict[str, dict[str, Any]]:
+    """What the released report of ``month`` printed about that month, verified against
+    its gate record; raises the gate's ``DataQualityError`` otherwise."""
+    expected = gated_file(contract, "insights")
+    data, _ = gate.released_bytes(files, figures_file(contract.id, month),
+                                  partner=contract.id, dataset=expected.dataset,
+                                  partition=month, expected_checks=expected.checks,
+                                  what="published insights figures")
+    return parse_figures(data, contract.id, month)
+
+
+def report_pii_scan(report_html: str, contract: PartnerContract,
+                    known: list[str]) -> CheckOutcome:
+    """The insights' ``pii_scan``: patterns on every line (tags included), the month's
+    known identifiers on every text node (a name inside a line is a whole node)."""
+    lines = guardrails.scan_pii(report_lines(report_html), contract=contract)
+    nodes = guardrails.scan_pii(report_text_nodes(report_html), known_identifiers=known)
+    shown = next((o for o in (lines, nodes) if not o.passed), lines)
+    return CheckOutcome(passed=lines.passed and nodes.passed, description=shown.description,
+                        metadata={**shown.metadata, "scanned": "text_nodes" if shown is nodes
+                                  else "lines", "known_identifiers": len(known)})
+
+
+def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
+    asset = contract.insights_asset
+
+    @dg.asset(
+        name=asset,
+        partitions_def=monthly_partitions,
+        ins={
+            "monthly_file": dg.AssetIn(contract.monthly_asset),
+        },
+        # Read through the warehouse, the report's month only (``trend_catalogue``).
+        deps=[decision_asset_name(contract),
+              dg.AssetDep("cleaned_products", partition_mapping=MONTH_OF_DAYS)],
+        group_name=f"{contract.id}_products",
+        owners=OWNERS,
+        kinds={"html", "matplotlib"},
+        description=f"Monthly insights report for {contract.partner.name} (pt-BR, HTML with "
+        "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
+        "cross-sell, top and rising cities. Built from released monthly files; past months "
+        "are printed from what earlier reports released, never recomputed.",
+        check_specs=[
+            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
+                              description="No personal data pattern in the report's text."),
+            dg.AssetCheckSpec("built_from_released_monthly", asset=asset, blocking=True,
+                              description="The report's city figures come from the month's "
+                              "monthly file as released by the publishing gate."),
+        ],
+        tags={"partner": contract.id, "cadence": "monthly"},
+        pool=WAREHOUSE_POOL,
+    )
+    def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
+               warehouse: WarehouseReader,
+               outbound_files: OutboundFileStore) -> Iterator[Any]:
+        month = layout.month_key(context.partition_key)
+        first, last = layout.month_bounds(month)
+        # The report's own month only: past months are printed from what was released
+        # for them (``insights_published``), never recomputed from the warehouse.
+        transactions = warehouse.read_range("cleaned_transactions", "sale_date", first, last)
+        try:
+            current = released_monthly(outbound_files, contract, month)
+            source = CheckOutcome(passed=True, description=f"built from the released {month} "
+                                  "monthly file")
+        except DataQualityError as refused:
+            # Still built (the data team can read it in held/), never released.
+            current = monthly_file.drop(columns="month_start", errors="ignore")
+            source = CheckOutcome(passed=False, description=refused.detail or refused.what)
+        # Every released monthly file and report figures of the trend's months. A month
+        # with neither gives no figures.
+        previous, published = [], {}
+        for past in _trend_months(first):
+            with contextlib.suppress(DataQualityError):
+                previous.append(released_monthly(outbound_files, contract, past))
+            with contextlib.suppress(DataQualityError):
+                published[past] = released_figures(outbound_files, contract, past)
+        known = identifiers_of_month(warehouse, first, last)
+        report = build_insights_report(
+            contract, month=month, transactions=transactions,
+            products=trend_catalogue(warehouse, first, last),
+            monthly_products=pd.concat([*previous, current], ignore_index=True),
+            published=published, known_identifiers=known)
+        checks = {"pii_scan": report_pii_scan(report.html, contract, known),
+                  "built_from_released_monthly": source}
+        # What this report printed about its month, released under the same checks:
+        # next months' reports print this month from it.
+        release_file(outbound_files, insights_dataset(contract), month,
+                     figures_file(contract.id, month),
+                     figures_bytes(contract.id, month, report.metrics["brands"]), checks)
+        relative = layout.insights_file(contract.id, month)
+        released = release_file(outbound_files, insights_dataset(contract), month,
+                                relative, report.html.encode("utf-8"), checks)
+        # The report itself goes into the event log only once it passed its checks.
+        shown = (report.markdown or report.narrative) if released["released"] else (
+            "_(held: the report failed its checks; see held/ in the outbound store)_")
+        yield dg.MaterializeResult(metadata={
+            "report": dg.MetadataValue.md(shown),
+            "file": relative,
+            "location": dg.MetadataValue.path(released["location"]),
+            "released": released["released"], "failed_checks": released["failed_checks"],
+            "charts": len(report.charts),
+            "months_of_history": INSIGHTS_HISTORY_MONTHS,
+        })
+        for name, outcome in checks.items():
+            yield check_result(asset, name, outcome)
+
+    return _asset
+
+
+def product_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
+    return [_daily_asset(contract), _monthly_asset(contract), _insights_asset(contract)]
+
+
+GatedKind = Literal["daily", "monthly", "insights"]
+
+
+@dataclass(frozen=True)
+class GatedFile:
+    """What the publishing gate expects of one kind of file: the dataset its record
+    names and exactly the checks its product asset declares."""
+
+    dataset: str
+    checks: frozenset[str]
+
+
+def gated_file(contract: PartnerContract, kind: GatedKind) -> GatedFile:
+    """Derived from the product asset's own check specs (one source of truth): a check
+    added to the asset must be in every gate record, or delivery refuses the file.
+    Every declared check gates the file, including the monthly ``month_complete``
+    that only warns in the UI."""
+    build, dataset = {
+        "daily": (_daily_asset, contract.products.daily.dataset),
+        "monthly": (_monthly_asset, contract.products.monthly.dataset),
+        "insights": (_insights_asset, insights_dataset(contract)),
+    }[kind]
+    return GatedFile(dataset=dataset,
+                     checks=frozenset(spec.name for spec in build(contract).check_specs))
+
+
+def insights_dataset(contract: PartnerContract) -> str:
+    return f"{contract.id}_insights_monthly"

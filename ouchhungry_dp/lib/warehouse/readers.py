@@ -1,0 +1,128 @@
+"""Warehouse access beyond the IO manager: ranges of history and partition counts.
+
+The IO manager loads exactly the partitions an asset declares. The privacy
+decision needs the previous month, and the volume check needs recent row
+counts, so these read the same tables directly. Local: the DuckDB file the IO
+manager writes. Prod: the BigQuery dataset the IO manager writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import abstractmethod
+from collections.abc import Sequence
+
+import dagster as dg
+import duckdb
+import pandas as pd
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, date_param
+from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
+
+
+@retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
+       stop=stop_after_attempt(10), wait=wait_exponential(multiplier=0.1, max=5))
+def _connect(database: str) -> duckdb.DuckDBPyConnection:
+    # The file takes one writer at a time across processes; another run's step may
+    # hold it for a moment (the IO manager retries the same way).
+    return duckdb.connect(database)
+
+
+def _projection(columns: Sequence[str] | None) -> str:
+    # Only what the caller needs: a month of history is large in production.
+    return ", ".join(columns) if columns else "*"
+
+
+class WarehouseReader(dg.ConfigurableResource):
+    """Reads a date range of a partitioned warehouse table (empty frame if it does not exist)."""
+
+    @abstractmethod
+    def read_range(
+        self, table: str, column: str, start: dt.date, end: dt.date,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def row_counts(
+        self, table: str, column: str, start: dt.date, end: dt.date
+    ) -> dict[dt.date, int]: ...
+
+
+class DuckDBWarehouseReader(WarehouseReader):
+    database: str
+    schema_: str = "marts"
+
+    def _query(self, table: str, sql: str, params: list[object]) -> pd.DataFrame:
+        with _connect(self.database) as conn:
+            exists = conn.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = ? AND table_name = ?",
+                [self.schema_, table],
+            ).fetchone()
+            if not exists or exists[0] == 0:
+                return pd.DataFrame()
+            return conn.execute(sql, params).df()
+
+    def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
+        sql = (
+            f"SELECT {_projection(columns)} FROM {self.schema_}.{table} "
+            f"WHERE {column} >= ? AND {column} < ? + INTERVAL 1 DAY"
+        )
+        return self._query(table, sql, [start, end])
+
+    def row_counts(
+        self, table: str, column: str, start: dt.date, end: dt.date
+    ) -> dict[dt.date, int]:
+        sql = (
+            f"SELECT CAST({column} AS DATE) AS day, count(*) AS n FROM {self.schema_}.{table} "
+            f"WHERE {column} >= ? AND {column} < ? + INTERVAL 1 DAY GROUP BY 1"
+        )
+        frame = self._query(table, sql, [start, end])
+        if frame.empty:
+            return {}
+        days = (pd.Timestamp(d).date() for d in frame["day"])
+        return {d: int(n) for d, n in zip(days, frame["n"], strict=True)}
+
+
+class BigQueryWarehouseReader(WarehouseReader):
+    """The dataset the prod IO manager writes: Storage Read API reads, metadata row counts."""
+
+    bigquery: BigQueryClients
+    dataset: str
+
+    def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
+        frame = WarehouseTables(self.bigquery, self.dataset).read(
+            table, column, start, end + dt.timedelta(days=1), list(columns) if columns else None)
+        return pd.DataFrame() if frame is None else frame
+
+    def row_counts(
+        self, table: str, column: str, start: dt.date, end: dt.date
+    ) -> dict[dt.date, int]:
+        target = WarehouseTables(self.bigquery, self.dataset).get(table)
+        if target is None:
+            return {}
+        partitioning = target.time_partitioning
+        if partitioning and partitioning.field == column and partitioning.type_ == "DAY":
+            # Partition metadata: the counts without scanning a byte of the table.
+            sql = (
+                "SELECT partition_id, total_rows AS n FROM "
+                f"`{self.bigquery.project}.{self.dataset}.INFORMATION_SCHEMA.PARTITIONS` "
+                "WHERE table_name = @table AND partition_id BETWEEN @first AND @last"
+            )
+            frame = self.bigquery.query(sql, [
+                ("table", "STRING", table), ("first", "STRING", start.strftime("%Y%m%d")),
+                ("last", "STRING", end.strftime("%Y%m%d"))], "row_counts", table)
+            days = [dt.datetime.strptime(p, "%Y%m%d").date() for p in frame["partition_id"]]
+        else:
+            sql = (
+                f"SELECT DATE({column}) AS day, COUNT(*) AS n "
+                f"FROM `{self.bigquery.project}.{self.dataset}.{table}` "
+                f"WHERE {column} >= @start AND {column} < @end GROUP BY 1"
+            )
+            frame = self.bigquery.query(sql, [date_param("start", start), date_param(
+                "end", end + dt.timedelta(days=1))], "row_counts", table)
+            days = [pd.Timestamp(d).date() for d in frame["day"]]
+        return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}
