@@ -38,8 +38,12 @@ lint: install
 secret-scan: install
 	$(PY) -m ouchhungry_dp.secret_scan
 
+# Two pytest-xdist workers, each taking whole modules (a module's fixtures are built once;
+# each worker starts its own sandbox); the slowest modules are handed out first
+# (ouchhungry_dp_tests/conftest.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: install lint secret-scan
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Mutation testing (mutmut) per area of mutation.toml, each area with its own tests only.
 # Slow (minutes per area on 2 cores): not part of `make test`, which replays the known

@@ -32,7 +32,7 @@ import dagster as dg
 import pytest
 
 from ouchhungry_dp.defs.platform.powerbi import ALERT_JOB_NAME
-from ouchhungry_dp.lib.execution.partitions import daily_partitions
+from ouchhungry_dp.lib.execution.partitions import BACKFILL_DAYS_ENV, daily_partitions
 from ouchhungry_dp.monitoring.powerbi.powerbi_settings import load_monitored_datasets
 from ouchhungry_dp.sandbox.company_cloud.powerbi_server import PowerBIEmulator
 from ouchhungry_dp.sandbox.stack import SandboxStack
@@ -42,6 +42,11 @@ from ouchhungry_dp_tests.e2e.dagster_ui import DagsterDev, DagsterUi
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(3600)]
 EXTERNAL_UI = os.environ.get("OUCHHUNGRY_LAUNCH_UI_URL")
 ROWS_PER_DAY = 100  # small simulated volume: this test is about wiring, not scale
+# The month's backfill in two chunk runs instead of the default five (7 days a run): still
+# a multi-run backfill queued behind the warehouse pool, but each run costs ~40 s here (a
+# process per step, each importing the code location), and wiring, not chunk size, is
+# under test (chunk boundaries: products/test_daily_asset_run.py, test_decision_asset.py).
+BACKFILL_DAYS_PER_RUN = 16
 
 ALERT_DATASET = "partner_sales"
 ALERT_HINT = "Re-enter the data source credentials of the dataset in Power BI."
@@ -148,7 +153,8 @@ def session(request: pytest.FixtureRequest,
     sandbox: SandboxStack = request.getfixturevalue("sandbox")
     workdir = tmp_path_factory.mktemp("launch_every_job")
     with _powerbi_emulator() as powerbi:
-        env = {**platform_env(sandbox, workdir, rows_per_day=ROWS_PER_DAY), **powerbi.env()}
+        env = {**platform_env(sandbox, workdir, rows_per_day=ROWS_PER_DAY), **powerbi.env(),
+               BACKFILL_DAYS_ENV: str(BACKFILL_DAYS_PER_RUN)}
         dev = DagsterDev(env, workdir)
         with dev as ui:
             yield Session(ui, sandbox)
