@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ouchhungry_dp.products.insights_metrics import compute_metrics
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ouchhungry_dp.partners.contract import PartnerContract
     from ouchhungry_dp.products.insights_published import BrandFigures
 
@@ -63,10 +64,18 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _new_figure(width: float, height: float) -> Figure:
+    # matplotlib costs ~0.7 s to import; imported here, not at module level, so every
+    # step process and CLI call that loads the code location does not pay it.
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
+
+
 def _line_chart(
     series: dict[str, dict[str, float | None]], title: str, ylabel: str, percent: bool = False
 ) -> bytes:
-    figure = Figure(figsize=(6.4, 3.2))
+    figure = _new_figure(6.4, 3.2)
     axis = figure.subplots()
     for brand, points in series.items():
         months = list(points)
@@ -82,7 +91,7 @@ def _line_chart(
 def _bar_chart(
     labels: list[str], values: list[float], title: str, xlabel: str, reference: float | None = None
 ) -> bytes:
-    figure = Figure(figsize=(6.4, max(2.4, 0.35 * len(labels) + 1)))
+    figure = _new_figure(6.4, max(2.4, 0.35 * len(labels) + 1))
     axis = figure.subplots()
     axis.barh(labels[::-1], values[::-1], color="#c0392b")
     if reference is not None:

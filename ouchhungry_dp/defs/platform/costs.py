@@ -28,7 +28,6 @@ from ouchhungry_dp.monitoring.costs.billing import budget_burn, cost_anomaly
 from ouchhungry_dp.monitoring.costs.kpis import compute_kpis
 from ouchhungry_dp.monitoring.costs.query_jobs import attribution_shares
 from ouchhungry_dp.monitoring.costs.recommendations import build_recommendations
-from ouchhungry_dp.monitoring.costs.report import render_report
 
 GROUP = "platform"
 CHECK_ANOMALY = "daily_cost_anomaly"
@@ -270,6 +269,10 @@ def platform_cost_report(
     with gcp_cost_source.source(context.run_id, context.partition_key) as source:
         billing = pipeline.billing(source, first, days)
         jobs = pipeline.job_costs(source, config, first, days)
+    # Imported here: the report draws with matplotlib (~0.7 s to import), which no other
+    # step of the code location needs.
+    from ouchhungry_dp.monitoring.costs.report import render_report
+
     html = render_report(day, billing, jobs, cost_recommendations, window)
     # Through the outbound store (a folder locally, GCS in prod): a run pod's disk is
     # gone with the pod.
