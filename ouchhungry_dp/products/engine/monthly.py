@@ -20,6 +20,8 @@ from ouchhungry_dp.products.engine import statements
 from ouchhungry_dp.products.engine.basis import basis_from_rows, decide_from_basis
 from ouchhungry_dp.products.engine.query import EngineQuery
 from ouchhungry_dp.products.monthly import CELL, assemble_monthly, finish_cells
+from ouchhungry_dp.products.reconcile import SUM_COLUMNS, reconcile_sums
+from ouchhungry_dp.quality.checks import CheckOutcome
 
 # Runs a statement where the data lives (the platform's warehouse reader); an empty
 # frame without columns when a table it reads does not exist yet.
@@ -57,3 +59,14 @@ def build_monthly_in_engine(run: Runner, decision: pd.DataFrame, contract: Partn
     partner = set(brands["brand"].astype(str)) if len(brands) else set()
     return assemble_monthly(finish_cells(cells), market,
                             partner | set(contract.partner.brand_names), contract, month=month)
+
+
+def reconcile_in_engine(run: Runner, monthly: pd.DataFrame, daily_table: str, *,
+                        first: dt.date, last: dt.date,
+                        min_customers: int | PartnerContract | None) -> CheckOutcome:
+    """``reconcile.reconcile_monthly_with_daily`` against the daily files as stored in the
+    warehouse (``daily_table``, the daily product asset's table), summed there."""
+    sums = run(statements.daily_reconciliation(daily_table, first, last, monthly))
+    if sums.empty:
+        sums = pd.DataFrame({c: [] for c in SUM_COLUMNS})
+    return reconcile_sums(monthly, sums, min_customers=min_customers)
