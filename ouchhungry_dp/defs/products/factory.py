@@ -44,6 +44,7 @@ from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.engine import statements
 from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
 from ouchhungry_dp.products.engine.query import EngineQuery
 from ouchhungry_dp.products.files import to_csv_bytes
@@ -80,8 +81,7 @@ def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
     out is a catalogue field (brand, segment, a product name in the insights) typed
     with a customer's name. The month's customers only: bounded by the customer base,
     not by the month's millions of order items."""
-    customers = warehouse.read_range("cleaned_customers", "snapshot_date", first, last,
-                                     columns=["customer_id", "full_name", "email"])
+    customers = warehouse.aggregate(statements.month_customer_identifiers(first, last))
     return known_identifiers(pd.DataFrame(), customers) if len(customers) else []
 
 

@@ -211,3 +211,15 @@ GROUP BY 1, 2, 3, 4
     return EngineQuery("daily_reconciliation", sql, (daily_table,),
                        date_range_params(first, last), (_cells_table(monthly),))
 
+
+
+def month_customer_identifiers(first: dt.date, last: dt.date) -> EngineQuery:
+    """Each customer's id, name and e-mail once over the range (the PII scan's known
+    identifiers): a customer is in every daily snapshot it bought in, so the month's
+    snapshots repeat it up to once a day."""
+    sql = """
+SELECT DISTINCT customer_id, full_name, email FROM cleaned_customers
+WHERE snapshot_date >= @start AND snapshot_date < @end
+"""
+    return EngineQuery("customer_identifiers", sql, ("cleaned_customers",),
+                       date_range_params(first, last))

@@ -18,6 +18,7 @@ from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.engine import statements
 from ouchhungry_dp.products.engine.basis import basis_from_rows
 from ouchhungry_dp.products.engine.monthly import (
     build_monthly_in_engine,
@@ -204,3 +205,17 @@ def test_a_brand_sold_in_two_segments(warehouse: Warehouse, contract: PartnerCon
                             pd.concat([month, extra], ignore_index=True), products)
     hungry = monthly.loc[monthly["brand"] == "Hungry"]
     assert hungry.duplicated(["state", "city"]).any()  # one row per segment
+
+
+def test_the_month_customers_come_back_once_each(warehouse: Warehouse) -> None:
+    snapshots = [pd.DataFrame({
+        "customer_id": pd.array(["CLI-1", "CLI-2"], dtype="string"),
+        "full_name": pd.array(["Maria Souza", "João Lima"], dtype="string"),
+        "email": pd.array(["maria@example.com", None], dtype="string"),
+        "snapshot_date": pd.Timestamp(day)}) for day in ("2026-10-31", "2026-11-01",
+                                                          "2026-11-02", "2026-12-01")]
+    warehouse.put("cleaned_customers", pd.concat(snapshots, ignore_index=True))
+    rows = warehouse.run(statements.month_customer_identifiers(*NOV))
+    expected = snapshots[1].drop(columns="snapshot_date")
+    pd.testing.assert_frame_equal(
+        rows.sort_values("customer_id").reset_index(drop=True).astype("string"), expected)
