@@ -8,7 +8,9 @@ monthly asset for that month once with the code of ``--reference`` (exported wit
 ``git archive``) and once with this checkout, each on its own copy of the same
 warehouse, through the CLI (one process: peak RSS of the largest child of a
 wrapper). The month is incomplete, so the file is held, not released; both held
-files must be byte-identical.
+files must be byte-identical. Then the month decision of November (October as its
+basis) with each version's ``compute_decision``, in its own process on the same
+warehouse: the step the decision asset (and a daily run deciding on first use) runs.
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ DAILY_CHAIN = ("raw_transactions,raw_customers,raw_products,cleaned_transactions
                "transactions_quarantine,cleaned_customers,customers_quarantine,"
                "cleaned_products,products_quarantine,ouchhungry_sales_daily")
 MONTHLY = "ouchhungry_sales_monthly_by_city"
+DECIDE = """
+import datetime as dt, os, sys
+from pathlib import Path
+from ouchhungry_dp.defs.products.decision import compute_decision
+from ouchhungry_dp.defs.warehouse import DuckDBWarehouseReader
+from ouchhungry_dp.partners.contract import get_contract
+from ouchhungry_dp.products.files import to_csv_bytes
+database = Path(os.environ["OUCHHUNGRY_DATA_DIR"]) / "warehouse.duckdb"
+reader = DuckDBWarehouseReader(database=str(database), schema_="marts")
+decision = compute_decision(reader, get_contract("ouchhungry"), dt.date(2026, 11, 1))
+Path(sys.argv[1]).write_bytes(to_csv_bytes(decision))
+"""
 
 
 def _env(code: Path, work: Path, rows: int, key: str) -> dict[str, str]:
@@ -47,12 +61,16 @@ def _env(code: Path, work: Path, rows: int, key: str) -> dict[str, str]:
 
 def _cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, peak RSS in MiB) of one CLI call; raises on failure."""
+    return _measure([DAGSTER, *args], env, cwd)
+
+
+def _measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", WRAPPER, DAGSTER, *args], env=env, cwd=cwd,
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], env=env, cwd=cwd,
                             capture_output=True, text=True)
     wall = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"{args[:2]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise SystemExit(f"{command[:3]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     peak = int(result.stderr.rsplit("PEAK_RSS_KIB", 1)[1].split()[0])
     return wall, peak / 1024
 
@@ -90,6 +108,16 @@ def main() -> None:
             print(f"monthly {name} ({code.name}): {wall:.1f} s, peak RSS {peak:.0f} MiB, "
                   f"file {len(held[name])} bytes")
         print("monthly files byte-identical:", held["before"] == held["after"] != b"")
+        decisions = {}
+        for name, code in (("before", reference), ("after", REPO)):
+            out = root / f"decision-{name}.csv"
+            wall, peak = _measure([sys.executable, "-c", DECIDE, str(out)],
+                                  _env(code, root / name, args.rows, key), root)
+            decisions[name] = out.read_bytes()
+            locations = len(decisions[name].splitlines()) - 1
+            print(f"decision {name}: {wall:.1f} s, peak RSS {peak:.0f} MiB, "
+                  f"{locations} locations")
+        print("decisions byte-identical:", decisions["before"] == decisions["after"])
 
 
 if __name__ == "__main__":
