@@ -38,6 +38,15 @@ TRANSACTIONS, PRODUCTS = "cleaned_transactions", "cleaned_products"
 # holds it (IBGE names never do; the cleaning's city check joins with it too).
 SIGNATURE_SEPARATOR = "|"
 
+
+def _cents(column: str) -> str:
+    """``round(column * 100)`` half to even, as pandas rounds (SQL's ROUND goes half away
+    from zero): an amount of x.xx5 that is exact in binary (0.125) gives the same cent."""
+    x = f"{column} * 100"
+    return (f"CAST(CASE WHEN ABS({x} - TRUNC({x})) = 0.5 THEN 2 * ROUND({x} / 2) "
+            f"ELSE ROUND({x}) END AS INT64)")
+
+
 # latest_catalogue: the newest snapshot, then the newest update; a missing update wins
 # (pandas sorts it last and keeps the last).
 _CATALOGUE = """
@@ -53,10 +62,10 @@ catalogue AS (
   WHERE newest = 1
 )"""
 
-_ITEMS = _CATALOGUE + """,
+_ITEMS = _CATALOGUE + f""",
 items AS (
   SELECT t.order_id, t.customer_id, UPPER(TRIM(t.state)) AS state, TRIM(t.city) AS city,
-         t.quantity, CAST(ROUND(t.total_amount * 100) AS INT64) AS amount_cents,
+         t.quantity, {_cents("t.total_amount")} AS amount_cents,
          c.brand, c.manufacturer, c.segment
   FROM cleaned_transactions AS t
   JOIN catalogue AS c ON c.product_code = t.product_code
@@ -181,7 +190,7 @@ def daily_reconciliation(daily_table: str, first: dt.date, last: dt.date,
     sql = f"""
 WITH daily_rows AS (
   SELECT state, city, brand, customer_id, order_id, quantity,
-         CAST(ROUND(total_amount * 100) AS INT64) AS cents
+         {_cents("total_amount")} AS cents
   FROM {daily_table}
   WHERE sale_date >= @start AND sale_date < @end
 ),

@@ -138,6 +138,17 @@ def test_no_sales_at_all(warehouse: Warehouse, contract: PartnerContract) -> Non
     assert compare_month(warehouse, contract, empty, empty).empty
 
 
+def test_half_cent_amounts_round_as_pandas_rounds(warehouse: Warehouse,
+                                                 contract: PartnerContract) -> None:
+    history = pd.concat(month_frames("2026-10", 20, seed=12), ignore_index=True)
+    month = pd.concat(month_frames("2026-11", 20, seed=13), ignore_index=True)
+    # Exact in binary, so x * 100 is exactly half a cent: half to even, as pandas does.
+    halves = pd.array([0.125, 10.375, 3.625, 7.875] * (len(month) // 4 + 1), dtype="Float64")
+    month["total_amount"] = halves[:len(month)]
+    monthly = compare_month(warehouse, contract, history, month)
+    assert monthly["revenue"].sum() > 0
+
+
 def test_a_city_with_exactly_k_customers(warehouse: Warehouse,
                                          contract: PartnerContract) -> None:
     k = contract.privacy.min_customers_per_cell
