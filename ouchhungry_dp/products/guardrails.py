@@ -28,6 +28,10 @@ from ouchhungry_dp.products.cells import (
 )
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.pii_text import KnownIdentifiers, pattern_hits
+from ouchhungry_dp.products.reconcile import (
+    minimum_customers,
+    reconcile_monthly_with_daily,
+)
 from ouchhungry_dp.products.selection import latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome
 from ouchhungry_dp.quality.ownership import ownership_key
@@ -77,17 +81,6 @@ _NUMBER = r"^-?\d+(?:\.\d+)?$"
 # a count or an amount of this business.
 _ID_LIKE_NUMBER = r"^-?\d{8,}$|^-?\d{10,}\.\d+$"
 _NUMERIC_TYPES = frozenset({"integer", "decimal", "float"})
-DEFAULT_MIN_CUSTOMERS = 10
-
-
-def _minimum(limit: int | PartnerContract | None) -> int:
-    if limit is None:
-        return DEFAULT_MIN_CUSTOMERS
-    if isinstance(limit, int):
-        return limit
-    return limit.privacy.min_customers_per_cell
-
-
 def _numeric_columns(contract: PartnerContract | None) -> set[str]:
     if contract is None:
         return set()
@@ -187,111 +180,6 @@ def scan_pii(
     )
 
 
-def _frames(dailies: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
-    if isinstance(dailies, pd.DataFrame):
-        return dailies
-    frames = list(dailies)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _cents(values: pd.Series) -> pd.Series:
-    return (pd.to_numeric(values).astype("float64") * 100).round().astype("int64")
-
-
-def reconcile_monthly_with_daily(
-    monthly: pd.DataFrame,
-    dailies: pd.DataFrame | Iterable[pd.DataFrame],
-    *,
-    min_customers: int | PartnerContract | None = None,
-) -> CheckOutcome:
-    """Monthly file == the month's daily files, cell by cell, to the cent.
-
-    Each daily row is mapped to the monthly cell that must contain it: its city
-    row if the monthly file has one, else its state row, else the brand's
-    country row, else it belongs to a suppressed brand (allowed only when that
-    brand's month has fewer than ``min_customers`` distinct customers). Units,
-    revenue (in cents), distinct customers and distinct orders must be equal.
-    ``min_customers``: the contract (or its minimum); default 10. ``dailies``: the
-    month's daily files as frames (one, or an iterable of them).
-    """
-    minimum = _minimum(min_customers)
-    daily = _frames(dailies)
-    keys = ["state", "city", "brand"]
-    month = monthly.loc[:, [*keys, "location_level", "units_sold", "revenue"]].copy()
-    month = month.assign(
-        customers_reached=monthly["customers_reached"], orders=monthly["orders"]
-    ).astype({"state": "string", "city": "string", "brand": "string"})
-    city_cells = month.loc[month["location_level"] == LEVEL_CITY, keys].assign(_city=True)
-    state_cells = month.loc[month["location_level"] == LEVEL_STATE, ["state", "brand"]].assign(
-        _state=True
-    )
-    country_brands = set(month.loc[month["location_level"] == LEVEL_COUNTRY, "brand"])
-
-    rows = daily.loc[:, [*keys, "customer_id", "order_id", "quantity", "total_amount"]].astype(
-        {"state": "string", "city": "string", "brand": "string"}
-    )
-    rows = rows.merge(city_cells, on=keys, how="left").merge(
-        state_cells, on=["state", "brand"], how="left"
-    )
-    in_city = rows["_city"].notna()
-    in_state = ~in_city & rows["_state"].notna()
-    in_country = ~in_city & ~in_state & rows["brand"].isin(country_brands)
-    rows.loc[in_state, "city"] = GENERALISED
-    rows.loc[in_country, ["state", "city"]] = GENERALISED
-    suppressed = rows.loc[~(in_city | in_state | in_country)]
-    suppressed_customers = suppressed.groupby("brand")["customer_id"].nunique()
-    wrongly_suppressed = sorted(suppressed_customers[suppressed_customers >= minimum].index)
-
-    mapped = rows.loc[in_city | in_state | in_country].assign(
-        _cents=lambda f: _cents(f["total_amount"])
-    )
-    expected = mapped.groupby(keys).agg(
-        units_sold=("quantity", "sum"),
-        revenue_cents=("_cents", "sum"),
-        customers_reached=("customer_id", "nunique"),
-        orders=("order_id", "nunique"),
-    )
-    published = month.set_index(keys).assign(revenue_cents=lambda f: _cents(f["revenue"]))
-    measures = ["units_sold", "revenue_cents", "customers_reached", "orders"]
-    both = expected[measures].join(
-        published[measures], how="outer", lsuffix="_daily", rsuffix="_monthly"
-    )
-    both = both.fillna(0).astype("int64")
-    differs = pd.Series(False, index=both.index)
-    for measure in measures:
-        differs |= both[f"{measure}_daily"] != both[f"{measure}_monthly"]
-    mismatched = [dict(zip(keys, map(str, key), strict=True)) for key in both.index[differs]]
-    passed = not mismatched and not wrongly_suppressed
-    return CheckOutcome(
-        passed=passed,
-        description="Monthly file reconciles exactly with the daily files."
-        if passed
-        else f"{len(mismatched)} monthly cells differ from the daily files"
-        + (
-            f"; brands missing from the monthly file: {wrongly_suppressed}"
-            if wrongly_suppressed
-            else ""
-        ),
-        metadata={
-            "monthly_rows": len(monthly),
-            "daily_rows": len(daily),
-            "cells_compared": len(both),
-            "mismatched_cells": mismatched[:50],
-            "units_daily": int(pd.to_numeric(daily["quantity"]).sum()) if len(daily) else 0,
-            "units_monthly": int(pd.to_numeric(monthly["units_sold"]).sum()),
-            "revenue_daily": round(int(_cents(daily["total_amount"]).sum()) / 100, 2)
-            if len(daily)
-            else 0.0,
-            "revenue_monthly": round(int(_cents(monthly["revenue"]).sum()) / 100, 2),
-            "suppressed_brands": sorted(map(str, suppressed_customers.index)),
-            "suppressed_units": int(pd.to_numeric(suppressed["quantity"]).sum()),
-            "suppressed_revenue": round(int(_cents(suppressed["total_amount"]).sum()) / 100, 2)
-            if len(suppressed)
-            else 0.0,
-        },
-    )
-
-
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, ["state", "city", "location_level"]].astype("string").drop_duplicates()
 
@@ -307,7 +195,7 @@ def cells_under_minimum(
     row is exempt only when the decision names no state (it is the whole country,
     there is nothing to difference it with), e.g. the first month without history.
     """
-    minimum = _minimum(min_customers)
+    minimum = minimum_customers(min_customers)
     cells = cell_customers(decision).rename(
         columns={"pub_state": "state", "pub_city": "city", "level": "location_level"}
     ).astype({"state": "string", "city": "string", "location_level": "string"})

@@ -40,6 +40,12 @@ def aggregate_cells(items: pd.DataFrame) -> pd.DataFrame:
         customers_reached=("customer_id", "nunique"),
         orders=("order_id", "nunique"),
     ).reset_index()
+    return finish_cells(cells)
+
+
+def finish_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Typed measures of summed cells (``CELL`` + units, cents, customers, orders);
+    shared with the warehouse path, which sums the same columns in SQL."""
     cells["units_sold"] = cells["units_sold"].astype("int64")
     cells["revenue"] = (cells["revenue_cents"].astype("int64") / 100).astype("Float64")
     units = cells["units_sold"].replace(0, np.nan)
@@ -62,22 +68,33 @@ def build_monthly_product(
     ``month_transactions``: cleaned transactions of every day of the month, all
     brands (competitors are needed for the segment share; they never appear as
     rows). ``decision``: the stored decision the month's daily files used.
-    ``month``: ``'YYYY-MM'``. Rows sorted by brand, level, state, city.
+    ``month``: ``'YYYY-MM'``. Rows sorted by brand, level, state, city, segment.
+    The reference of the warehouse path (``engine/monthly.py``).
     """
     market = market_items(month_transactions, products)
     published = assign_locations(market.loc[is_partner(market, contract)], decision)
     cells = aggregate_cells(published)
+    return assemble_monthly(cells, market, partner_brand_names(products, contract), contract,
+                            month=month)
+
+
+def assemble_monthly(cells: pd.DataFrame, market: pd.DataFrame, partner_brands: set[str],
+                     contract: PartnerContract, *, month: str) -> pd.DataFrame:
+    """The file from its summed cells and the month's market (rows, or rows summed per
+    segment, location, manufacturer and brand: the segment share only sums them)."""
     cells = add_segment_shares(
         cells,
-        published,
+        cells,
         market,
-        partner_brands=partner_brand_names(products, contract),
+        partner_brands=partner_brands,
         privacy=contract.privacy,
     )
     cells = cells.rename(columns={"pub_state": "state", "pub_city": "city"})
     cells.insert(0, "month", pd.Series([month] * len(cells), dtype="string", index=cells.index))
     cells["_rank"] = cells["location_level"].map(LEVEL_RANK)
-    cells = cells.sort_values(["brand", "_rank", "state", "city"], kind="stable")
+    # The segment last: a brand sold in two segments gets one row per segment, in an
+    # order that does not depend on the order the warehouse returned the rows in.
+    cells = cells.sort_values(["brand", "_rank", "state", "city", "segment"], kind="stable")
     columns = contract.products.monthly.column_names
     unknown = [c for c in columns if c not in cells.columns]
     if unknown:

@@ -109,8 +109,8 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
         breakage: str) -> None:
     check, edit = BREAKAGES[breakage]
-    build = factory.build_monthly_product
-    monkeypatch.setattr(factory, "build_monthly_product",
+    build = factory.build_monthly_in_engine
+    monkeypatch.setattr(factory, "build_monthly_in_engine",
                         lambda *a, **k: edit(build(*a, **k)))
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert not result.success

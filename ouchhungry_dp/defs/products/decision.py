@@ -44,9 +44,9 @@ from ouchhungry_dp.lib.execution.partitions import (
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
 from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.cells import DECISION_COLUMNS, decide_locations, named_states
+from ouchhungry_dp.products.cells import DECISION_COLUMNS, named_states
 from ouchhungry_dp.products.csv_files import to_csv_bytes
-from ouchhungry_dp.products.selection import TRANSACTION_COLUMNS
+from ouchhungry_dp.products.engine.monthly import decide_in_engine
 
 OWNERS = ["team:data-products"]
 
@@ -134,14 +134,11 @@ def parse_record(data: bytes) -> pd.DataFrame:
 
 def compute_decision(warehouse: WarehouseReader, contract: PartnerContract,
                      month_first: dt.date) -> pd.DataFrame:
-    """The decision from the previous month's cleaned transactions and catalogue."""
+    """The decision from the previous month's cleaned transactions and catalogue, summed
+    in the warehouse: only customer counts per signature come back (``engine.basis``),
+    so neither this asset nor a daily run deciding on first use holds the month's rows."""
     start, end = layout.previous_month(month_first)
-    history = warehouse.read_range("cleaned_transactions", "sale_date", start, end,
-                                   columns=TRANSACTION_COLUMNS)
-    products = warehouse.read_range("cleaned_products", "snapshot_date", start, end)
-    if history.empty or products.empty:
-        return decide_locations(pd.DataFrame(), pd.DataFrame(), contract)
-    return decide_locations(history, products, contract)
+    return decide_in_engine(warehouse.aggregate, contract, start, end)
 
 
 def stored_decision(files: OutboundFileStore, warehouse: WarehouseReader,

@@ -45,9 +45,11 @@ from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
+from ouchhungry_dp.products.engine.query import EngineQuery
 from ouchhungry_dp.products.insights import build_insights_report
 from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
-from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.selection import (
     CATALOGUE_ATTRIBUTES,
     latest_catalogue,
@@ -80,8 +82,7 @@ def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
     out is a catalogue field (brand, segment, a product name in the insights) typed
     with a customer's name. The month's customers only: bounded by the customer base,
     not by the month's millions of order items."""
-    customers = warehouse.read_range("cleaned_customers", "snapshot_date", first, last,
-                                     columns=["customer_id", "full_name", "email"])
+    customers = warehouse.aggregate(statements.month_customer_identifiers(first, last))
     return known_identifiers(pd.DataFrame(), customers) if len(customers) else []
 
 
@@ -309,13 +310,11 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     @dg.asset(
         name=asset,
         partitions_def=monthly_partitions,
-        ins={
-            name: dg.AssetIn(key, partition_mapping=MONTH_OF_DAYS)
-            for name, key in (("cleaned_transactions", "cleaned_transactions"),
-                              ("cleaned_products", "cleaned_products"),
-                              ("daily_files", contract.daily_asset))
-        },
-        deps=[decision_asset_name(contract)],
+        # Not inputs: the month is summed in the warehouse (``products.engine``) and only
+        # the cells come back; the same dependencies and mappings keep the lineage.
+        deps=[*(dg.AssetDep(key, partition_mapping=MONTH_OF_DAYS)
+                for key in ("cleaned_transactions", "cleaned_products", contract.daily_asset)),
+              decision_asset_name(contract)],
         group_name=f"{contract.id}_products",
         owners=OWNERS,
         kinds={"pandas", "csv"},
@@ -338,26 +337,30 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         tags={"partner": contract.id, "cadence": "monthly"},
         pool=WAREHOUSE_POOL,
     )
-    def _asset(context: dg.AssetExecutionContext, cleaned_transactions: pd.DataFrame,
-               cleaned_products: pd.DataFrame, daily_files: pd.DataFrame,
-               warehouse: WarehouseReader, outbound_files: OutboundFileStore) -> Iterator[Any]:
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
+               outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
-        first, _ = layout.month_bounds(month)
+        first, last = layout.month_bounds(month)
         # Released with the file it builds, as the daily files are: the monthly file
         # can leave, so the month's decision is immutable from here on.
         decision = stored_decision(outbound_files, warehouse, contract, first,
                                    instance=context.instance)
-        monthly = build_monthly_product(cleaned_transactions, cleaned_products, decision,
-                                        contract, month=month)
+
+        def run(query: EngineQuery) -> pd.DataFrame:
+            return warehouse.aggregate(query, asset=asset)
+
+        monthly = build_monthly_in_engine(run, decision, contract, first=first, last=last,
+                                          month=month)
         relative = layout.product_file(product.dataset, "monthly", month)
         data = to_csv_bytes(monthly)
         complete = month_complete(outbound_files, month)
         checks = {
             "pii_scan": guardrails.scan_pii(
                 data, contract=contract, known_identifiers=identifiers_of_month(
-                    warehouse, first, layout.month_bounds(month)[1])),
-            "reconciles_with_daily": guardrails.reconcile_monthly_with_daily(
-                monthly, daily_files, min_customers=contract),
+                    warehouse, first, last)),
+            "reconciles_with_daily": reconcile_in_engine(
+                run, monthly, contract.daily_asset, first=first, last=last,
+                min_customers=contract),
             "no_small_cells": guardrails.cells_under_minimum(monthly, decision, contract),
             "follows_month_decision": guardrails.daily_follows_decision(monthly, decision),
             # A month-to-date file is never released: it would differ from the final
@@ -369,7 +372,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         yield dg.Output(stored, metadata=table_metadata(monthly, {
             "file": relative, "sha256": released["sha256"], "location": released["location"],
             "released": released["released"], "failed_checks": released["failed_checks"],
-            "daily_rows_in_month": len(daily_files), **decision_metadata(decision),
+            "daily_rows_in_month": checks["reconciles_with_daily"].metadata["daily_rows"],
+            **decision_metadata(decision),
         }))
         for name in ("pii_scan", "reconciles_with_daily", "no_small_cells",
                      "follows_month_decision"):

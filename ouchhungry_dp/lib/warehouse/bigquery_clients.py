@@ -30,7 +30,7 @@ COMPONENT = "ouchhungry_dp"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 API_ENDPOINT_ENV = "BIGQUERY_API_ENDPOINT"
 STORAGE_READ_ENDPOINT_ENV = "BIGQUERY_STORAGE_READ_ENDPOINT"
-Param = tuple[str, str, Any]  # (name, BigQuery type, value)
+Param = tuple[str, str, Any]  # (name, BigQuery type, value or list of values)
 
 
 def job_labels(purpose: str, asset: str | None = None) -> dict[str, str]:
@@ -108,7 +108,10 @@ class BigQueryClients(dg.ConfigurableResource):
         from google.cloud import bigquery
 
         return bigquery.QueryJobConfig(
-            query_parameters=[bigquery.ScalarQueryParameter(n, t, v) for n, t, v in params],
+            query_parameters=[
+                # A list is an ARRAY of the type (``brand IN UNNEST(@brands)``).
+                bigquery.ArrayQueryParameter(n, t, list(v)) if isinstance(v, (list, tuple))
+                else bigquery.ScalarQueryParameter(n, t, v) for n, t, v in params],
             labels=job_labels(purpose, asset),
             job_timeout_ms=int(self.timeout_s * 1000),
         )

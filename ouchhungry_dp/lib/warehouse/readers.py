@@ -19,6 +19,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, date_param
 from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
+from ouchhungry_dp.products.engine.query import EngineQuery
 
 
 @retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
@@ -48,21 +49,31 @@ class WarehouseReader(dg.ConfigurableResource):
         self, table: str, column: str, start: dt.date, end: dt.date
     ) -> dict[dt.date, int]: ...
 
+    @abstractmethod
+    def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
+        """Runs an aggregate statement in the warehouse; only its result comes back.
+        An empty frame without columns when one of its tables does not exist yet."""
+
 
 class DuckDBWarehouseReader(WarehouseReader):
     database: str
     schema_: str = "marts"
 
-    def _query(self, table: str, sql: str, params: list[object]) -> pd.DataFrame:
+    def _query(self, tables: str | Sequence[str], sql: str,
+               params: list[object] | dict[str, object]) -> pd.DataFrame:
+        names = [tables] if isinstance(tables, str) else list(tables)
         with _connect(self.database) as conn:
-            exists = conn.execute(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_schema = ? AND table_name = ?",
-                [self.schema_, table],
+            found = conn.execute(
+                "SELECT count(DISTINCT table_name) FROM information_schema.tables "
+                "WHERE table_schema = ? AND list_contains(?, table_name)",
+                [self.schema_, names],
             ).fetchone()
-            if not exists or exists[0] == 0:
+            if not found or found[0] < len(set(names)):
                 return pd.DataFrame()
             return conn.execute(sql, params).df()
+
+    def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
+        return self._query(query.tables, query.for_duckdb(self.schema_), query.duckdb_params())
 
     def read_range(self, table: str, column: str, start: dt.date, end: dt.date,
                    columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -97,6 +108,13 @@ class BigQueryWarehouseReader(WarehouseReader):
         frame = WarehouseTables(self.bigquery, self.dataset).read(
             table, column, start, end + dt.timedelta(days=1), list(columns) if columns else None)
         return pd.DataFrame() if frame is None else frame
+
+    def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
+        tables = WarehouseTables(self.bigquery, self.dataset)
+        if any(tables.get(t) is None for t in query.tables):
+            return pd.DataFrame()
+        return self.bigquery.query(query.for_bigquery(self.bigquery.project, self.dataset),
+                                   list(query.params), query.purpose, asset)
 
     def row_counts(
         self, table: str, column: str, start: dt.date, end: dt.date

@@ -1,0 +1,72 @@
+"""The monthly file and the month's decision from warehouse aggregates.
+
+What pandas holds here is bounded by the output, not by the month: the partner's
+cells, the market summed per segment x location x manufacturer x brand, and the
+decision's signature counts. The privacy rules (k, complementary suppression,
+dominance, all-or-nothing generalisation) run in the same plain-Python code as
+the pandas reference (``monthly.assemble_monthly``, ``segment_share``,
+``basis.decide_from_basis``), on those aggregates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.basis import basis_from_rows, decide_from_basis
+from ouchhungry_dp.products.engine.query import EngineQuery
+from ouchhungry_dp.products.monthly import CELL, assemble_monthly, finish_cells
+from ouchhungry_dp.products.reconcile import SUM_COLUMNS, reconcile_sums
+from ouchhungry_dp.quality.checks import CheckOutcome
+
+# Runs a statement where the data lives (the platform's warehouse reader); an empty
+# frame without columns when a table it reads does not exist yet.
+Runner = Callable[[EngineQuery], pd.DataFrame]
+
+_MEASURES = ("units_sold", "revenue_cents", "customers_reached", "orders")
+_MARKET_KEYS = ("segment", "state", "city", "manufacturer", "brand")
+
+
+def _typed(frame: pd.DataFrame, text: tuple[str, ...], numbers: dict[str, str]) -> pd.DataFrame:
+    if frame.empty:
+        frame = pd.DataFrame({c: [] for c in (*text, *numbers)})
+    out = frame.loc[:, [*text, *numbers]].astype({c: "string" for c in text})
+    # SUM comes back as HUGEINT/NUMERIC in some engines: through Int64, exactly.
+    return out.astype({c: "Int64" for c in numbers}).astype(numbers)
+
+
+def decide_in_engine(run: Runner, contract: PartnerContract, first: dt.date,
+                     last: dt.date) -> pd.DataFrame:
+    """``cells.decide_locations`` of the history ``first..last``, from signature counts."""
+    rows = run(statements.decision_basis(contract, first, last))
+    if rows.empty:
+        rows = pd.DataFrame(columns=["scope", "state", "members", "customers"])
+    return decide_from_basis(basis_from_rows(rows), contract.privacy.min_customers_per_cell)
+
+
+def build_monthly_in_engine(run: Runner, decision: pd.DataFrame, contract: PartnerContract,
+                            *, first: dt.date, last: dt.date, month: str) -> pd.DataFrame:
+    """``monthly.build_monthly_product`` of the days ``first..last`` (the month)."""
+    cells = _typed(run(statements.monthly_cells(contract, first, last, decision)),
+                   tuple(CELL), {m: "int64" for m in _MEASURES})
+    market = _typed(run(statements.segment_market(first, last)), _MARKET_KEYS,
+                    {"amount_cents": "Int64", "quantity": "Int64"})
+    brands = run(statements.partner_catalogue_brands(contract, first, last))
+    partner = set(brands["brand"].astype(str)) if len(brands) else set()
+    return assemble_monthly(finish_cells(cells), market,
+                            partner | set(contract.partner.brand_names), contract, month=month)
+
+
+def reconcile_in_engine(run: Runner, monthly: pd.DataFrame, daily_table: str, *,
+                        first: dt.date, last: dt.date,
+                        min_customers: int | PartnerContract | None) -> CheckOutcome:
+    """``reconcile.reconcile_monthly_with_daily`` against the daily files as stored in the
+    warehouse (``daily_table``, the daily product asset's table), summed there."""
+    sums = run(statements.daily_reconciliation(daily_table, first, last, monthly))
+    if sums.empty:
+        sums = pd.DataFrame({c: [] for c in SUM_COLUMNS})
+    return reconcile_sums(monthly, sums, min_customers=min_customers)

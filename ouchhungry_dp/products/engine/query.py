@@ -1,0 +1,100 @@
+"""One statement, two engines: a BigQuery-dialect query rendered for DuckDB or BigQuery.
+
+Why sqlglot: the platform already translates its cost SQL with it, the queries
+here are plain GROUP BYs that its BigQuery -> DuckDB translation covers, and the
+BigQuery emulator of the prod tests runs on the same translation. The statements
+stay readable SQL that an analyst can paste into the BigQuery console.
+
+Tables are written unqualified and qualified at render time (``marts.x`` in
+DuckDB, ``project.dataset.x`` in BigQuery). Small tables the caller holds (the
+month's decision, the monthly cells) are inlined as literal rows built by
+sqlglot (quoted by it, never by string formatting): ``VALUES`` in DuckDB,
+``UNNEST([STRUCT(...)])`` in BigQuery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+SOURCE_DIALECT = "bigquery"
+Param = tuple[str, str, Any]  # (name, BigQuery type, value): a value or a list of values
+
+
+@dataclass(frozen=True)
+class LiteralTable:
+    """Rows the caller holds, inlined where the statement names ``name``."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+
+    def select(self) -> exp.Select:
+        if not self.rows:
+            # Typed and empty: LIMIT 0 runs in both engines (a WHERE needs a FROM).
+            nulls = ", ".join(f"CAST(NULL AS STRING) AS {c}" for c in self.columns)
+            return sqlglot.parse_one(f"SELECT {nulls} LIMIT 0", read=SOURCE_DIALECT)
+        values = exp.values(list(self.rows), alias="v", columns=list(self.columns))
+        return exp.select(*self.columns).from_(values)
+
+
+@dataclass(frozen=True)
+class EngineQuery:
+    """An aggregate statement over warehouse ``tables`` with named ``params``."""
+
+    purpose: str  # job label in BigQuery, what the query is for in errors
+    sql: str  # BigQuery dialect, tables unqualified, parameters as @name
+    tables: tuple[str, ...]
+    params: tuple[Param, ...] = ()
+    literals: tuple[LiteralTable, ...] = field(default=())
+
+    def _tree(self, qualify: dict[str, tuple[str | None, str]]) -> exp.Expression:
+        tree = sqlglot.parse_one(self.sql, read=SOURCE_DIALECT)
+        for table in list(tree.find_all(exp.Table)):
+            if table.db or table.name not in qualify:
+                continue  # a CTE, a literal table or an already qualified name
+            catalog, db = qualify[table.name]
+            table.set("db", exp.to_identifier(db))
+            if catalog:
+                table.set("catalog", exp.to_identifier(catalog))
+        if self.literals:
+            # First CTEs of the statement: the later ones may read them.
+            ctes = [exp.CTE(this=t.select(), alias=exp.TableAlias(this=exp.to_identifier(t.name)))
+                    for t in self.literals]
+            with_ = tree.args.get("with_")
+            if with_ is None:
+                tree.set("with_", exp.With(expressions=ctes))
+            else:
+                with_.set("expressions", [*ctes, *with_.expressions])
+        return tree
+
+    def for_duckdb(self, schema: str) -> str:
+        """DuckDB text; parameters become ``$name`` (pass ``duckdb_params()``)."""
+        tree = self._tree({t: (None, schema) for t in self.tables})
+        return tree.sql(dialect="duckdb")
+
+    def for_bigquery(self, project: str, dataset: str) -> str:
+        tree = self._tree({t: (project, dataset) for t in self.tables})
+        return tree.sql(dialect="bigquery")
+
+    def duckdb_params(self) -> dict[str, Any]:
+        return {name: list(value) if isinstance(value, (list, tuple)) else value
+                for name, _, value in self.params}
+
+
+def date_range_params(first: dt.date, last: dt.date) -> tuple[Param, ...]:
+    """``@start`` (inclusive) and ``@end`` (exclusive) of the days ``first..last``.
+
+    The filters compare the partition column itself with them, so BigQuery scans
+    only those days' partitions."""
+    return (("start", "DATE", first), ("end", "DATE", last + dt.timedelta(days=1)))
+
+
+def strings(values: Sequence[str]) -> list[str]:
+    """A deterministic list parameter (sorted, no duplicates)."""
+    return sorted({str(v) for v in values})
