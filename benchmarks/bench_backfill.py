@@ -64,26 +64,31 @@ def backfill(code: Path, chunks: list[tuple[str, str]], rows: int, per_run: int,
     env = job_env(code, sandbox_env, workdir / "home", workdir / "data", rows,
                   OUCHHUNGRY_BACKFILL_DAYS_PER_RUN=str(per_run))
     results = []
+    print(HEADER)
     for start, end in chunks:
         figures = run_job(JOB, {RANGE_START: start, RANGE_END: end}, env, workdir, check=False)
         results.append({"range": f"{start}..{end}", **figures})
-        print(f"{start}..{end}: {figures['wall_s']:.1f} s, {figures['peak_rss_mb']:.0f} MB"
-              + (" FAILED" if figures["failed"] else ""), file=sys.stderr)
+        # Each run's row as soon as it ends: a long backfill cut short keeps its figures.
+        print(run_row(results[-1]), flush=True)
     return results
 
 
-def print_runs(name: str, results: list[dict[str, object]]) -> None:
+HEADER = ("| run (days) | wall (s) | peak RSS (MB) | slowest step (s) | load (1 min) | failed |"
+          "\n|---|---|---|---|---|---|")
+
+
+def run_row(r: dict[str, object]) -> str:
+    steps: dict[str, float] = r["steps"]  # type: ignore[assignment]
+    slowest = max(steps.items(), key=lambda kv: kv[1]) if steps else ("-", 0.0)
+    return (f"| {r['range']} | {r['wall_s']:.1f} | {r['peak_rss_mb']:,.0f} | "
+            f"{slowest[0]} {slowest[1]:.1f} | {r['load']} | {'yes' if r['failed'] else ''} |")
+
+
+def print_summary(name: str, results: list[dict[str, object]]) -> None:
     peaks = [float(r["peak_rss_mb"]) for r in results]  # type: ignore[arg-type]
     walls = [float(r["wall_s"]) for r in results]  # type: ignore[arg-type]
     failed = [str(r["range"]) for r in results if r["failed"]]
     print(f"\n{name}: {len(results)} runs")
-    print("| run (days) | wall (s) | peak RSS (MB) | slowest step (s) | load (1 min) | failed |")
-    print("|---|---|---|---|---|---|")
-    for r in results:
-        steps: dict[str, float] = r["steps"]  # type: ignore[assignment]
-        slowest = max(steps.items(), key=lambda kv: kv[1]) if steps else ("-", 0.0)
-        print(f"| {r['range']} | {r['wall_s']:.1f} | {r['peak_rss_mb']:,.0f} | "
-              f"{slowest[0]} {slowest[1]:.1f} | {r['load']} | {'yes' if r['failed'] else ''} |")
     print(f"- peak RSS per run: min {min(peaks):,.0f} MB, median {statistics.median(peaks):,.0f}"
           f" MB, max {max(peaks):,.0f} MB (max/min {max(peaks) / min(peaks):.2f}x); "
           f"first half median {statistics.median(peaks[:max(1, len(peaks) // 2)]):,.0f} MB, "
@@ -136,7 +141,7 @@ def main() -> None:
                 results = backfill(code, chunks, args.rows, args.days_per_run, root / f"run{i}",
                                    args.seed_dir, sandbox.env())
                 shutil.rmtree(root / f"run{i}")
-                print_runs(name, results)
+                print_summary(name, results)
                 sys.stdout.flush()
 
 

@@ -10,7 +10,7 @@ times BigQuery's documented logical size of each type (pricing docs, "Data size
 calculation": INT64, FLOAT64, DATE, DATETIME, TIMESTAMP 8 bytes; BOOL 1; STRING 2 +
 its UTF-8 bytes; NULL 0). Average value sizes come from one seeded day of the local
 warehouse (``seed_history.py`` writes the same columns; seed it at the volume to
-estimate: nothing is scaled); the run's operations are read off the code (``OPERATIONS`` below, one
+estimate: nothing is scaled); the run's operations are read off the code (``PROFILES`` below, one
 line each, with where in the code). Billing kinds differ: ``query`` (on-demand, per
 TiB scanned), ``storage read`` (Storage Read API, per TiB read), ``load`` (free).
 """
@@ -54,47 +54,81 @@ def _ops(run: str, rows: list[tuple[str, str, int, tuple[str, ...] | None, str]]
 
 PRODUCT = "ouchhungry_sales_daily"
 CUSTOMER_IDS = ("customer_id", "full_name", "email")
-# main at ce7fb66, read off the code; writes: load into a staging table (free), then
-# INSERT ... SELECT from it (a query over the staged day) after a DELETE of the
-# partition (metadata-only when it removes whole partitions: counted as 0).
-OPERATIONS = [
-    *_ops("daily", [
-        *[("raw asset: source extract (replica, day)", f"raw_{t}", 1, None, "query")
-          for t in ("transactions",)],
-        *[(f"{step}: partition write (INSERT from staging)", t, 1, None, "query")
-          for step, t in (("raw", "raw_transactions"), ("raw", "raw_customers"),
-                          ("raw", "raw_products"), ("clean", "cleaned_transactions"),
-                          ("clean", "transactions_quarantine"), ("clean", "cleaned_customers"),
-                          ("clean", "cleaned_products"), ("product", PRODUCT))]
-        ,
-        *[(f"{step}: IO manager input", t, 1, None, "storage read")
-          for step, t in (("clean_transactions", "raw_transactions"),
-                          ("clean_transactions", "raw_customers"),
-                          ("clean_transactions", "raw_products"),
-                          ("clean_customers", "raw_customers"),
-                          ("clean_products", "raw_products"),
-                          ("product", "cleaned_transactions"), ("product", "cleaned_products"),
-                          ("product", "cleaned_customers"))],
-    ]),
-    *_ops("decision (month)", [
-        ("compute_decision: previous month", "cleaned_transactions", MONTH_DAYS,
-         TRANSACTION_COLUMNS, "storage read"),
-        ("compute_decision: catalogue", "cleaned_products", MONTH_DAYS, None, "storage read"),
-    ]),
-    *_ops("monthly + insights", [
-        ("monthly: IO manager input", "cleaned_transactions", MONTH_DAYS, None, "storage read"),
-        ("monthly: IO manager input", "cleaned_products", MONTH_DAYS, None, "storage read"),
-        ("monthly: daily files input", PRODUCT, MONTH_DAYS, None, "storage read"),
-        ("monthly: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
-         "storage read"),
-        ("insights: read_range 6 months", "cleaned_transactions", INSIGHTS_MONTHS * MONTH_DAYS,
-         None, "storage read"),
-        ("insights: trend_catalogue", "cleaned_products", INSIGHTS_MONTHS * MONTH_DAYS,
-         (*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"), "storage read"),
-        ("insights: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
-         "storage read"),
-    ]),
-]
+# Writes: a load into a staging table (free), then INSERT ... SELECT from it (a query
+# over the staged day) after a DELETE of the partition (metadata-only when it removes
+# whole partitions: counted as 0).
+DAILY = _ops("daily", [
+    ("raw asset: source extract (replica, day)", "raw_transactions", 1, None, "query"),
+    *[(f"{step}: partition write (INSERT from staging)", t, 1, None, "query")
+      for step, t in (("raw", "raw_transactions"), ("raw", "raw_customers"),
+                      ("raw", "raw_products"), ("clean", "cleaned_transactions"),
+                      ("clean", "transactions_quarantine"), ("clean", "cleaned_customers"),
+                      ("clean", "cleaned_products"), ("product", PRODUCT))],
+    *[(f"{step}: IO manager input", t, 1, None, "storage read")
+      for step, t in (("clean_transactions", "raw_transactions"),
+                      ("clean_transactions", "raw_customers"),
+                      ("clean_transactions", "raw_products"),
+                      ("clean_customers", "raw_customers"), ("clean_products", "raw_products"),
+                      ("product", "cleaned_transactions"), ("product", "cleaned_products"),
+                      ("product", "cleaned_customers"))],
+])
+INSIGHTS_AND_IDENTIFIERS = _ops("monthly + insights", [
+    ("monthly: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
+     "storage read"),
+    ("insights: read_range 6 months", "cleaned_transactions", INSIGHTS_MONTHS * MONTH_DAYS,
+     None, "storage read"),
+    ("insights: trend_catalogue", "cleaned_products", INSIGHTS_MONTHS * MONTH_DAYS,
+     (*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"), "storage read"),
+    ("insights: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
+     "storage read"),
+])
+# s3-engine (693bded), products/engine/statements.py: the columns each statement names.
+ITEM_COLUMNS = ("order_id", "customer_id", "state", "city", "quantity", "total_amount",
+                "product_code", "sale_date")
+CATALOGUE_COLUMNS = ("product_code", "brand", "manufacturer", "segment", "snapshot_date",
+                     "updated_at")
+DAILY_FILE_COLUMNS = ("state", "city", "brand", "customer_id", "order_id", "quantity",
+                      "total_amount", "sale_date")
+
+
+def _statement(run: str, name: str) -> list[Operation]:
+    return _ops(run, [(f"{name} (SQL in the engine)", "cleaned_transactions", MONTH_DAYS,
+                       ITEM_COLUMNS, "query"),
+                      (f"{name}: catalogue", "cleaned_products", MONTH_DAYS, CATALOGUE_COLUMNS,
+                       "query")])
+
+
+PROFILES: dict[str, list[Operation]] = {
+    # main at ce7fb66, read off the code.
+    "main": [
+        *DAILY,
+        *_ops("decision (month)", [
+            ("compute_decision: previous month", "cleaned_transactions", MONTH_DAYS,
+             TRANSACTION_COLUMNS, "storage read"),
+            ("compute_decision: catalogue", "cleaned_products", MONTH_DAYS, None,
+             "storage read"),
+        ]),
+        *_ops("monthly + insights", [
+            ("monthly: IO manager input", "cleaned_transactions", MONTH_DAYS, None,
+             "storage read"),
+            ("monthly: IO manager input", "cleaned_products", MONTH_DAYS, None, "storage read"),
+            ("monthly: daily files input", PRODUCT, MONTH_DAYS, None, "storage read"),
+        ]),
+        *INSIGHTS_AND_IDENTIFIERS,
+    ],
+    "s3-engine": [
+        *DAILY,
+        *_statement("decision (month)", "decision_basis"),
+        *_statement("monthly + insights", "monthly_cells"),
+        *_statement("monthly + insights", "segment_market"),
+        *_ops("monthly + insights", [
+            ("partner_catalogue_brands (SQL)", "cleaned_products", MONTH_DAYS,
+             CATALOGUE_COLUMNS, "query"),
+            ("daily_reconciliation (SQL)", PRODUCT, MONTH_DAYS, DAILY_FILE_COLUMNS, "query"),
+        ]),
+        *INSIGHTS_AND_IDENTIFIERS,
+    ],
+}
 
 
 def ddl_types(table: str) -> dict[str, str] | None:
@@ -128,16 +162,16 @@ PARTITION = {"cleaned_transactions": "sale_date", "cleaned_customers": "snapshot
              "cleaned_products": "snapshot_date", PRODUCT: "sale_date"}
 
 
-def estimate(warehouse: Path, day: str) -> tuple[list[dict[str, object]], int]:
+def estimate(warehouse: Path, day: str, profile: str) -> tuple[list[dict[str, object]], int]:
     """Bytes of every operation, each day of a range as large as ``day`` (rows and value
     sizes of the seeded day, not scaled: the customers and products a day references do
     not grow linearly with its order items); and the day's raw order items."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = {op.table for op in OPERATIONS}
+        tables = {op.table for op in PROFILES[profile]}
         sizes = {t: column_bytes(conn, t, PARTITION.get(t, "partition_date"), day)
                  for t in tables}
     out = []
-    for op in OPERATIONS:
+    for op in PROFILES[profile]:
         per_row, day_rows = sizes[op.table]
         columns = op.columns or tuple(per_row)
         width = sum(per_row[c] for c in columns)
@@ -169,9 +203,13 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True,
                         help="a DuckDB warehouse seeded by seed_history.py")
     parser.add_argument("--day", required=True, help="a seeded day to take value sizes from")
+    parser.add_argument("--profile", action="append", choices=list(PROFILES),
+                        help="the code whose operations to count (default: every one)")
     args = parser.parse_args()
-    result, rows = estimate(args.warehouse, args.day)
-    print_estimate(result, rows)
+    for profile in args.profile or list(PROFILES):
+        result, rows = estimate(args.warehouse, args.day, profile)
+        print(f"\n## {profile}")
+        print_estimate(result, rows)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ class Seeder:
         self.files = LocalFileStore(root=str(data_dir / "outbound"))
         self.source = SimulatedSourceSystem(rows_per_day=rows)
         self.instance = instance
+        self.scratch = dg.DagsterInstance.ephemeral()
         self.key = key
         self.contracts = load_contracts()
         self.decisions: dict[tuple[str, str], pd.DataFrame] = {}
@@ -72,7 +73,9 @@ class Seeder:
         context = dg.build_output_context(
             asset_key=asset, partition_key=day.isoformat(), asset_partitions_def=daily_partitions,
             definition_metadata={"partition_expr": partition_expr},
-            resource_config={"database": self.database, "connection_config": {}})
+            resource_config={"database": self.database, "connection_config": {}},
+            # Without one, each context makes (and leaks) an ephemeral instance.
+            instance=self.instance or self.scratch)
         self.io.handle_output(context, frame)
         if self.instance is not None:
             self.instance.report_runless_asset_event(
