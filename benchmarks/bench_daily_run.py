@@ -30,8 +30,12 @@ REPO = Path(__file__).resolve().parent.parent
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 JOB = "ouchhungry_daily_delivery"
 # Runs the CLI and prints the peak RSS (KiB) of its largest process, Python's own excluded.
+# BENCH_CGROUP: a cgroup (v1 memory) to join first, so a run past its cap is killed alone.
 WRAPPER = """
-import resource, subprocess, sys
+import os, resource, subprocess, sys
+if os.environ.get("BENCH_CGROUP"):
+    with open(os.path.join(os.environ["BENCH_CGROUP"], "cgroup.procs"), "w") as procs:
+        procs.write(str(os.getpid()))
 code = subprocess.call(sys.argv[1:])
 print("PEAK_RSS_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(code)
@@ -44,7 +48,10 @@ def step_times(home: Path) -> dict[str, float]:
 
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
-        (run,) = instance.get_runs(limit=1)
+        runs = instance.get_runs(limit=1)
+        if not runs:  # killed before Dagster recorded the run
+            return {}
+        (run,) = runs
         starts: dict[str, float] = {}
         times: dict[str, float] = {}
         for entry in instance.all_logs(run.run_id):
@@ -73,13 +80,42 @@ def job_env(code: Path, sandbox_env: dict[str, str], home: Path, data_dir: Path,
     }
 
 
-def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
-            *, check: bool = True) -> dict[str, object]:
-    """One ``dagster job execute`` run: wall, peak RSS of its largest process, step times.
+class MemoryCap:
+    """A cgroup v1 memory limit for the runs (the machine is shared: a run of the old code
+    that would need tens of GB is killed at the cap instead of starving everyone)."""
 
-    ``check=False`` keeps a failed run's figures (``"failed": True``) instead of stopping."""
-    command = [sys.executable, "-c", WRAPPER, DAGSTER, "job", "execute", "-m",
-               "ouchhungry_dp.definitions", "-j", job, "--tags", json.dumps(tags)]
+    ROOT = Path("/sys/fs/cgroup/memory")
+
+    def __init__(self, megabytes: int) -> None:
+        self.path = self.ROOT / f"ouchhungry_bench_{os.getpid()}"
+        self.path.mkdir()
+        (self.path / "memory.limit_in_bytes").write_text(str(megabytes * 1024 * 1024))
+        self.megabytes = megabytes
+
+    def reset(self) -> None:
+        (self.path / "memory.failcnt").write_text("0")
+
+    def hit(self) -> bool:
+        return int((self.path / "memory.failcnt").read_text()) > 0
+
+    def close(self) -> None:
+        self.path.rmdir()
+
+
+def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
+            *, check: bool = True, cap: MemoryCap | None = None,
+            command: list[str] | None = None) -> dict[str, object]:
+    """One ``dagster job execute`` run (or ``command``): wall, peak RSS of its largest
+    process, step times of the newest run in its DAGSTER_HOME.
+
+    ``check=False`` keeps a failed run's figures (``"failed": True``) instead of stopping.
+    ``cap``: run inside that memory cgroup; ``"capped"`` says whether it reached the cap."""
+    command = command or [DAGSTER, "job", "execute", "-m", "ouchhungry_dp.definitions",
+                          "-j", job, "--tags", json.dumps(tags)]
+    command = [sys.executable, "-c", WRAPPER, *command]
+    if cap is not None:
+        cap.reset()
+        env = {**env, "BENCH_CGROUP": str(cap.path)}
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     # cwd outside the repository: dagster would load a developer's .env from there.
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
@@ -93,7 +129,7 @@ def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
     peak = next(int(line.split()[1]) for line in result.stderr.splitlines()
                 if line.startswith("PEAK_RSS_KIB"))
     return {"wall_s": wall, "peak_rss_mb": peak / 1024, "failed": result.returncode != 0,
-            "load": load,
+            "load": load, "capped": cap is not None and cap.hit(),
             "steps": step_times(Path(env["DAGSTER_HOME"]))}
 
 
@@ -122,8 +158,9 @@ def print_table(results: dict[str, dict[str, object]], label: str = "measure") -
     print("| load average (1 min, start-end) | "
           + " | ".join(str(results[n].get("load", "-")) for n in names) + " |")
     if any(results[n].get("failed") for n in names):
-        print("| run failed | " + " | ".join("yes" if results[n].get("failed") else "no"
-                                          for n in names) + " |")
+        print("| run failed | " + " | ".join(
+            ("killed at the memory cap" if results[n].get("capped") else "yes")
+            if results[n].get("failed") else "no" for n in names) + " |")
     steps = sorted({s for r in results.values() for s in r["steps"]})  # type: ignore[attr-defined]
     for step in steps:
         cells = [results[n]["steps"].get(step) for n in names]  # type: ignore[attr-defined]

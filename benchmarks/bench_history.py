@@ -32,11 +32,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_daily_run import JOB, REPO, export, job_env, print_table, run_daily, run_job
+from bench_daily_run import (
+    DAGSTER,
+    JOB,
+    REPO,
+    MemoryCap,
+    export,
+    job_env,
+    print_table,
+    run_daily,
+    run_job,
+)
 
 CONTRACT_ID = "ouchhungry"  # the partner whose jobs run (DESIGN.md's fixed job names)
 MONTHLY_JOB = f"{CONTRACT_ID}_monthly_delivery"
 DECISION_JOB = f"{CONTRACT_ID}_publishable_cells_job"
+MONTHLY_ASSETS = {"monthly file only": f"{CONTRACT_ID}_sales_monthly_by_city",
+                  "insights only": f"{CONTRACT_ID}_insights_monthly"}
 
 
 def seed(target: Path, month: dt.date, days: int, rows: int, key: str) -> None:
@@ -63,18 +75,27 @@ def next_month(month: dt.date) -> dt.date:
 
 
 def run_with_history(code: Path, seeded: Path, workdir: Path, month: dt.date, rows: int,
-                     sandbox_env: dict[str, str]) -> dict[str, dict[str, object]]:
-    """The three runs of one code version on its own copy of the seeded history."""
+                     sandbox_env: dict[str, str],
+                     cap: MemoryCap | None) -> dict[str, dict[str, object]]:
+    """The three runs of one code version on its own copy of the seeded history; if the
+    monthly job fails (e.g. at the memory cap), its two products alone, to see which."""
     shutil.copytree(seeded, workdir)
     env = job_env(code, sandbox_env, workdir / "home", workdir / "data", rows)
-    day = next_month(month).isoformat()
+    day, partition = next_month(month).isoformat(), month.isoformat()
     results = {
-        "decision": run_job(DECISION_JOB, {"dagster/partition": day}, env, workdir, check=False),
+        "decision": run_job(DECISION_JOB, {"dagster/partition": day}, env, workdir,
+                            check=False, cap=cap),
         "daily, month behind": run_job(JOB, {"dagster/partition": day}, env, workdir,
-                                       check=False),
-        "monthly + insights": run_job(MONTHLY_JOB, {"dagster/partition": month.isoformat()},
-                                      env, workdir, check=False),
+                                       check=False, cap=cap),
+        "monthly + insights": run_job(MONTHLY_JOB, {"dagster/partition": partition}, env,
+                                      workdir, check=False, cap=cap),
     }
+    if results["monthly + insights"]["failed"]:
+        for name, asset in MONTHLY_ASSETS.items():
+            command = [DAGSTER, "asset", "materialize", "-m", "ouchhungry_dp.definitions",
+                       "--select", asset, "--partition", partition]
+            results[name] = run_job(asset, {}, env, workdir, check=False, cap=cap,
+                                    command=command)
     return results
 
 
@@ -102,6 +123,8 @@ def main() -> None:
     parser.add_argument("--code", type=Path, help="measure this exported tree instead of "
                         "this one (e.g. a `git archive` of another branch)")
     parser.add_argument("--workdir", type=Path, help="where the copies go (default: /tmp)")
+    parser.add_argument("--memory-cap-mb", type=int, default=0,
+                        help="run inside a cgroup memory cap of this size (0: none)")
     args = parser.parse_args()
     os.environ.setdefault("PSEUDONYMIZATION_KEY", os.urandom(32).hex())
 
@@ -119,10 +142,11 @@ def main() -> None:
             codes = {args.reference: export(args.reference, root / "ref"), **codes}
         (root / "sandbox").mkdir()
         tables = {}
+        cap = MemoryCap(args.memory_cap_mb) if args.memory_cap_mb else None
         with SandboxStack(root / "sandbox") as sandbox:
             for i, (name, code) in enumerate(codes.items()):
                 runs = run_with_history(code, seeded, root / f"run{i}", args.month, args.rows,
-                                        sandbox.env())
+                                        sandbox.env(), cap)
                 runs["daily, no history"] = run_daily(code, args.rows,
                                                       next_month(args.month).isoformat(),
                                                       sandbox.env(), root / f"empty{i}")
@@ -131,6 +155,8 @@ def main() -> None:
                 for run, figures in runs.items():
                     print(f"{name} / {run}: {figures['wall_s']:.1f} s, "
                           f"{figures['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        if cap is not None:
+            cap.close()
     for name, runs in tables.items():
         print(f"\n{name}: {args.days} day(s) x {args.rows:,} rows of {args.month:%Y-%m} "
               f"behind; daily day {next_month(args.month)}; CLI, local mode")
