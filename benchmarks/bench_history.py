@@ -43,6 +43,7 @@ from bench_daily_run import (
     run_daily,
     run_job,
 )
+from seed_history import store_decision_from_day
 
 CONTRACT_ID = "ouchhungry"  # the partner whose jobs run (DESIGN.md's fixed job names)
 MONTHLY_JOB = f"{CONTRACT_ID}_monthly_delivery"
@@ -82,14 +83,19 @@ def run_with_history(code: Path, seeded: Path, workdir: Path, month: dt.date, ro
     shutil.copytree(seeded, workdir)
     env = job_env(code, sandbox_env, workdir / "home", workdir / "data", rows)
     day, partition = next_month(month).isoformat(), month.isoformat()
-    results = {
-        "decision": run_job(DECISION_JOB, {"dagster/partition": day}, env, workdir,
-                            check=False, cap=cap),
+    results = {"decision": run_job(DECISION_JOB, {"dagster/partition": day}, env, workdir,
+                                   check=False, cap=cap)}
+    if results["decision"]["failed"]:
+        # Else the daily run would decide on first use, as the decision job failed to:
+        # the daily path is measured with a stored record, as in production.
+        store_decision_from_day(workdir / "data", day[:7], next_month(month) - dt.timedelta(1))
+        print(f"{code}: decision job failed; record of {day[:7]} seeded", file=sys.stderr)
+    results.update({
         "daily, month behind": run_job(JOB, {"dagster/partition": day}, env, workdir,
                                        check=False, cap=cap),
         "monthly + insights": run_job(MONTHLY_JOB, {"dagster/partition": partition}, env,
                                       workdir, check=False, cap=cap),
-    }
+    })
     if results["monthly + insights"]["failed"]:
         for name, asset in MONTHLY_ASSETS.items():
             command = [DAGSTER, "asset", "materialize", "-m", "ouchhungry_dp.definitions",

@@ -126,6 +126,22 @@ class Seeder:
         return self.decisions[(contract.id, month)]
 
 
+def store_decision_from_day(data_dir: Path, month: str, day: dt.date) -> list[str]:
+    """Stores ``month``'s decision record made from ``day``'s cleaned rows (the same
+    shortcut as the seeded month's), for code whose decision job cannot run here;
+    returns the records written."""
+    files = LocalFileStore(root=str(data_dir / "outbound"))
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        frames = {t: conn.execute(f"SELECT * FROM {WAREHOUSE_SCHEMA}.cleaned_{t} WHERE "
+                                  f"CAST({c} AS DATE) = ?", [day]).df()
+                  for t, c in (("transactions", "sale_date"), ("products", "snapshot_date"))}
+    written = []
+    for contract in load_contracts():
+        decision = decide_locations(frames["transactions"], frames["products"], contract)
+        written.append(files.put(record_path(contract, month), to_csv_bytes(decision)))
+    return written
+
+
 def partition_listing(database: str, table: str, column: str) -> list[tuple[str, int]]:
     """(day, rows) of every partition of ``table``: the check that the seed landed."""
     with duckdb.connect(database, read_only=True) as conn:
