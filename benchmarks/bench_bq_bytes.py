@@ -72,17 +72,20 @@ DAILY = _ops("daily", [
                       ("product", "cleaned_transactions"), ("product", "cleaned_products"),
                       ("product", "cleaned_customers"))],
 ])
-INSIGHTS_AND_IDENTIFIERS = _ops("monthly + insights", [
-    ("monthly: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
-     "storage read"),
+INSIGHTS = _ops("monthly + insights", [
     ("insights: read_range 6 months", "cleaned_transactions", INSIGHTS_MONTHS * MONTH_DAYS,
      None, "storage read"),
     ("insights: trend_catalogue", "cleaned_products", INSIGHTS_MONTHS * MONTH_DAYS,
      (*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"), "storage read"),
-    ("insights: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS,
-     "storage read"),
 ])
-# s3-engine (693bded), products/engine/statements.py: the columns each statement names.
+
+
+def _identifiers(kind: str) -> list[Operation]:
+    """identifiers_of_month, once for the monthly file's PII scan and once for the report's."""
+    return _ops("monthly + insights", [
+        (f"{step}: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS, kind)
+        for step in ("monthly", "insights")])
+# s3-engine (4b6ef1a), products/engine/statements.py: the columns each statement names.
 ITEM_COLUMNS = ("order_id", "customer_id", "state", "city", "quantity", "total_amount",
                 "product_code", "sale_date")
 CATALOGUE_COLUMNS = ("product_code", "brand", "manufacturer", "segment", "snapshot_date",
@@ -114,7 +117,8 @@ PROFILES: dict[str, list[Operation]] = {
             ("monthly: IO manager input", "cleaned_products", MONTH_DAYS, None, "storage read"),
             ("monthly: daily files input", PRODUCT, MONTH_DAYS, None, "storage read"),
         ]),
-        *INSIGHTS_AND_IDENTIFIERS,
+        *_identifiers("storage read"),
+        *INSIGHTS,
     ],
     "s3-engine": [
         *DAILY,
@@ -126,7 +130,8 @@ PROFILES: dict[str, list[Operation]] = {
              CATALOGUE_COLUMNS, "query"),
             ("daily_reconciliation (SQL)", PRODUCT, MONTH_DAYS, DAILY_FILE_COLUMNS, "query"),
         ]),
-        *INSIGHTS_AND_IDENTIFIERS,
+        *_identifiers("query"),  # month_customer_identifiers (SELECT DISTINCT)
+        *INSIGHTS,
     ],
 }
 
