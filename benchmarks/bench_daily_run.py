@@ -128,9 +128,13 @@ def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
         print(failure, file=sys.stderr)
     peak = next(int(line.split()[1]) for line in result.stderr.splitlines()
                 if line.startswith("PEAK_RSS_KIB"))
-    return {"wall_s": wall, "peak_rss_mb": peak / 1024, "failed": result.returncode != 0,
-            "load": load, "capped": cap is not None and cap.hit(),
-            "steps": step_times(Path(env["DAGSTER_HOME"]))}
+    figures = {"wall_s": wall, "peak_rss_mb": peak / 1024, "failed": result.returncode != 0,
+               "load": load, "capped": cap is not None and cap.hit(),
+               "steps": step_times(Path(env["DAGSTER_HOME"]))}
+    # As soon as it ends: a long benchmark cut short keeps what it measured.
+    print(f"{job} {tags} ({env['PYTHONPATH']}): {json.dumps(figures)}", file=sys.stderr,
+          flush=True)
+    return figures
 
 
 def run_daily(code: Path, rows: int, day: str, sandbox_env: dict[str, str],
