@@ -30,8 +30,12 @@ REPO = Path(__file__).resolve().parent.parent
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 JOB = "ouchhungry_daily_delivery"
 # Runs the CLI and prints the peak RSS (KiB) of its largest process, Python's own excluded.
+# BENCH_CGROUP: a cgroup (v1 memory) to join first, so a run past its cap is killed alone.
 WRAPPER = """
-import resource, subprocess, sys
+import os, resource, subprocess, sys
+if os.environ.get("BENCH_CGROUP"):
+    with open(os.path.join(os.environ["BENCH_CGROUP"], "cgroup.procs"), "w") as procs:
+        procs.write(str(os.getpid()))
 code = subprocess.call(sys.argv[1:])
 print("PEAK_RSS_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(code)
@@ -39,12 +43,15 @@ sys.exit(code)
 
 
 def step_times(home: Path) -> dict[str, float]:
-    """Seconds per step (start to success) of the single run in this DAGSTER_HOME."""
+    """Seconds per step (start to success or failure) of the newest run in this DAGSTER_HOME."""
     import dagster as dg
 
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
-        (run,) = instance.get_runs()
+        runs = instance.get_runs(limit=1)
+        if not runs:  # killed before Dagster recorded the run
+            return {}
+        (run,) = runs
         starts: dict[str, float] = {}
         times: dict[str, float] = {}
         for entry in instance.all_logs(run.run_id):
@@ -58,30 +65,85 @@ def step_times(home: Path) -> dict[str, float]:
         return times
 
 
-def run_daily(code: Path, rows: int, day: str, sandbox_env: dict[str, str],
-              workdir: Path) -> dict[str, object]:
-    home = workdir / "dagster_home"
-    home.mkdir(parents=True)
-    env = {
+def job_env(code: Path, sandbox_env: dict[str, str], home: Path, data_dir: Path, rows: int,
+            **extra: str) -> dict[str, str]:
+    """The environment of a local CLI run against ``data_dir``'s warehouse and store."""
+    return {
         **os.environ, **sandbox_env,
         "PYTHONPATH": str(code), "OUCHHUNGRY_ENV": "local", "DAGSTER_HOME": str(home),
-        "OUCHHUNGRY_DATA_DIR": str(workdir / "data"), "OUCHHUNGRY_SIM_ROWS_PER_DAY": str(rows),
-        "PSEUDONYMIZATION_KEY": os.urandom(32).hex(), "EMAIL_FROM": "dados@marketplace.example",
+        "OUCHHUNGRY_DATA_DIR": str(data_dir), "OUCHHUNGRY_SIM_ROWS_PER_DAY": str(rows),
+        "PSEUDONYMIZATION_KEY": os.environ.get("PSEUDONYMIZATION_KEY") or os.urandom(32).hex(),
+        "EMAIL_FROM": "dados@marketplace.example",
         "DATA_TEAM_ALERT_EMAILS": "dados@marketplace.example",
         "OUCHHUNGRY_NOTIFY_EMAILS": "dados@ouchhungry.example",
+        **extra,
     }
-    command = [sys.executable, "-c", WRAPPER, DAGSTER, "job", "execute", "-m",
-               "ouchhungry_dp.definitions", "-j", JOB, "--tags",
-               json.dumps({"dagster/partition": day})]
-    started = time.perf_counter()
+
+
+class MemoryCap:
+    """A cgroup v1 memory limit for the runs (the machine is shared: a run of the old code
+    that would need tens of GB is killed at the cap instead of starving everyone)."""
+
+    ROOT = Path("/sys/fs/cgroup/memory")
+
+    def __init__(self, megabytes: int) -> None:
+        self.path = self.ROOT / f"ouchhungry_bench_{os.getpid()}"
+        self.path.mkdir()
+        (self.path / "memory.limit_in_bytes").write_text(str(megabytes * 1024 * 1024))
+        self.megabytes = megabytes
+
+    def reset(self) -> None:
+        (self.path / "memory.failcnt").write_text("0")
+
+    def hit(self) -> bool:
+        return int((self.path / "memory.failcnt").read_text()) > 0
+
+    def close(self) -> None:
+        self.path.rmdir()
+
+
+def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
+            *, check: bool = True, cap: MemoryCap | None = None,
+            command: list[str] | None = None) -> dict[str, object]:
+    """One ``dagster job execute`` run (or ``command``): wall, peak RSS of its largest
+    process, step times of the newest run in its DAGSTER_HOME.
+
+    ``check=False`` keeps a failed run's figures (``"failed": True``) instead of stopping.
+    ``cap``: run inside that memory cgroup; ``"capped"`` says whether it reached the cap."""
+    command = command or [DAGSTER, "job", "execute", "-m", "ouchhungry_dp.definitions",
+                          "-j", job, "--tags", json.dumps(tags)]
+    command = [sys.executable, "-c", WRAPPER, *command]
+    if cap is not None:
+        cap.reset()
+        env = {**env, "BENCH_CGROUP": str(cap.path)}
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     # cwd outside the repository: dagster would load a developer's .env from there.
-    result = subprocess.run(command, env=env, cwd=workdir, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    load = f"{load_before:.1f}-{os.getloadavg()[0]:.1f}"  # 1-min load average, start-end
     if result.returncode != 0:
-        raise SystemExit(f"daily run failed on {code}:\n{result.stderr[-4000:]}")
+        failure = f"{job} {tags} failed ({env['PYTHONPATH']}):\n{result.stderr[-4000:]}"
+        if check:
+            raise SystemExit(failure)
+        print(failure, file=sys.stderr)
     peak = next(int(line.split()[1]) for line in result.stderr.splitlines()
                 if line.startswith("PEAK_RSS_KIB"))
-    return {"wall_s": wall, "peak_rss_mb": peak / 1024, "steps": step_times(home)}
+    figures = {"wall_s": wall, "peak_rss_mb": peak / 1024, "failed": result.returncode != 0,
+               "load": load, "capped": cap is not None and cap.hit(),
+               "steps": step_times(Path(env["DAGSTER_HOME"]))}
+    # As soon as it ends: a long benchmark cut short keeps what it measured.
+    print(f"{job} {tags} ({env['PYTHONPATH']}): {json.dumps(figures)}", file=sys.stderr,
+          flush=True)
+    return figures
+
+
+def run_daily(code: Path, rows: int, day: str, sandbox_env: dict[str, str],
+              workdir: Path) -> dict[str, object]:
+    """The daily job for ``day`` on a fresh DAGSTER_HOME and warehouse (no history)."""
+    home = workdir / "dagster_home"
+    home.mkdir(parents=True)
+    env = job_env(code, sandbox_env, home, workdir / "data", rows)
+    return run_job(JOB, {"dagster/partition": day}, env, workdir)
 
 
 def export(ref: str, target: Path) -> Path:
@@ -91,12 +153,18 @@ def export(ref: str, target: Path) -> Path:
     return target
 
 
-def print_table(results: dict[str, dict[str, object]]) -> None:
+def print_table(results: dict[str, dict[str, object]], label: str = "measure") -> None:
     names = list(results)
-    print("| measure | " + " | ".join(names) + " |")
+    print(f"| {label} | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for key, label in (("wall_s", "wall (s)"), ("peak_rss_mb", "peak RSS, largest process (MB)")):
-        print(f"| {label} | " + " | ".join(f"{results[n][key]:.1f}" for n in names) + " |")
+        print(f"| {label} | " + " | ".join(f"{results[n][key]:,.1f}" for n in names) + " |")
+    print("| load average (1 min, start-end) | "
+          + " | ".join(str(results[n].get("load", "-")) for n in names) + " |")
+    if any(results[n].get("failed") for n in names):
+        print("| run failed | " + " | ".join(
+            ("killed at the memory cap" if results[n].get("capped") else "yes")
+            if results[n].get("failed") else "no" for n in names) + " |")
     steps = sorted({s for r in results.values() for s in r["steps"]})  # type: ignore[attr-defined]
     for step in steps:
         cells = [results[n]["steps"].get(step) for n in names]  # type: ignore[attr-defined]
