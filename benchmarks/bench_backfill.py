@@ -50,7 +50,7 @@ def plan(first: dt.date, days: int, per_run: int, newest: dt.date) -> list[tuple
 
 
 def newest_partition() -> dt.date:
-    from ouchhungry_dp.defs.partitions import daily_partitions
+    from ouchhungry_dp.lib.execution.partitions import daily_partitions
 
     return dt.date.fromisoformat(daily_partitions.get_last_partition_key() or "2026-01-01")
 

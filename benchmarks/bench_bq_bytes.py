@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from ouchhungry_dp.defs.bigquery_tables import DDL_DIR
+from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR
 from ouchhungry_dp.products.selection import CATALOGUE_ATTRIBUTES, TRANSACTION_COLUMNS
 
 FIXED = {"INT64": 8, "FLOAT64": 8, "DATE": 8, "DATETIME": 8, "TIMESTAMP": 8, "BOOL": 1}

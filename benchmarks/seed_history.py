@@ -36,18 +36,18 @@ import duckdb
 import pandas as pd
 
 from ouchhungry_dp import layout, tables
-from ouchhungry_dp.defs.duckdb_io import ArrowDuckDBPandasIOManager
-from ouchhungry_dp.defs.files import LocalFileStore
-from ouchhungry_dp.defs.partitions import daily_partitions
 from ouchhungry_dp.defs.products.decision import record_path
-from ouchhungry_dp.defs.quality.assets import TABLES, _clean_one, _quarantine_total
-from ouchhungry_dp.defs.resources import WAREHOUSE_SCHEMA
-from ouchhungry_dp.defs.sources.assets import with_partition_date
-from ouchhungry_dp.defs.sources.resources import SimulatedSourceSystem
+from ouchhungry_dp.defs.quality.cleaning_assets import TABLES, _clean_one, _quarantine_total
+from ouchhungry_dp.defs.sources.raw_assets import with_partition_date
+from ouchhungry_dp.lib.execution.partitions import daily_partitions
+from ouchhungry_dp.lib.resources.by_environment import WAREHOUSE_SCHEMA
+from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
+from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
+from ouchhungry_dp.lib.warehouse.duckdb_io_manager import ArrowDuckDBPandasIOManager
 from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products.cells import decide_locations
+from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.files import to_csv_bytes
 from ouchhungry_dp.quality import checks
 from ouchhungry_dp.release import quality_verdict
 
