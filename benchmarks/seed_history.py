@@ -35,7 +35,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from ouchhungry_dp import layout, tables
+from ouchhungry_dp import file_names, tables
 from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.defs.quality.cleaning_assets import TABLES, _clean_one, _quarantine_total
 from ouchhungry_dp.defs.sources.raw_assets import with_partition_date
@@ -183,7 +183,7 @@ def main() -> None:
     key = (os.environ.get("PSEUDONYMIZATION_KEY") or os.urandom(32).hex()).encode()
     result = seed(args.data_dir, args.home, args.first, args.days, args.rows, key)
     partitions = result["partitions"]
-    print(f"seeded {args.days} day(s) of {layout.month_key(args.first.isoformat())}.. in "
+    print(f"seeded {args.days} day(s) of {file_names.month_key(args.first.isoformat())}.. in "
           f"{result['seconds']:.0f} s: cleaned_transactions {result['rows']:,} rows in "
           f"{len(partitions)} partitions")  # type: ignore[arg-type]
     for day, n in partitions:  # type: ignore[attr-defined]
