@@ -105,7 +105,7 @@ BREAKAGES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_a_monthly_file_failing_a_blocking_check_never_leaves(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
-        breakage: str) -> None:
+        tmp_path: Path, breakage: str) -> None:
     check, edit = BREAKAGES[breakage]
     build = factory.build_monthly_product
     monkeypatch.setattr(factory, "build_monthly_product",
@@ -116,6 +116,8 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
     assert not materialized(result) & {CONTRACT.insights_asset, *MONTHLY_DELIVERY}
     assert not (february.outbound / MONTHLY_FILE).exists()
     assert what_the_partner_got(sandbox, MONTH) == []
+    alerts = data_team_alerts(february.instance, sandbox, tmp_path, checks=True)
+    assert any(check in m.subject and MONTH in m.body() for m in alerts)
 
     redelivery = materialize_only(february.instance, MONTHLY_DELIVERY, MONTH_KEY)
     (refusal,) = refusals(redelivery)
