@@ -97,6 +97,10 @@ BREAKAGES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
     # no customer in the decision basis (< k).
     "no_small_cells": ("no_small_cells",
                        first_row(state="AP", city="MACAPÁ", location_level="city")),
+    # A state the decision does not name (February's names none): not allowed, and
+    # also a cell without customers in the basis and one the dailies do not have.
+    "follows_month_decision": ("follows_month_decision",
+                               first_row(state="SP", city="*", location_level="state")),
     "reconciles_with_daily": ("reconciles_with_daily", lambda m: first_row(
         revenue=float(m["revenue"].iloc[0]) + 1.0)(m)),
 }
