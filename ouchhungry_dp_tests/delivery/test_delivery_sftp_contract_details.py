@@ -54,6 +54,18 @@ def test_the_receipt_describes_the_delivered_file(
     assert 0.0 <= receipt.duration_s <= elapsed + 0.001  # measured inside the call
 
 
+def test_check_file_mode_against_a_server_without_the_extension_only_checks_the_size(
+        sftp_server: SandboxSftpServer, sftp_config: Callable[..., SftpConfig],
+        daily_csv: Callable[..., Path]) -> None:
+    """`check-file` asks the server for the digest and never reads the file back (that is
+    what `auto` is for); asyncssh, like OpenSSH, lacks the extension: size only."""
+    file = daily_csv(50, "a")
+    receipt = SftpDeliveryClient(sftp_config(verify_sha256="check-file"), retry=ONCE).deliver(
+        file, REMOTE, _manifest(file))
+    assert receipt.verification == "size"
+    assert (sftp_server.root / REMOTE.lstrip("/")).read_bytes() == file.read_bytes()
+
+
 def test_a_manifest_that_does_not_describe_the_file_is_refused_naming_both_digests(
         sftp_config: Callable[..., SftpConfig], daily_csv: Callable[..., Path]) -> None:
     file, other = daily_csv(50, "a"), daily_csv(50, "b")

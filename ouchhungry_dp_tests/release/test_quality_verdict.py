@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,23 @@ def test_a_closed_day_is_confirmed_by_the_transactions_verdict_only(
     _edit(store, "customers", confirmed_closed=True)
     _edit(store, "transactions", confirmed_closed="yes")
     assert day_verdict(store, DAY).confirmed_closed is False
+
+
+def test_a_day_never_cleaned_names_every_table_and_is_not_closed(store: LocalFileStore) -> None:
+    verdict = day_verdict(store, DAY)
+    assert verdict.failed == ["transactions:no_verdict", "customers:no_verdict",
+                              "products:no_verdict"]
+    assert verdict.confirmed_closed is False
+
+
+@pytest.mark.parametrize(("first", "reason"), [
+    (None, "no_verdict"), ({"partition": "2026-11-09"}, "unreadable_verdict")])
+def test_a_bad_first_table_does_not_hide_the_others(
+        store: LocalFileStore, first: dict[str, object] | None, reason: str) -> None:
+    _all_pass(store)
+    if first is None:
+        (Path(store.root) / verdict_path("transactions", DAY)).unlink()
+    else:
+        _edit(store, "transactions", **first)
+    write_verdict(store, "products", DAY, {**PASSED, "schema": False})
+    assert day_verdict(store, DAY).failed == [f"transactions:{reason}", "products:schema"]
