@@ -123,3 +123,12 @@ def test_a_record_round_trips_with_its_version(store: LocalFileStore) -> None:
     record = dataclasses.replace(publish(store, **ALL_PASS).record, version=1).signed()
     again = gate.GateRecord.from_json(record.to_json())
     assert again == record and again.version == 1 and again.signature_valid()
+
+
+def test_a_record_naming_other_checks_is_refused_with_the_rerun_hint(
+        store: LocalFileStore) -> None:
+    publish(store, **ALL_PASS)
+    error = refusal(store, EXPECTED | {"upstream_quality"})
+    assert error.detail == ("the gate record's checks are not the asset's blocking checks "
+                            "(missing: upstream_quality; unknown: -)")
+    assert error.hint == RERUN

@@ -104,3 +104,9 @@ def test_a_bad_first_table_does_not_hide_the_others(
         _edit(store, "transactions", **first)
     write_verdict(store, "products", DAY, {**PASSED, "schema": False})
     assert day_verdict(store, DAY).failed == [f"transactions:{reason}", "products:schema"]
+
+
+def test_a_verdict_is_stamped_in_utc_when_no_time_is_given(store: LocalFileStore) -> None:
+    write_verdict(store, "products", DAY, PASSED)
+    body = json.loads(store.read(verdict_path("products", DAY)) or b"")
+    assert body["decided_at"].endswith("+00:00")
