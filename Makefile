@@ -48,7 +48,7 @@ test: install lint secret-scan
 # Mutation testing (mutmut) per area of mutation.toml, each area with its own tests only.
 # Slow (minutes per area on 2 cores): not part of `make test`, which replays the known
 # mutants instead (ouchhungry_dp_tests/mutation). Results: docs/testing.md.
-MUTATION_AREAS ?= delivery alerts
+MUTATION_AREAS ?= delivery alerts release
 mutation: install
 	$(PY) scripts/mutation.py $(MUTATION_AREAS)
 

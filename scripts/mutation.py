@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import fnmatch
 import json
 import os
 import shutil
@@ -57,6 +58,12 @@ def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> 
     return work
 
 
+def _env(work: Path) -> dict[str, str]:
+    # The scratch copy is not a developer checkout (no .git/Makefile), where the platform
+    # refuses to guess its environment: the area's tests run as in a checkout, locally.
+    return {**os.environ, "PYTHONPATH": str(work / "mutants"), "OUCHHUNGRY_ENV": "local"}
+
+
 def _unkilled(work: Path, env: dict[str, str], mutmut: list[str]) -> list[str]:
     listing = subprocess.run(
         [*mutmut, "results", "--all", "true"], cwd=work, env=env, check=True,
@@ -75,16 +82,32 @@ def _no_tests(work: Path, env: dict[str, str], mutmut: list[str]) -> set[str]:
             if line.strip().endswith(": no tests")}
 
 
+def _refresh_unmutated_sources(work: Path) -> None:
+    """New tests may use new test-only helpers of the package (e.g. a sandbox fault
+    switch): copy every source file the area does not mutate, leave its mutated ones."""
+    config = configparser.ConfigParser()
+    config.read(work / "setup.cfg")
+    globs = config["mutmut"]["only_mutate"].split()
+    for source in (ROOT / "ouchhungry_dp").rglob("*.py"):
+        relative = source.relative_to(ROOT)
+        if any(fnmatch.fnmatch(str(relative), pattern) for pattern in globs):
+            continue
+        for target in (work / relative, work / "mutants" / relative):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
 def recheck(work: Path, max_children: int) -> None:
     """After tests were added: refresh the tests in the scratch copy and re-run only the
     mutants not killed so far (per-test coverage is collected again for the new tests)."""
-    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    env = _env(work)
     mutmut = [str(Path(sys.executable).with_name("mutmut"))]
     names = _unkilled(work, env, mutmut)
     for target in (work / "ouchhungry_dp_tests", work / "mutants" / "ouchhungry_dp_tests"):
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(ROOT / "ouchhungry_dp_tests", target,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _refresh_unmutated_sources(work)
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     # mutmut skips mutants that already have a result: forget the unkilled ones' results.
     for meta_path in (work / "mutants").rglob("*.meta"):
@@ -99,7 +122,7 @@ def recheck(work: Path, max_children: int) -> None:
 
 
 def run(area: str, work: Path, max_children: int) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    env = _env(work)
     mutmut = [str(Path(sys.executable).with_name("mutmut"))]
     command = [*mutmut, "run", "--max-children", str(max_children)]
     if subprocess.run(command, cwd=work, env=env).returncode != 0:
@@ -118,7 +141,7 @@ def run(area: str, work: Path, max_children: int) -> dict[str, object]:
 
 def report(work: Path) -> str:
     """Markdown list of the surviving mutants of an area, grouped by function, one line each."""
-    env = {**os.environ, "PYTHONPATH": str(work / "mutants")}
+    env = _env(work)
     mutmut = [str(Path(sys.executable).with_name("mutmut"))]
     lines: list[str] = []
     for name in _unkilled(work, env, mutmut):

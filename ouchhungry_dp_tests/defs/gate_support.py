@@ -10,7 +10,10 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp.defs.alerts.sensors import data_team_run_failure_alerts
+from ouchhungry_dp.defs.alerts.sensors import (
+    data_team_asset_check_alerts,
+    data_team_run_failure_alerts,
+)
 from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.lib.defs_folder import load_defs_folders
 from ouchhungry_dp.lib.resources.by_environment import shared_resources
@@ -140,9 +143,10 @@ def partner_mails(sandbox: SandboxStack, partition: str) -> list[str]:
 
 
 def data_team_alerts(instance: dg.DagsterInstance, sandbox: SandboxStack,
-                     tmp_path: Path) -> list[ReceivedMessage]:
-    """One tick of the real run-failure sensor against the sandbox's SMTP sink; returns the
-    data team's new e-mails."""
+                     tmp_path: Path, *, checks: bool = False) -> list[ReceivedMessage]:
+    """One tick of the real run-failure sensor (with ``checks``, of the failed-check
+    sensor: a blocking check's ERROR is e-mailed by it) against the sandbox's SMTP sink;
+    returns the data team's new e-mails."""
     before = len(sandbox.smtp.messages())
     email = EmailResource(host="127.0.0.1", port=sandbox.smtp.port, security="none",
                           email_from="alerts@ouchhungry.test", attempts=2,
@@ -153,5 +157,5 @@ def data_team_alerts(instance: dg.DagsterInstance, sandbox: SandboxStack,
                                      warn_digest_interval_seconds=0)
     context = dg.build_sensor_context(
         instance=instance, resources={"alert_email": email, "alert_settings": settings})
-    data_team_run_failure_alerts(context)
+    (data_team_asset_check_alerts if checks else data_team_run_failure_alerts)(context)
     return [m for m in sandbox.smtp.messages()[before:] if DATA_TEAM in m.rcpt_tos]

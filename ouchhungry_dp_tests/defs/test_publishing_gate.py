@@ -179,7 +179,8 @@ def test_a_file_changed_between_its_sftp_and_api_deliveries_is_refused(
 
 
 def test_same_sha256_everywhere_fails_on_a_tampered_sftp_receipt_and_withholds_the_email(
-        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str]) -> None:
+        sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str],
+        tmp_path: Path) -> None:
     """The SFTP receipt (stored between the steps) no longer matches the released file."""
     day = "2026-11-13"
     sftp, api, email = DAILY_DELIVERY
@@ -191,6 +192,8 @@ def test_same_sha256_everywhere_fails_on_a_tampered_sftp_receipt_and_withholds_t
     assert failed_checks(result) == [f"{api}:same_sha256_everywhere"]
     assert email not in materialized(result)
     assert partner_mails(sandbox, day) == []
+    alerts = data_team_alerts(instance, sandbox, tmp_path, checks=True)
+    assert any("same_sha256_everywhere" in m.subject and day in m.body() for m in alerts)
 
 
 def extra_column(daily: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +215,7 @@ def city_not_decided(daily: pd.DataFrame) -> pd.DataFrame:
 ])
 def test_a_daily_builder_regression_is_caught_by_its_check_and_nothing_leaves(
         sandbox: SandboxStack, instance: dg.DagsterInstance, env: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch, check: str,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, check: str,
         breakage: Callable[[pd.DataFrame], pd.DataFrame], day: str,
         also: tuple[str, ...]) -> None:
     """These checks hold by construction of the builder; a regression of the builder (wrapped
@@ -225,6 +228,8 @@ def test_a_daily_builder_regression_is_caught_by_its_check_and_nothing_leaves(
     assert blocking_failures(result) == sorted(f"{CONTRACT.daily_asset}:{name}"
                                                for name in (check, *also))
     assert not materialized(result) & set(DAILY_DELIVERY)
+    alerts = data_team_alerts(instance, sandbox, tmp_path, checks=True)
+    assert any(check in m.subject and day in m.body() for m in alerts)
     monkeypatch.setattr(products_factory, "build_daily_product", build)  # fixed, not rebuilt
     (refusal,) = refusals(materialize_only(instance, DAILY_DELIVERY, day))
     assert check in refusal and day in refusal

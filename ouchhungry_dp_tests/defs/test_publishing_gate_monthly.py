@@ -99,6 +99,10 @@ BREAKAGES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
     # no customer in the decision basis (< k).
     "no_small_cells": ("no_small_cells",
                        first_row(state="AP", city="MACAPÁ", location_level="city")),
+    # A state the decision does not name (February's names none): not allowed, and
+    # also a cell without customers in the basis and one the dailies do not have.
+    "follows_month_decision": ("follows_month_decision",
+                               first_row(state="SP", city="*", location_level="state")),
     "reconciles_with_daily": ("reconciles_with_daily", lambda m: first_row(
         revenue=float(m["revenue"].iloc[0]) + 1.0)(m)),
 }
@@ -107,7 +111,7 @@ BREAKAGES: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_a_monthly_file_failing_a_blocking_check_never_leaves(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
-        breakage: str) -> None:
+        tmp_path: Path, breakage: str) -> None:
     check, edit = BREAKAGES[breakage]
     build = factory.build_monthly_in_engine
     monkeypatch.setattr(factory, "build_monthly_in_engine",
@@ -118,6 +122,8 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
     assert not materialized(result) & {CONTRACT.insights_asset, *MONTHLY_DELIVERY}
     assert not (february.outbound / MONTHLY_FILE).exists()
     assert what_the_partner_got(sandbox, MONTH) == []
+    alerts = data_team_alerts(february.instance, sandbox, tmp_path, checks=True)
+    assert any(check in m.subject and MONTH in m.body() for m in alerts)
 
     redelivery = materialize_only(february.instance, MONTHLY_DELIVERY, MONTH_KEY)
     (refusal,) = refusals(redelivery)

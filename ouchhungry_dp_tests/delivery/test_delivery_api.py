@@ -225,6 +225,8 @@ def test_fault_checksum_mismatch_reported_by_the_api_is_a_delivery_error(
 
     assert caught.value.transient is False
     assert "rcpt_" in (caught.value.detail or "")
+    # "not retried" (docs/reliability.md row 11): one attempt, one PUT.
+    assert caught.value.attempts == 1 and api_server.stats.put_requests == 1  # type: ignore[attr-defined]
 
 
 def test_api_unreachable_is_retried_then_transient(

@@ -7,6 +7,7 @@ sandbox for deliveries; only the source system is swapped to feed each case.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.quality.reference import official_cities
 from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp_tests.defs.gate_support import data_team_alerts
 from ouchhungry_dp_tests.defs.test_pipeline_in_process import failed_checks, run_daily
 
 PARTNER_PRODUCT = "REF-HNG-"  # the partner's soda codes
@@ -70,7 +72,7 @@ def _stored(table: str, column: str, day: str) -> pd.DataFrame:
 
 
 def test_items_of_a_quarantined_catalogue_row_are_quarantined_not_lost(
-        sandbox: SandboxStack, instance: dg.DagsterInstance) -> None:
+        sandbox: SandboxStack, instance: dg.DagsterInstance, tmp_path: Path) -> None:
     result = run_daily(instance, SourceWithEanTypo(rows_per_day=300, defect_rate=0.0),
                        "2026-11-10")
     conservation = _check(result, "cleaned_transactions", "conservation")
@@ -83,6 +85,9 @@ def test_items_of_a_quarantined_catalogue_row_are_quarantined_not_lost(
     rate = _check(result, "cleaned_transactions", "quarantine_rate")
     assert not rate.passed and rate.severity == dg.AssetCheckSeverity.WARN
     assert "product_quarantined" in rate.metadata["breaches"].value
+    digest = data_team_alerts(instance, sandbox, tmp_path, checks=True)
+    assert any("quarantine_rate" in m.body() and "cleaned_transactions" in m.body()
+               for m in digest)
     # The quarantine's preview shows row numbers and reasons, no raw value.
     assert PARTNER_PRODUCT not in str(_latest(instance, "transactions_quarantine")["preview"].value)
 

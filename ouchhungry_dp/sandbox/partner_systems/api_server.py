@@ -11,7 +11,10 @@ answering) on their endpoint's own queue, ``script("put", 401, 503, 401)`` is
 the short form for a status sequence, ``history`` lists every answer given
 (endpoint, status) in order, ``revoke_tokens()`` makes every issued token expire server-side,
 ``corrupt_next_puts`` stores a damaged copy and answers with its true sha256,
-like a lax server that does not check ``X-Content-SHA256``.
+like a lax server that does not check ``X-Content-SHA256``. ``requests`` keeps the
+method and headers of every request received; ``token_fields`` overrides fields of the
+token answer (``None`` leaves the field out), e.g. an ``expires_in`` the server does
+not itself enforce, or no ``token_type``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,13 +50,15 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True)
 class CannedResponse:
-    """One misbehaviour. ``status=None`` means: wait ``delay_s``, then answer normally."""
+    """One misbehaviour. ``status=None`` means: wait ``delay_s``, then answer normally.
+    ``body`` (bytes, e.g. empty) is sent as is instead of ``json``."""
 
     status: int | None = None
     json: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     route: Literal["put", "token"] = "put"
+    body: bytes | None = None  # last: the other fields are also given by position
 
 
 @dataclass
@@ -87,6 +93,8 @@ class SandboxPartnerApi(BackgroundAsyncServer):
             collections.deque
         )
         self.history: list[tuple[str, int]] = []
+        self.requests: list[tuple[str, Mapping[str, str]]] = []  # headers case-insensitive
+        self.token_fields: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -153,6 +161,8 @@ class SandboxPartnerApi(BackgroundAsyncServer):
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        with self._lock:
+            self.requests.append((request.method, request.headers.copy()))
         response = await handler(request)
         route = {"POST": "token", "PUT": "put"}.get(request.method, request.method.lower())
         with self._lock:
@@ -169,6 +179,8 @@ class SandboxPartnerApi(BackgroundAsyncServer):
             await asyncio.sleep(canned.delay_s)
         if canned.status is None:
             return None
+        if canned.body is not None:
+            return web.Response(body=canned.body, status=canned.status, headers=canned.headers)
         return web.json_response(canned.json or {}, status=canned.status, headers=canned.headers)
 
     async def _health(self, request: web.Request) -> web.Response:
@@ -191,9 +203,9 @@ class SandboxPartnerApi(BackgroundAsyncServer):
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[token] = time.monotonic() + self.token_ttl_s
-        return web.json_response(
-            {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl_s}
-        )
+        answer = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl_s}
+        answer.update(self.token_fields)
+        return web.json_response({k: v for k, v in answer.items() if v is not None})
 
     def _authorized(self, request: web.Request) -> bool:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
