@@ -20,7 +20,7 @@ import pytest
 
 from ouchhungry_dp.delivery.api import ApiReceipt, PartnerApiClient
 from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
-from ouchhungry_dp.delivery.retry import RetryPolicy
+from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.errors import ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.partner_systems.api_server import CannedResponse, SandboxPartnerApi
 
@@ -28,7 +28,7 @@ from .conftest import API_PASSWORD, PARTNER
 
 DATASET = "ouchhungry_sales_daily"
 PARTITION = "2026-11-25"
-ONCE = RetryPolicy(attempts=1)
+ONCE = DeliveryRetryPolicy(attempts=1)
 
 
 def _put(client: PartnerApiClient, file: Path, *, dataset: str = DATASET,
