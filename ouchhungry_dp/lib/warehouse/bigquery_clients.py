@@ -52,6 +52,31 @@ def _loopback_host(endpoint: str, name: str) -> str:
     return endpoint
 
 
+_STRUCT_FIELD = re.compile(r"\s*(\w+)\s+(\w+)\s*")
+
+
+def query_parameter(name: str, type_: str, value: Any) -> Any:
+    """One ``(name, type, value)`` as the client's parameter: a list is an ARRAY of the
+    type (``brand IN UNNEST(@brands)``); type ``STRUCT<a STRING, ...>`` with a list of
+    dicts is an ARRAY of those structs (``UNNEST(@rows)``, the caller's rows)."""
+    from google.cloud import bigquery
+
+    if type_.startswith("STRUCT<") and type_.endswith(">"):
+        fields = [_STRUCT_FIELD.fullmatch(f) for f in type_[7:-1].split(",")]
+        if not all(fields):
+            raise ValueError(f"query parameter {name}: unsupported struct type {type_}")
+        spec = [(m.group(1), m.group(2)) for m in fields if m]
+        element = bigquery.StructQueryParameterType(
+            *(bigquery.ScalarQueryParameterType(t, name=f) for f, t in spec))
+        rows = [bigquery.StructQueryParameter(
+            None, *(bigquery.ScalarQueryParameter(f, t, row[f]) for f, t in spec))
+            for row in value]
+        return bigquery.ArrayQueryParameter(name, element, rows)
+    if isinstance(value, (list, tuple)):
+        return bigquery.ArrayQueryParameter(name, type_, list(value))
+    return bigquery.ScalarQueryParameter(name, type_, value)
+
+
 class BigQueryClients(dg.ConfigurableResource):
     """BigQuery (REST) and Storage Read (gRPC) clients of one project, built once per process."""
 
@@ -108,10 +133,7 @@ class BigQueryClients(dg.ConfigurableResource):
         from google.cloud import bigquery
 
         return bigquery.QueryJobConfig(
-            query_parameters=[
-                # A list is an ARRAY of the type (``brand IN UNNEST(@brands)``).
-                bigquery.ArrayQueryParameter(n, t, list(v)) if isinstance(v, (list, tuple))
-                else bigquery.ScalarQueryParameter(n, t, v) for n, t, v in params],
+            query_parameters=[query_parameter(n, t, v) for n, t, v in params],
             labels=job_labels(purpose, asset),
             job_timeout_ms=int(self.timeout_s * 1000),
         )

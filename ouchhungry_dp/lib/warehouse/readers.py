@@ -114,7 +114,7 @@ class BigQueryWarehouseReader(WarehouseReader):
         if any(tables.get(t) is None for t in query.tables):
             return pd.DataFrame()
         return self.bigquery.query(query.for_bigquery(self.bigquery.project, self.dataset),
-                                   list(query.params), query.purpose, asset)
+                                   list(query.all_params()), query.purpose, asset)
 
     def row_counts(
         self, table: str, column: str, start: dt.date, end: dt.date

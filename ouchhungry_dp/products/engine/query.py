@@ -7,9 +7,11 @@ stay readable SQL that an analyst can paste into the BigQuery console.
 
 Tables are written unqualified and qualified at render time (``marts.x`` in
 DuckDB, ``project.dataset.x`` in BigQuery). Small tables the caller holds (the
-month's decision, the monthly cells) are inlined as literal rows built by
-sqlglot (quoted by it, never by string formatting): ``VALUES`` in DuckDB,
-``UNNEST([STRUCT(...)])`` in BigQuery.
+month's decision, the monthly cells) travel as one query parameter each, an
+``ARRAY<STRUCT<...>>`` read with ``UNNEST(@name)`` (a list of structs in DuckDB):
+the statement's text stays the same size however many locations the month has
+(BigQuery refuses a query text over 1,024 KB, and a decision with every
+municipality inlined as literals came close), and no value is ever spliced in.
 """
 
 from __future__ import annotations
@@ -27,20 +29,30 @@ Param = tuple[str, str, Any]  # (name, BigQuery type, value): a value or a list 
 
 
 @dataclass(frozen=True)
-class LiteralTable:
-    """Rows the caller holds, inlined where the statement names ``name``."""
+class RowsParam:
+    """Rows the caller holds, read where the statement names ``name``; they reach the
+    engine as the parameter ``@<name>_rows`` (``ARRAY<STRUCT<column STRING, ...>>``)."""
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
 
-    def select(self) -> exp.Select:
-        if not self.rows:
-            # Typed and empty: LIMIT 0 runs in both engines (a WHERE needs a FROM).
-            nulls = ", ".join(f"CAST(NULL AS STRING) AS {c}" for c in self.columns)
-            return sqlglot.parse_one(f"SELECT {nulls} LIMIT 0", read=SOURCE_DIALECT)
-        values = exp.values(list(self.rows), alias="v", columns=list(self.columns))
-        return exp.select(*self.columns).from_(values)
+    @property
+    def param_name(self) -> str:
+        return f"{self.name}_rows"
+
+    def param(self) -> Param:
+        """The BigQuery type is spelled in full so an empty list keeps its fields."""
+        fields = ", ".join(f"{c} STRING" for c in self.columns)
+        return (self.param_name, f"STRUCT<{fields}>",
+                [dict(zip(self.columns, row, strict=True)) for row in self.rows])
+
+    def select(self) -> exp.Expression:
+        # The casts type the columns when the list is empty (DuckDB infers NULL[]);
+        # in BigQuery they are no-ops on STRING fields.
+        columns = ", ".join(f"CAST(r.{c} AS STRING) AS {c}" for c in self.columns)
+        return sqlglot.parse_one(f"SELECT {columns} FROM UNNEST(@{self.param_name}) AS r",
+                                 read=SOURCE_DIALECT)
 
 
 @dataclass(frozen=True)
@@ -51,21 +63,21 @@ class EngineQuery:
     sql: str  # BigQuery dialect, tables unqualified, parameters as @name
     tables: tuple[str, ...]
     params: tuple[Param, ...] = ()
-    literals: tuple[LiteralTable, ...] = field(default=())
+    row_params: tuple[RowsParam, ...] = field(default=())
 
     def _tree(self, qualify: dict[str, tuple[str | None, str]]) -> exp.Expression:
         tree = sqlglot.parse_one(self.sql, read=SOURCE_DIALECT)
         for table in list(tree.find_all(exp.Table)):
             if table.db or table.name not in qualify:
-                continue  # a CTE, a literal table or an already qualified name
+                continue  # a CTE, the caller's rows or an already qualified name
             catalog, db = qualify[table.name]
             table.set("db", exp.to_identifier(db))
             if catalog:
                 table.set("catalog", exp.to_identifier(catalog))
-        if self.literals:
+        if self.row_params:
             # First CTEs of the statement: the later ones may read them.
             ctes = [exp.CTE(this=t.select(), alias=exp.TableAlias(this=exp.to_identifier(t.name)))
-                    for t in self.literals]
+                    for t in self.row_params]
             with_ = tree.args.get("with_")
             if with_ is None:
                 tree.set("with_", exp.With(expressions=ctes))
@@ -82,9 +94,13 @@ class EngineQuery:
         tree = self._tree({t: (project, dataset) for t in self.tables})
         return tree.sql(dialect="bigquery")
 
+    def all_params(self) -> tuple[Param, ...]:
+        """The scalar and list parameters, then the caller's rows (BigQuery job config)."""
+        return (*self.params, *(t.param() for t in self.row_params))
+
     def duckdb_params(self) -> dict[str, Any]:
         return {name: list(value) if isinstance(value, (list, tuple)) else value
-                for name, _, value in self.params}
+                for name, _, value in self.all_params()}
 
 
 def date_range_params(first: dt.date, last: dt.date) -> tuple[Param, ...]:

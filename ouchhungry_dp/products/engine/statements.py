@@ -28,7 +28,7 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.engine.query import (
     EngineQuery,
-    LiteralTable,
+    RowsParam,
     date_range_params,
     strings,
 )
@@ -108,9 +108,9 @@ FROM in_country GROUP BY members
                        (*date_range_params(first, last), *_partner_params(contract)))
 
 
-def _decision_table(decision: pd.DataFrame) -> LiteralTable:
+def _decision_table(decision: pd.DataFrame) -> RowsParam:
     rows = decision.loc[:, ["state", "city", "level"]].astype(str).itertuples(index=False)
-    return LiteralTable("decision", ("state", "city", "level"),
+    return RowsParam("decision", ("state", "city", "level"),
                         tuple(tuple(r) for r in rows))
 
 
@@ -176,10 +176,10 @@ WHERE manufacturer = @manufacturer AND brand IS NOT NULL
                         ("manufacturer", "STRING", contract.partner.manufacturer)))
 
 
-def _cells_table(monthly: pd.DataFrame) -> LiteralTable:
+def _cells_table(monthly: pd.DataFrame) -> RowsParam:
     columns = ("state", "city", "brand", "location_level")
     rows = monthly.loc[:, list(columns)].astype(str).drop_duplicates()
-    return LiteralTable("monthly_cells", columns,
+    return RowsParam("monthly_cells", columns,
                         tuple(tuple(r) for r in rows.itertuples(index=False)))
 
 

@@ -1,8 +1,11 @@
-"""What the emulator cannot show about the statements: their BigQuery text prunes.
+"""What the emulator cannot show about the statements: their BigQuery text prunes and
+stays small.
 
 bqemulator does not enforce ``require_partition_filter``, so the translated text
 itself is checked: every read of a partitioned table filters its partition column
 with the ``@start``/``@end`` parameters in the same SELECT (what BigQuery prunes on).
+Nor does it enforce BigQuery's 1,024 KB limit on a query's text: the caller's rows
+travel as a parameter, so the text does not grow with them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from sqlglot import exp
 
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.engine import statements
-from ouchhungry_dp.products.engine.query import EngineQuery, LiteralTable
+from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam
+from ouchhungry_dp.quality.reference import official_cities
 
 CONTRACT = get_contract("ouchhungry")
 FIRST, LAST = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
@@ -62,9 +66,49 @@ def test_every_partitioned_table_is_read_within_its_partitions(name: str) -> Non
     assert (params["start"], params["end"]) == (FIRST, LAST + dt.timedelta(days=1))
 
 
-def test_literal_rows_are_quoted_by_sqlglot() -> None:
-    hostile = LiteralTable("decision", ("state", "city", "level"),
-                           (("SP", "X'); DROP TABLE t; --", "city"),))
+def test_rows_are_a_parameter_never_text() -> None:
+    hostile = RowsParam("decision", ("state", "city", "level"),
+                        (("SP", "X'); DROP TABLE t; --", "city"),))
     query = EngineQuery("t", "SELECT city FROM decision", (), (), (hostile,))
-    assert duckdb.sql(query.for_duckdb("marts")).fetchall() == [("X'); DROP TABLE t; --",)]
-    assert "'X\\'); DROP TABLE t; --'" in query.for_bigquery("p", "d")
+    assert duckdb.execute(query.for_duckdb("marts"), query.duckdb_params()).fetchall() == [
+        ("X'); DROP TABLE t; --",)]
+    assert "DROP" not in query.for_bigquery("p", "d")
+    assert query.all_params()[-1] == ("decision_rows", "STRUCT<state STRING, city STRING, "
+                                      "level STRING>", [{"state": "SP", "level": "city",
+                                                         "city": "X'); DROP TABLE t; --"}])
+
+
+def test_empty_rows_keep_their_columns() -> None:
+    query = EngineQuery("t", "SELECT state, city FROM decision", (), (),
+                        (RowsParam("decision", ("state", "city", "level"), ()),))
+    result = duckdb.execute(query.for_duckdb("marts"), query.duckdb_params())
+    assert (result.fetchall(), [d[1] for d in result.description]) == ([], ["VARCHAR"] * 2)
+
+
+def _every_municipality(brands: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cities = official_cities()
+    decision = pd.DataFrame({"state": cities["uf"].astype(str),
+                             "city": cities["name"].astype(str), "level": "city"})
+    monthly = pd.concat([decision.rename(columns={"level": "location_level"})
+                         .assign(brand=b) for b in brands], ignore_index=True)
+    return decision, monthly
+
+
+def test_the_text_does_not_grow_with_the_locations() -> None:
+    """Every IBGE municipality x the partner's brands (inlined, the reconciliation's text
+    was ~0.96 MB, near BigQuery's 1,024 KB): the same text as with one location."""
+    brands = sorted(CONTRACT.partner.brand_names)
+    decision, monthly = _every_municipality(brands)
+    assert len(decision) > 5000 and len(monthly) == len(decision) * len(brands)
+    few = {"monthly_cells": statements.monthly_cells(CONTRACT, FIRST, LAST, decision.head(1)),
+           "daily_reconciliation": statements.daily_reconciliation(
+               CONTRACT.daily_asset, FIRST, LAST, monthly.head(1))}
+    every = {"monthly_cells": statements.monthly_cells(CONTRACT, FIRST, LAST, decision),
+             "daily_reconciliation": statements.daily_reconciliation(
+                 CONTRACT.daily_asset, FIRST, LAST, monthly)}
+    for name, query in every.items():
+        text = query.for_bigquery("project", "dataset")
+        assert text == few[name].for_bigquery("project", "dataset"), name
+        assert len(text.encode()) < 10_000, name
+        rows = query.all_params()[-1][2]
+        assert len(rows) == len(decision if name == "monthly_cells" else monthly), name
