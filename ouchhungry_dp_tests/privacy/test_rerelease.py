@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ouchhungry_dp.defs.products import decision as production
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.privacy import attacks, audit, decision_record, rerelease
 from ouchhungry_dp.privacy.audit import AUDIT_KEY
@@ -26,17 +25,13 @@ def simulated() -> Simulated:
     return simulate_releases(CONTRACT, months=2, rows_per_day=200, key=AUDIT_KEY, seed=7)
 
 
-def test_the_audit_stores_the_decision_as_production_does(simulated: Simulated) -> None:
+def test_the_audit_stores_the_decision_it_made(simulated: Simulated) -> None:
+    """The audit stores and reads the record through ``decision_record``, the module
+    production's decision asset uses (one implementation, nothing to hold in parity)."""
     releases, products = simulated
     data = releases[1].files["decision"]
-    month = releases[1].month
     assert data == to_csv_bytes(decide_locations(releases[1].history, products, CONTRACT))
-    assert decision_record.record_path(CONTRACT.id, month) == production.record_path(
-        CONTRACT, month)
-    assert decision_record.marker(data) == production._marker(data)
-    pd.testing.assert_frame_equal(decision_record.parse_record(data),
-                                  production.parse_record(data))
-    pd.testing.assert_frame_equal(releases[1].decision, production.parse_record(data))
+    pd.testing.assert_frame_equal(releases[1].decision, decision_record.parse_record(data))
 
 
 def test_a_late_day_is_caught_when_a_released_decision_can_be_replaced(

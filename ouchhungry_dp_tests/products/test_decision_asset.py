@@ -263,3 +263,25 @@ def test_the_sensor_decides_the_month_once_the_previous_month_is_cleaned(
         instance.report_runless_asset_event(
             dg.AssetMaterialization(f"{contract.id}_publishable_cells", partition=current))
         assert "already made" in evaluate().skip_message
+
+
+def test_a_marker_without_sha256_refuses_a_changed_decision(
+    setup: dict, contract: PartnerContract
+) -> None:
+    """A ``.released`` marker written before the pin (no digest) proves nothing about the
+    record: the asset refuses to replace it and does not re-pin it."""
+    _write_history(setup["database"], _history(9))
+    record = Path(setup["files"].root) / record_path(contract, "2026-11")
+    with dg.instance_for_test() as instance:
+        _cleaned(instance, "2026-10-01", "2026-10-31")
+        assert _materialize(setup, instance).success
+        original = record.read_bytes()
+        record.with_suffix(".released").write_bytes(b"released\n")
+        _write_history(setup["database"], _history(12))  # SAO PAULO would now be a city
+        refused = _materialize(setup, instance)
+        assert not refused.success
+        failure = refused.get_step_failure_events()[0].event_specific_data.error
+        assert failure.cause.cls_name == "DataQualityError" and "pins no sha256" in (
+            failure.cause.message)
+    assert record.read_bytes() == original
+    assert record.with_suffix(".released").read_bytes() == b"released\n"

@@ -28,14 +28,12 @@ a decision made from part of a month.
 """
 
 import datetime as dt
-import hashlib
-import io
 
 import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp import file_names as layout
-from ouchhungry_dp.errors import DataQualityError, OuchHungryError
+from ouchhungry_dp.errors import OuchHungryError
 from ouchhungry_dp.lib.execution.partitions import (
     WAREHOUSE_POOL,
     daily_partitions,
@@ -44,7 +42,9 @@ from ouchhungry_dp.lib.execution.partitions import (
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
 from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.cells import DECISION_COLUMNS, named_states
+from ouchhungry_dp.privacy import decision_record
+from ouchhungry_dp.privacy.decision_record import parse_record
+from ouchhungry_dp.products.cells import named_states
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.engine.monthly import decide_in_engine
 
@@ -56,11 +56,7 @@ def decision_asset_name(contract: PartnerContract) -> str:
 
 
 def record_path(contract: PartnerContract, month: str) -> str:
-    return f"_decisions/{contract.id}/{month}.csv"
-
-
-def _released_path(contract: PartnerContract, month: str) -> str:
-    return f"_decisions/{contract.id}/{month}.released"
+    return decision_record.record_path(contract.id, month)
 
 
 class PreviousMonthIncomplete(OuchHungryError):
@@ -125,13 +121,6 @@ def _require_history(instance: dg.DagsterInstance, contract: PartnerContract,
                             seconds_to_wait=HISTORY_RETRY_WAIT_S) from error
 
 
-def parse_record(data: bytes) -> pd.DataFrame:
-    frame = pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
-    return frame.astype({"history_customers": "int64", "cell_customers": "int64"}).loc[
-        :, list(DECISION_COLUMNS)
-    ]
-
-
 def compute_decision(warehouse: WarehouseReader, contract: PartnerContract,
                      month_first: dt.date) -> pd.DataFrame:
     """The decision from the previous month's cleaned transactions and catalogue, summed
@@ -150,44 +139,12 @@ def stored_decision(files: OutboundFileStore, warehouse: WarehouseReader,
     history); otherwise ``dagster.RetryRequested`` from ``PreviousMonthIncomplete``.
     """
     month = month_first.strftime("%Y-%m")
-    data = files.read(record_path(contract, month))
-    marker = files.read(_released_path(contract, month))
-    if data is None:
-        if marker is not None:
-            # Files of the month left with a decision that is gone: recomputing it from
-            # today's warehouse could name cities the earlier files generalised.
-            raise _record_lost(contract, month)
+
+    def first_use() -> bytes:
         _require_history(instance, contract, month_first)
-        data = to_csv_bytes(compute_decision(warehouse, contract, month_first))
-        files.put(record_path(contract, month), data)
-    _check_marker(contract, month, data, marker)
-    files.put(_released_path(contract, month), _marker(data))
-    return parse_record(data)
+        return to_csv_bytes(compute_decision(warehouse, contract, month_first))
 
-
-def _marker(data: bytes) -> bytes:
-    """The release marker pins the record's bytes: an edited record is refused too."""
-    return f"released sha256={hashlib.sha256(data).hexdigest()}\n".encode()
-
-
-def _check_marker(contract: PartnerContract, month: str, data: bytes,
-                  marker: bytes | None) -> None:
-    # Markers written before the pin ("released") carry no digest to compare.
-    if marker is not None and b"sha256=" in marker and marker != _marker(data):
-        raise DataQualityError(
-            f"the stored location decision of {month} is not the one files of the month "
-            "were built with (its sha256 differs from the release marker); refused",
-            partner=contract.id, partition=month,
-            hint="Restore the record from the outbound store's history/backup; never edit it.")
-
-
-def _record_lost(contract: PartnerContract, month: str) -> DataQualityError:
-    return DataQualityError(
-        f"the location decision of {month} is missing although files of the month were "
-        "built with it; refused rather than decided again",
-        partner=contract.id, partition=month,
-        hint="Restore _decisions/<partner>/<month>.csv from the outbound store's "
-        "history/backup (its sha256 is in the .released marker).")
+    return decision_record.release_decision(files, contract.id, month, first_use)
 
 
 def decision_metadata(decision: pd.DataFrame) -> dict[str, object]:
@@ -226,29 +183,15 @@ def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         first, _ = layout.month_bounds(month)
         _require_history(context.instance, contract, first)
         new = to_csv_bytes(compute_decision(warehouse, contract, first))
+        released = outbound_files.read(decision_record.released_path(contract.id, month))
+        # Refused (DataQualityError: the run fails, the data team is alerted) once released.
+        outcome = decision_record.store_decision(outbound_files, contract.id, month, new)
         relative = record_path(contract, month)
-        existing = outbound_files.read(relative)
-        marker = outbound_files.read(_released_path(contract, month))
-        released = marker is not None
-        if existing is None and released:
-            raise _record_lost(contract, month)
-        if existing is not None and released:
-            _check_marker(contract, month, existing, marker)
-        if existing is not None and existing != new and released:
-            raise DataQualityError(
-                f"the location decision of {month} would change after files of the month "
-                "were built with it; refused, the stored decision stays",
-                partner=contract.id, partition=month,
-                hint="Something in the previous month changed (late or reloaded day). The "
-                "month keeps its decision; the change applies from next month's decision.",
-            )
-        outcome = "unchanged" if existing == new else ("replaced" if existing else "created")
-        if existing != new:
-            outbound_files.put(relative, new)
         decision = parse_record(new)
         stored = decision.assign(month_start=pd.Timestamp(first))
         return dg.Output(stored, metadata={"record": relative, "outcome": outcome,
-                                           "released": released, **decision_metadata(decision)})
+                                           "released": released is not None,
+                                           **decision_metadata(decision)})
 
     return _asset
 
