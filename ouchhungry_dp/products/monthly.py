@@ -82,13 +82,8 @@ def assemble_monthly(cells: pd.DataFrame, market: pd.DataFrame, partner_brands: 
                      contract: PartnerContract, *, month: str) -> pd.DataFrame:
     """The file from its summed cells and the month's market (rows, or rows summed per
     segment, location, manufacturer and brand: the segment share only sums them)."""
-    cells = add_segment_shares(
-        cells,
-        cells,
-        market,
-        partner_brands=partner_brands,
-        privacy=contract.privacy,
-    )
+    cells = add_segment_shares(cells, market, partner_brands=partner_brands,
+                               privacy=contract.privacy)
     cells = cells.rename(columns={"pub_state": "state", "pub_city": "city"})
     cells.insert(0, "month", pd.Series([month] * len(cells), dtype="string", index=cells.index))
     cells["_rank"] = cells["location_level"].map(LEVEL_RANK)

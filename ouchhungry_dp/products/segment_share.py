@@ -178,7 +178,6 @@ def _brand_shares(
 
 def add_segment_shares(
     cells: pd.DataFrame,
-    published_items: pd.DataFrame,
     market: pd.DataFrame,
     *,
     partner_brands: Iterable[str],
@@ -188,7 +187,8 @@ def add_segment_shares(
 
     ``cells``: aggregated monthly cells (``pub_state``, ``pub_city``,
     ``location_level``, ``brand``, ``segment``); ``market``: every transaction of
-    the month with catalogue attributes; ``partner_brands``: brands that are not
+    the month with catalogue attributes, or those summed per segment, location,
+    manufacturer and brand (only sums are taken); ``partner_brands``: brands that are not
     competitors (the partner's own); ``privacy``: the contract's minimum of
     competing companies and (n, k) dominance rule.
     """

@@ -7,7 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.products.segment_share import dominance_allows, share_publishable
+from ouchhungry_dp.products.segment_share import (
+    add_segment_shares,
+    dominance_allows,
+    share_publishable,
+)
 
 CONTRACT = get_contract("ouchhungry")
 
@@ -54,3 +58,27 @@ def test_share_needs_enough_companies_and_no_dominant_one() -> None:
     assert share_publishable(_rows({"A": 40, "B": 35, "C": 25}), partner, CONTRACT.privacy)
     assert not share_publishable(_rows({"A": 92, "B": 4, "C": 4}), partner, CONTRACT.privacy)
     assert not share_publishable(_rows({"A": 50, "B": 50}), partner, CONTRACT.privacy)
+
+
+def test_segment_shares_need_only_the_cells_and_the_market_sums() -> None:
+    """``add_segment_shares(cells, market)``: the market as rows or summed per segment,
+    location, manufacturer and brand gives the same shares (what the engine passes)."""
+    contract = get_contract("ouchhungry")
+    partner = sorted(contract.partner.brand_names)[0]
+    sellers = [(partner, contract.partner.manufacturer), ("B", "Co B"), ("C", "Co C"),
+               ("D", "Co D"), ("E", "Co E")]
+    rows = pd.DataFrame(
+        [{"segment": "snacks", "state": "SP", "city": "SANTOS", "brand": b,
+          "manufacturer": m, "amount_cents": 1000 + 7 * i + j, "quantity": 1 + j}
+         for i, (b, m) in enumerate(sellers) for j in range(3)])
+    summed = rows.groupby(["segment", "state", "city", "manufacturer", "brand"],
+                          as_index=False)[["amount_cents", "quantity"]].sum()
+    cells = pd.DataFrame({"pub_state": ["SP"], "pub_city": ["SANTOS"],
+                          "location_level": ["city"], "brand": [partner],
+                          "segment": ["snacks"]})
+    shares = [add_segment_shares(cells, market, partner_brands={partner},
+                                 privacy=contract.privacy) for market in (rows, summed)]
+    pd.testing.assert_frame_equal(shares[0], shares[1])
+    assert shares[0]["segment_share_level"].tolist() == ["cell"]
+    assert shares[0]["segment_share"].iloc[0] == round(
+        rows.loc[rows["brand"] == partner, "amount_cents"].sum() / rows["amount_cents"].sum(), 4)
