@@ -285,3 +285,27 @@ def test_a_marker_without_sha256_refuses_a_changed_decision(
             failure.cause.message)
     assert record.read_bytes() == original
     assert record.with_suffix(".released").read_bytes() == b"released\n"
+
+
+def test_the_decision_depends_on_the_previous_month_of_cleaned_days(
+    contract: PartnerContract,
+) -> None:
+    """Lineage in the code location: the month's decision <- every day of the previous
+    month of ``cleaned_transactions`` and ``cleaned_products``, and a day's re-cleaning
+    marks the next month's decision (not its own month's) as affected."""
+    from ouchhungry_dp.definitions import defs  # the whole code location: only this test
+
+    graph = defs.resolve_asset_graph()
+    decision = dg.AssetKey(f"{contract.id}_publishable_cells")
+    october = [d.strftime("%Y-%m-%d") for d in pd.date_range("2026-10-01", "2026-10-31")]
+    for upstream in ("cleaned_transactions", "cleaned_products"):
+        key = dg.AssetKey(upstream)
+        assert key in graph.get(decision).parent_keys
+        mapping = graph.get_partition_mapping(decision, key)
+        child_def, parent_def = graph.get(decision).partitions_def, graph.get(key).partitions_def
+        parents = mapping.get_upstream_mapped_partitions_result_for_partitions(
+            child_def.subset_with_partition_keys([MONTH]), child_def, parent_def)
+        assert sorted(parents.partitions_subset.get_partition_keys()) == october, upstream
+        children = mapping.get_downstream_partitions_for_partitions(
+            parent_def.subset_with_partition_keys(["2026-10-31"]), parent_def, child_def)
+        assert list(children.get_partition_keys()) == [MONTH], upstream

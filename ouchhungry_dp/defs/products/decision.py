@@ -50,6 +50,11 @@ from ouchhungry_dp.products.engine.monthly import decide_in_engine
 
 OWNERS = ["team:data-products"]
 
+# The month's decision reads the previous month's days (both window ends shifted back by
+# one month); the platform's first month has none, which is not an error.
+PREVIOUS_MONTH_OF_DAYS = dg.TimeWindowPartitionMapping(
+    start_offset=-1, end_offset=-1, allow_nonexistent_upstream_partitions=True)
+
 
 def decision_asset_name(contract: PartnerContract) -> str:
     return f"{contract.id}_publishable_cells"
@@ -176,6 +181,10 @@ def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         metadata={"partition_expr": "month_start", "partner": contract.id},
         tags={"partner": contract.id, "cadence": "monthly"},
         pool=WAREHOUSE_POOL,
+        # Lineage, not inputs: the previous month is summed in the warehouse
+        # (``compute_decision``); completeness is ``missing_history_days``' rule.
+        deps=[dg.AssetDep(key, partition_mapping=PREVIOUS_MONTH_OF_DAYS)
+              for key in ("cleaned_transactions", "cleaned_products")],
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> dg.Output[pd.DataFrame]:
