@@ -12,7 +12,8 @@ the job or by a re-delivery, so "built" is the safe reading of "left"). From the
 a materialization that would change the record is refused with a
 ``DataQualityError`` (the run fails, the data team is alerted) and the record
 stays as it was. Before that, a re-materialization (e.g. a late day of the
-previous month reloaded) may still replace it.
+previous month reloaded) may still replace it. These rules are
+``privacy/decision_record.py`` (no Dagster), the code the privacy audit runs too.
 
 First use decides, only on complete history: if a product run reaches a month
 whose record does not exist yet (the sensor below was stopped, or a backfill ran
