@@ -114,3 +114,13 @@ def test_decision_monthly_file_and_reconciliation_are_the_same(engines: dict) ->
     assert to_csv_bytes(bq_monthly) == to_csv_bytes(duck_monthly)
     assert duck_outcome.passed and (bq_outcome.passed, bq_outcome.metadata) == (
         duck_outcome.passed, duck_outcome.metadata)
+
+
+def test_an_empty_decision_parameter_is_typed_in_both_engines(engines: dict) -> None:
+    """No location decided (the platform's first month): the rows parameter is an empty
+    ARRAY<STRUCT>, and every sale goes to the country in both engines."""
+    empty = engines["decision"].iloc[0:0]
+    query = statements.monthly_cells(CONTRACT, *MONTH, empty)
+    duck, bigquery = engines["duckdb"](query), engines["bigquery"](query)
+    assert len(duck) and set(duck["location_level"]) == {"country"}
+    pd.testing.assert_frame_equal(_rows(bigquery), _rows(duck))
