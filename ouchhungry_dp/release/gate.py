@@ -164,6 +164,8 @@ class ReleasedFileChanged(DataQualityError):
     """A rebuilt file differs from the bytes already released for the same file: the
     new bytes are held, the released ones stay (permanent: a retry rebuilds the same)."""
 
+    dataset: str = ""
+
 
 def publish(store: FileStore, *, dataset: str, partition: str, relative: str, data: bytes,
             checks: Mapping[str, bool], now: dt.datetime | None = None,
@@ -240,7 +242,7 @@ def _first_release(store: FileStore, *, dataset: str, partition: str, relative: 
 
 
 def _changed(first: GateRecord, new: GateRecord, *, partner: str | None) -> ReleasedFileChanged:
-    return ReleasedFileChanged(
+    changed = ReleasedFileChanged(
         f"publishing gate refused a re-release of {first.dataset} {first.partition} with "
         "different bytes: a released file never changes",
         partner=partner, partition=first.partition,
@@ -251,6 +253,8 @@ def _changed(first: GateRecord, new: GateRecord, *, partner: str | None) -> Rele
         "changed since (a late or reloaded day, a catalogue or rule change); a correction is "
         "a new, reviewed decision, never a silent re-release (docs/operations.md, 'A "
         "released file would change').")
+    changed.dataset = first.dataset
+    return changed
 
 
 def read_record(store: FileStore, relative: str) -> GateRecord | None:

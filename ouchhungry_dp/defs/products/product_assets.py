@@ -151,9 +151,10 @@ def raise_refused(refused: list[gate.ReleasedFileChanged]) -> None:
     if refused:
         first = refused[0]
         raise gate.ReleasedFileChanged(
-            f"publishing gate refused re-releases of {len(refused)} files with different "
-            "bytes: a released file never changes", partner=first.partner,
-            partition=", ".join(str(r.partition) for r in refused),
+            f"publishing gate refused re-releases of {len(refused)} files of "
+            f"{', '.join(sorted({r.dataset for r in refused}))} with different bytes: a "
+            "released file never changes", partner=first.partner,
+            partition=", ".join(sorted({str(r.partition) for r in refused})),
             detail="; ".join(str(r.detail) for r in refused), hint=first.hint)
 
 
