@@ -6,7 +6,8 @@ daily files, monthly files and insights figures with the products' own functions
 (``audit_release.py``; the month decision stored and read back as production
 does, ``decision_record.py``) with a dominant competitor injected, runs the
 attacks of ``attacks.py``, the re-releases of ``rerelease.py`` (every day re-run,
-a late day in a past month, differencing between reports) and two injected
+a late day in a past month, differencing between reports, a past month's files
+re-released through the publishing gate after a late day) and two injected
 incidents (an EAN typo in a partner catalogue row, personal data typed into a
 partner product name), prints what each attack recovered and exits 1 if
 anything was recovered. No Dagster, no warehouse.
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
-from ouchhungry_dp.privacy import attacks, rerelease
+from ouchhungry_dp.privacy import attacks, rerelease, rerelease_gate
 from ouchhungry_dp.privacy.audit_release import (
     MonthRelease,
     clean_catalogue,
@@ -165,6 +166,9 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
     files, printed = rerelease.late_day(releases, contract, products, AUDIT_KEY)
     results.append(("late day in a past month, then re-run (files)", *files))
     results.append(("late day: differencing between reports", *printed))
+    results.append(("re-release of a past month after a late day (partner-visible bytes)",
+                    *rerelease_gate.late_day_rerelease(releases, contract, products,
+                                                       AUDIT_KEY)))
     results.append(("differencing between releases (reports)",
                     *rerelease.between_releases(releases)))
     results.append(("silent loss (EAN typo in a partner row)", *silent_loss(contract, rows, seed)))

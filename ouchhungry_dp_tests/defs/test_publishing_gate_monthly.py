@@ -30,7 +30,6 @@ from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.products.insights_published import figures_file
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
-from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.defs.gate_support import (
     CONTRACT,
     DAILY_CHAIN,
@@ -39,6 +38,7 @@ from ouchhungry_dp_tests.defs.gate_support import (
     materialize_only,
     materialized,
     partner_mails,
+    platform_instance,
     run_job,
     step_events,
     what_the_partner_got,
@@ -63,15 +63,11 @@ class Month:
 @pytest.fixture(scope="module")
 def february(sandbox: SandboxStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Month]:
     home = tmp_path_factory.mktemp("february")
-    values = platform_env(sandbox, home)
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in values.items():
-            patch.setenv(name, value)
-        with dg.instance_for_test(temp_dir=values["DAGSTER_HOME"]) as instance:
-            days = materialize_only(instance, DAILY_CHAIN, "2026-02-01", last="2026-02-28",
-                                    source=SMALL)
-            assert days.success, failed_checks(days)
-            yield Month(instance, Path(values["OUCHHUNGRY_DATA_DIR"]) / "outbound", home)
+    with platform_instance(sandbox, home) as (instance, outbound):
+        days = materialize_only(instance, DAILY_CHAIN, "2026-02-01", last="2026-02-28",
+                                source=SMALL)
+        assert days.success, failed_checks(days)
+        yield Month(instance, outbound, home)
 
 
 def first_row(**values: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:

@@ -131,13 +131,31 @@ def _other_salts(contract: PartnerContract) -> list[str]:
 
 
 def release_file(files: OutboundFileStore, dataset: str, partition: str, relative: str,
-                 data: bytes, outcomes: Mapping[str, CheckOutcome]) -> dict[str, Any]:
-    """Publishes one file through the gate; the row of the step's ``files`` metadata."""
+                 data: bytes, outcomes: Mapping[str, CheckOutcome], *,
+                 partner: str) -> dict[str, Any]:
+    """Publishes one file through the gate; the row of the step's ``files`` metadata.
+    Raises ``gate.ReleasedFileChanged`` when the file was released with other bytes."""
     published = gate.publish(files, dataset=dataset, partition=partition, relative=relative,
-                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()})
+                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()},
+                             partner=partner)
     return {"partition": partition, "file": relative, "sha256": published.record.sha256,
             "released": published.released, "failed_checks": published.record.failed,
             "location": published.location}
+
+
+def raise_refused(refused: list[gate.ReleasedFileChanged]) -> None:
+    """Fails the step once every file of the run was handed to the gate: in a multi-day
+    run the other days are still released, and the alert names every changed file."""
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        first = refused[0]
+        raise gate.ReleasedFileChanged(
+            f"publishing gate refused re-releases of {len(refused)} files of "
+            f"{', '.join(sorted({r.dataset for r in refused}))} with different bytes: a "
+            "released file never changes", partner=first.partner,
+            partition=", ".join(sorted({str(r.partition) for r in refused})),
+            detail="; ".join(str(r.detail) for r in refused), hint=first.hint)
 
 
 def combined_result(asset: str, check: str,
@@ -242,6 +260,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
         frames, files = [], []
+        refused: list[gate.ReleasedFileChanged] = []
         outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
             name: [] for name in ("pii_scan", "contract_columns", "follows_month_decision",
                                   "no_small_cells", "partner_rows_conserved",
@@ -286,9 +305,14 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
             relative = layout.product_file(product.dataset, "daily", partition)
-            files.append({**release_file(outbound_files, product.dataset, partition, relative,
-                                         data, checks), "rows": len(daily)})
+            try:
+                files.append({**release_file(outbound_files, product.dataset, partition,
+                                             relative, data, checks, partner=contract.id),
+                              "rows": len(daily)})
+            except gate.ReleasedFileChanged as changed:
+                refused.append(changed)
             frames.append(daily)
+        raise_refused(refused)
         result = pd.concat(frames, ignore_index=True)
         stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
         last = files[-1]
@@ -367,7 +391,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             # file by exactly the late sales of small cells.
             "month_complete": complete,
         }
-        released = release_file(outbound_files, product.dataset, month, relative, data, checks)
+        released = release_file(outbound_files, product.dataset, month, relative, data, checks,
+                                partner=contract.id)
         stored = monthly.assign(month_start=pd.Timestamp(first))
         yield dg.Output(stored, metadata=table_metadata(monthly, {
             "file": relative, "sha256": released["sha256"], "location": released["location"],
@@ -499,12 +524,21 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                   "built_from_released_monthly": source}
         # What this report printed about its month, released under the same checks:
         # next months' reports print this month from it.
-        release_file(outbound_files, insights_dataset(contract), month,
-                     figures_file(contract.id, month),
-                     figures_bytes(contract.id, month, report.metrics["brands"]), checks)
+        refused: list[gate.ReleasedFileChanged] = []
+        publications: dict[str, Any] = {}
+        for relative, data in ((figures_file(contract.id, month),
+                                figures_bytes(contract.id, month, report.metrics["brands"])),
+                               (layout.insights_file(contract.id, month),
+                                report.html.encode("utf-8"))):
+            try:
+                publications[relative] = release_file(
+                    outbound_files, insights_dataset(contract), month, relative, data, checks,
+                    partner=contract.id)
+            except gate.ReleasedFileChanged as changed:
+                refused.append(changed)
+        raise_refused(refused)
         relative = layout.insights_file(contract.id, month)
-        released = release_file(outbound_files, insights_dataset(contract), month,
-                                relative, report.html.encode("utf-8"), checks)
+        released = publications[relative]
         # The report itself goes into the event log only once it passed its checks.
         shown = (report.markdown or report.narrative) if released["released"] else (
             "_(held: the report failed its checks; see held/ in the outbound store)_")
