@@ -11,6 +11,9 @@ distinct value per row: the worst case for the distinct-value pass). The identif
 are those ``known_identifiers`` takes for the day (order, item and customer ids,
 customer names and e-mails), a seeded sample of ``--identifiers`` of them.
 
+``--whole-scan`` also times ``guardrails.scan_pii`` on the frame (every pattern of
+the scan, the known identifiers included), for the share left to the rest.
+
 ``--reference REF`` times the implementation of a git ref (its ``pii_text.py``,
 loaded from ``git show``) on the first ``--reference-rows`` rows of each column: the
 chunked regex costs rows x identifiers / 1500 passes, far too long to wait for at
@@ -112,6 +115,8 @@ def main() -> None:
     parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25))
     parser.add_argument("--reference", help="git ref to compare with, e.g. main")
     parser.add_argument("--reference-rows", type=int, default=20_000)
+    parser.add_argument("--whole-scan", action="store_true",
+                        help="also time guardrails.scan_pii on the frame (every pattern)")
     args = parser.parse_args()
 
     (frame, ids), seconds = timed(lambda: daily_day(args.rows, args.customers, args.day))
@@ -161,6 +166,12 @@ def main() -> None:
     ref_cells = (f" {ref_build + sum(reference.values()):.1f} | "
                  f"{ref_build + sum(reference.values()) * scale:,.0f} |" if reference else "")
     print(f"| total | {total:.1f} | - | - |{ref_cells}")
+    if args.whole_scan:
+        from ouchhungry_dp.products.guardrails import scan_pii
+
+        outcome, seconds = timed(lambda: scan_pii(frame, known_identifiers=ids))
+        print(f"scan_pii of the whole frame: {seconds:.1f} s, hits by kind "
+              f"{outcome.metadata['hits_by_kind']}")
     print(f"resident memory added by the constructor (this tree): {build_mb:,.0f} MB; "
           f"process peak (simulation included): "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")

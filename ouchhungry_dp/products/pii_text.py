@@ -71,15 +71,36 @@ def normalise(values: pa.Array) -> pa.Array:
     return text
 
 
-def pattern_hits(values: pa.Array) -> dict[str, np.ndarray]:
+class _Distinct:
+    """The distinct values of a column and the way back to its rows (a null: no hit).
+
+    Folding and searching are per value, so each distinct value is done once: a daily
+    file repeats its dates, cities, brands and product names on every row."""
+
+    def __init__(self, values: pa.Array | pa.ChunkedArray) -> None:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = pc.dictionary_encode(values)
+        self.values: pa.Array = encoded.dictionary
+        self._rows = pc.fill_null(encoded.indices, 0).to_numpy()
+        self._valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+
+    def to_rows(self, found: np.ndarray) -> np.ndarray:
+        if len(found) == 0:  # no value, or only nulls
+            return np.zeros(len(self._rows), dtype=bool)
+        return found[self._rows] & self._valid
+
+
+def _mask(matches: pa.Array) -> np.ndarray:
+    return pc.fill_null(matches, False).to_numpy(zero_copy_only=False)
+
+
+def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     """kind -> boolean mask of the values holding that kind of personal data."""
-    text = normalise(values)
-    return {
-        kind: pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
-            zero_copy_only=False
-        )
-        for kind, pattern in NORMALISED_PATTERNS.items()
-    }
+    distinct = _Distinct(values)
+    text = normalise(distinct.values)
+    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(text, pattern)))
+            for kind, pattern in NORMALISED_PATTERNS.items()}
 
 
 # RE2's ``\w`` (the boundary of the regex this index replaced): ASCII letters, digits
@@ -126,23 +147,13 @@ class KnownIdentifiers:
         return len(self.whole)
 
     def hits(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Boolean mask of ``values`` holding a known identifier (null: no hit).
-
-        Each distinct value is folded and searched once (a daily file repeats its
-        product names, brands and cities on every row), then mapped back by position.
-        """
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        encoded = pc.dictionary_encode(values)
-        text = fold(encoded.dictionary)
-        if len(text) == 0:
-            return np.zeros(len(values), dtype=bool)
-        found = pc.is_in(text, value_set=self.whole).to_numpy(zero_copy_only=False)
-        if len(self._embedded):
+        """Boolean mask of ``values`` holding a known identifier (null: no hit)."""
+        distinct = _Distinct(values)
+        text = fold(distinct.values)
+        found = _mask(pc.is_in(text, value_set=self.whole))
+        if len(self._embedded) and len(text):
             found |= self._embedded_hits(text)
-        indices = encoded.indices
-        return found[pc.fill_null(indices, 0).to_numpy()] & indices.is_valid().to_numpy(
-            zero_copy_only=False)
+        return distinct.to_rows(found)
 
     def _embedded_hits(self, text: pa.Array) -> np.ndarray:
         """Per folded value: an embedded identifier occurs in it on word boundaries."""

@@ -1,4 +1,5 @@
-"""``KnownIdentifiers`` (Aho-Corasick index) against the regex implementation it replaced.
+"""``KnownIdentifiers`` (Aho-Corasick index) against the regex implementation it replaced;
+``pattern_hits`` on distinct values against the same patterns on every row.
 
 The scan of known identifiers is a privacy guarantee: the index must flag exactly the
 values the chunked RE2 alternation flagged. The old implementation is kept below as the
@@ -19,7 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ouchhungry_dp.products.pii_text import KnownIdentifiers, fold
+from ouchhungry_dp.products.pii_text import (
+    NORMALISED_PATTERNS,
+    KnownIdentifiers,
+    fold,
+    normalise,
+    pattern_hits,
+)
 
 _CHUNK = 1500
 
@@ -165,3 +172,20 @@ def test_only_single_word_identifiers_still_match_whole_fields() -> None:
     known = KnownIdentifiers(["Julia", "Ana"])
     values = pa.array(["julia", "Júlia", "julia ana", "ana"], type=pa.string())
     assert known.hits(values).tolist() == [True, True, False, True]
+
+
+_typed = st.sampled_from(["tel 11 98765-4321", "cep 01310-100", "joao arroba gmail ponto com",
+                          "Rua Augusta, 1500", "2026-11-25", "CPF 123.456.789-09", "apto 12",
+                          "Hungry Guaraná 350ml", "gmail.com", "12.345.678/0001-90"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), _typed, st.lists(st.one_of(_typed, _chars), max_size=3)
+                          .map(" ".join)), max_size=20))
+def test_patterns_on_distinct_values_flag_what_every_row_flagged(values: list[str | None]
+                                                                 ) -> None:
+    array = pa.array(values + values[:5], type=pa.string())
+    text = normalise(array)
+    expected = {kind: pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+        zero_copy_only=False).tolist() for kind, pattern in NORMALISED_PATTERNS.items()}
+    assert {kind: found.tolist() for kind, found in pattern_hits(array).items()} == expected
