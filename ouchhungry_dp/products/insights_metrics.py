@@ -11,9 +11,13 @@ Only the report's own month is computed. Past months are printed from what was
 released for them (``insights_published``), never recomputed: a late day in a
 past month would otherwise change its printed figure and the difference would
 isolate the late sales. The brands' units and revenue of the month are the
-released monthly file's totals. What still reads the month's transactions:
+released monthly file's totals. What reads the month's transactions:
 customers, national share and price index of the month, repeat purchase,
 cross-sell pairs and the cities' penetration (all of the report's own month).
+
+``compute_metrics`` computes them from the month's rows and is the reference; the
+platform computes them from warehouse sums (``engine.insights``), and both end in
+``assemble_metrics``.
 """
 
 from __future__ import annotations
