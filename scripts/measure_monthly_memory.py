@@ -62,17 +62,20 @@ def _env(code: Path, work: Path, rows: int, key: str) -> dict[str, str]:
             "OUCHHUNGRY_NOTIFY_EMAILS": "dados@ouchhungry.example"}
 
 
-def _cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MiB) of one CLI call; raises on failure."""
-    return _measure([DAGSTER, *args], env, cwd)
+def _cli(args: list[str], env: dict[str, str], cwd: Path,
+         may_fail: bool = False) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB) of one CLI call; raises on failure unless
+    ``may_fail`` (a step whose blocking checks fail by design, e.g. an incomplete month)."""
+    return _measure([DAGSTER, *args], env, cwd, may_fail)
 
 
-def _measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+def _measure(command: list[str], env: dict[str, str], cwd: Path,
+             may_fail: bool = False) -> tuple[float, float]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", WRAPPER, *command], env=env, cwd=cwd,
                             capture_output=True, text=True)
     wall = time.perf_counter() - started
-    if result.returncode != 0:
+    if result.returncode != 0 and not (may_fail and "PEAK_RSS_KIB" in result.stderr):
         raise SystemExit(f"{command[:3]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     peak = int(result.stderr.rsplit("PEAK_RSS_KIB", 1)[1].split()[0])
     return wall, peak / 1024
@@ -85,7 +88,8 @@ def _insights(root: Path, reference: Path, rows: int, key: str) -> None:
         work = root / name
         wall, peak = _cli(["asset", "materialize", "-m", "ouchhungry_dp.definitions",
                            "--select", INSIGHTS, "--partition", "2026-10-01"],
-                          _env(code, work, rows, key), root)
+                          # Incomplete month: the report is held, its run fails its checks.
+                          _env(code, work, rows, key), root, may_fail=True)
         files = sorted((work / "data").rglob(f"{INSIGHTS.replace('_monthly', '')}_2026-10.html"))
         reports[name] = files[0].read_bytes() if files else b""
         print(f"insights {name} ({code.name}): {wall:.1f} s, peak RSS {peak:.0f} MiB, "
