@@ -132,7 +132,7 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
 def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_monthly_file(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path, planted: str) -> None:
-    report = factory.build_insights_report
+    report = factory.report_from_metrics
     # A customer's name (e.g. typed into a partner product's name shown in the report)
     # is caught only through the month's known identifiers.
     planted = a_customers_name() if planted == "customer's name" else planted
@@ -142,7 +142,7 @@ def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_mon
         html = built.html.replace("</body>", f"<p>{planted}</p></body>")
         return dataclasses.replace(built, html=html)
 
-    monkeypatch.setattr(factory, "build_insights_report", leaky)
+    monkeypatch.setattr(factory, "report_from_metrics", leaky)
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert failed_checks(result) == [f"{CONTRACT.insights_asset}:pii_scan"]
     assert (february.outbound / MONTHLY_FILE).is_file()  # the monthly file itself passed

@@ -46,9 +46,10 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
 from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
 from ouchhungry_dp.products.engine.query import EngineQuery
-from ouchhungry_dp.products.insights import build_insights_report
+from ouchhungry_dp.products.insights import report_from_metrics
 from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
 from ouchhungry_dp.products.selection import (
     CATALOGUE_ATTRIBUTES,
@@ -495,9 +496,6 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, last = layout.month_bounds(month)
-        # The report's own month only: past months are printed from what was released
-        # for them (``insights_published``), never recomputed from the warehouse.
-        transactions = warehouse.read_range("cleaned_transactions", "sale_date", first, last)
         try:
             current = released_monthly(outbound_files, contract, month)
             source = CheckOutcome(passed=True, description=f"built from the released {month} "
@@ -515,11 +513,18 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             with contextlib.suppress(DataQualityError):
                 published[past] = released_figures(outbound_files, contract, past)
         known = identifiers_of_month(warehouse, first, last)
-        report = build_insights_report(
-            contract, month=month, transactions=transactions,
+
+        def run(query: EngineQuery) -> pd.DataFrame:
+            return warehouse.aggregate(query, asset=asset)
+
+        # The report's own month only, summed in the warehouse: past months are printed
+        # from what was released for them (``insights_published``), never recomputed.
+        metrics = insights_metrics_in_engine(
+            run, contract, month=month, first=first, last=last,
             products=trend_catalogue(warehouse, first, last),
             monthly_products=pd.concat([*previous, current], ignore_index=True),
             published=published, known_identifiers=known)
+        report = report_from_metrics(contract, month, metrics)
         checks = {"pii_scan": report_pii_scan(report.html, contract, known),
                   "built_from_released_monthly": source}
         # What this report printed about its month, released under the same checks:
