@@ -12,6 +12,11 @@ nothing personal may enter it. Two layers, both allowlists or fail-closed:
   *value* is on an allowlist: an IBGE municipality name (accents and case folded),
   a UF, or the generalised ``*``; anything else (a name, an address, a typo) is
   ``[hidden: not a known place]``, whatever it holds;
+* a catalogue column (``brand``, ``manufacturer``, ``segment``: typed by merchants)
+  shows a cell only when its value is one the partner contracts name (a brand, a
+  brand's segment, the partner's company; case, accents and punctuation folded);
+  anything else is ``[hidden: not a contract value]`` — a customer's name typed
+  into a segment once reached the event log through the daily preview;
 * every string that goes into metadata (preview cells included, since a raw
   ``city`` can hold an e-mail someone typed) is replaced by ``[hidden: <kind>]``
   when it matches a personal-data pattern of the product PII scan, and keys that
@@ -29,7 +34,9 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from ouchhungry_dp.partners.contract import load_contracts
 from ouchhungry_dp.products.guardrails import TEXT_PATTERNS
+from ouchhungry_dp.quality.ownership import ownership_key
 from ouchhungry_dp.quality.reference import official_cities, valid_ufs
 from ouchhungry_dp.quality.repair import normalize_city
 
@@ -58,6 +65,9 @@ PREVIEW_COLUMNS = frozenset({
 # Location columns typed as free text in the raw tables: shown only for allowed values.
 PLACE_COLUMNS = frozenset({"city", "delivery_city"})
 UF_COLUMNS = frozenset({"state", "delivery_state"})
+# Catalogue columns typed as free text: shown only for values the contracts name.
+CATALOGUE_COLUMNS = frozenset({"brand", "manufacturer", "segment"})
+NOT_IN_CONTRACT = "[hidden: not a contract value]"
 GENERALISED = "*"
 NOT_A_PLACE = "[hidden: not a known place]"
 # Keys whose value is a failing value itself (pandera failure cases, examples).
@@ -115,7 +125,7 @@ def safe_preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
     hidden = [str(c) for c in frame.columns if c not in PREVIEW_COLUMNS]
     head = frame.loc[:, shown].head(rows).astype("string").fillna("")
     for column in head.columns:
-        head[column] = _allowed_places(head[column]).map(redact_text)
+        head[column] = _allowed_catalogue(_allowed_places(head[column])).map(redact_text)
     table = head.to_markdown(index=False) if len(head) and shown else "_(no rows shown)_"
     if hidden:
         table += f"\n\n_Not shown (not on the preview allowlist): {', '.join(hidden)}._"
@@ -134,6 +144,23 @@ def _allowed_places(values: pd.Series) -> pd.Series:
         known = normalize_city(text).isin(_place_keys())
     known |= text.isin(["", GENERALISED])
     return text.where(known.fillna(False).to_numpy(dtype=bool), NOT_A_PLACE)
+
+
+def _allowed_catalogue(values: pd.Series) -> pd.Series:
+    """A catalogue column's cells, each one the contracts do not name hidden."""
+    if str(values.name) not in CATALOGUE_COLUMNS:
+        return values
+    text = values.astype("string").fillna("")
+    known = text.map(ownership_key).isin(_contract_keys()) | (text.str.strip() == "")
+    return text.where(known.fillna(False).to_numpy(dtype=bool), NOT_IN_CONTRACT)
+
+
+def _contract_keys() -> frozenset[str]:
+    # Not cached here: load_contracts caches per folder, and the folder is configurable.
+    partners = [c.partner for c in load_contracts()]
+    values = [p.manufacturer for p in partners]
+    values += [v for p in partners for b in p.brands for v in (b.name, b.segment)]
+    return frozenset(ownership_key(v) for v in values)
 
 
 @cache

@@ -6,7 +6,8 @@ daily files, monthly files and insights figures with the products' own functions
 (``audit_release.py``; the month decision stored and read back as production
 does, ``decision_record.py``) with a dominant competitor injected, runs the
 attacks of ``attacks.py``, the re-releases of ``rerelease.py`` (every day re-run,
-a late day in a past month, differencing between reports) and two injected
+a late day in a past month, differencing between reports, a past month's files
+re-released through the publishing gate after a late day) and two injected
 incidents (an EAN typo in a partner catalogue row, personal data typed into a
 partner product name), prints what each attack recovered and exits 1 if
 anything was recovered. No Dagster, no warehouse.
@@ -18,11 +19,12 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
-from ouchhungry_dp.privacy import attacks, rerelease
+from ouchhungry_dp.privacy import attacks, rerelease, rerelease_gate
 from ouchhungry_dp.privacy.audit_release import (
     MonthRelease,
     clean_catalogue,
@@ -34,9 +36,12 @@ from ouchhungry_dp.privacy.audit_release import (
 )
 from ouchhungry_dp.products.cells import LEVEL_CITY, decide_locations
 from ouchhungry_dp.products.daily import build_daily_product
+from ouchhungry_dp.products.pii_text import KnownIdentifiers
 from ouchhungry_dp.products.segment_share import share_publishable
+from ouchhungry_dp.quality.cleaning import clean_customers
 from ouchhungry_dp.simulation import SimulationConfig
 from ouchhungry_dp.simulation.customers import simulate_customers
+from ouchhungry_dp.simulation.extract import referenced_by_orders
 from ouchhungry_dp.simulation.transactions import simulate_transactions
 
 # A fixed audit key: the audit measures the design, never production pseudonyms.
@@ -79,29 +84,86 @@ def silent_loss(contract: PartnerContract, rows: int, seed: int) -> tuple[int, i
     return expected, lost, "file blocked by partner_rows_conserved" if not passed else "passed"
 
 
+@dataclass(frozen=True)
+class _CatalogueDay:
+    day: dt.date
+    raw_products: pd.DataFrame
+    raw_transactions: pd.DataFrame
+    day_names: tuple[str, ...]  # the daily scan's names: the day's extract, as production
+    base: pd.DataFrame  # every customer: what the warehouse's cleaned customers hold
+
+
+def _catalogue_day(rows: int, seed: int) -> _CatalogueDay:
+    day = dt.date(2026, 9, 15)
+    config = SimulationConfig(seed=seed, rows_per_day=rows)
+    extract = clean_customers(referenced_by_orders(day, config, "customers").frame,
+                              snapshot_date=day).cleaned
+    return _CatalogueDay(day, raw_catalogue(day, config),
+                         simulate_transactions(day, config).frame,
+                         tuple(extract["full_name"].dropna().astype(str)),
+                         simulate_customers(day, config).frame)
+
+
+def catalogue_identifiers(base: pd.DataFrame) -> KnownIdentifiers:
+    """What the catalogue cleaning checks against: names and e-mails of every customer
+    (``WarehouseReader.customer_identifiers`` in production)."""
+    return KnownIdentifiers(pd.concat([base["full_name"], base["email"]]).dropna().astype(str))
+
+
+def _leaks(case: _CatalogueDay, raw: pd.DataFrame, typed: str,
+           contract: PartnerContract) -> bool:
+    """Does ``typed`` leave in a daily file that passes its blocking checks?"""
+    products, quarantined = clean_catalogue(raw, case.day, catalogue_identifiers(case.base))
+    tx = clean_day(case.raw_transactions, case.day, raw)
+    decision = decide_locations(tx.iloc[0:0], products, contract)
+    daily = build_daily_product(tx, products, decision, contract, key=AUDIT_KEY)
+    if not daily_passes(daily, tx, products, decision, contract, AUDIT_KEY, quarantined,
+                        customer_names=case.day_names):
+        return False
+    return bool(daily.astype("string").apply(
+        lambda c: c.str.contains(typed, regex=False)).any().any())
+
+
+def _typed(raw: pd.DataFrame, contract: PartnerContract, column: str, value: str,
+           brand: str | None = None) -> pd.DataFrame:
+    bad = raw.copy()
+    rows = bad["manufacturer"].astype(str).str.strip() == contract.partner.manufacturer
+    if brand is not None:
+        rows &= bad["brand"] == brand
+    bad.loc[rows, column] = value
+    return bad
+
+
 def pii_in_catalogue(contract: PartnerContract, rows: int, seed: int) -> tuple[int, int, str]:
     """Finding 1: personal data typed into a partner product's name, in every variant of
     ``PII_VARIANTS``, never leaves in a file that passes its checks."""
-    day = dt.date(2026, 9, 15)
-    config = SimulationConfig(seed=seed, rows_per_day=rows)
-    raw = raw_catalogue(day, config)
-    clean, quarantined = clean_catalogue(raw, day)
-    names = tuple(simulate_customers(day, config).frame["full_name"].dropna().astype(str))
-    tx = clean_day(simulate_transactions(day, config).frame, day, raw)
-    decision = decide_locations(tx.iloc[0:0], clean, contract)
-    own = (clean["manufacturer"] == contract.partner.manufacturer).to_numpy().nonzero()[0]
+    case = _catalogue_day(rows, seed)
     leaked = []
     for variant in PII_VARIANTS:
-        typed = variant.format(name=names[0])
-        products = clean.copy()
-        products.loc[products.index[own], "product_name"] = f"Hungry {typed}"
-        daily = build_daily_product(tx, products, decision, contract, key=AUDIT_KEY)
-        if daily_passes(daily, tx, products, decision, contract, AUDIT_KEY, quarantined,
-                        customer_names=names):
+        typed = variant.format(name=case.day_names[0])
+        bad = _typed(case.raw_products, contract, "product_name", f"Hungry {typed}")
+        if _leaks(case, bad, typed, contract):
             leaked.append(variant.split(" ")[0])
     detail = f"{len(PII_VARIANTS)} variants, each file blocked by pii_scan" if not leaked else \
         "passed: " + ", ".join(leaked)
     return len(PII_VARIANTS), len(leaked), detail
+
+
+def absent_customer_in_catalogue(contract: PartnerContract, rows: int, seed: int,
+                                 column: str) -> tuple[int, int, str]:
+    """Attack F1: the name of a customer who has no order that day (so not among the daily
+    scan's names) typed into a partner product's ``column``; recovered if a file that
+    passes its checks carries it. The catalogue cleaning must quarantine the product."""
+    case = _catalogue_day(rows, seed)
+    absent = ~case.base["customer_id"].isin(
+        referenced_by_orders(case.day, SimulationConfig(seed=seed, rows_per_day=rows),
+                             "customers").frame["customer_id"])
+    victim = str(case.base.loc[absent, "full_name"].dropna().iloc[0])
+    brand = contract.partner.brands[-1]
+    value = {"segment": f"{brand.segment} {victim}"}.get(column, f"{brand.name} {victim}")
+    bad = _typed(case.raw_products, contract, column, value, brand=brand.name)
+    leaked = _leaks(case, bad, victim, contract)
+    return 1, int(leaked), "name in the file" if leaked else "product quarantined"
 
 
 def dominance_boundary(contract: PartnerContract) -> tuple[int, int, str]:
@@ -165,10 +227,16 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
     files, printed = rerelease.late_day(releases, contract, products, AUDIT_KEY)
     results.append(("late day in a past month, then re-run (files)", *files))
     results.append(("late day: differencing between reports", *printed))
+    results.append(("re-release of a past month after a late day (partner-visible bytes)",
+                    *rerelease_gate.late_day_rerelease(releases, contract, products,
+                                                       AUDIT_KEY)))
     results.append(("differencing between releases (reports)",
                     *rerelease.between_releases(releases)))
     results.append(("silent loss (EAN typo in a partner row)", *silent_loss(contract, rows, seed)))
     results.append(("PII typed into a catalogue name", *pii_in_catalogue(contract, rows, seed)))
+    for column in ("product_name", "segment"):
+        results.append((f"name of a customer without orders that day in {column}",
+                        *absent_customer_in_catalogue(contract, rows, seed, column)))
     customer = "Maria Aparecida Souza"  # a customer of the month: a known identifier
     typed = [v.format(name=customer) for v in PII_VARIANTS]
     results.append(("PII typed into a catalogue name: report's cross-sell",

@@ -28,6 +28,7 @@ from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.insights_published import figures_bytes
 from ouchhungry_dp.products.monthly import build_monthly_product
+from ouchhungry_dp.products.pii_text import KnownIdentifiers
 from ouchhungry_dp.products.selection import is_partner, latest_catalogue, market_items
 from ouchhungry_dp.quality.cleaning import clean_products, clean_transactions
 from ouchhungry_dp.simulation import SimulationConfig
@@ -62,9 +63,11 @@ def raw_catalogue(first_day: dt.date, config: SimulationConfig) -> pd.DataFrame:
     return simulate_products(first_day, config).frame
 
 
-def clean_catalogue(raw: pd.DataFrame, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cleaned catalogue, quarantined catalogue rows)."""
-    result = clean_products(raw, snapshot_date=day)
+def clean_catalogue(raw: pd.DataFrame, day: dt.date,
+                    known: KnownIdentifiers | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cleaned catalogue, quarantined catalogue rows). ``known``: the customers' names
+    and e-mails the catalogue cleaning checks against (the warehouse's, in production)."""
+    result = clean_products(raw, snapshot_date=day, known_identifiers=known)
     return result.cleaned, result.quarantine
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,7 @@ from ouchhungry_dp.products.reconcile import (
 from ouchhungry_dp.products.selection import latest_catalogue, market_items
 from ouchhungry_dp.quality.checks import CheckOutcome
 from ouchhungry_dp.quality.ownership import ownership_key
+from ouchhungry_dp.quality.reference import official_cities
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract
@@ -100,6 +102,11 @@ def _as_text_frame(frame_or_csv: pd.DataFrame | str | bytes) -> pd.DataFrame:
     )
 
 
+@cache
+def _official_city_names() -> frozenset[str]:
+    return frozenset(official_cities()["name"].dropna())
+
+
 def scan_pii(
     frame_or_csv: pd.DataFrame | str | bytes,
     *,
@@ -158,6 +165,11 @@ def scan_pii(
                 record(kind, column, pd.Series(found, index=values.index))
         if len(known):
             found = known.hits(pa.array(values, type=pa.string()))
+            if column == "city":
+                # A customer can share a town's name ("Bento Fernandes", RN): a city cell
+                # spelt exactly as an IBGE municipality is that place, not the person. The
+                # exemption is a value allowlist (the official spellings), never a pattern.
+                found &= ~values.isin(_official_city_names()).to_numpy(dtype=bool)
             record("known_identifier", column, pd.Series(found, index=values.index))
     if catalogue is not None and {"product_code", "product_name"} <= set(table.columns):
         record("name_not_in_catalogue", "product_name", pd.Series(

@@ -246,6 +246,13 @@ def build_insights_report(
         published=published,
         known_identifiers=known_identifiers,
     )
+    return report_from_metrics(contract, month, metrics)
+
+
+def report_from_metrics(contract: PartnerContract, month: str,
+                        metrics: dict[str, Any]) -> InsightsReport:
+    """The report (HTML, charts, narrative) of figures already computed, from the rows
+    (``compute_metrics``) or from warehouse sums (``engine.insights``)."""
     charts = build_charts(metrics)
     narrative = build_narrative(metrics)
     uris = {

@@ -11,9 +11,13 @@ Only the report's own month is computed. Past months are printed from what was
 released for them (``insights_published``), never recomputed: a late day in a
 past month would otherwise change its printed figure and the difference would
 isolate the late sales. The brands' units and revenue of the month are the
-released monthly file's totals. What still reads the month's transactions:
+released monthly file's totals. What reads the month's transactions:
 customers, national share and price index of the month, repeat purchase,
 cross-sell pairs and the cities' penetration (all of the report's own month).
+
+``compute_metrics`` computes them from the month's rows and is the reference; the
+platform computes them from warehouse sums (``engine.insights``), and both end in
+``assemble_metrics``.
 """
 
 from __future__ import annotations
@@ -98,25 +102,28 @@ def brand_months(
                                     contract.privacy)
             for m in frame["month"]
         ], dtype=bool)
-        frame["segment_share"] = np.where(enough, frame["cents"] / frame["seg_cents"], np.nan)
-        brand_price = frame["cents"] / frame["units"]
-        segment_price = frame["seg_cents"] / frame["seg_units"]
-        frame["price_index"] = np.where(enough, 100 * brand_price / segment_price, np.nan)
         frame["brand"], frame["segment"] = brand, segment
-        rows.append(frame)
+        rows.append(share_and_index(frame, enough))
+    return trend_frame(rows)
+
+
+TREND_COLUMNS = ("month", "brand", "segment", "units", "cents", "customers", "segment_share",
+                 "price_index")
+
+
+def share_and_index(frame: pd.DataFrame, enough: np.ndarray) -> pd.DataFrame:
+    """``segment_share`` and ``price_index`` of ``brand_months``' rows (units, cents,
+    seg_units, seg_cents), empty where the competitors behind them do not pass."""
+    frame["segment_share"] = np.where(enough, frame["cents"] / frame["seg_cents"], np.nan)
+    brand_price = frame["cents"] / frame["units"]
+    segment_price = frame["seg_cents"] / frame["seg_units"]
+    frame["price_index"] = np.where(enough, 100 * brand_price / segment_price, np.nan)
+    return frame
+
+
+def trend_frame(rows: list[pd.DataFrame]) -> pd.DataFrame:
     if not rows:
-        return pd.DataFrame(
-            columns=[
-                "month",
-                "brand",
-                "segment",
-                "units",
-                "cents",
-                "customers",
-                "segment_share",
-                "price_index",
-            ]
-        )
+        return pd.DataFrame(columns=list(TREND_COLUMNS))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -139,39 +146,52 @@ def repeat_and_cross_sell(own: pd.DataFrame, minimum: int,
         .agg(orders=("order_id", "nunique"), customers=("customer_id", "nunique"))
         .reset_index()
     )
-    counted = counted.loc[counted["customers"] >= minimum].nlargest(5, "orders")
     brands = own.groupby("customer_id")["brand"].nunique()
     both = int((brands >= 2).sum())
     return {
         "repeat_purchase_rate": repeat,
-        "top_product_pairs": [
-            {"products": sorted([names[r.product_code_a], names[r.product_code_b]]),
-             "orders": int(r.orders)}
-            for r in counted.itertuples()
-        ],
-        "customers_buying_two_brands_share": _ratio(both, len(brands))
-        if len(contract_brands(own)) >= 2 and both >= minimum
-        else None,
+        "top_product_pairs": top_pairs(counted, minimum, names),
+        "customers_buying_two_brands_share": two_brands_share(
+            both, len(brands), len(contract_brands(own)), minimum),
     }
+
+
+def top_pairs(counted: pd.DataFrame, minimum: int,
+              names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The five pairs with most orders among those bought by at least ``minimum``
+    customers. ``counted``: per (product_code_a, product_code_b) in that order, the
+    pair's distinct ``orders`` and ``customers``."""
+    counted = counted.loc[counted["customers"] >= minimum].nlargest(5, "orders")
+    return [{"products": sorted([names[r.product_code_a], names[r.product_code_b]]),
+             "orders": int(r.orders)} for r in counted.itertuples()]
+
+
+def two_brands_share(both: int, customers: int, brands: int, minimum: int) -> float | None:
+    return _ratio(both, customers) if brands >= 2 and both >= minimum else None
 
 
 def contract_brands(own: pd.DataFrame) -> list[str]:
     return sorted(own["brand"].dropna().unique())
 
 
-def city_figures(
-    monthly_products: pd.DataFrame, market: pd.DataFrame, month: str, previous: str
-) -> dict[str, Any]:
-    """Top cities, rising cities and penetration, from published city cells only."""
-    cities = monthly_products.loc[monthly_products["location_level"] == LEVEL_CITY].copy()
-    cities["month"] = cities["month"].astype(str)
-    now = cities.loc[cities["month"] == month]
-    active = (
+def active_customers(market: pd.DataFrame, month: str) -> pd.Series:
+    """Distinct customers of every brand per (state, city): the penetration's denominator."""
+    return (
         market.loc[market["month"] == month]
         .groupby(["state", "city"])["customer_id"]
         .nunique()
         .rename("active_customers")
     )
+
+
+def city_figures(
+    monthly_products: pd.DataFrame, active: pd.Series, month: str, previous: str
+) -> dict[str, Any]:
+    """Top cities, rising cities and penetration, from published city cells only.
+    ``active``: ``active_customers`` of the month."""
+    cities = monthly_products.loc[monthly_products["location_level"] == LEVEL_CITY].copy()
+    cities["month"] = cities["month"].astype(str)
+    now = cities.loc[cities["month"] == month]
     now = now.join(active, on=["state", "city"])
     now["penetration"] = (now["customers_reached"] / now["active_customers"]).round(4)
     top = now.nlargest(10, "revenue")
@@ -242,12 +262,31 @@ def compute_metrics(
     names, e-mails and ids, kept out of product names.
     """
     minimum = contract.privacy.min_customers_per_cell
-    previous = str(pd.Period(month, "M") - 1)
     market = market_items(transactions, products)
     market["month"] = _month_key(market["sale_date"])
     market = market.loc[(market["month"] == month).to_numpy()]
     partner = partner_brand_names(products, contract)
     trend = brand_months(market, contract, monthly_products, partner)
+    # The partner's items by company (brand and manufacturer), as in every product.
+    own = market.loc[is_partner(market, contract)]
+    names = shown_product_names(products, own["product_code"].dropna().astype(str),
+                                known_identifiers)
+    return assemble_metrics(contract, month=month, trend=trend,
+                            monthly_products=monthly_products, published=published,
+                            buying=repeat_and_cross_sell(own, minimum, names),
+                            active=active_customers(market, month))
+
+
+def assemble_metrics(
+    contract: PartnerContract, *, month: str, trend: pd.DataFrame,
+    monthly_products: pd.DataFrame, published: Mapping[str, BrandFigures] | None,
+    buying: Mapping[str, Any], active: pd.Series,
+) -> dict[str, Any]:
+    """The report's figures from the month's per-brand ``trend`` (``brand_months``),
+    the buying behaviour (``repeat_and_cross_sell``) and the cities' active customers
+    (``active_customers``), however they were computed (rows or warehouse sums)."""
+    minimum = contract.privacy.min_customers_per_cell
+    previous = str(pd.Period(month, "M") - 1)
     trend = trend.loc[trend["customers"] >= minimum]
     brands = _current_brands(trend, monthly_products, month)
     past = past_figures(published or {}, monthly_products, month, list(brands))
@@ -257,10 +296,6 @@ def compute_metrics(
         if change:
             growth[brand] = change
     charted = {**past, month: brands}
-    # The partner's items by company (brand and manufacturer), as in every product.
-    own = market.loc[is_partner(market, contract)]
-    names = shown_product_names(products, own["product_code"].dropna().astype(str),
-                                known_identifiers)
     return {
         "partner": contract.partner.name,
         "month": month,
@@ -277,6 +312,6 @@ def compute_metrics(
                     if brand in charted[m]}
             for brand in brands
         },
-        **repeat_and_cross_sell(own, minimum, names),
-        **city_figures(monthly_products, market, month, previous),
+        **buying,
+        **city_figures(monthly_products, active, month, previous),
     }

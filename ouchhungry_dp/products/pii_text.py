@@ -12,14 +12,16 @@ longer text. So each value is first *normalised* and the patterns run on that:
   removed, so every phone/CPF/CNPJ/CEP becomes one digit run whatever its layout;
 - accents and case are folded for the word cues and the known identifiers.
 
-Everything runs in RE2 through pyarrow (linear time, no backtracking on hostile
-input). A blocking scan errs on the side of stopping the file.
+Everything runs in RE2 through pyarrow or, for the known identifiers, in an
+Aho-Corasick automaton (linear time, no backtracking on hostile input). A blocking
+scan errs on the side of stopping the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import ahocorasick
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -69,23 +71,49 @@ def normalise(values: pa.Array) -> pa.Array:
     return text
 
 
-def pattern_hits(values: pa.Array) -> dict[str, np.ndarray]:
+class _Distinct:
+    """The distinct values of a column and the way back to its rows (a null: no hit).
+
+    Folding and searching are per value, so each distinct value is done once: a daily
+    file repeats its dates, cities, brands and product names on every row."""
+
+    def __init__(self, values: pa.Array | pa.ChunkedArray) -> None:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = pc.dictionary_encode(values)
+        self.values: pa.Array = encoded.dictionary
+        self._rows = pc.fill_null(encoded.indices, 0).to_numpy()
+        self._valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+
+    def to_rows(self, found: np.ndarray) -> np.ndarray:
+        if len(found) == 0:  # no value, or only nulls
+            return np.zeros(len(self._rows), dtype=bool)
+        return found[self._rows] & self._valid
+
+
+def _mask(matches: pa.Array) -> np.ndarray:
+    return pc.fill_null(matches, False).to_numpy(zero_copy_only=False)
+
+
+def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     """kind -> boolean mask of the values holding that kind of personal data."""
-    text = normalise(values)
-    return {
-        kind: pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
-            zero_copy_only=False
-        )
-        for kind, pattern in NORMALISED_PATTERNS.items()
-    }
+    distinct = _Distinct(values)
+    text = normalise(distinct.values)
+    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(text, pattern)))
+            for kind, pattern in NORMALISED_PATTERNS.items()}
 
 
-# RE2 compiles an alternation into one automaton; chunks keep each under its memory cap.
-_CHUNK = 1500
+# RE2's ``\w`` (the boundary of the regex this index replaced): ASCII letters, digits
+# and ``_`` only. A letter that survives ``fold`` (ß, ø, Greek, CJK) is a boundary.
+_WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+# Joins the distinct values into one text searched in a single pass. ``fold`` turns
+# every newline into a space, so neither a value nor an identifier holds one: no
+# match can span two values, and the separator is a boundary like a string's edge.
+_SEPARATOR = "\n"
 
 
-def _escape(text: str) -> str:
-    return "".join("\\" + c if not (c.isalnum() or c == " ") else c for c in text)
+def _is_embedded(identifier: str) -> bool:
+    return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
 
 
 class KnownIdentifiers:
@@ -95,30 +123,58 @@ class KnownIdentifiers:
     name) or holding a digit or ``@`` (an id, an e-mail) matches anywhere in a value
     on word boundaries (``entregar p/ Maria Souza``); a single-word name matches only
     a whole field, since common first names are product words too (a "Julia" flavour).
+
+    The embedded identifiers sit in one Aho-Corasick automaton (``pyahocorasick``):
+    one pass over the text finds every occurrence of every identifier, whatever their
+    number, where a regex alternation needed one pass per chunk of identifiers (RE2
+    caps an automaton's memory) and took minutes at a day's hundreds of thousands.
     """
 
     def __init__(self, values: Iterable[str]) -> None:
         folded = fold(pa.array([v for v in values if v and str(v).strip()], type=pa.string()))
         unique = sorted(set(folded.to_pylist()) - {""})
-        embedded = [v for v in unique if " " in v or any(c.isdigit() or c == "@" for c in v)]
         self.whole = pa.array(unique, type=pa.string())
-        # Longest first: RE2 alternation is leftmost-first, and any match will do, but
-        # longest first avoids a prefix id masking nothing useful.
-        embedded.sort(key=len, reverse=True)
-        self.patterns = [
-            r"(?:^|[^\w])(?:" + "|".join(_escape(v) for v in embedded[i:i + _CHUNK])
-            + r")(?:$|[^\w])"
-            for i in range(0, len(embedded), _CHUNK)
-        ]
+        self._embedded = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        for identifier in unique:
+            if _is_embedded(identifier):
+                if _SEPARATOR in identifier:  # fold() guarantees it; fail closed if it changes
+                    raise ValueError("a folded known identifier holds a newline; fold() changed")
+                self._embedded.add_word(identifier)
+        if len(self._embedded):
+            self._embedded.make_automaton()
 
     def __len__(self) -> int:
         return len(self.whole)
 
-    def hits(self, values: pa.Array) -> np.ndarray:
-        text = fold(values)
-        found = pc.fill_null(pc.is_in(text, value_set=self.whole), False).to_numpy(
-            zero_copy_only=False)
-        for pattern in self.patterns:
-            found = found | pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
-                zero_copy_only=False)
+    def hits(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Boolean mask of ``values`` holding a known identifier (null: no hit)."""
+        distinct = _Distinct(values)
+        text = fold(distinct.values)
+        found = _mask(pc.is_in(text, value_set=self.whole))
+        if len(self._embedded) and len(text):
+            found |= self._embedded_hits(text)
+        return distinct.to_rows(found)
+
+    def _embedded_hits(self, text: pa.Array) -> np.ndarray:
+        """Per folded value: an embedded identifier occurs in it on word boundaries."""
+        if pc.any(pc.match_substring(text, _SEPARATOR)).as_py():
+            raise ValueError("a folded value holds a newline; fold() changed")
+        joined = pc.binary_join(
+            pa.ListArray.from_arrays(pa.array([0, len(text)], type=pa.int32()), text),
+            _SEPARATOR)[0].as_py()
+        starts: list[int] = []
+        last = len(joined) - 1
+        # Every occurrence, overlapping ones included: a longer identifier that fails
+        # the boundary test must not hide a shorter one that passes.
+        for end, length in self._embedded.iter(joined):
+            start = end - length + 1
+            if (start == 0 or joined[start - 1] not in _WORD_CHARS) and (
+                    end == last or joined[end + 1] not in _WORD_CHARS):
+                starts.append(start)
+        found = np.zeros(len(text), dtype=bool)
+        if starts:
+            # Offset of each value in ``joined`` (code points, one separator after each).
+            lengths = pc.utf8_length(text).to_numpy().astype(np.int64) + 1
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            found[np.searchsorted(offsets, np.asarray(starts), side="right") - 1] = True
         return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,12 @@ from ouchhungry_dp.quality.engine import (
     check_columns,
     flag_duplicates,
 )
-from ouchhungry_dp.quality.ownership import brand_owners, check_ownership
+from ouchhungry_dp.quality.ownership import (
+    brand_owners,
+    brand_segments,
+    check_ownership,
+    check_segments,
+)
 from ouchhungry_dp.quality.rules import (
     CUSTOMERS_RULES,
     PRODUCTS_RULES,
@@ -34,6 +40,12 @@ from ouchhungry_dp.quality.rules import (
     TableRules,
 )
 from ouchhungry_dp.tables import CLEANED_CUSTOMERS, CLEANED_PRODUCTS, CLEANED_TRANSACTIONS
+
+if TYPE_CHECKING:
+    from ouchhungry_dp.products.pii_text import KnownIdentifiers
+
+# Catalogue free text typed by merchants that can reach a partner file or report.
+CATALOGUE_TEXT = ("product_name", "brand", "manufacturer", "segment")
 
 __all__ = ["CleaningResult", "clean_customers", "clean_products", "clean_transactions"]
 
@@ -50,6 +62,15 @@ def _not_in(values: pd.Series, known: pd.Series) -> np.ndarray:
     found = pc.is_in(value_arr, value_set=known_text.cast(value_arr.type))
     return (pc.is_valid(value_arr).to_numpy(zero_copy_only=False)
             & ~pc.fill_null(found, False).to_numpy(zero_copy_only=False))
+
+
+def _holds_identifier(values: Mapping[str, pd.Series],
+                      known: KnownIdentifiers) -> np.ndarray:
+    """Rows whose catalogue text holds a known customer's name or e-mail (never printed)."""
+    found = np.zeros(len(next(iter(values.values()))), dtype=bool)
+    for column in CATALOGUE_TEXT:
+        found |= known.hits(text_array(values[column].reset_index(drop=True)))
+    return found
 
 
 def _outputs(rules: TableRules, parsed: ParsedTable) -> dict[str, pd.Series]:
@@ -117,13 +138,19 @@ def clean_customers(raw: pd.DataFrame, *, snapshot_date: dt.date) -> CleaningRes
 
 
 def clean_products(
-    raw: pd.DataFrame, *, snapshot_date: dt.date, owners: Mapping[str, str] | None = None
+    raw: pd.DataFrame, *, snapshot_date: dt.date, owners: Mapping[str, str] | None = None,
+    segments: Mapping[str, str] | None = None,
+    known_identifiers: KnownIdentifiers | None = None,
 ) -> CleaningResult:
     """Clean one snapshot of the product catalogue (latest version per product_code).
 
     ``owners``: brand -> owning company (default: every active partner contract's
     brands); a partner brand made by another company is quarantined
-    (``brand_manufacturer_mismatch``, see ``ownership``).
+    (``brand_manufacturer_mismatch``, see ``ownership``). ``segments``: partner brand ->
+    its contract segment (default: the contracts'); another segment on a partner brand is
+    ``brand_segment_mismatch``, a spelling of it is repaired (``segment_normalised``).
+    ``known_identifiers``: names and e-mails of every customer the warehouse has cleaned;
+    a catalogue text holding one is ``personal_data_in_catalogue`` (docs/data-quality.md).
     """
     rules = PRODUCTS_RULES
     frame = check_columns(raw, rules, snapshot_date.isoformat())
@@ -132,10 +159,16 @@ def clean_products(
         parsed.values["brand"], parsed.values["manufacturer"],
         brand_owners() if owners is None else owners)
     parsed.values["brand"], parsed.values["manufacturer"] = brand, maker
-    for name, mask in reasons.items():
+    segment, segment_reasons, segment_repairs = check_segments(
+        brand, parsed.values["segment"], brand_segments() if segments is None else segments)
+    parsed.values["segment"] = segment
+    for name, mask in (reasons | segment_reasons).items():
         parsed.reasons.add(name, mask)
-    for name, mask in repairs.items():
+    for name, mask in (repairs | segment_repairs).items():
         parsed.repairs.add(name, mask)
+    if known_identifiers is not None and len(known_identifiers):
+        parsed.reasons.add("personal_data_in_catalogue", _holds_identifier(
+            parsed.values, known_identifiers))
     flag_duplicates(frame, rules, parsed)
     out = _outputs(rules, parsed)
     out["snapshot_date"] = pd.Series(_day(snapshot_date), index=frame.index)

@@ -11,7 +11,11 @@ in the shares, and every check passed. So the catalogue cleaning:
 - quarantines a product whose brand is a partner brand but whose manufacturer is
   another company (``brand_manufacturer_mismatch``): whose sale it is cannot be
   told from the row, so the data team decides; its transactions are then
-  ``product_quarantined`` and accounted for, never silently dropped.
+  ``product_quarantined`` and accounted for, never silently dropped;
+- does the same for a partner product's segment against its brand's contract
+  segment (``segment_normalised``, ``brand_segment_mismatch``): segment is free
+  text typed by merchants and goes out in every partner file, so only the
+  contract's own spelling may leave (a customer's name typed into it once did).
 
 Owners come from the active partner contracts (``brand_owners``); no Dagster.
 """
@@ -41,6 +45,32 @@ def brand_owners() -> dict[str, str]:
     from ouchhungry_dp.partners.contract import load_contracts  # partners own the contracts
 
     return {b: c.partner.manufacturer for c in load_contracts() for b in c.partner.brand_names}
+
+
+def brand_segments() -> dict[str, str]:
+    """Partner brand -> its segment, from every active partner contract."""
+    from ouchhungry_dp.partners.contract import load_contracts
+
+    return {b.name: b.segment for c in load_contracts() for b in c.partner.brands}
+
+
+def check_segments(
+    brand: pd.Series, segment: pd.Series, segments: Mapping[str, str]
+) -> tuple[pd.Series, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(segment repaired to the contract's spelling, reasons, repairs) for partner brands.
+
+    ``brand`` is already repaired to the owners' spelling; other brands pass untouched
+    (a competitor's segment never reaches a partner file as text of its own).
+    """
+    expected = brand.astype("string").map(dict(segments))
+    partner = expected.notna().to_numpy(dtype=bool)
+    same = (segment.map(ownership_key, na_action="ignore").fillna("").astype(str)
+            == expected.map(ownership_key, na_action="ignore").fillna("").astype(str))
+    same = same.to_numpy(dtype=bool)
+    fix = partner & same & (segment.astype("string") != expected).fillna(True).to_numpy(dtype=bool)
+    repaired = segment.where(~fix, expected)
+    return (repaired, {"brand_segment_mismatch": partner & ~same},
+            {"segment_normalised": fix})
 
 
 def check_ownership(

@@ -26,6 +26,18 @@ label (never from run config, so a Launchpad run cannot bring its own key);
 ``released_bytes`` also requires the record to name exactly this dataset,
 partition and file and exactly the checks the product asset declares.
 
+Released = immutable. A partner may already hold a released file (delivery can
+happen at any time after release, and every re-delivery reads the store), so a
+re-release of the same (dataset, partition, file) with other bytes would let the
+partner difference the two versions (a late day's competitor sales through
+``segment_share``). ``publish`` pins the first released record in
+``<file>.release.json`` (signed like the record, never rewritten) and refuses
+any later bytes with another sha256: they go to ``held/``, the released file,
+its record and its pin stay, and ``ReleasedFileChanged`` is raised. Identical
+bytes (re-runs are byte-identical by design) are accepted. ``released_bytes``
+also refuses a file whose record no longer matches its pin, so every delivery
+sends the *first* released bytes.
+
 No Dagster import: the store is anything with ``put`` / ``read`` / ``remove``.
 """
 
@@ -43,6 +55,7 @@ from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.privacy.pseudonymize import pseudonymization_key
 
 RECORD_SUFFIX = ".gate.json"
+PIN_SUFFIX = ".release.json"
 HELD_PREFIX = "held/"
 RECORD_VERSION = 2
 # Domain separation: the gate key is not the pseudonymisation key itself, so a
@@ -60,6 +73,10 @@ class FileStore(Protocol):
 
 def record_path(relative: str) -> str:
     return relative + RECORD_SUFFIX
+
+
+def pin_path(relative: str) -> str:
+    return relative + PIN_SUFFIX
 
 
 def held_path(relative: str) -> str:
@@ -143,27 +160,101 @@ class Publication:
     released: bool
 
 
+class ReleasedFileChanged(DataQualityError):
+    """A rebuilt file differs from the bytes already released for the same file: the
+    new bytes are held, the released ones stay (permanent: a retry rebuilds the same)."""
+
+    dataset: str = ""
+
+
 def publish(store: FileStore, *, dataset: str, partition: str, relative: str, data: bytes,
-            checks: Mapping[str, bool], now: dt.datetime | None = None) -> Publication:
+            checks: Mapping[str, bool], now: dt.datetime | None = None,
+            partner: str | None = None) -> Publication:
     """Releases ``data`` at ``relative`` if every check passed, else holds it apart.
 
     The order of writes keeps a reader safe at every instant: a released file is
     only ever paired with a record of its own sha256, and a failed decision
-    withdraws the record's pass before anything else.
+    withdraws the record's pass before anything else. A file released once never
+    changes: other bytes for it are held and ``ReleasedFileChanged`` is raised
+    (from the first release on, not only after a delivery receipt: see
+    docs/data-products.md "Released files are immutable").
     """
     decided = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     record = GateRecord(dataset=dataset, partition=partition, file=relative,
                         sha256=sha256_hex(data), checks=dict(checks),
                         decided_at=decided).signed()
+    first = _first_release(store, dataset=dataset, partition=partition, relative=relative,
+                           data=data, partner=partner)
+    if first is not None and first.sha256 != record.sha256:
+        store.put(held_path(relative), data)
+        raise _changed(first, record, partner=partner)
     if record.passed:
         location = store.put(relative, data)
         store.put(record_path(relative), record.to_json())
+        if first is None:
+            store.put(pin_path(relative), record.to_json())
         store.remove(held_path(relative))
         return Publication(record=record, location=location, released=True)
+    # Same bytes as released (or never released) that now fail a check: withdrawn
+    # from delivery; the pin stays, so later bytes still have to equal the first.
     store.put(record_path(relative), record.to_json())
     store.remove(relative)
     location = store.put(held_path(relative), data)
     return Publication(record=record, location=location, released=False)
+
+
+def _first_release(store: FileStore, *, dataset: str, partition: str, relative: str,
+                   data: bytes, partner: str | None) -> GateRecord | None:
+    """The record this file was first released under, or None if it never was.
+
+    The pin is authoritative; without one (a release made before pins existed), a
+    valid passing record counts as the first release. A pin that is unreadable,
+    unsigned or names another file fails closed: the bytes are held and nothing
+    is released until the data team restores it.
+    """
+    raw = store.read(pin_path(relative))
+    if raw is None:
+        try:
+            record = read_record(store, relative)
+        except (ValueError, KeyError, TypeError):
+            return None
+        valid = (record is not None and record.passed and record.signature_valid()
+                 and (record.dataset, record.partition, record.file)
+                 == (dataset, partition, relative))
+        return record if valid else None
+    try:
+        pin = GateRecord.from_json(raw)
+        valid = (pin.signature_valid() and pin.passed
+                 and (pin.dataset, pin.partition, pin.file) == (dataset, partition, relative))
+    except (ValueError, KeyError, TypeError):
+        valid = False
+    if not valid:
+        store.put(held_path(relative), data)
+        raise DataQualityError(
+            f"publishing gate refused to release {dataset} {partition}: its release pin "
+            f"{pin_path(relative)} is not a valid signed record of this file",
+            partner=partner, partition=partition,
+            detail=f"the new bytes (sha256 {sha256_hex(data)[:12]}…) are held at "
+            f"{held_path(relative)}",
+            hint="Restore the pin from the outbound store's history/backup; never edit or "
+            "delete it (see docs/operations.md, 'A released file would change').")
+    return pin
+
+
+def _changed(first: GateRecord, new: GateRecord, *, partner: str | None) -> ReleasedFileChanged:
+    changed = ReleasedFileChanged(
+        f"publishing gate refused a re-release of {first.dataset} {first.partition} with "
+        "different bytes: a released file never changes",
+        partner=partner, partition=first.partition,
+        detail=f"{first.file} was released with sha256 {first.sha256[:12]}… (decided "
+        f"{first.decided_at}); the rebuilt bytes have sha256 {new.sha256[:12]}… and are held "
+        f"at {held_path(first.file)}",
+        hint="The partner keeps the released file and every re-delivery sends it. Find what "
+        "changed since (a late or reloaded day, a catalogue or rule change); a correction is "
+        "a new, reviewed decision, never a silent re-release (docs/operations.md, 'A "
+        "released file would change').")
+    changed.dataset = first.dataset
+    return changed
 
 
 def read_record(store: FileStore, relative: str) -> GateRecord | None:
@@ -210,6 +301,12 @@ def released_bytes(store: FileStore, relative: str, *, partner: str, dataset: st
         raise refuse(f"the gate record's checks are not the asset's blocking checks "
                      f"(missing: {', '.join(missing) or '-'}; unknown: {', '.join(extra) or '-'})",
                      rerun)
+    pin = store.read(pin_path(relative))
+    if pin is not None and _pinned_sha(pin) != record.sha256:
+        raise refuse(f"{record_path(relative)} (sha256 {record.sha256[:12]}…) is not the "
+                     f"first release pinned in {pin_path(relative)}",
+                     "A released file never changes: restore the first released file and its "
+                     "record from the outbound store's history/backup, then re-deliver.")
     if not record.passed:
         failed = ", ".join(record.failed) or "no check was evaluated"
         raise refuse(f"failed blocking checks: {failed} (decided {record.decided_at})",
@@ -230,3 +327,12 @@ def released_bytes(store: FileStore, relative: str, *, partner: str, dataset: st
                      "Nobody may edit a released file: re-materialize the product asset so "
                      "the checks run on the new bytes, then re-deliver.")
     return data, record
+
+
+def _pinned_sha(raw: bytes) -> str | None:
+    """The sha256 a pin releases, or None when the pin is not a valid signed record."""
+    try:
+        pin = GateRecord.from_json(raw)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return pin.sha256 if pin.signature_valid() and pin.passed else None

@@ -3,12 +3,15 @@ daily/monthly assets on a temporary instance, and where to look for what a partn
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from ouchhungry_dp.defs.alerts.sensors import (
     data_team_asset_check_alerts,
@@ -22,6 +25,7 @@ from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, So
 from ouchhungry_dp.partners.contract import load_contracts
 from ouchhungry_dp.sandbox.partner_systems.smtp_sink import ReceivedMessage
 from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp_tests.conftest import platform_env
 
 PARTNER_INBOX = "dados@ouchhungry.example"
 DATA_TEAM = "correa.igor@aiqfome.com"
@@ -70,6 +74,19 @@ def event_log_leaks(instance: dg.DagsterInstance, home: str | Path,
     files = [p.read_bytes() for p in Path(home).rglob("*") if p.is_file()]
     return sorted({v for v in values
                    if v in events or any(v.encode() in data for data in files)})
+
+
+@contextlib.contextmanager
+def platform_instance(sandbox: SandboxStack,
+                      home: Path) -> Iterator[tuple[dg.DagsterInstance, Path]]:
+    """A module-scoped platform: the local environment pointed at the sandbox and a real
+    instance under ``home``; yields (instance, outbound store folder)."""
+    values = platform_env(sandbox, home)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in values.items():
+            patch.setenv(name, value)
+        with dg.instance_for_test(temp_dir=values["DAGSTER_HOME"]) as instance:
+            yield instance, Path(values["OUCHHUNGRY_DATA_DIR"]) / "outbound"
 
 
 def all_defs(source: SimulatedSourceSystem) -> dg.Definitions:

@@ -83,3 +83,18 @@ def test_check_metadata_keeps_rows_and_reasons_and_drops_values() -> None:
 def test_extra_table_metadata_is_redacted_too() -> None:
     metadata = table_metadata(pd.DataFrame({"rows": [1]}), {"note": PLANTED["cpf"], "n": 3})
     assert metadata["note"] == "[hidden: cpf]" and metadata["n"] == 3
+
+
+def test_catalogue_columns_show_only_values_the_contracts_name() -> None:
+    # A customer's name typed into each catalogue column (attack F2): hidden; the
+    # contract's brands, segments and company still show.
+    name = "Mariana Albuquerque Tavares"
+    frame = pd.DataFrame({
+        "brand": ["Hungry", f"Ouch {name}"], "segment": [f"salgados {name}", "refrigerantes"],
+        "manufacturer": [name, "OuchHungry"], "revenue": [1.5, 2.5]})
+    preview = safe_preview(frame).md_str
+    assert name not in preview
+    assert preview.count("[hidden: not a contract value]") == 3
+    for shown in ("Hungry", "refrigerantes", "OuchHungry", "2.5"):
+        assert shown in preview
+    assert name not in table_metadata(frame)["preview"].value

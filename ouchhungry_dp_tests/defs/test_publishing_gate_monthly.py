@@ -30,7 +30,6 @@ from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.products.insights_published import figures_file
 from ouchhungry_dp.release import gate
 from ouchhungry_dp.sandbox.stack import SandboxStack
-from ouchhungry_dp_tests.conftest import platform_env
 from ouchhungry_dp_tests.defs.gate_support import (
     CONTRACT,
     DAILY_CHAIN,
@@ -39,6 +38,7 @@ from ouchhungry_dp_tests.defs.gate_support import (
     materialize_only,
     materialized,
     partner_mails,
+    platform_instance,
     run_job,
     step_events,
     what_the_partner_got,
@@ -63,15 +63,11 @@ class Month:
 @pytest.fixture(scope="module")
 def february(sandbox: SandboxStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Month]:
     home = tmp_path_factory.mktemp("february")
-    values = platform_env(sandbox, home)
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in values.items():
-            patch.setenv(name, value)
-        with dg.instance_for_test(temp_dir=values["DAGSTER_HOME"]) as instance:
-            days = materialize_only(instance, DAILY_CHAIN, "2026-02-01", last="2026-02-28",
-                                    source=SMALL)
-            assert days.success, failed_checks(days)
-            yield Month(instance, Path(values["OUCHHUNGRY_DATA_DIR"]) / "outbound", home)
+    with platform_instance(sandbox, home) as (instance, outbound):
+        days = materialize_only(instance, DAILY_CHAIN, "2026-02-01", last="2026-02-28",
+                                source=SMALL)
+        assert days.success, failed_checks(days)
+        yield Month(instance, outbound, home)
 
 
 def first_row(**values: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -136,7 +132,7 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
 def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_monthly_file(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path, planted: str) -> None:
-    report = factory.build_insights_report
+    report = factory.report_from_metrics
     # A customer's name (e.g. typed into a partner product's name shown in the report)
     # is caught only through the month's known identifiers.
     planted = a_customers_name() if planted == "customer's name" else planted
@@ -146,7 +142,7 @@ def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_mon
         html = built.html.replace("</body>", f"<p>{planted}</p></body>")
         return dataclasses.replace(built, html=html)
 
-    monkeypatch.setattr(factory, "build_insights_report", leaky)
+    monkeypatch.setattr(factory, "report_from_metrics", leaky)
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert failed_checks(result) == [f"{CONTRACT.insights_asset}:pii_scan"]
     assert (february.outbound / MONTHLY_FILE).is_file()  # the monthly file itself passed

@@ -58,3 +58,21 @@ def test_reader_waits_for_another_process_holding_the_file(tmp_path: Path) -> No
     finally:
         holder.wait(timeout=30)
     assert counts == {dt.date(2026, 10, 1): 2}
+
+
+def test_customer_identifiers_are_the_distinct_names_and_emails_before_the_day(
+        tmp_path: Path) -> None:
+    database = tmp_path / "c.duckdb"
+    frame = pd.DataFrame({
+        "snapshot_date": pd.to_datetime(["2026-09-01", "2026-09-02", "2026-09-03"]),
+        "customer_id": ["A", "A", "B"], "full_name": ["Ana Lima", "Ana Lima", "Bia Reis"],
+        "email": ["ana@x.com.br", None, "bia@x.com.br"], "cpf": ["1", "1", "2"]})
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("CREATE SCHEMA marts")
+        conn.register("frame_view", frame)
+        conn.execute("CREATE TABLE marts.cleaned_customers AS SELECT * FROM frame_view")
+    reader = DuckDBWarehouseReader(database=str(database))
+    found = reader.customer_identifiers(before=dt.date(2026, 9, 3))
+    assert sorted(found) == ["Ana Lima", "ana@x.com.br"]  # distinct, no CPF, not day 3
+    assert DuckDBWarehouseReader(database=str(tmp_path / "none.duckdb")).customer_identifiers(
+        before=dt.date(2026, 9, 3)) == []

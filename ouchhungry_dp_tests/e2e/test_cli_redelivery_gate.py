@@ -6,7 +6,8 @@ subprocess (environment variables only, as an operator): materializing only the 
 assets is refused by the publishing gate; the data team is alerted; the commands of
 `docs/operations.md` "Re-deliver a partition" — copied from the document itself — rebuild
 the day from the (now corrected) source and deliver it, and re-deliver it once more
-without a second partner e-mail.
+without a second partner e-mail; re-run after late rows, the rebuild is refused (a released
+file never changes) and the re-delivery still sends the first bytes.
 """
 
 from __future__ import annotations
@@ -88,3 +89,19 @@ def test_the_runbook_redelivery_obeys_the_gate_from_the_cli(
     again = cli(redeliver, env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(partner_mails(sandbox, DAY)) == 1
+
+    # Step 1 again after late rows arrived (the simulator sends more orders for the day):
+    # the released file never changes, by the CLI either; step 2 still sends the first bytes.
+    first = sftp_bytes(sandbox)
+    late = cli(rebuild, {**env, "OUCHHUNGRY_SIM_ROWS_PER_DAY": "420"})
+    output = late.stdout + late.stderr
+    assert late.returncode != 0 and "ReleasedFileChanged" in output, output[-3000:]
+    assert cli(redeliver, env).returncode == 0
+    assert first and sftp_bytes(sandbox) == first and len(partner_mails(sandbox, DAY)) == 1
+
+
+def sftp_bytes(sandbox: SandboxStack) -> dict[str, bytes]:
+    """The day's files on the partner's SFTP (manifests left out: a re-delivery writes a
+    new one, with its time, for the same bytes)."""
+    return {p.name: p.read_bytes() for p in sandbox.sftp_files.rglob("*")
+            if p.is_file() and DAY in p.name and not p.name.endswith(".manifest.json")}

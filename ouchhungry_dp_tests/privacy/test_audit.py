@@ -42,6 +42,9 @@ def test_the_audit_recovers_nothing_on_two_simulated_months(
     assert detail["silent loss (EAN typo in a partner row)"].startswith("file blocked")
     assert detail["PII typed into a catalogue name"].endswith("each file blocked by pii_scan")
     assert results.loc["PII typed into a catalogue name", "checked"] == len(audit.PII_VARIANTS)
+    for column in ("product_name", "segment"):
+        name = f"name of a customer without orders that day in {column}"
+        assert detail[name] == "product quarantined"
     assert "suppressed 86%" in detail["dominance rule at k-1/k/k+1 %"]
     assert 0 < figures["city_level_share"] < 1
     assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
@@ -157,3 +160,17 @@ def test_differencing_catches_a_revenue_only_remainder() -> None:
     release.monthly.loc[release.monthly.index[0], "revenue"] = (
         pd.to_numeric(release.monthly["revenue"]).iloc[0] - 0.01)
     assert attacks.differencing(release, CONTRACT)[1] > 0
+
+
+@pytest.mark.parametrize("column", ["product_name", "segment"])
+def test_a_name_typed_into_the_catalogue_is_recovered_without_the_catalogue_checks(
+        column: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the checks: the product is quarantined, nothing leaves.
+    assert audit.absent_customer_in_catalogue(CONTRACT, 300, 42, column)[:2] == (1, 0)
+    # Without them (the day's names only, segment free text): the file passes with it.
+    from ouchhungry_dp.quality import cleaning
+
+    monkeypatch.setattr(audit, "catalogue_identifiers", lambda base: None)
+    monkeypatch.setattr(cleaning, "brand_segments", dict)
+    assert audit.absent_customer_in_catalogue(CONTRACT, 300, 42, column) == (
+        1, 1, "name in the file")

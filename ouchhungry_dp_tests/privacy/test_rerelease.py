@@ -6,13 +6,14 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.privacy import attacks, audit, decision_record, rerelease
+from ouchhungry_dp.privacy import attacks, audit, decision_record, rerelease, rerelease_gate
 from ouchhungry_dp.privacy.audit import AUDIT_KEY
 from ouchhungry_dp.privacy.audit_release import MonthRelease, simulate_releases
 from ouchhungry_dp.products import insights_metrics
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.selection import latest_catalogue, partner_items
+from ouchhungry_dp.release import gate
 
 CONTRACT = get_contract("ouchhungry")
 # Two simulated months built in the fixture, each test re-runs them (~1 min each).
@@ -120,3 +121,18 @@ def test_a_catalogue_name_with_personal_data_is_caught_in_the_report_without_the
     checked, leaked, detail = attacks.pii_in_report_names(releases[-1], CONTRACT, products,
                                                           typed, known)
     assert leaked == checked == len(typed) and detail.startswith("shown")
+
+
+def test_a_past_month_rebuilt_after_a_late_day_never_changes_what_the_partner_gets(
+        simulated: Simulated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit's "re-release" row runs the real publishing gate; with its immutability
+    rule switched off (no first release found) the late day's bytes are re-released."""
+    releases, products = simulated
+    checked, changed, detail = rerelease_gate.late_day_rerelease(releases, CONTRACT,
+                                                                 products, AUDIT_KEY)
+    assert checked == 3 * len(releases) and changed == 0, detail
+    assert f"{checked} of {checked} rebuilt files differ" in detail  # the late day bites
+    monkeypatch.setattr(gate, "_first_release", lambda *a, **k: None)
+    checked, changed, detail = rerelease_gate.late_day_rerelease(releases, CONTRACT,
+                                                                 products, AUDIT_KEY)
+    assert changed == checked and "re-released: monthly/" in detail

@@ -204,3 +204,24 @@ def test_warehouse_reader_counts_from_partition_metadata_and_reads_a_range(
                                 ["sale_date", "total_amount"])
     assert list(history.columns) == ["sale_date", "total_amount"] and len(history) == 5
     assert reader.read_range("no_such_table", "sale_date", DAY, NEXT).empty
+
+
+def test_warehouse_reader_reads_the_distinct_customer_identifiers_before_a_day(
+        warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
+    from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader
+    from ouchhungry_dp.quality.cleaning import clean_customers
+    from ouchhungry_dp.simulation import SimulationConfig
+    from ouchhungry_dp.simulation.extract import referenced_by_orders
+
+    reader = BigQueryWarehouseReader(bigquery=clients, dataset=dataset)
+    assert reader.customer_identifiers(before=NEXT) == []  # no table yet
+    config = SimulationConfig(seed=7, rows_per_day=40)
+    for day in (DAY, NEXT):
+        cleaned = clean_customers(referenced_by_orders(day, config, "customers").frame,
+                                  snapshot_date=day).cleaned
+        warehouse.replace("cleaned_customers", cleaned, "snapshot_date", day,
+                          day + dt.timedelta(days=1))
+        if day == DAY:
+            expected = set(cleaned["full_name"].dropna()) | set(cleaned["email"].dropna())
+    found = reader.customer_identifiers(before=NEXT)
+    assert set(found) == expected and len(found) == len(expected)  # DISTINCT, day 1 only

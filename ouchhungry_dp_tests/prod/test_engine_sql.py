@@ -3,8 +3,8 @@
 The same simulated month is written to both warehouses as the platform writes it
 (BigQuery: the day-partitioned tables, partition filter required on the big ones),
 each statement runs translated for each engine, and the results must be equal
-row for row; then the decision, the monthly file (to the byte) and the
-reconciliation built on them.
+row for row; then the decision, the monthly file (to the byte), the
+reconciliation and the insights report's figures built on them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine import insights_statements, statements
+from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
 from ouchhungry_dp.products.engine.monthly import (
     build_monthly_in_engine,
     decide_in_engine,
@@ -84,6 +85,10 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
         "partner_brands": statements.partner_catalogue_brands(CONTRACT, *MONTH),
         "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, *MONTH,
                                                                 monthly),
+        "insights_brands": insights_statements.insights_brands(CONTRACT, *MONTH),
+        "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, *MONTH),
+        "insights_pairs": insights_statements.insights_pairs(CONTRACT, *MONTH),
+        "insights_city_customers": insights_statements.insights_city_customers(*MONTH),
     }
 
 
@@ -124,3 +129,14 @@ def test_an_empty_decision_parameter_is_typed_in_both_engines(engines: dict) -> 
     duck, bigquery = engines["duckdb"](query), engines["bigquery"](query)
     assert len(duck) and set(duck["location_level"]) == {"country"}
     pd.testing.assert_frame_equal(_rows(bigquery), _rows(duck))
+
+
+def test_the_insights_figures_are_the_same(engines: dict) -> None:
+    duck_monthly = build_monthly_in_engine(engines["duckdb"], engines["decision"], CONTRACT,
+                                           first=MONTH[0], last=MONTH[1], month="2026-11")
+    figures = {engine: insights_metrics_in_engine(
+        engines[engine], CONTRACT, month="2026-11", first=MONTH[0], last=MONTH[1],
+        products=_snapshot(MONTH[0]), monthly_products=duck_monthly)
+        for engine in ("duckdb", "bigquery")}
+    assert figures["duckdb"]["brands"] and figures["duckdb"]["top_cities"]
+    assert figures["bigquery"] == figures["duckdb"]

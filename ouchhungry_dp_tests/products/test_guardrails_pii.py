@@ -75,6 +75,20 @@ def test_known_names_forbidden_columns_and_numbers_as_ids() -> None:
     assert scan_pii(cpf_as_number).metadata["hits_by_kind"] == {"id_like_number": 1}
 
 
+def test_a_customer_named_like_a_town_does_not_block_the_towns_city_cells() -> None:
+    # "Bento Fernandes" is a municipality of RN and, in the simulator, a customer's name.
+    name = "Bento Fernandes"
+    in_city = CLEAN.assign(city=[name, "*"])
+    assert scan_pii(in_city, known_identifiers=[name]).passed
+    # Only the official spelling of the place is exempt, and only in the city column.
+    typed = CLEAN.assign(city=[f"{name} rua 2", "*"])
+    assert not scan_pii(typed, known_identifiers=[name]).passed
+    assert not scan_pii(CLEAN.assign(city=["BENTO FERNANDES", "*"]),
+                        known_identifiers=[name]).passed
+    elsewhere = CLEAN.assign(product_name=[f"Hungry Cola {name}", "Ouch Batata 100g"])
+    assert not scan_pii(elsewhere, known_identifiers=[name]).passed
+
+
 def test_scans_csv_text_as_sent() -> None:
     text = "sale_date,city\n2026-11-25,SAO PAULO\n2026-11-25,fone 11 3456-7890 ou 1134567890\n"
     outcome = scan_pii(text)

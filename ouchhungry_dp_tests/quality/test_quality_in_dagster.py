@@ -183,3 +183,39 @@ def test_only_a_source_that_can_say_confirms_a_closed_day(
     assert RESOURCES_BY_ENV["prod"]()["source"].closed_days_table == ""
     monkeypatch.setenv(CLOSED_DAYS_TABLE_VAR, "ops.closed_days")
     assert RESOURCES_BY_ENV["prod"]()["source"].closed_days_table == "ops.closed_days"
+
+
+class SourceWithNameInCatalogue(SimulatedSourceSystem):
+    """A merchant typed a customer's name into a partner product's name."""
+
+    typed: str = ""
+
+    def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
+        frame = super().extract(table, day)
+        if table == "products":
+            frame = frame.copy()
+            rows = frame["product_code"].str.startswith(PARTNER_PRODUCT)
+            frame.loc[rows, "product_name"] = f"Hungry Lata reservado {self.typed}"
+        return frame
+
+
+def test_a_known_customer_typed_into_the_catalogue_is_quarantined_in_a_real_run(
+        sandbox: SandboxStack, instance: dg.DagsterInstance) -> None:
+    assert run_daily(instance, SimulatedSourceSystem(rows_per_day=200), "2026-11-01").success
+    history = _stored("cleaned_customers", "snapshot_date", "2026-11-01")
+    name = str(history["full_name"].dropna().iloc[0])  # known to the warehouse since day 1
+    result = run_daily(instance, SourceWithNameInCatalogue(rows_per_day=200, typed=name),
+                       "2026-11-02")
+    products = _stored("products_quarantine", "partition_date", "2026-11-02")
+    flagged = products[products["reasons"].str.contains("personal_data_in_catalogue")]
+    assert len(flagged) > 0 and flagged["product_code"].str.startswith(PARTNER_PRODUCT).all()
+    items = _stored("transactions_quarantine", "partition_date", "2026-11-02")
+    assert items.loc[items["product_code"].str.startswith(PARTNER_PRODUCT), "reasons"].str.contains(
+        "product_quarantined").all()
+    rate = _check(result, "cleaned_products", "quarantine_rate")
+    assert not rate.passed and "personal_data_in_catalogue" in rate.metadata["breaches"].value
+    # The name is nowhere outside the warehouse: not in any file sent, not in the UI.
+    for sent in sandbox.sftp_files.rglob("*.csv"):
+        assert name not in sent.read_text(encoding="utf-8")
+    for asset in ("cleaned_products", "products_quarantine", "ouchhungry_sales_daily"):
+        assert name not in str(_latest(instance, asset))

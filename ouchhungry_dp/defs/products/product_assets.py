@@ -46,9 +46,10 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
 from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
 from ouchhungry_dp.products.engine.query import EngineQuery
-from ouchhungry_dp.products.insights import build_insights_report
+from ouchhungry_dp.products.insights import report_from_metrics
 from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
 from ouchhungry_dp.products.selection import (
     CATALOGUE_ATTRIBUTES,
@@ -131,13 +132,31 @@ def _other_salts(contract: PartnerContract) -> list[str]:
 
 
 def release_file(files: OutboundFileStore, dataset: str, partition: str, relative: str,
-                 data: bytes, outcomes: Mapping[str, CheckOutcome]) -> dict[str, Any]:
-    """Publishes one file through the gate; the row of the step's ``files`` metadata."""
+                 data: bytes, outcomes: Mapping[str, CheckOutcome], *,
+                 partner: str) -> dict[str, Any]:
+    """Publishes one file through the gate; the row of the step's ``files`` metadata.
+    Raises ``gate.ReleasedFileChanged`` when the file was released with other bytes."""
     published = gate.publish(files, dataset=dataset, partition=partition, relative=relative,
-                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()})
+                             data=data, checks={k: bool(o.passed) for k, o in outcomes.items()},
+                             partner=partner)
     return {"partition": partition, "file": relative, "sha256": published.record.sha256,
             "released": published.released, "failed_checks": published.record.failed,
             "location": published.location}
+
+
+def raise_refused(refused: list[gate.ReleasedFileChanged]) -> None:
+    """Fails the step once every file of the run was handed to the gate: in a multi-day
+    run the other days are still released, and the alert names every changed file."""
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        first = refused[0]
+        raise gate.ReleasedFileChanged(
+            f"publishing gate refused re-releases of {len(refused)} files of "
+            f"{', '.join(sorted({r.dataset for r in refused}))} with different bytes: a "
+            "released file never changes", partner=first.partner,
+            partition=", ".join(sorted({str(r.partition) for r in refused})),
+            detail="; ".join(str(r.detail) for r in refused), hint=first.hint)
 
 
 def combined_result(asset: str, check: str,
@@ -242,6 +261,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         key = privacy.key_bytes()
         decisions: dict[dt.date, pd.DataFrame] = {}
         frames, files = [], []
+        refused: list[gate.ReleasedFileChanged] = []
         outcomes: dict[str, list[tuple[str, CheckOutcome]]] = {
             name: [] for name in ("pii_scan", "contract_columns", "follows_month_decision",
                                   "no_small_cells", "partner_rows_conserved",
@@ -286,9 +306,14 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
             relative = layout.product_file(product.dataset, "daily", partition)
-            files.append({**release_file(outbound_files, product.dataset, partition, relative,
-                                         data, checks), "rows": len(daily)})
+            try:
+                files.append({**release_file(outbound_files, product.dataset, partition,
+                                             relative, data, checks, partner=contract.id),
+                              "rows": len(daily)})
+            except gate.ReleasedFileChanged as changed:
+                refused.append(changed)
             frames.append(daily)
+        raise_refused(refused)
         result = pd.concat(frames, ignore_index=True)
         stored = result.assign(sale_date=pd.to_datetime(result["sale_date"]))
         last = files[-1]
@@ -367,7 +392,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             # file by exactly the late sales of small cells.
             "month_complete": complete,
         }
-        released = release_file(outbound_files, product.dataset, month, relative, data, checks)
+        released = release_file(outbound_files, product.dataset, month, relative, data, checks,
+                                partner=contract.id)
         stored = monthly.assign(month_start=pd.Timestamp(first))
         yield dg.Output(stored, metadata=table_metadata(monthly, {
             "file": relative, "sha256": released["sha256"], "location": released["location"],
@@ -470,9 +496,6 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                outbound_files: OutboundFileStore) -> Iterator[Any]:
         month = layout.month_key(context.partition_key)
         first, last = layout.month_bounds(month)
-        # The report's own month only: past months are printed from what was released
-        # for them (``insights_published``), never recomputed from the warehouse.
-        transactions = warehouse.read_range("cleaned_transactions", "sale_date", first, last)
         try:
             current = released_monthly(outbound_files, contract, month)
             source = CheckOutcome(passed=True, description=f"built from the released {month} "
@@ -490,21 +513,37 @@ def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             with contextlib.suppress(DataQualityError):
                 published[past] = released_figures(outbound_files, contract, past)
         known = identifiers_of_month(warehouse, first, last)
-        report = build_insights_report(
-            contract, month=month, transactions=transactions,
+
+        def run(query: EngineQuery) -> pd.DataFrame:
+            return warehouse.aggregate(query, asset=asset)
+
+        # The report's own month only, summed in the warehouse: past months are printed
+        # from what was released for them (``insights_published``), never recomputed.
+        metrics = insights_metrics_in_engine(
+            run, contract, month=month, first=first, last=last,
             products=trend_catalogue(warehouse, first, last),
             monthly_products=pd.concat([*previous, current], ignore_index=True),
             published=published, known_identifiers=known)
+        report = report_from_metrics(contract, month, metrics)
         checks = {"pii_scan": report_pii_scan(report.html, contract, known),
                   "built_from_released_monthly": source}
         # What this report printed about its month, released under the same checks:
         # next months' reports print this month from it.
-        release_file(outbound_files, insights_dataset(contract), month,
-                     figures_file(contract.id, month),
-                     figures_bytes(contract.id, month, report.metrics["brands"]), checks)
+        refused: list[gate.ReleasedFileChanged] = []
+        publications: dict[str, Any] = {}
+        for relative, data in ((figures_file(contract.id, month),
+                                figures_bytes(contract.id, month, report.metrics["brands"])),
+                               (layout.insights_file(contract.id, month),
+                                report.html.encode("utf-8"))):
+            try:
+                publications[relative] = release_file(
+                    outbound_files, insights_dataset(contract), month, relative, data, checks,
+                    partner=contract.id)
+            except gate.ReleasedFileChanged as changed:
+                refused.append(changed)
+        raise_refused(refused)
         relative = layout.insights_file(contract.id, month)
-        released = release_file(outbound_files, insights_dataset(contract), month,
-                                relative, report.html.encode("utf-8"), checks)
+        released = publications[relative]
         # The report itself goes into the event log only once it passed its checks.
         shown = (report.markdown or report.narrative) if released["released"] else (
             "_(held: the report failed its checks; see held/ in the outbound store)_")

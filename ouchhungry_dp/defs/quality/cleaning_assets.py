@@ -29,6 +29,7 @@ from ouchhungry_dp.lib.safe_metadata import (
     table_metadata,
 )
 from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
+from ouchhungry_dp.products.pii_text import KnownIdentifiers
 from ouchhungry_dp.quality import checks, schemas
 from ouchhungry_dp.quality.cleaning import (
     CleaningResult,
@@ -45,7 +46,8 @@ VOLUME_BLOCK_RATIO = 0.1  # under this share of the usual rows a day is "near-em
 # product_quarantined: any row alerts (WARN, through the check-alert sensor): a catalogue
 # row to fix, whose sales are held back from the partner's file until it is fixed.
 QUARANTINE_CEILINGS = {"unknown_customer": 0.05, "unknown_product": 0.05,
-                       "product_quarantined": 0.0}
+                       "product_quarantined": 0.0, "brand_segment_mismatch": 0.0,
+                       "personal_data_in_catalogue": 0.0}
 QUARANTINE_DEFAULT_CEILING = 0.10
 # Above this share of quarantined rows the day is too broken to publish at all: a
 # partner file built from the remaining rows would understate sales without saying so.
@@ -114,11 +116,12 @@ def _check_specs(spec: CleanedTable) -> list[dg.AssetCheckSpec]:
 
 
 def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
-               context_frames: dict[str, pd.DataFrame]) -> CleaningResult:
+               context_frames: dict[str, pd.DataFrame],
+               identifiers: KnownIdentifiers | None) -> CleaningResult:
     if spec.table == "customers":
         return clean_customers(raw, snapshot_date=day)
     if spec.table == "products":
-        return clean_products(raw, snapshot_date=day)
+        return clean_products(raw, snapshot_date=day, known_identifiers=identifiers)
     # Referential checks run against every id the source extract holds, not only the
     # cleaned rows: an order of a customer whose own record was quarantined (say, for
     # a bad CPF) is still a real order of a real customer.
@@ -130,7 +133,8 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
     # must not hide what the transactions' checks have to say.
     customers = context_frames["raw_customers"]
     products = _for_day(context_frames["raw_products"], "partition_date", day)
-    catalogue = clean_products(products.drop(columns="partition_date"), snapshot_date=day)
+    catalogue = clean_products(products.drop(columns="partition_date"), snapshot_date=day,
+                               known_identifiers=identifiers)
     return clean_transactions(
         raw,
         partition_date=day,
@@ -138,6 +142,17 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
         known_product_codes=products["product_code"],
         usable_product_codes=catalogue.cleaned["product_code"],
     )
+
+
+def _catalogue_identifiers(spec: CleanedTable, warehouse: WarehouseReader,
+                           keys: list[str]) -> KnownIdentifiers | None:
+    """Names and e-mails of every customer cleaned before the run's first day, for the
+    catalogue's PII check. The same cut-off in the products and the transactions step
+    (which cleans the catalogue again), so both quarantine the same products."""
+    if spec.table not in ("products", "transactions"):
+        return None
+    first = min(dt.date.fromisoformat(k) for k in keys)
+    return KnownIdentifiers(warehouse.customer_identifiers(before=first))
 
 
 def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
@@ -182,10 +197,11 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
             name: [] for name in BLOCKING_CHECKS}
         repairs: dict[str, int] = {}
         reasons: dict[str, int] = {}
+        identifiers = _catalogue_identifiers(spec, warehouse, context.partition_keys)
         for key in context.partition_keys:
             day = dt.date.fromisoformat(key)
             day_raw = _for_day(raw, "partition_date", day).drop(columns="partition_date")
-            result = _clean_one(spec, day_raw, day, upstream_frames)
+            result = _clean_one(spec, day_raw, day, upstream_frames, identifiers)
             # Keys are unique within a partition (a snapshot), not across a backfilled range.
             per_day["schema"].append(
                 (key, checks.validate_with_schema(spec.cleaned_schema, result.cleaned)))

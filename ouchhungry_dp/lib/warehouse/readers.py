@@ -50,9 +50,27 @@ class WarehouseReader(dg.ConfigurableResource):
     ) -> dict[dt.date, int]: ...
 
     @abstractmethod
+    def customer_identifiers(self, before: dt.date) -> list[str]:
+        """Every distinct name and e-mail of the cleaned customers snapshotted before
+        ``before`` (the catalogue's PII check; the customer base, not the orders)."""
+
+    @abstractmethod
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         """Runs an aggregate statement in the warehouse; only its result comes back.
         An empty frame without columns when one of its tables does not exist yet."""
+
+
+# One column of distinct values: the names and e-mails travel, nothing else.
+_IDENTIFIERS_SQL = (
+    "SELECT DISTINCT value FROM ("
+    "SELECT full_name AS value FROM {table} WHERE snapshot_date < {before} UNION ALL "
+    "SELECT email AS value FROM {table} WHERE snapshot_date < {before}) "
+    "WHERE value IS NOT NULL"
+)
+
+
+def _values(frame: pd.DataFrame) -> list[str]:
+    return [] if frame.empty else frame["value"].astype(str).tolist()
 
 
 class DuckDBWarehouseReader(WarehouseReader):
@@ -71,6 +89,10 @@ class DuckDBWarehouseReader(WarehouseReader):
             if not found or found[0] < len(set(names)):
                 return pd.DataFrame()
             return conn.execute(sql, params).df()
+
+    def customer_identifiers(self, before: dt.date) -> list[str]:
+        sql = _IDENTIFIERS_SQL.format(table=f"{self.schema_}.cleaned_customers", before="?")
+        return _values(self._query("cleaned_customers", sql, [before, before]))
 
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         return self._query(query.tables, query.for_duckdb(self.schema_), query.duckdb_params())
@@ -108,6 +130,14 @@ class BigQueryWarehouseReader(WarehouseReader):
         frame = WarehouseTables(self.bigquery, self.dataset).read(
             table, column, start, end + dt.timedelta(days=1), list(columns) if columns else None)
         return pd.DataFrame() if frame is None else frame
+
+    def customer_identifiers(self, before: dt.date) -> list[str]:
+        if WarehouseTables(self.bigquery, self.dataset).get("cleaned_customers") is None:
+            return []
+        table = f"`{self.bigquery.project}.{self.dataset}.cleaned_customers`"
+        sql = _IDENTIFIERS_SQL.format(table=table, before="@before")
+        return _values(self.bigquery.query(sql, [date_param("before", before)],
+                                           "customer_identifiers", "cleaned_products"))
 
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         tables = WarehouseTables(self.bigquery, self.dataset)

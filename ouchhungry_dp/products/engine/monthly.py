@@ -53,12 +53,23 @@ def build_monthly_in_engine(run: Runner, decision: pd.DataFrame, contract: Partn
     """``monthly.build_monthly_product`` of the days ``first..last`` (the month)."""
     cells = _typed(run(statements.monthly_cells(contract, first, last, decision)),
                    tuple(CELL), {m: "int64" for m in _MEASURES})
-    market = _typed(run(statements.segment_market(first, last)), _MARKET_KEYS,
-                    {"amount_cents": "Int64", "quantity": "Int64"})
+    return assemble_monthly(finish_cells(cells), market_in_engine(run, first, last),
+                            partner_in_engine(run, contract, first, last), contract, month=month)
+
+
+def market_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Every brand's sales of ``first..last`` summed per segment, location, manufacturer
+    and brand: what the segment-share rules count, sum and rank."""
+    return _typed(run(statements.segment_market(first, last)), _MARKET_KEYS,
+                  {"amount_cents": "Int64", "quantity": "Int64"})
+
+
+def partner_in_engine(run: Runner, contract: PartnerContract, first: dt.date,
+                      last: dt.date) -> set[str]:
+    """``selection.partner_brand_names`` over the catalogue of ``first..last``."""
     brands = run(statements.partner_catalogue_brands(contract, first, last))
     partner = set(brands["brand"].astype(str)) if len(brands) else set()
-    return assemble_monthly(finish_cells(cells), market,
-                            partner | set(contract.partner.brand_names), contract, month=month)
+    return partner | set(contract.partner.brand_names)
 
 
 def reconcile_in_engine(run: Runner, monthly: pd.DataFrame, daily_table: str, *,

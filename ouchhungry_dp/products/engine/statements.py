@@ -13,7 +13,7 @@ Each mirrors a pandas reference and says which; the tests hold them frame-equal:
 * ``daily_reconciliation``: ``guardrails.reconcile_monthly_with_daily``'s mapping of
   the daily files' rows to the monthly cells, summed per cell.
 
-``selection.market_items`` in SQL (``_ITEMS``): the newest catalogue row of each
+``selection.market_items`` in SQL (``ITEMS``): the newest catalogue row of each
 product over the range, joined to the range's transactions, money in cents.
 The range filters name the partition columns only, so BigQuery prunes to the
 range's partitions.
@@ -62,9 +62,10 @@ catalogue AS (
   WHERE newest = 1
 )"""
 
-_ITEMS = _CATALOGUE + f""",
+ITEMS = _CATALOGUE + f""",
 items AS (
-  SELECT t.order_id, t.customer_id, UPPER(TRIM(t.state)) AS state, TRIM(t.city) AS city,
+  SELECT t.order_id, t.customer_id, t.product_code,
+         UPPER(TRIM(t.state)) AS state, TRIM(t.city) AS city,
          t.quantity, {_cents("t.total_amount")} AS amount_cents,
          c.brand, c.manufacturer, c.segment
   FROM cleaned_transactions AS t
@@ -72,10 +73,10 @@ items AS (
   WHERE t.sale_date >= @start AND t.sale_date < @end
 )"""
 
-_PARTNER = "brand IN UNNEST(@brands) AND manufacturer = @manufacturer"
+PARTNER_ROWS = "brand IN UNNEST(@brands) AND manufacturer = @manufacturer"
 
 
-def _partner_params(contract: PartnerContract) -> tuple[tuple[str, str, object], ...]:
+def partner_params(contract: PartnerContract) -> tuple[tuple[str, str, object], ...]:
     return (("brands", "STRING", strings(contract.partner.brand_names)),
             ("manufacturer", "STRING", contract.partner.manufacturer))
 
@@ -84,10 +85,10 @@ def decision_basis(contract: PartnerContract, first: dt.date, last: dt.date) -> 
     """Customers per signature of the partner's sales over ``first..last``: rows
     (scope ``state``: state, cities) and (scope ``country``: NULL, states)."""
     sql = f"""
-WITH {_ITEMS},
+WITH {ITEMS},
 located AS (
   SELECT DISTINCT state, city, customer_id FROM items
-  WHERE {_PARTNER} AND state IS NOT NULL AND city IS NOT NULL AND customer_id IS NOT NULL
+  WHERE {PARTNER_ROWS} AND state IS NOT NULL AND city IS NOT NULL AND customer_id IS NOT NULL
 ),
 in_state AS (
   SELECT state, customer_id, STRING_AGG(city, '{SIGNATURE_SEPARATOR}' ORDER BY city) AS members
@@ -105,7 +106,7 @@ SELECT 'country' AS scope, CAST(NULL AS STRING) AS state, members, COUNT(*) AS c
 FROM in_country GROUP BY members
 """
     return EngineQuery("decision_basis", sql, (TRANSACTIONS, PRODUCTS),
-                       (*date_range_params(first, last), *_partner_params(contract)))
+                       (*date_range_params(first, last), *partner_params(contract)))
 
 
 def _decision_table(decision: pd.DataFrame) -> RowsParam:
@@ -121,9 +122,9 @@ def monthly_cells(contract: PartnerContract, first: dt.date, last: dt.date,
     the country), with units, cents and distinct customers and orders. Rows without
     a segment are left out, as pandas' groupby drops a missing key."""
     sql = f"""
-WITH {_ITEMS},
+WITH {ITEMS},
 named AS (SELECT DISTINCT state FROM decision WHERE level <> 'country'),
-partner_items AS (SELECT * FROM items WHERE {_PARTNER}),
+partner_items AS (SELECT * FROM items WHERE {PARTNER_ROWS}),
 partner AS (
   SELECT i.*,
          COALESCE(d.level, IF(n.state IS NOT NULL, 'state', 'country')) AS location_level
@@ -145,14 +146,14 @@ FROM placed
 GROUP BY pub_state, pub_city, location_level, brand, segment
 """
     return EngineQuery("monthly_cells", sql, (TRANSACTIONS, PRODUCTS),
-                       (*date_range_params(first, last), *_partner_params(contract)),
+                       (*date_range_params(first, last), *partner_params(contract)),
                        (_decision_table(decision),))
 
 
 def segment_market(first: dt.date, last: dt.date) -> EngineQuery:
     """Every brand's sales of the month per segment, state, city, manufacturer, brand."""
     sql = f"""
-WITH {_ITEMS}
+WITH {ITEMS}
 SELECT segment, state, city, manufacturer, brand,
        SUM(amount_cents) AS amount_cents, SUM(quantity) AS quantity
 FROM items

@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine import insights_statements, statements
 from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam
 from ouchhungry_dp.quality.reference import official_cities
 
@@ -39,6 +39,10 @@ QUERIES = {
     "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, FIRST, LAST,
                                                             MONTHLY),
     "customer_identifiers": statements.month_customer_identifiers(FIRST, LAST),
+    "insights_brands": insights_statements.insights_brands(CONTRACT, FIRST, LAST),
+    "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, FIRST, LAST),
+    "insights_pairs": insights_statements.insights_pairs(CONTRACT, FIRST, LAST),
+    "insights_city_customers": insights_statements.insights_city_customers(FIRST, LAST),
 }
 
 

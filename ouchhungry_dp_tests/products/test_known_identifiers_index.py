@@ -1,0 +1,191 @@
+"""``KnownIdentifiers`` (Aho-Corasick index) against the regex implementation it replaced;
+``pattern_hits`` on distinct values against the same patterns on every row.
+
+The scan of known identifiers is a privacy guarantee: the index must flag exactly the
+values the chunked RE2 alternation flagged. The old implementation is kept below as the
+oracle, with one change: its escape put a backslash before *every* non-alphanumeric
+character, and RE2 rejects an escaped non-ASCII one (``\\’`` is "invalid escape
+sequence"), so an identifier such as ``Ana D’Ávila`` made the whole scan raise. The
+oracle escapes ASCII punctuation only (a non-ASCII character is always a literal in
+RE2), which is what the old pattern meant; ``test_the_old_escape_raised_on_...`` pins
+the old behaviour down.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ouchhungry_dp.products.pii_text import (
+    NORMALISED_PATTERNS,
+    KnownIdentifiers,
+    fold,
+    normalise,
+    pattern_hits,
+)
+
+_CHUNK = 1500
+
+
+def _old_escape(text: str) -> str:
+    return "".join("\\" + c if not (c.isalnum() or c == " ") else c for c in text)
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if c.isascii() and not (c.isalnum() or c == " ") else c
+                   for c in text)
+
+
+class RegexKnownIdentifiers:
+    """The implementation before the index (oracle); only ``_escape`` differs."""
+
+    def __init__(self, values: list[str], escape=_escape) -> None:
+        folded = fold(pa.array([v for v in values if v and str(v).strip()], type=pa.string()))
+        unique = sorted(set(folded.to_pylist()) - {""})
+        embedded = [v for v in unique if " " in v or any(c.isdigit() or c == "@" for c in v)]
+        self.whole = pa.array(unique, type=pa.string())
+        embedded.sort(key=len, reverse=True)
+        self.patterns = [
+            r"(?:^|[^\w])(?:" + "|".join(escape(v) for v in embedded[i:i + _CHUNK])
+            + r")(?:$|[^\w])"
+            for i in range(0, len(embedded), _CHUNK)
+        ]
+
+    def hits(self, values: pa.Array) -> np.ndarray:
+        text = fold(values)
+        found = pc.fill_null(pc.is_in(text, value_set=self.whole), False).to_numpy(
+            zero_copy_only=False)
+        for pattern in self.patterns:
+            found = found | pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+                zero_copy_only=False)
+        return found
+
+
+# Characters chosen for the edge cases of folding and of the word boundary: ASCII word
+# characters, punctuation, accents (folded away), letters that survive folding (non-word
+# for RE2's ``\w``, so boundaries), non-ASCII punctuation, a ligature and a superscript
+# (NFKD turns them into ASCII), whitespace that folds to one space, an emoji (outside the
+# BMP), a combining mark.
+_ALPHABET = (
+    "abcmsuzAMS019_ .,-@/()'+:"
+    "áãçéíóõúÁÇÉ"
+    "ßøæłΩжぁ"
+    "’·–€"
+    "ﬁ²"
+    "\t\n\u00a0\u2003"
+    "😀\u0301"
+)
+_chars = st.text(alphabet=_ALPHABET, max_size=6)
+# One character next to an identifier: word (ASCII, ``_``), folded to a word (é), or not.
+_boundary = st.sampled_from(list("_x1 .-@éßø’😀"))
+_name = st.sampled_from(["Maria", "maría", "Souza", "SOUZA", "João", "Ana", "D’Ávila",
+                         "Ærø", "Straße", "Łukasz", "O'Brien"])
+_email = st.builds(lambda u, d: f"{u}@{d}", st.sampled_from(["maria.souza", "joao_1", "ana+x"]),
+                   st.sampled_from(["gmail.com", "uol.com.br", "x.io"]))
+_id = st.builds(lambda p, n: f"{p}{n}", st.sampled_from(["CLI-", "ORD-", "", "tx_"]),
+                st.integers(0, 12_000).map(str))
+_identifier = st.one_of(
+    st.builds(lambda a, b: f"{a} {b}", _name, _name),
+    _name, _email, _id,
+    st.text(alphabet=_ALPHABET, min_size=1, max_size=8),
+)
+
+
+@st.composite
+def _case(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    identifiers = draw(st.lists(_identifier, min_size=1, max_size=12))
+    # Identifiers that are prefixes and extensions of each other.
+    for identifier in draw(st.lists(st.sampled_from(identifiers), max_size=4)):
+        cut = draw(st.integers(1, len(identifier)))
+        identifiers += [identifier[:cut], identifier + draw(_chars)]
+    pieces = st.one_of(_chars, _boundary, st.sampled_from(identifiers),
+                       st.sampled_from(identifiers).map(str.upper))
+    value = st.lists(pieces, max_size=4).map("".join)
+    values = draw(st.lists(st.one_of(value, st.none()), min_size=1, max_size=25))
+    # Repeated values: the index searches each distinct value once and maps back.
+    values += draw(st.lists(st.sampled_from(values), max_size=5))
+    return identifiers, values
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_case())
+def test_index_flags_exactly_what_the_regex_flagged(case: tuple[list[str], list[str | None]]
+                                                   ) -> None:
+    identifiers, values = case
+    array = pa.array(values, type=pa.string())
+    expected = RegexKnownIdentifiers(identifiers).hits(array)
+    got = KnownIdentifiers(identifiers).hits(array)
+    assert got.dtype == bool
+    assert got.tolist() == expected.tolist(), list(zip(values, got, expected, strict=True))
+
+
+@pytest.mark.parametrize(("value", "hit"), [
+    ("entregar p/ Maria Souza hoje", True),
+    ("MARIA SOUZA", True),
+    ("maria souzas", False),          # followed by a word character
+    ("xmaria souza", False),          # preceded by one
+    ("_maria souza", False),          # ``_`` is a word character for RE2's \w
+    ("1maria souza", False),
+    ("ßmaria souza", True),           # a letter that survives folding is not a \w
+    ("maria souzaø", True),
+    ("émaria souza", False),          # the accent folds away, leaving a word character
+    ("maria, souza", False),
+    ("maria\n  souza", True),         # whitespace folds to one space
+    ("(cli-0001234)", True),
+    ("cli-00012345", False),          # prefix of a longer id: no boundary after it
+    ("cli-0001234.5", True),
+    ("pedido cli-000123", True),      # the shorter identifier on its own
+    ("ana@x.io.br", True),            # "." after the e-mail is a boundary
+    ("julia", True),                  # single-word identifier: whole field ...
+    ("sabor julia", False),           # ... only
+    ("", False),
+    (None, False),
+])
+def test_boundaries_match_the_regex(value: str | None, hit: bool) -> None:
+    identifiers = ["Maria Souza", "CLI-0001234", "cli-000123", "ana@x.io", "Júlia"]
+    array = pa.array([value], type=pa.string())
+    assert KnownIdentifiers(identifiers).hits(array).tolist() == [hit]
+    assert RegexKnownIdentifiers(identifiers).hits(array).tolist() == [hit]
+
+
+def test_the_old_escape_raised_on_a_name_with_a_typographic_apostrophe() -> None:
+    identifiers = ["Ana D’Ávila", "CLI-1"]
+    values = pa.array(["cliente ana d'avila", "ana d’avila, entregar"], type=pa.string())
+    with pytest.raises(pa.ArrowInvalid, match="invalid escape sequence"):
+        RegexKnownIdentifiers(identifiers, escape=_old_escape).hits(values)
+    assert KnownIdentifiers(identifiers).hits(values).tolist() == [False, True]
+
+
+def test_results_map_back_to_every_position_of_a_chunked_array() -> None:
+    known = KnownIdentifiers(["Maria Souza", "CLI-7"])
+    values = pa.chunked_array([["a", "maria souza", None], [], ["cli-7 b", "a", "MARIA SOUZA"]])
+    assert known.hits(values).tolist() == [False, True, False, True, False, True]
+    assert known.hits(pa.array([], type=pa.string())).tolist() == []
+    assert known.hits(pa.array([None, None], type=pa.string())).tolist() == [False, False]
+
+
+def test_only_single_word_identifiers_still_match_whole_fields() -> None:
+    known = KnownIdentifiers(["Julia", "Ana"])
+    values = pa.array(["julia", "Júlia", "julia ana", "ana"], type=pa.string())
+    assert known.hits(values).tolist() == [True, True, False, True]
+
+
+_typed = st.sampled_from(["tel 11 98765-4321", "cep 01310-100", "joao arroba gmail ponto com",
+                          "Rua Augusta, 1500", "2026-11-25", "CPF 123.456.789-09", "apto 12",
+                          "Hungry Guaraná 350ml", "gmail.com", "12.345.678/0001-90"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), _typed, st.lists(st.one_of(_typed, _chars), max_size=3)
+                          .map(" ".join)), max_size=20))
+def test_patterns_on_distinct_values_flag_what_every_row_flagged(values: list[str | None]
+                                                                 ) -> None:
+    array = pa.array(values + values[:5], type=pa.string())
+    text = normalise(array)
+    expected = {kind: pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+        zero_copy_only=False).tolist() for kind, pattern in NORMALISED_PATTERNS.items()}
+    assert {kind: found.tolist() for kind, found in pattern_hits(array).items()} == expected
