@@ -159,9 +159,10 @@ class KnownIdentifiers:
         """Per folded value: an embedded identifier occurs in it on word boundaries."""
         if pc.any(pc.match_substring(text, _SEPARATOR)).as_py():
             raise ValueError("a folded value holds a newline; fold() changed")
+        # The separator takes the values' own type: DuckDB hands text over as large_string.
         joined = pc.binary_join(
             pa.ListArray.from_arrays(pa.array([0, len(text)], type=pa.int32()), text),
-            _SEPARATOR)[0].as_py()
+            pa.scalar(_SEPARATOR, type=text.type))[0].as_py()
         starts: list[int] = []
         last = len(joined) - 1
         # Every occurrence, overlapping ones included: a longer identifier that fails
