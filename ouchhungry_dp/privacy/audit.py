@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
-from ouchhungry_dp.privacy import attacks, rerelease, rerelease_gate
+from ouchhungry_dp.privacy import attacks, audit_engine, rerelease, rerelease_gate
 from ouchhungry_dp.privacy.audit_release import (
     MonthRelease,
     clean_catalogue,
@@ -222,6 +222,10 @@ def run_audit(contract: PartnerContract, *, months: int, rows: int, seed: int = 
     results.append(("published cells under k in the decision basis",
                     sum(t[0] for t in totals), sum(t[1] for t in totals),
                     f"{len(totals)} months, every level, daily and monthly"))
+    results.append(("engine SQL path builds the files attacked (decision, monthly, insights)",
+                    *audit_engine.engine_matches(releases, products, contract)))
+    results.append(("insights penetration: competitors' customers per city (within 5 %)",
+                    *attacks.penetration(releases, contract, products)))
     results.append(("re-run of every day (decision + files byte-identical)",
                     *rerelease.rerun(releases, contract, products, AUDIT_KEY)))
     files, printed = rerelease.late_day(releases, contract, products, AUDIT_KEY)
