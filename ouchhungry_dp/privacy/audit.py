@@ -9,8 +9,10 @@ attacks of ``attacks.py``, the re-releases of ``rerelease.py`` (every day re-run
 a late day in a past month, differencing between reports, a past month's files
 re-released through the publishing gate after a late day) and two injected
 incidents (an EAN typo in a partner catalogue row, personal data typed into a
-partner product name), prints what each attack recovered and exits 1 if
-anything was recovered. No Dagster, no warehouse.
+partner product name), checks that the engine SQL production runs builds the
+same decision, monthly files and insights figures on each month
+(``audit_engine.py``, an in-memory DuckDB), prints what each attack recovered
+and exits 1 if anything was recovered. No Dagster, no warehouse file.
 """
 
 from __future__ import annotations
