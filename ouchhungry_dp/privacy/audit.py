@@ -93,6 +93,9 @@ class _CatalogueDay:
     raw_transactions: pd.DataFrame
     day_names: tuple[str, ...]  # the daily scan's names: the day's extract, as production
     base: pd.DataFrame  # every customer: what the warehouse's cleaned customers hold
+    # The catalogue cleaning's identifiers of ``base``, built once for every variant (the
+    # cleaning builds them once a day; rebuilding them per variant was audit-only work).
+    known: KnownIdentifiers | None
 
 
 def _catalogue_day(rows: int, seed: int) -> _CatalogueDay:
@@ -100,10 +103,11 @@ def _catalogue_day(rows: int, seed: int) -> _CatalogueDay:
     config = SimulationConfig(seed=seed, rows_per_day=rows)
     extract = clean_customers(referenced_by_orders(day, config, "customers").frame,
                               snapshot_date=day).cleaned
+    base = simulate_customers(day, config).frame
     return _CatalogueDay(day, raw_catalogue(day, config),
                          simulate_transactions(day, config).frame,
                          tuple(extract["full_name"].dropna().astype(str)),
-                         simulate_customers(day, config).frame)
+                         base, catalogue_identifiers(base))
 
 
 def catalogue_identifiers(base: pd.DataFrame) -> KnownIdentifiers:
@@ -115,7 +119,7 @@ def catalogue_identifiers(base: pd.DataFrame) -> KnownIdentifiers:
 def _leaks(case: _CatalogueDay, raw: pd.DataFrame, typed: str,
            contract: PartnerContract) -> bool:
     """Does ``typed`` leave in a daily file that passes its blocking checks?"""
-    products, quarantined = clean_catalogue(raw, case.day, catalogue_identifiers(case.base))
+    products, quarantined = clean_catalogue(raw, case.day, case.known)
     tx = clean_day(case.raw_transactions, case.day, raw)
     decision = decide_locations(tx.iloc[0:0], products, contract)
     daily = build_daily_product(tx, products, decision, contract, key=AUDIT_KEY)
