@@ -12,7 +12,7 @@ from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.privacy.audit_release import MonthRelease
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
 from ouchhungry_dp.products.insights_metrics import compute_metrics
-from ouchhungry_dp.products.selection import market_items, partner_items
+from ouchhungry_dp.products.selection import is_partner, market_items, partner_items
 
 Result = tuple[int, int, str]
 LOCATION_COLUMNS = {"state", "city", "location_level", "true_state", "true_city"}
@@ -241,11 +241,16 @@ def pii_in_report_names(release: MonthRelease, contract: PartnerContract,
         attacked = contract.model_copy(update={"privacy": contract.privacy.model_copy(
             update={"min_customers_per_cell": 2})})
     checked, leaked = 0, []
+    # The pairs are built from the partner's own items only: recomputing the report from
+    # those gives the same pairs and names, without the whole market once per variant.
+    codes = set(products.loc[own, "product_code"].dropna())
+    sold = release.transactions.loc[release.transactions["product_code"].isin(codes)
+                                    .fillna(False).to_numpy()]
     for typed in variants:
         catalogue = products.copy()
         catalogue.loc[own, "product_name"] = "Hungry " + typed
         metrics = compute_metrics(attacked, month=release.month,
-                                  transactions=release.transactions, products=catalogue,
+                                  transactions=sold, products=catalogue,
                                   monthly_products=release.monthly, known_identifiers=known)
         pairs = metrics["top_product_pairs"]
         checked += bool(pairs)
@@ -254,3 +259,73 @@ def pii_in_report_names(release: MonthRelease, contract: PartnerContract,
     k = attacked.privacy.min_customers_per_cell
     return checked, len(leaked), (f"month {release.month}, k={k}, names printed as codes"
                                   if not leaked else f"shown: {', '.join(leaked)}")
+
+
+def _outside_truth(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFrame:
+    """Per (state, city), from the source: the partner's customers there (the partner
+    counts them in its own daily files) and the largest competitor company's customers
+    among those who bought nothing of the partner's there (``top``)."""
+    rows = market.loc[:, ["state", "city", "customer_id", "manufacturer"]].assign(
+        _own=is_partner(market, contract))
+    partner = rows.loc[rows["_own"]].groupby(["state", "city"])["customer_id"].nunique()
+    buyers = rows.loc[rows["_own"], ["state", "city", "customer_id"]].drop_duplicates()
+    others = rows.loc[~rows["_own"]].merge(buyers, how="left", indicator=True)
+    outside = others.loc[others["_merge"] == "left_only"]
+    top = (outside.groupby(["state", "city", "manufacturer"])["customer_id"].nunique()
+           .groupby(level=["state", "city"]).max())
+    return pd.DataFrame({"partner": partner, "top": top}).fillna(0)
+
+
+def _penetration_hits(top_cities: list[dict], truth: pd.DataFrame) -> tuple[int, int]:
+    """(printed penetrations, those giving the largest competitor's customers within 5 %):
+    city customers = customers reached / the printed percentage (1 decimal), minus the
+    partner's own customers there = the customers only other companies reached."""
+    printed = recovered = 0
+    for row in top_cities:
+        if row["penetration"] is None:
+            continue
+        printed += 1
+        shown = round(row["penetration"] * 100, 1) / 100
+        if not shown or (row["state"], row["city"]) not in truth.index:
+            continue
+        city = truth.loc[(row["state"], row["city"])]
+        derived = row["customers_reached"] / shown - float(city["partner"])
+        recovered += bool(city["top"] > 0 and abs(derived - city["top"]) <= 0.05 * city["top"])
+    return printed, recovered
+
+
+def penetration(releases: list[MonthRelease], contract: PartnerContract,
+                products: pd.DataFrame) -> Result:
+    """F4: from each top city's printed "Penetração" and customers reached, derive the
+    city's customers who bought only from other companies and compare them with the
+    largest competitor's. Recovered: within 5 %. Besides every month as released, an
+    injected case: in the last month's first top city only its largest competitor keeps
+    selling (a city where one other company sells), the report recomputed."""
+    checked = recovered = printed = 0
+    for release in releases:
+        market = market_items(release.transactions, products)
+        top_cities = release.insights["top_cities"]  # type: ignore[index]
+        shown, hits = _penetration_hits(top_cities, _outside_truth(market, contract))
+        checked, recovered, printed = checked + len(top_cities), recovered + hits, printed + shown
+    last = releases[-1]
+    cities = last.insights["top_cities"]  # type: ignore[index]
+    if not cities:
+        return checked, recovered, f"{printed} printed; no top city to inject"
+    place = (cities[0]["state"], cities[0]["city"])
+    market = market_items(last.transactions, products)
+    in_city = ((market["state"] == place[0]) & (market["city"] == place[1])).to_numpy()
+    rivals = in_city & ~is_partner(market, contract)
+    largest = market.loc[rivals].groupby("manufacturer")["customer_id"].nunique().idxmax()
+    keep = ~(rivals & (market["manufacturer"] != largest).fillna(True).to_numpy())
+    # An order is in one city: (order, product) picks the transactions kept.
+    injected = last.transactions.merge(market.loc[keep, ["order_id", "product_code"]]
+                                       .drop_duplicates())
+    metrics = compute_metrics(contract, month=last.month, transactions=injected,
+                              products=products, monthly_products=last.monthly)
+    truth = _outside_truth(market_items(injected, products), contract)
+    one_city = [c for c in metrics["top_cities"] if (c["state"], c["city"]) == place]
+    shown, hits = _penetration_hits(one_city, truth)
+    detail = (f"{printed} of {checked} top-city penetrations printed; injected "
+              f"{place[1]}/{place[0]} with one competitor: "
+              + ("printed" if shown else "n/d"))
+    return checked + len(one_city), recovered + hits, detail

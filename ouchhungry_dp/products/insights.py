@@ -211,6 +211,10 @@ th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head>
 <td>{{ pct(c.penetration) }}</td></tr>{% else %}<tr><td colspan="5">Nenhuma cidade com
 clientes suficientes para publicação neste mês: as vendas aparecem agrupadas por estado.
 </td></tr>{% endfor %}</table>
+{% if m.top_cities %}<p><small>Penetração: clientes da marca na cidade sobre todos os clientes
+do marketplace na cidade. "n/d": na cidade compram poucas empresas concorrentes, ou poucas
+delas concentram os clientes; o total da cidade não é publicado, para proteger os dados
+das empresas concorrentes.</small></p>{% endif %}
 <p><small>Dados agregados e pseudonimizados; células com menos de {{ minimum }} clientes são
 agrupadas. Gerado pela plataforma de dados do marketplace.</small></p></body></html>
 """)

@@ -13,7 +13,8 @@ past month would otherwise change its printed figure and the difference would
 isolate the late sales. The brands' units and revenue of the month are the
 released monthly file's totals. What reads the month's transactions:
 customers, national share and price index of the month, repeat purchase,
-cross-sell pairs and the cities' penetration (all of the report's own month).
+cross-sell pairs and the cities' penetration (all of the report's own month; the
+penetration's denominator under the competitor rules of ``penetration``).
 
 ``compute_metrics`` computes them from the month's rows and is the reference; the
 platform computes them from warehouse sums (``engine.insights``), and both end in
@@ -35,6 +36,7 @@ from ouchhungry_dp.products.insights_published import (
     monthly_file_figures,
     past_figures,
 )
+from ouchhungry_dp.products.penetration import city_customers, penetration_allowed
 from ouchhungry_dp.products.segment_share import share_publishable, uncovered_rows
 from ouchhungry_dp.products.selection import is_partner, market_items, partner_brand_names
 
@@ -174,26 +176,20 @@ def contract_brands(own: pd.DataFrame) -> list[str]:
     return sorted(own["brand"].dropna().unique())
 
 
-def active_customers(market: pd.DataFrame, month: str) -> pd.Series:
-    """Distinct customers of every brand per (state, city): the penetration's denominator."""
-    return (
-        market.loc[market["month"] == month]
-        .groupby(["state", "city"])["customer_id"]
-        .nunique()
-        .rename("active_customers")
-    )
-
-
 def city_figures(
-    monthly_products: pd.DataFrame, active: pd.Series, month: str, previous: str
+    monthly_products: pd.DataFrame, customers: pd.DataFrame, month: str, previous: str,
+    privacy: Privacy,
 ) -> dict[str, Any]:
     """Top cities, rising cities and penetration, from published city cells only.
-    ``active``: ``active_customers`` of the month."""
+    ``customers``: ``penetration.city_customers`` of the month; a penetration whose
+    denominator fails ``penetration_allowed`` is left empty ("n/d")."""
     cities = monthly_products.loc[monthly_products["location_level"] == LEVEL_CITY].copy()
     cities["month"] = cities["month"].astype(str)
     now = cities.loc[cities["month"] == month]
-    now = now.join(active, on=["state", "city"])
-    now["penetration"] = (now["customers_reached"] / now["active_customers"]).round(4)
+    now = now.join(customers, on=["state", "city"])
+    allowed = penetration_allowed(now, privacy).to_numpy()
+    ratio = (now["customers_reached"] / now["active_customers"]).round(4)
+    now["penetration"] = ratio.where(allowed).astype("float64")
     top = now.nlargest(10, "revenue")
     before = cities.loc[cities["month"] == previous, ["state", "city", "brand", "revenue"]]
     rising = now.merge(before, on=["state", "city", "brand"], suffixes=("", "_previous"))
@@ -274,17 +270,18 @@ def compute_metrics(
     return assemble_metrics(contract, month=month, trend=trend,
                             monthly_products=monthly_products, published=published,
                             buying=repeat_and_cross_sell(own, minimum, names),
-                            active=active_customers(market, month))
+                            customers=city_customers(market, contract))
 
 
 def assemble_metrics(
     contract: PartnerContract, *, month: str, trend: pd.DataFrame,
     monthly_products: pd.DataFrame, published: Mapping[str, BrandFigures] | None,
-    buying: Mapping[str, Any], active: pd.Series,
+    buying: Mapping[str, Any], customers: pd.DataFrame,
 ) -> dict[str, Any]:
     """The report's figures from the month's per-brand ``trend`` (``brand_months``),
-    the buying behaviour (``repeat_and_cross_sell``) and the cities' active customers
-    (``active_customers``), however they were computed (rows or warehouse sums)."""
+    the buying behaviour (``repeat_and_cross_sell``) and the cities' customers behind
+    the penetration (``penetration.city_customers``), however they were computed
+    (rows or warehouse sums)."""
     minimum = contract.privacy.min_customers_per_cell
     previous = str(pd.Period(month, "M") - 1)
     trend = trend.loc[trend["customers"] >= minimum]
@@ -313,5 +310,5 @@ def assemble_metrics(
             for brand in brands
         },
         **buying,
-        **city_figures(monthly_products, active, month, previous),
+        **city_figures(monthly_products, customers, month, previous, contract.privacy),
     }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import PartnerContract, get_contract
-from ouchhungry_dp.privacy import attacks, audit
+from ouchhungry_dp.privacy import attacks, audit, audit_engine
 from ouchhungry_dp.privacy.audit import run_audit
 from ouchhungry_dp.privacy.audit_release import MonthRelease, build_month, simulate_releases
 from ouchhungry_dp.products.guardrails import cells_under_minimum
@@ -18,6 +20,7 @@ from ouchhungry_dp_tests.products.conftest import (
 )
 
 CONTRACT = get_contract("ouchhungry")
+PENETRATION = "insights penetration: competitors' customers per city (within 5 %)"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,7 @@ def test_the_audit_recovers_nothing_on_two_simulated_months(
         name = f"name of a customer without orders that day in {column}"
         assert detail[name] == "product quarantined"
     assert "suppressed 86%" in detail["dominance rule at k-1/k/k+1 %"]
+    assert detail[PENETRATION].endswith("with one competitor: n/d")
     assert 0 < figures["city_level_share"] < 1
     assert figures["blocked_days"] == 0  # every daily file passed its blocking checks
     # Re-releases: every file of both months rebuilt identically; the late day grew the
@@ -174,3 +178,32 @@ def test_a_name_typed_into_the_catalogue_is_recovered_without_the_catalogue_chec
     monkeypatch.setattr(cleaning, "brand_segments", dict)
     assert audit.absent_customer_in_catalogue(CONTRACT, 300, 42, column) == (
         1, 1, "name in the file")
+
+
+def test_the_penetration_attack_recovers_a_lone_competitor_without_the_rule(
+        simulated: tuple[list[MonthRelease], pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """F4: the old report printed every top city's penetration; in a city where one other
+    company sells, customers reached / penetration - the partner's own customers there
+    is that company's customer count."""
+    releases, products = simulated
+    assert attacks.penetration(releases, CONTRACT, products)[1] == 0
+    from ouchhungry_dp.products import insights_metrics
+
+    monkeypatch.setattr(insights_metrics, "penetration_allowed",
+                        lambda cities, privacy: pd.Series(True, index=cities.index))
+    _, recovered, detail = attacks.penetration(releases, CONTRACT, products)
+    assert recovered > 0 and detail.endswith("with one competitor: printed")
+
+
+def test_the_engine_row_counts_a_file_the_engine_would_build_differently(
+        simulated: tuple[list[MonthRelease], pd.DataFrame]) -> None:
+    """The attacks use the pandas builds; production delivers the engine's. One byte of
+    the monthly file the attacks saw changed: the engine's file differs, counted."""
+    releases, products = simulated
+    release = releases[0]
+    files = dict(release.files)
+    attacked = dataclasses.replace(release, files={
+        **files, "monthly": files["monthly"].replace(b",", b";", 1)})
+    checked, recovered, detail = audit_engine.engine_matches([attacked], products, CONTRACT)
+    assert (checked, recovered) == (4, 1) and detail == f"differ: {release.month} monthly"

@@ -88,7 +88,7 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
         "insights_brands": insights_statements.insights_brands(CONTRACT, *MONTH),
         "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, *MONTH),
         "insights_pairs": insights_statements.insights_pairs(CONTRACT, *MONTH),
-        "insights_city_customers": insights_statements.insights_city_customers(*MONTH),
+        "insights_city_customers": insights_statements.insights_city_customers(CONTRACT, *MONTH),
     }
 
 

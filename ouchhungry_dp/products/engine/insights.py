@@ -36,6 +36,8 @@ from ouchhungry_dp.products.insights_metrics import (
 )
 from ouchhungry_dp.products.insights_names import shown_product_names
 from ouchhungry_dp.products.insights_published import BrandFigures
+from ouchhungry_dp.products.penetration import COLUMNS as CITY_COLUMNS
+from ouchhungry_dp.products.penetration import KEYS
 
 _PAIR_COLUMNS = ("product_code_a", "product_code_b", "orders", "customers")
 
@@ -106,15 +108,16 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
     }
 
 
-def _active(run: Runner, first: dt.date, last: dt.date) -> pd.Series:
-    """``active_customers`` of the month from the per-city counts."""
-    rows = _rows(run(queries.insights_city_customers(first, last)),
-                 ("state", "city", "active_customers"))
+def _city_customers(run: Runner, contract: PartnerContract, first: dt.date,
+                    last: dt.date) -> pd.DataFrame:
+    """``penetration.city_customers`` of the month from the per-city counts."""
+    rows = _rows(run(queries.insights_city_customers(contract, first, last)),
+                 (*KEYS, *CITY_COLUMNS))
     index = pd.MultiIndex.from_arrays(
-        [rows["state"].astype("string"), rows["city"].astype("string")], names=["state", "city"])
-    active = pd.Series(rows["active_customers"].astype("int64").to_numpy(), index=index,
-                       name="active_customers")
-    return active.sort_index()
+        [rows[k].astype("string") for k in KEYS], names=KEYS)
+    frame = pd.DataFrame({c: rows[c].astype("int64").to_numpy() for c in CITY_COLUMNS},
+                         index=index)
+    return frame.sort_index()
 
 
 def insights_metrics_in_engine(
@@ -135,5 +138,6 @@ def insights_metrics_in_engine(
                      known_identifiers=known_identifiers)
     return assemble_metrics(contract, month=month, trend=trend,
                             monthly_products=monthly_products, published=published,
-                            buying=buying, active=_active(run, first, last))
+                            buying=buying,
+                            customers=_city_customers(run, contract, first, last))
 

@@ -12,8 +12,9 @@ brands, products and the country's cities, not by the month's order items):
 * ``insights_pairs``: every pair of different partner products bought in the same
   order, with its distinct orders and **distinct customers** (the contract's
   minimum per pair is applied in Python, on these counts, as on the rows);
-* ``insights_city_customers``: ``city_figures``' distinct customers of every brand
-  per city (the penetration's denominator).
+* ``insights_city_customers``: per city, the penetration's denominator (distinct
+  customers of every brand) and what its competitor rules count
+  (``penetration.city_customers``).
 
 The segment totals, competitor counts and dominance of the national share come
 from ``statements.segment_market`` (the monthly file's market sums).
@@ -102,14 +103,53 @@ GROUP BY a.product_code, b.product_code
     return _partner_query("insights_pairs", sql, contract, first, last)
 
 
-def insights_city_customers(first: dt.date, last: dt.date) -> EngineQuery:
-    """Distinct customers of every brand per (state, city) of the range."""
+def insights_city_customers(contract: PartnerContract, first: dt.date,
+                            last: dt.date) -> EngineQuery:
+    """Per (state, city) of the range: distinct customers of every brand, those without
+    a partner item in the city, the competitor companies that sold to the latter and
+    the ``dominance_n`` largest companies' customers among them, summed
+    (``penetration.city_customers``)."""
     sql = f"""
-WITH {ITEMS}
-SELECT state, city, COUNT(DISTINCT customer_id) AS active_customers
-FROM items
-WHERE state IS NOT NULL AND city IS NOT NULL
-GROUP BY state, city
+WITH {ITEMS},
+located AS (
+  SELECT state, city, customer_id, manufacturer,
+         CASE WHEN {PARTNER_ROWS} THEN 1 ELSE 0 END AS own
+  FROM items
+  WHERE state IS NOT NULL AND city IS NOT NULL
+),
+customers AS (
+  SELECT state, city, customer_id, MAX(own) AS partner
+  FROM located GROUP BY state, city, customer_id
+),
+per_company AS (
+  SELECT l.state, l.city, l.manufacturer, COUNT(DISTINCT l.customer_id) AS customers
+  FROM located AS l
+  JOIN customers AS c
+    ON c.state = l.state AND c.city = l.city AND c.customer_id = l.customer_id
+  WHERE c.partner = 0 AND l.manufacturer IS NOT NULL
+  GROUP BY l.state, l.city, l.manufacturer
+),
+ranked AS (
+  SELECT state, city, customers,
+         ROW_NUMBER() OVER (PARTITION BY state, city
+                            ORDER BY customers DESC, manufacturer) AS place
+  FROM per_company
+),
+companies AS (
+  SELECT state, city, COUNT(*) AS competitors,
+         SUM(CASE WHEN place <= @dominance_n THEN customers ELSE 0 END) AS top_outside
+  FROM ranked GROUP BY state, city
+),
+cities AS (
+  SELECT state, city, COUNT(*) AS active_customers,
+         SUM(1 - partner) AS outside_customers
+  FROM customers GROUP BY state, city
+)
+SELECT t.state, t.city, t.active_customers, t.outside_customers,
+       COALESCE(k.competitors, 0) AS competitors, COALESCE(k.top_outside, 0) AS top_outside
+FROM cities AS t
+LEFT JOIN companies AS k ON k.state = t.state AND k.city = t.city
 """
     return EngineQuery("insights_city_customers", sql, (TRANSACTIONS, PRODUCTS),
-                       date_range_params(first, last))
+                       (*date_range_params(first, last), *partner_params(contract),
+                        ("dominance_n", "INT64", contract.privacy.dominance_n)))

@@ -42,7 +42,7 @@ QUERIES = {
     "insights_brands": insights_statements.insights_brands(CONTRACT, FIRST, LAST),
     "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, FIRST, LAST),
     "insights_pairs": insights_statements.insights_pairs(CONTRACT, FIRST, LAST),
-    "insights_city_customers": insights_statements.insights_city_customers(FIRST, LAST),
+    "insights_city_customers": insights_statements.insights_city_customers(CONTRACT, FIRST, LAST),
 }
 
 

@@ -22,6 +22,12 @@ from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.selection import latest_catalogue
 
 from ..conftest import customers_buying, month_frames, products_frame, rows_frame
+from ..test_insights_penetration import (
+    ONE_COMPETITOR,
+    THREE_EVEN,
+    THREE_SAME_PEOPLE,
+    penetration_month,
+)
 from .conftest import Warehouse
 from .test_engine_equals_pandas import CLB, FZZ, GSU, HNG, NOV, TNO, snapshot
 
@@ -155,3 +161,14 @@ def test_a_product_name_holding_a_customer_name_is_replaced(
     metrics = compare_insights(warehouse, contract, rows_frame([]), rows_frame(rows), products,
                                known=("Maria Souza",))
     assert HNG600 in metrics["top_product_pairs"][0]["products"]
+
+
+def test_the_penetration_rule_decides_the_same(warehouse: Warehouse,
+                                              contract: PartnerContract) -> None:
+    """F4: one competitor, three even ones, three reaching the same people (the sum of
+    the two largest above the city's outside customers): printed only for the second."""
+    history, month = penetration_month()
+    metrics = compare_insights(warehouse, contract, history, month)
+    shown = {(c["state"], c["city"]): c["penetration"] for c in metrics["top_cities"]}
+    assert shown == {ONE_COMPETITOR: None, THREE_EVEN: round(20 / 35, 4),
+                     THREE_SAME_PEOPLE: None}

@@ -1,0 +1,86 @@
+"""The insights' "Penetração" per city, and the rule that protects its denominator.
+
+Penetration = the brand's customers in the city / every platform customer in the
+city (all companies). The partner knows its numerator and, from its own daily
+files, its own customers in the city, so a printed penetration gives it
+
+    outside = city customers - the partner's customers in the city,
+
+the customers there who bought only from other companies (finding F4 of issue 11:
+in a city where one other company sells, that is the competitor's customer count).
+So the denominator passes the same two rules as every published share, applied
+to the companies behind ``outside``:
+
+* at least ``min_competing_brands_per_segment`` competitor companies sold to those
+  customers in the city;
+* (n, k) dominance on customers: the ``dominance_n`` largest companies' customers
+  among ``outside``, **summed**, are at most ``dominance_k_percent`` % of
+  ``outside``. A customer may buy from several companies, so the n largest
+  companies' customers can overlap; their sum is at least their union, which makes
+  the sum the conservative side: the largest company then holds at most k % of
+  ``outside`` and the partner's best guess (``outside`` itself) is at least
+  1 / (k/100) - 1 away (17.6 % at k = 85), as for shares.
+
+Otherwise the city's penetration is printed as "n/d". Companies are
+manufacturers, as for shares (several brands of one company count once);
+"competitor" is everything the partner does not sell (``selection.is_partner``).
+
+``city_customers`` computes the figures from the month's rows and is the
+reference; ``engine.insights_statements.insights_city_customers`` computes them
+in the warehouse (the tests hold the two equal).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ouchhungry_dp.products.selection import is_partner
+
+if TYPE_CHECKING:
+    from ouchhungry_dp.partners.contract import PartnerContract, Privacy
+
+KEYS = ["state", "city"]
+# active_customers: the denominator; outside_customers: those without a partner item in
+# the city; competitors: companies among them; top_outside: the n largest companies'
+# customers among them, summed.
+COLUMNS = ("active_customers", "outside_customers", "competitors", "top_outside")
+
+
+def city_customers(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFrame:
+    """Per (state, city) of ``market`` (``selection.market_items`` rows of one month):
+    ``COLUMNS`` as int64, indexed by state and city (sorted)."""
+    located = market["state"].notna().to_numpy() & market["city"].notna().to_numpy()
+    rows = market.loc[located, [*KEYS, "customer_id", "manufacturer"]].assign(
+        _own=is_partner(market, contract)[located])
+    per_customer = rows.groupby([*KEYS, "customer_id"], observed=True)["_own"].any()
+    active = per_customer.groupby(level=KEYS, observed=True).size()
+    outside_customers = per_customer.loc[~per_customer].reset_index()[[*KEYS, "customer_id"]]
+    outside = rows.merge(outside_customers, on=[*KEYS, "customer_id"])
+    per_company = outside.groupby([*KEYS, "manufacturer"], observed=True)["customer_id"].nunique()
+    n = contract.privacy.dominance_n
+    top = (per_company.sort_values(ascending=False, kind="stable")
+           .groupby(level=KEYS, observed=True).head(n)
+           .groupby(level=KEYS, observed=True).sum())
+    frame = pd.DataFrame({
+        "active_customers": active,
+        "outside_customers": (~per_customer).groupby(level=KEYS, observed=True).sum(),
+        "competitors": per_company.groupby(level=KEYS, observed=True).size(),
+        "top_outside": top,
+    })
+    frame = frame.fillna(0).astype("int64")
+    frame.index = pd.MultiIndex.from_arrays(
+        [frame.index.get_level_values(k).astype("string") for k in KEYS], names=KEYS)
+    return frame.sort_index()
+
+
+def penetration_allowed(cities: pd.DataFrame, privacy: Privacy) -> pd.Series:
+    """Per row of ``cities`` (``COLUMNS``): may its penetration be printed? Missing
+    figures (a city without customers in the month) are not allowed."""
+    figures = cities.loc[:, list(COLUMNS)].apply(pd.to_numeric).fillna(0)
+    enough = figures["competitors"] >= privacy.min_competing_brands_per_segment
+    # In integers of hundredths, as ``segment_share.dominance_allows``: exactly k % passes.
+    top = (figures["top_outside"] * 100 * 100).round()
+    bound = (figures["outside_customers"] * privacy.dominance_k_percent * 100).round()
+    return (enough & (top <= bound) & (figures["outside_customers"] > 0)).astype(bool)
