@@ -63,12 +63,25 @@ def market_items(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataF
     items = transactions.loc[:, list(TRANSACTION_COLUMNS)].merge(
         catalogue, on="product_code", how="inner", validate="many_to_one"
     )
-    items["state"] = items["state"].astype("string").str.strip().str.upper()
-    items["city"] = items["city"].astype("string").str.strip()
+    items["state"] = text_per_value(items["state"], upper=True)
+    items["city"] = text_per_value(items["city"])
     items["quantity"] = items["quantity"].astype("Int64")
     items["unit_price"] = items["unit_price"].astype("Float64").round(2)
     items["amount_cents"] = (items["total_amount"].astype("Float64") * 100).round().astype("Int64")
     return items
+
+
+def text_per_value(column: pd.Series, *, upper: bool = False) -> pd.Series:
+    """``column.astype("string").str.strip()`` (then ``.str.upper()``), computed once per
+    distinct value and taken back to the rows: same values and dtype. pandas' string
+    methods make a Python call per row (seconds at a day's million items, three times
+    per daily file), and a day has a few thousand cities and 27 states."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
+    if upper:
+        text = text.str.upper()
+    return pd.Series(text.array.take(codes, allow_fill=True), index=column.index,
+                     name=column.name)
 
 
 def is_partner(items: pd.DataFrame, contract: PartnerContract) -> np.ndarray:
