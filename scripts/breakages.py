@@ -94,15 +94,16 @@ BREAKAGES = [
         "ouchhungry_dp/products/segment_share.py",
         'enough = competitors["manufacturer"].nunique()',
         'enough = competitors["brand"].nunique()',
-        PRODUCTS, f"{TESTS}/products/test_insights_competitor_companies.py::"
-        "test_the_national_share_needs_competing_companies_not_brands",
+        PRODUCTS, f"{TESTS}/products/test_competitor_companies.py::"
+        "test_the_insights_national_share_needs_three_competing_companies_not_three_brands",
     ),
     Breakage(
         "k2", "monthly segment share counts competitors by brand, not by company",
         "ouchhungry_dp/products/segment_share.py",
         '_competitor=rows["manufacturer"].where(',
         '_competitor=rows["brand"].where(',
-        PRODUCTS, f"{TESTS}/products/test_dominance.py",
+        PRODUCTS, f"{TESTS}/products/test_competitor_companies.py::"
+        "test_the_monthly_share_needs_three_competing_companies_not_three_brands",
     ),
     Breakage(
         "l1", "small-cell guardrail lets k - 1 customers through",
