@@ -138,6 +138,8 @@ def test_fault_wrong_client_key_fails_at_once(
 
     assert caught.value.transient is False
     assert caught.value.attempts == 1  # type: ignore[attr-defined]
+    # "Nothing written" (docs/reliability.md row 2): not even a temp file or a directory.
+    assert sftp_server.root.is_dir() and list(sftp_server.root.rglob("*")) == []
     assert not _on_server(sftp_server, REMOTE).exists()
 
 
