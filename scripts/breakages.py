@@ -84,6 +84,11 @@ BREAKAGES = [
     _from_guard("f2", "f2:", ALERTS),
     _from_guard("g", "g:", ALERTS),
     _from_guard("h", "h:", ALERTS),
+    # The doc sentences issue 15 found proved by less than they say.
+    _from_guard("x1", "docs: host-key", DELIVERY),
+    _from_guard("x2", "docs: Retry-After", DELIVERY),
+    _from_guard("x3", "docs: backoff", DELIVERY),
+    _from_guard("x4", "docs: a changed file", DELIVERY),
     Breakage(
         "i", "`same_sha256_everywhere` always passes",
         "ouchhungry_dp/defs/delivery/delivery_assets.py",
