@@ -114,6 +114,10 @@ def test_fault_server_down_is_retried_then_transient_connectivity_error(
     assert caught.value.transient is True
     assert caught.value.attempts == fast_retry.attempts  # type: ignore[attr-defined]
     assert len(sleeps.waits) == fast_retry.attempts - 1
+    # "With backoff": each wait is the policy's full-jitter backoff, checked by value
+    # rather than only counted: within initial * 2**(n-1) after failed attempt n.
+    bounds = [fast_retry.initial_delay_s * 2**n for n in range(len(sleeps.waits))]
+    assert all(0 <= w <= b for w, b in zip(sleeps.waits, bounds, strict=True)), sleeps.waits
     assert caught.value.partner == "ouchhungry" and caught.value.partition == PARTITION
     assert "network failure" in str(caught.value) and caught.value.hint
 
@@ -134,6 +138,8 @@ def test_fault_wrong_client_key_fails_at_once(
 
     assert caught.value.transient is False
     assert caught.value.attempts == 1  # type: ignore[attr-defined]
+    # "Nothing written" (docs/reliability.md row 2): not even a temp file or a directory.
+    assert sftp_server.root.is_dir() and list(sftp_server.root.rglob("*")) == []
     assert not _on_server(sftp_server, REMOTE).exists()
 
 

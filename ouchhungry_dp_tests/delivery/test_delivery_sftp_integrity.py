@@ -19,7 +19,7 @@ from ouchhungry_dp.delivery.channel_settings import SftpConfig
 from ouchhungry_dp.delivery.manifest import build_manifest, remote_file_path
 from ouchhungry_dp.delivery.retry import DeliveryRetryPolicy
 from ouchhungry_dp.delivery.sftp import SftpDeliveryClient
-from ouchhungry_dp.errors import DeliveryError, OuchHungryError
+from ouchhungry_dp.errors import DeliveryError
 from ouchhungry_dp.sandbox.partner_systems.sftp_server import SandboxSftpServer
 
 DATASET = "ouchhungry_sales_daily"
@@ -147,11 +147,14 @@ def test_a_refused_rename_never_leaves_a_manifest_describing_another_file(
     # posix-rename refused, then the remove + rename fallback's rename refused too.
     sftp_server.faults.refuse_renames = 2 if posix_rename else 1
 
-    with pytest.raises(OuchHungryError, match="refused the operation"):
+    with pytest.raises(DeliveryError, match="refused the operation") as caught:
         SftpDeliveryClient(sftp_config(), retry=ONE_ATTEMPT).deliver(
             new, REMOTE, _manifest(new, 20)
         )
 
+    # docs/reliability.md row 5f: a DeliveryError (an SFTP status error on a live
+    # connection, so not retried), not merely some platform error.
+    assert caught.value.transient is False
     assert sftp_server.faults.refuse_renames == 0
     _assert_manifest_describes_the_file_beside_it(sftp_server)
     assert not _stored(sftp_server, MANIFEST).exists()

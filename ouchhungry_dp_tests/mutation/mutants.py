@@ -29,6 +29,15 @@ def _t(module: str, *names: str) -> tuple[str, ...]:
     return tuple(f"{module}::{name}" for name in names)
 
 
+_MANIFEST_WRITE = (
+    '        manifest_part = posixpath.join(directory, f".{name}.manifest.{sha256[:12]}.part")\n'
+    "        data = manifest_bytes(manifest)\n"
+    '        with sftp.open(manifest_part, "wb") as remote:\n'
+    "            remote.write(data)\n"
+    "        self._check_size(sftp, manifest_part, len(data))\n"
+    "        _replace(sftp, manifest_part, manifest_path)\n"
+)
+
 ISSUE_15 = [
     Mutant(
         "a: SFTP sha256 read-back not compared",
@@ -41,8 +50,10 @@ ISSUE_15 = [
     Mutant(
         "b: manifest written before the data rename",
         "ouchhungry_dp/delivery/sftp.py",
-        "        _replace(sftp, part, remote_path)\n\n        manifest_part",
-        "\n        manifest_part",
+        # The data rename moved after the manifest's (not dropped: a file never published
+        # fails a dozen tests and proves nothing about the order).
+        "        _replace(sftp, part, remote_path)\n\n" + _MANIFEST_WRITE,
+        "\n" + _MANIFEST_WRITE + "        _replace(sftp, part, remote_path)\n",
         _t(f"{DELIVERY}/test_delivery_sftp_integrity.py",
            "test_the_manifest_is_written_only_after_the_data_file_is_in_place"),
     ),
