@@ -19,7 +19,7 @@ import dagster as dg
 import pytest
 
 from ouchhungry_dp import file_names as layout
-from ouchhungry_dp.defs.products.product_assets import gated_file
+from ouchhungry_dp.defs.products.gated_files import gated_file
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.event_log.alert_facts import user_error
 from ouchhungry_dp.lib.resources.outbound_store import GcsFileStore, LocalFileStore

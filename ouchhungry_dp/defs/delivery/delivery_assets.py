@@ -26,7 +26,7 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp import file_names as layout
-from ouchhungry_dp.defs.products.product_assets import GatedFile, gated_file
+from ouchhungry_dp.defs.products.gated_files import GatedFile, gated_file
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
     build_manifest,
