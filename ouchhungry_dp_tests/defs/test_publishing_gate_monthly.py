@@ -22,7 +22,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products import insights_asset
 from ouchhungry_dp.defs.products import product_assets as factory
 from ouchhungry_dp.defs.products.decision import record_path
@@ -50,8 +50,8 @@ MONTH = "2026-02"
 MONTH_KEY = "2026-02-01"
 SMALL = SimulatedSourceSystem(rows_per_day=100, n_customers=2000)
 MONTHLY_DELIVERY = CONTRACT.delivery_assets("monthly")
-MONTHLY_FILE = layout.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
-INSIGHTS_FILE = layout.insights_file(CONTRACT.id, MONTH)
+MONTHLY_FILE = file_names.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
+INSIGHTS_FILE = file_names.insights_file(CONTRACT.id, MONTH)
 
 
 @dataclasses.dataclass(frozen=True)

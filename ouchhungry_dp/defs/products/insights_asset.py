@@ -17,7 +17,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products.decision import decision_asset_name
 from ouchhungry_dp.defs.products.gated_files import gated_file, insights_checks, insights_dataset
 from ouchhungry_dp.defs.products.product_assets import (
@@ -65,7 +65,7 @@ def released_monthly(files: OutboundFileStore, contract: PartnerContract,
                      month: str) -> pd.DataFrame:
     """The monthly file of ``month`` as released to the partner (verified against its
     gate record), parsed back; raises the gate's ``DataQualityError`` otherwise."""
-    relative = layout.product_file(contract.products.monthly.dataset, "monthly", month)
+    relative = file_names.product_file(contract.products.monthly.dataset, "monthly", month)
     expected = gated_file(contract, "monthly")
     data, _ = gate.released_bytes(files, relative, partner=contract.id,
                                   dataset=expected.dataset, partition=month,
@@ -79,8 +79,8 @@ def _trend_months(first: dt.date) -> list[str]:
     """The ``INSIGHTS_HISTORY_MONTHS`` months before the month starting ``first``."""
     months, start = [], first
     for _ in range(INSIGHTS_HISTORY_MONTHS):
-        start = layout.previous_month(start)[0]
-        months.append(layout.month_key(start.isoformat()))
+        start = file_names.previous_month(start)[0]
+        months.append(file_names.month_key(start.isoformat()))
     return sorted(months)
 
 
@@ -134,8 +134,8 @@ def insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
                warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
-        month = layout.month_key(context.partition_key)
-        first, last = layout.month_bounds(month)
+        month = file_names.month_key(context.partition_key)
+        first, last = file_names.month_bounds(month)
         try:
             current = released_monthly(outbound_files, contract, month)
             source = CheckOutcome(passed=True, description=f"built from the released {month} "
@@ -173,7 +173,7 @@ def insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         publications: dict[str, Any] = {}
         for relative, data in ((figures_file(contract.id, month),
                                 figures_bytes(contract.id, month, report.metrics["brands"])),
-                               (layout.insights_file(contract.id, month),
+                               (file_names.insights_file(contract.id, month),
                                 report.html.encode("utf-8"))):
             try:
                 publications[relative] = release_file(
@@ -182,7 +182,7 @@ def insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             except gate.ReleasedFileChanged as changed:
                 refused.append(changed)
         raise_refused(refused)
-        relative = layout.insights_file(contract.id, month)
+        relative = file_names.insights_file(contract.id, month)
         released = publications[relative]
         # The report itself goes into the event log only once it passed its checks.
         shown = (report.markdown or report.narrative) if released["released"] else (

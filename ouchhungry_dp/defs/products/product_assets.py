@@ -22,7 +22,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products.decision import (
     decision_asset_name,
     decision_metadata,
@@ -160,7 +160,7 @@ def upstream_quality(files: OutboundFileStore, day: str) -> CheckOutcome:
 def month_complete(files: OutboundFileStore, month: str) -> CheckOutcome:
     """Every day of the month cleaned with its blocking checks passed; a day the source
     confirmed closed counts (it has no sales rows but a passing verdict)."""
-    first, last = layout.month_bounds(month)
+    first, last = file_names.month_bounds(month)
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     verdicts = [quality_verdict.day_verdict(files, day) for day in days]
     missing = [v.day for v in verdicts if not v.passed]
@@ -251,7 +251,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             }
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
-            relative = layout.product_file(product.dataset, "daily", partition)
+            relative = file_names.product_file(product.dataset, "daily", partition)
             try:
                 files.append({**release_file(outbound_files, product.dataset, partition,
                                              relative, data, checks, partner=contract.id),
@@ -299,8 +299,8 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
-        month = layout.month_key(context.partition_key)
-        first, last = layout.month_bounds(month)
+        month = file_names.month_key(context.partition_key)
+        first, last = file_names.month_bounds(month)
         # Released with the file it builds, as the daily files are: the monthly file
         # can leave, so the month's decision is immutable from here on.
         decision = stored_decision(outbound_files, warehouse, contract, first,
@@ -311,7 +311,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
 
         monthly = build_monthly_in_engine(run, decision, contract, first=first, last=last,
                                           month=month)
-        relative = layout.product_file(product.dataset, "monthly", month)
+        relative = file_names.product_file(product.dataset, "monthly", month)
         data = to_csv_bytes(monthly)
         complete = month_complete(outbound_files, month)
         checks = {
