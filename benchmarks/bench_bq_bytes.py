@@ -1,31 +1,64 @@
-"""Estimated BigQuery bytes per run, from the partitioned layout (an estimate, not a bill).
+"""Estimated BigQuery bytes per run of the current code, from the partitioned layout
+(an estimate, not a bill).
 
     .venv/bin/python benchmarks/bench_bq_bytes.py --warehouse /tmp/h/data/warehouse.duckdb \\
         --day 2026-09-15
 
 No BigQuery figure can be measured here (the emulator's engine is not BigQuery's),
-so this computes what each query or read of a run touches: which partitions
-(the tables are day-partitioned, ``ouchhungry_dp/warehouse_ddl/``) and which columns,
+so this computes what each query or read of a run touches: which partitions (the
+tables are day-partitioned, ``ouchhungry_dp/warehouse_ddl/``) and which columns,
 times BigQuery's documented logical size of each type (pricing docs, "Data size
 calculation": INT64, FLOAT64, DATE, DATETIME, TIMESTAMP 8 bytes; BOOL 1; STRING 2 +
-its UTF-8 bytes; NULL 0). Average value sizes come from one seeded day of the local
-warehouse (``seed_history.py`` writes the same columns; seed it at the volume to
-estimate: nothing is scaled); the run's operations are read off the code (``PROFILES`` below, one
-line each, with where in the code). Billing kinds differ: ``query`` (on-demand, per
-TiB scanned), ``storage read`` (Storage Read API, per TiB read), ``load`` (free).
+its UTF-8 bytes; NULL 0). Average value sizes and row counts come from one seeded
+day of the local warehouse (``seed_history.py``; seed it at the volume to estimate:
+nothing is scaled), every day of a range taken as large.
+
+Two sources of operations:
+
+* the engine statements (``ouchhungry_dp.products.engine``) are not listed by hand:
+  the steps' own entry points (``decide_in_engine``, ``build_monthly_in_engine``,
+  ``reconcile_in_engine``, ``insights_metrics_in_engine``, the month's identifiers)
+  are run on empty copies of the tables with a runner that records every statement
+  they issue. Each recorded statement is parsed with sqlglot, its columns qualified
+  with the warehouse schema: the bytes are the columns it names of each table (the
+  filter columns included, as BigQuery counts them) over the days between its
+  ``@start`` and ``@end`` (the partition filters, held by
+  ``test_every_partitioned_table_is_read_within_its_partitions``);
+* the IO manager's loads, partition writes, the source extract and the readers'
+  ``read_range``/``customer_identifiers`` are read off the code (``IO`` below, one
+  line each, saying where).
+
+Billing kinds differ: ``query`` (on-demand, per TiB scanned), ``storage read``
+(Storage Read API, per TiB read); they are not added together.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import traverse_scope
 
 from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR
-from ouchhungry_dp.products.selection import CATALOGUE_ATTRIBUTES, TRANSACTION_COLUMNS
+from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
+from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
+from ouchhungry_dp.products.engine.monthly import (
+    build_monthly_in_engine,
+    decide_in_engine,
+    reconcile_in_engine,
+)
+from ouchhungry_dp.products.engine.query import EngineQuery
+from ouchhungry_dp.products.selection import CATALOGUE_ATTRIBUTES
 
 FIXED = {"INT64": 8, "FLOAT64": 8, "DATE": 8, "DATETIME": 8, "TIMESTAMP": 8, "BOOL": 1}
 # Tables created from a frame (no DDL): BigQuery types from the DuckDB column types.
@@ -33,8 +66,14 @@ DUCKDB_TO_BQ = {"VARCHAR": "STRING", "BIGINT": "INT64", "INTEGER": "INT64", "DOU
                 "DATE": "DATE", "TIMESTAMP": "DATETIME", "TIMESTAMP_NS": "DATETIME",
                 "BOOLEAN": "BOOL"}
 MONTH_DAYS = 30
-INSIGHTS_MONTHS = 6  # the insights read the month and the 5 before it
+# customer_identifiers(before=...) reads every customer snapshot before the run's first
+# day: its bytes grow with the history kept (here a year).
+HISTORY_DAYS = 365
 MIB = 1024 * 1024
+PARTITION = {"cleaned_transactions": "sale_date", "cleaned_customers": "snapshot_date",
+             "cleaned_products": "snapshot_date", "raw_transactions": "partition_date",
+             "raw_customers": "partition_date", "raw_products": "partition_date"}
+DAILY, DECISION, MONTHLY, INSIGHTS = "daily", "decision (month)", "monthly", "insights"
 
 
 @dataclass(frozen=True)
@@ -44,96 +83,119 @@ class Operation:
     table: str
     days: int  # day partitions touched
     columns: tuple[str, ...] | None  # None: every column
-    kind: str  # query / storage read / load
+    kind: str  # query / storage read
 
 
-def _ops(run: str, rows: list[tuple[str, str, int, tuple[str, ...] | None, str]]
-         ) -> list[Operation]:
-    return [Operation(run, *row) for row in rows]
+def _io(contract: PartnerContract) -> list[Operation]:
+    """Reads and writes that are not engine statements, read off the code."""
+    product = contract.daily_asset
+    writes = [(step, t) for step, t in (
+        ("raw_*", "raw_transactions"), ("raw_*", "raw_customers"), ("raw_*", "raw_products"),
+        ("clean_transactions", "cleaned_transactions"),
+        ("clean_transactions", "transactions_quarantine"),
+        ("clean_customers", "cleaned_customers"), ("clean_products", "cleaned_products"),
+        ("daily product", product))]
+    loads = [("clean_transactions", "raw_transactions"), ("clean_transactions", "raw_customers"),
+             ("clean_transactions", "raw_products"), ("clean_customers", "raw_customers"),
+             ("clean_products", "raw_products"), ("daily product", "cleaned_transactions"),
+             ("daily product", "cleaned_products"), ("daily product", "cleaned_customers")]
+    return [
+        Operation(DAILY, "raw_transactions: source extract (replica, day)", "raw_transactions",
+                  1, None, "query"),
+        # A write: a free load into staging, a DELETE of the partition (metadata-only
+        # when whole partitions go: 0), then INSERT ... SELECT over the staged day.
+        *[Operation(DAILY, f"{step}: partition write (INSERT from staging)", t, 1, None,
+                    "query") for step, t in writes],
+        *[Operation(DAILY, f"{step}: IO manager input", t, 1, None, "storage read")
+          for step, t in loads],
+        # cleaning_assets._catalogue_identifiers, in clean_products and clean_transactions.
+        *[Operation(DAILY, f"{step}: customer_identifiers (before the day)",
+                    "cleaned_customers", HISTORY_DAYS, ("full_name", "email", "snapshot_date"),
+                    "query") for step in ("clean_products", "clean_transactions")],
+        Operation(DAILY, "daily product: read_range products_quarantine (day)",
+                  "products_quarantine", 1, None, "storage read"),
+        Operation(INSIGHTS, "insights: trend_catalogue read_range (month)", "cleaned_products",
+                  MONTH_DAYS, (*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"),
+                  "storage read"),
+    ]
 
 
-PRODUCT = "ouchhungry_sales_daily"
-CUSTOMER_IDS = ("customer_id", "full_name", "email")
-# Writes: a load into a staging table (free), then INSERT ... SELECT from it (a query
-# over the staged day) after a DELETE of the partition (metadata-only when it removes
-# whole partitions: counted as 0).
-DAILY = _ops("daily", [
-    ("raw asset: source extract (replica, day)", "raw_transactions", 1, None, "query"),
-    *[(f"{step}: partition write (INSERT from staging)", t, 1, None, "query")
-      for step, t in (("raw", "raw_transactions"), ("raw", "raw_customers"),
-                      ("raw", "raw_products"), ("clean", "cleaned_transactions"),
-                      ("clean", "transactions_quarantine"), ("clean", "cleaned_customers"),
-                      ("clean", "cleaned_products"), ("product", PRODUCT))],
-    *[(f"{step}: IO manager input", t, 1, None, "storage read")
-      for step, t in (("clean_transactions", "raw_transactions"),
-                      ("clean_transactions", "raw_customers"),
-                      ("clean_transactions", "raw_products"),
-                      ("clean_customers", "raw_customers"), ("clean_products", "raw_products"),
-                      ("product", "cleaned_transactions"), ("product", "cleaned_products"),
-                      ("product", "cleaned_customers"))],
-])
-INSIGHTS = _ops("monthly + insights", [
-    ("insights: read_range 6 months", "cleaned_transactions", INSIGHTS_MONTHS * MONTH_DAYS,
-     None, "storage read"),
-    ("insights: trend_catalogue", "cleaned_products", INSIGHTS_MONTHS * MONTH_DAYS,
-     (*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"), "storage read"),
-])
+Runner = Callable[[EngineQuery], pd.DataFrame]
 
 
-def _identifiers(kind: str) -> list[Operation]:
-    """identifiers_of_month, once for the monthly file's PII scan and once for the report's."""
-    return _ops("monthly + insights", [
-        (f"{step}: identifiers_of_month", "cleaned_customers", MONTH_DAYS, CUSTOMER_IDS, kind)
-        for step in ("monthly", "insights")])
-# s3-engine (4b6ef1a), products/engine/statements.py: the columns each statement names.
-ITEM_COLUMNS = ("order_id", "customer_id", "state", "city", "quantity", "total_amount",
-                "product_code", "sale_date")
-CATALOGUE_COLUMNS = ("product_code", "brand", "manufacturer", "segment", "snapshot_date",
-                     "updated_at")
-DAILY_FILE_COLUMNS = ("state", "city", "brand", "customer_id", "order_id", "quantity",
-                      "total_amount", "sale_date")
+def record_statements(conn: duckdb.DuckDBPyConnection, contract: PartnerContract,
+                      month_first: dt.date) -> list[tuple[str, EngineQuery]]:
+    """Every statement the decision, monthly and insights steps issue for the month
+    starting ``month_first``, in order, run on ``conn`` (empty tables: the same
+    statements run, only the rows are missing)."""
+    month_last = (pd.Timestamp(month_first) + pd.offsets.MonthEnd(0)).date()
+    month = month_first.strftime("%Y-%m")
+    previous_last = month_first - dt.timedelta(days=1)
+    previous_first = previous_last.replace(day=1)
+    issued: list[tuple[str, EngineQuery]] = []
+
+    def runner(run: str) -> Runner:
+        def run_query(query: EngineQuery) -> pd.DataFrame:
+            issued.append((run, query))
+            return conn.execute(query.for_duckdb("marts"), query.duckdb_params()).df()
+        return run_query
+
+    # decision.py: the month's decision from the previous month (once a month).
+    decision = decide_in_engine(runner(DECISION), contract, previous_first, previous_last)
+    # product_assets._monthly_asset.
+    monthly_run = runner(MONTHLY)
+    monthly = build_monthly_in_engine(monthly_run, decision, contract, first=month_first,
+                                      last=month_last, month=month)
+    monthly_run(statements.month_customer_identifiers(month_first, month_last))
+    reconcile_in_engine(monthly_run, monthly, contract.daily_asset, first=month_first,
+                        last=month_last, min_customers=contract)
+    # insights_asset.insights_asset.
+    insights_run = runner(INSIGHTS)
+    insights_run(statements.month_customer_identifiers(month_first, month_last))
+    insights_metrics_in_engine(
+        insights_run, contract, month=month, first=month_first, last=month_last,
+        products=pd.DataFrame(columns=list(CATALOGUE_ATTRIBUTES), dtype="string"),
+        monthly_products=monthly, published={}, known_identifiers=[])
+    return issued
 
 
-def _statement(run: str, name: str) -> list[Operation]:
-    return _ops(run, [(f"{name} (SQL in the engine)", "cleaned_transactions", MONTH_DAYS,
-                       ITEM_COLUMNS, "query"),
-                      (f"{name}: catalogue", "cleaned_products", MONTH_DAYS, CATALOGUE_COLUMNS,
-                       "query")])
+def _range_days(query: EngineQuery) -> int | None:
+    params = {name: value for name, _, value in query.params}
+    if "start" not in params or "end" not in params:
+        return None
+    return (params["end"] - params["start"]).days
 
 
-PROFILES: dict[str, list[Operation]] = {
-    # main at ce7fb66, read off the code.
-    "main": [
-        *DAILY,
-        *_ops("decision (month)", [
-            ("compute_decision: previous month", "cleaned_transactions", MONTH_DAYS,
-             TRANSACTION_COLUMNS, "storage read"),
-            ("compute_decision: catalogue", "cleaned_products", MONTH_DAYS, None,
-             "storage read"),
-        ]),
-        *_ops("monthly + insights", [
-            ("monthly: IO manager input", "cleaned_transactions", MONTH_DAYS, None,
-             "storage read"),
-            ("monthly: IO manager input", "cleaned_products", MONTH_DAYS, None, "storage read"),
-            ("monthly: daily files input", PRODUCT, MONTH_DAYS, None, "storage read"),
-        ]),
-        *_identifiers("storage read"),
-        *INSIGHTS,
-    ],
-    "s3-engine": [
-        *DAILY,
-        *_statement("decision (month)", "decision_basis"),
-        *_statement("monthly + insights", "monthly_cells"),
-        *_statement("monthly + insights", "segment_market"),
-        *_ops("monthly + insights", [
-            ("partner_catalogue_brands (SQL)", "cleaned_products", MONTH_DAYS,
-             CATALOGUE_COLUMNS, "query"),
-            ("daily_reconciliation (SQL)", PRODUCT, MONTH_DAYS, DAILY_FILE_COLUMNS, "query"),
-        ]),
-        *_identifiers("query"),  # month_customer_identifiers (SELECT DISTINCT)
-        *INSIGHTS,
-    ],
-}
+def scanned_columns(query: EngineQuery, schema: dict[str, dict[str, str]]
+                    ) -> dict[str, set[str]]:
+    """Columns of each warehouse table the statement names, after sqlglot qualifies
+    every column with the table it comes from (``SELECT *`` expanded)."""
+    tree = sqlglot.parse_one(query.for_bigquery("project", "dataset"), read="bigquery")
+    bq_schema = {"project": {"dataset": {t: {c: "STRING" for c in cols}
+                                         for t, cols in schema.items()}}}
+    tree = qualify(tree, schema=bq_schema, dialect="bigquery", validate_qualify_columns=False)
+    used: dict[str, set[str]] = {}
+    for scope in traverse_scope(tree):
+        for alias, (_node, source) in scope.selected_sources.items():
+            if not (isinstance(source, exp.Table) and source.db == "dataset"):
+                continue
+            names = {c.name for c in scope.columns if c.table == alias}
+            used.setdefault(source.name, set()).update(names)
+    return used
+
+
+def statement_operations(recorded: list[tuple[str, EngineQuery]],
+                         schema: dict[str, dict[str, str]]) -> list[Operation]:
+    out = []
+    for run, query in recorded:
+        days = _range_days(query)
+        for table, columns in sorted(scanned_columns(query, schema).items()):
+            if days is None:
+                raise ValueError(f"{query.purpose} reads {table} without @start/@end: "
+                                 "every partition")
+            out.append(Operation(run, f"{query.purpose} (SQL)", table, days,
+                                 tuple(sorted(columns)), "query"))
+    return out
 
 
 def ddl_types(table: str) -> dict[str, str] | None:
@@ -146,40 +208,60 @@ def ddl_types(table: str) -> dict[str, str] | None:
 
 def column_bytes(conn: duckdb.DuckDBPyConnection, table: str, partition: str,
                  day: str) -> tuple[dict[str, float], int]:
-    """Average BigQuery logical bytes per row of each column on ``day``; and its row count."""
+    """Average BigQuery logical bytes per row of each column on ``day``; and its row count
+    (none for a table the seeded day did not write, e.g. no quarantined product)."""
+    if not conn.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                        "table_schema = 'marts' AND table_name = ?", [table]).fetchone()[0]:
+        return {}, 0
     described = conn.execute(f"DESCRIBE marts.{table}").fetchall()
     types = ddl_types(table) or {name: DUCKDB_TO_BQ.get(kind.split("(")[0], "STRING")
                                  for name, kind, *_ in described}
-    where = f"CAST({partition} AS DATE) = DATE '{day}'"
     parts = []
     for name, _kind, *_ in described:
         bq = types.get(name, "STRING")
         size = f"2 + strlen(CAST({name} AS VARCHAR))" if bq == "STRING" else str(FIXED[bq])
         parts.append(f"coalesce(avg(CASE WHEN {name} IS NULL THEN 0 ELSE {size} END), 0)")
     values = conn.execute(f"SELECT count(*), {', '.join(parts)} FROM marts.{table} "
-                          f"WHERE {where}").fetchone()
+                          f"WHERE CAST({partition} AS DATE) = DATE '{day}'").fetchone()
     assert values is not None
     return {name: float(v) for (name, *_), v in zip(described, values[1:], strict=True)}, \
         int(values[0])
 
 
-PARTITION = {"cleaned_transactions": "sale_date", "cleaned_customers": "snapshot_date",
-             "cleaned_products": "snapshot_date", PRODUCT: "sale_date"}
+def _empty_copy(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The warehouse's tables, without rows, in memory (the statements' schema)."""
+    empty = duckdb.connect()
+    empty.execute("CREATE SCHEMA marts")
+    for (table,) in conn.execute("SELECT table_name FROM information_schema.tables "
+                                 "WHERE table_schema = 'marts'").fetchall():
+        columns = ", ".join(f'"{name}" {kind}' for name, kind, *_ in
+                            conn.execute(f"DESCRIBE marts.{table}").fetchall())
+        empty.execute(f"CREATE TABLE marts.{table} ({columns})")
+    return empty
 
 
-def estimate(warehouse: Path, day: str, profile: str) -> tuple[list[dict[str, object]], int]:
-    """Bytes of every operation, each day of a range as large as ``day`` (rows and value
-    sizes of the seeded day, not scaled: the customers and products a day references do
-    not grow linearly with its order items); and the day's raw order items."""
+def estimate(warehouse: Path, day: str, contract: PartnerContract
+             ) -> tuple[list[dict[str, object]], int]:
+    """Bytes of every operation of a day's, a month's decision's, the monthly file's and
+    the insights' run; and the day's raw order items."""
+    month_first = dt.date.fromisoformat(day).replace(day=1)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = {op.table for op in PROFILES[profile]}
-        sizes = {t: column_bytes(conn, t, PARTITION.get(t, "partition_date"), day)
-                 for t in tables}
+        empty = _empty_copy(conn)
+        schema = {t: {name: kind for name, kind, *_ in empty.execute(
+            f"DESCRIBE marts.{t}").fetchall()} for (t,) in empty.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        recorded = record_statements(empty, contract, month_first)
+        order = [DAILY, DECISION, MONTHLY, INSIGHTS]
+        operations = sorted([*_io(contract), *statement_operations(recorded, schema)],
+                            key=lambda op: order.index(op.run))
+        partition = {**PARTITION, contract.daily_asset: "sale_date"}
+        sizes = {t: column_bytes(conn, t, partition.get(t, "partition_date"), day)
+                 for t in {op.table for op in operations}}
     out = []
-    for op in PROFILES[profile]:
+    for op in operations:
         per_row, day_rows = sizes[op.table]
         columns = op.columns or tuple(per_row)
-        width = sum(per_row[c] for c in columns)
+        width = sum(per_row.get(c, 0.0) for c in columns)
         out.append({"run": op.run, "what": op.what, "table": op.table, "days": op.days,
                     "columns": "all" if op.columns is None else len(columns),
                     "kind": op.kind, "bytes": width * day_rows * op.days})
@@ -187,8 +269,8 @@ def estimate(warehouse: Path, day: str, profile: str) -> tuple[list[dict[str, ob
 
 
 def print_estimate(result: list[dict[str, object]], rows: int) -> None:
-    print(f"estimated BigQuery bytes per run, every day like the sample ({rows:,} raw order items) "
-          f"({MONTH_DAYS}-day month; logical sizes, not a bill)")
+    print(f"estimated BigQuery bytes per run, every day like the sample ({rows:,} raw order "
+          f"items; {MONTH_DAYS}-day month; logical sizes, not a bill)")
     print("| run | operation | table | day partitions | columns | kind | MiB |")
     print("|---|---|---|---|---|---|---|")
     for r in result:
@@ -208,13 +290,11 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True,
                         help="a DuckDB warehouse seeded by seed_history.py")
     parser.add_argument("--day", required=True, help="a seeded day to take value sizes from")
-    parser.add_argument("--profile", action="append", choices=list(PROFILES),
-                        help="the code whose operations to count (default: every one)")
+    parser.add_argument("--partner", default="ouchhungry", help="the contract whose runs to count")
     args = parser.parse_args()
-    for profile in args.profile or list(PROFILES):
-        result, rows = estimate(args.warehouse, args.day, profile)
-        print(f"\n## {profile}")
-        print_estimate(result, rows)
+    contract = next(c for c in load_contracts() if c.id == args.partner)
+    result, rows = estimate(args.warehouse, args.day, contract)
+    print_estimate(result, rows)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ are asserted.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,21 +55,35 @@ def test_seed_history_writes_the_daily_jobs_tables_and_lists_its_partitions(
     assert (data / "outbound" / "_decisions" / "ouchhungry" / "2026-09.csv").is_file()
 
 
-def test_bytes_estimate_prints_every_run_of_the_seeded_layout(seeded: tuple[Path, str]) -> None:
+def _engine_statements() -> set[str]:
+    """The purpose of every statement the engine modules define."""
+    sources = (REPO / "ouchhungry_dp" / "products" / "engine").glob("*.py")
+    return {name for path in sources for name in re.findall(
+        r'(?:EngineQuery|_partner_query)\(\s*"(\w+)"', path.read_text())}
+
+
+def test_bytes_estimate_counts_every_engine_statement_within_its_partitions(
+        seeded: tuple[Path, str]) -> None:
     data, _ = seeded
     out = bench("bench_bq_bytes.py", "--warehouse", str(data / "warehouse.duckdb"),
                 "--day", "2026-09-01")
-    # One summary per code version (main, s3-engine): three runs each, two billing kinds.
-    assert out.count("| run | query (MiB) | storage read (MiB) |") == 2
-    totals = [line for line in out.splitlines() if line.startswith(
-        ("| daily |", "| decision (month) |", "| monthly + insights |")) and line.count("|") == 4]
-    assert len(totals) == 6
-    # main ships the month's rows to pandas (storage read); the engine sums them in SQL.
-    main_decision, engine_decision = (t for t in totals if t.startswith("| decision"))
-    assert main_decision.startswith("| decision (month) | 0.0 |")
-    assert engine_decision.endswith("| 0.0 |")
-    # The insights read six months of cleaned transactions, the monthly job one.
-    assert "| insights: read_range 6 months | cleaned_transactions | 180 | all |" in out
+    rows = [line.split(" | ") for line in out.splitlines()
+            if line.startswith("| ") and line.count("|") == 8 and "---" not in line]
+    statements = [r for r in rows if r[1].endswith(" (SQL)")]
+    # Every statement the engine defines is issued by a step and counted.
+    assert {r[1].removesuffix(" (SQL)") for r in statements} == _engine_statements()
+    assert len(_engine_statements()) >= 10
+    # Each reads its partitions only: the previous month (August) for the decision,
+    # the month (September) for the monthly file and the insights.
+    assert {(r[0].lstrip("| "), r[3]) for r in statements} == {
+        ("decision (month)", "31"), ("monthly", "30"), ("insights", "30")}
+    totals = [line for line in out.splitlines() if line.count("|") == 4 and line.startswith(
+        ("| daily |", "| decision (month) |", "| monthly |", "| insights |"))]
+    assert [t.split(" | ")[0] for t in totals] == [
+        "| daily", "| decision (month)", "| monthly", "| insights"]
+    # The month's rows stay in the warehouse: the decision and the monthly file read
+    # nothing through the Storage Read API.
+    assert all(t.endswith("| 0.0 |") for t in totals[1:3])
 
 
 def test_backfill_plan_is_consecutive_runs_of_k_days() -> None:

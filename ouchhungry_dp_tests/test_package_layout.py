@@ -17,15 +17,20 @@ PACKAGE = REPO_ROOT / "ouchhungry_dp"
 WIRING = (PACKAGE / "defs", PACKAGE / "lib", PACKAGE / "definitions.py")
 
 
-def dagster_imports(path: Path) -> list[str]:
+def absolute_imports(path: Path) -> list[tuple[str, str]]:
+    """``(where, module)`` of every absolute import in ``path``, function-level too."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                  else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
                  else [])
-        found += [f"{path.relative_to(REPO_ROOT)}:{node.lineno} {name}" for name in names
-                  if name.split(".")[0] == "dagster" or name.startswith("dagster_")]
+        found += [(f"{path.relative_to(REPO_ROOT)}:{node.lineno}", name) for name in names]
     return found
+
+
+def dagster_imports(path: Path) -> list[str]:
+    return [f"{where} {name}" for where, name in absolute_imports(path)
+            if name.split(".")[0] == "dagster" or name.startswith("dagster_")]
 
 
 def test_only_the_wiring_imports_dagster() -> None:
@@ -34,6 +39,21 @@ def test_only_the_wiring_imports_dagster() -> None:
     assert len(outside) > 50  # the domain packages were found
     assert [hit for p in sorted(outside) for hit in dagster_imports(p)] == []
     assert dagster_imports(PACKAGE / "definitions.py")  # the check sees an import
+
+
+def package_imports(path: Path, prefix: str) -> list[str]:
+    return [f"{where} {name}" for where, name in absolute_imports(path)
+            if name == prefix or name.startswith(f"{prefix}.")]
+
+
+def test_lib_does_not_import_defs() -> None:
+    # lib/ sits under defs/: the loader reads defs/, and lib/ is what defs/ shares. (A
+    # roll-out entry point may load the whole code location, ``ouchhungry_dp.definitions``.)
+    lib = sorted((PACKAGE / "lib").rglob("*.py"))
+    assert len(lib) > 10
+    assert [hit for p in lib for hit in package_imports(p, "ouchhungry_dp.defs")] == []
+    # The check sees an import of defs where there is one.
+    assert package_imports(PACKAGE / "defs/products/partner_products.py", "ouchhungry_dp.defs")
 
 
 # -- what production imports ------------------------------------------------------------------

@@ -17,6 +17,8 @@ from pathlib import Path
 from ouchhungry_dp.deck.build import build_deck
 from ouchhungry_dp.deck.figures import collect_figures
 from ouchhungry_dp.deck.texts import LANGS, Texts
+from ouchhungry_dp.definitions import defs
+from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.lib.cost_run_for_deck import run_cost_assets
 from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
 from ouchhungry_dp.settings import REPO_ROOT, warehouse_path
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     suffix = "" if args.lang == "pt" else f"_{args.lang}"
     out = args.out or REPO_ROOT / f"docs/deck/ouchhungry_dp{suffix}.pptx"
-    cost_run = run_cost_assets(args.day)
+    # The job as the code location defines it (local warehouse, outbound store,
+    # simulated account under the data folder).
+    cost_run = run_cost_assets(args.day, defs, job=costs.platform_cost_job.name,
+                               anomaly_check=costs.CHECK_ANOMALY)
     figures = collect_figures(args.warehouse or warehouse_path(), Texts(args.lang))
     written = build_deck(figures, cost_run, args.docs, out, lang=args.lang)
     print(f"deck written to {written}")

@@ -1,10 +1,10 @@
-"""Runs ``platform_cost_monitoring``'s assets for one day for the stage-1 deck.
+"""Runs the platform's cost job for one day for the stage-1 deck.
 
-In-process, on the simulated GCP account locally. With ``resources`` omitted the job
-runs as the code location defines it (local warehouse, outbound store, simulated
-account under the data folder) on the instance in ``DAGSTER_HOME`` when there is one,
-so the run is also in the Dagster UI. What it returns (``CostRun``) is plain data for
-the deck, which imports no Dagster.
+In-process, on the instance in ``DAGSTER_HOME`` when there is one, so the run is also
+in the Dagster UI. The caller names the job and gives the ``Definitions`` it runs
+in (the code location itself for ``make deck``, the cost assets with test resources
+in tests): this helper knows nothing of ``defs/``, which sits above ``lib/``. What it
+returns (``CostRun``) is plain data for the deck, which imports no Dagster.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 
 from ouchhungry_dp.deck.cost_run import TREND_DAYS, CostRun
-from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.lib.resources.cost_monitoring import GcpCostSourceResource
 from ouchhungry_dp.monitoring.costs import pipeline
 
@@ -29,37 +27,19 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def _execute(day: date, instance: dg.DagsterInstance,
-             resources: dict[str, Any] | None) -> dg.ExecuteInProcessResult:
-    tags = {"ouchhungry/purpose": "stage-1 deck"}
-    if resources is None:
-        # Imported here: the whole code location is loaded only for a real deck build.
-        from ouchhungry_dp.definitions import defs
-
-        job = defs.resolve_job_def(costs.platform_cost_job.name)
-        return job.execute_in_process(instance=instance, partition_key=day.isoformat(),
-                                      tags=tags)
-    return dg.materialize(costs.cost_assets, partition_key=day.isoformat(), instance=instance,
-                          resources=resources, tags=tags)
-
-
-def _cost_source(resources: dict[str, Any] | None) -> GcpCostSourceResource:
-    """The source the run read: the one given, else the code location's own."""
-    if resources is not None:
-        return resources["gcp_cost_source"]
-    from ouchhungry_dp.definitions import defs
-
-    return defs.resources["gcp_cost_source"]
-
-
-def run_cost_assets(day: date, *, resources: dict[str, Any] | None = None,
+def run_cost_assets(day: date, defs: dg.Definitions, *, job: str, anomaly_check: str,
                     instance: dg.DagsterInstance | None = None) -> CostRun:
-    result = _execute(day, instance or _instance(), resources)
+    """``job`` of ``defs`` for the partition ``day``; ``anomaly_check`` is the cost
+    anomaly check whose verdict the deck shows. The billing trend is read from the
+    ``gcp_cost_source`` resource of ``defs``, the source the run read."""
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance or _instance(), partition_key=day.isoformat(),
+        tags={"ouchhungry/purpose": "stage-1 deck"})
     if not result.success:
         raise RuntimeError(f"cost run {result.run_id} for {day} failed; see the Dagster UI")
     anomaly = next(e for e in result.get_asset_check_evaluations()
-                   if e.check_name == costs.CHECK_ANOMALY)
-    source = _cost_source(resources)
+                   if e.check_name == anomaly_check)
+    source: GcpCostSourceResource = (defs.resources or {})["gcp_cost_source"]
     first = day - timedelta(days=TREND_DAYS - 1)
     # The same source the run read (the report step reads this window too).
     with source.source(result.run_id, day.isoformat()) as cost_source:

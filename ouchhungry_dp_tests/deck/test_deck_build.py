@@ -16,6 +16,7 @@ from ouchhungry_dp.deck.build import build_deck
 from ouchhungry_dp.deck.cost_run import CostRun
 from ouchhungry_dp.deck.figures import DeckFigures, collect_figures, simulate_powerbi
 from ouchhungry_dp.deck.texts import Texts
+from ouchhungry_dp.defs.platform import costs
 from ouchhungry_dp.lib.cost_run_for_deck import run_cost_assets
 from ouchhungry_dp.lib.resources.cost_monitoring import (
     CostMonitoringResource,
@@ -44,7 +45,10 @@ def cost_run(tmp_path_factory: pytest.TempPathFactory) -> CostRun:
     # The outbound store must be the folder the environment names (pinned at setup).
     with pytest.MonkeyPatch.context() as patch, dg.instance_for_test(temp_dir=str(tmp)) as instance:
         patch.setenv("OUCHHUNGRY_DATA_DIR", str(tmp))
-        return run_cost_assets(catalog.SPIKE_DAY, resources=resources, instance=instance)
+        defs = dg.Definitions(assets=costs.cost_assets, jobs=[costs.platform_cost_job],
+                              resources=resources)
+        return run_cost_assets(catalog.SPIKE_DAY, defs, job=costs.platform_cost_job.name,
+                               anomaly_check=costs.CHECK_ANOMALY, instance=instance)
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from ouchhungry_dp import file_names as layout
-from ouchhungry_dp.defs.products.product_assets import gated_file
+from ouchhungry_dp import file_names
+from ouchhungry_dp.defs.products.gated_files import gated_file
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.event_log.alert_facts import user_error
 from ouchhungry_dp.lib.resources.outbound_store import GcsFileStore, LocalFileStore
@@ -69,7 +69,7 @@ def test_a_forged_record_does_not_ship_the_held_pii_file(
     assert not run_job(instance, PlantedCatalogue(rows_per_day=300), CONTRACT.daily_job,
                        day).success
     root = Path(env["OUCHHUNGRY_DATA_DIR"]) / "outbound"
-    relative = layout.product_file(DAILY.dataset, "daily", day)
+    relative = file_names.product_file(DAILY.dataset, "daily", day)
     held = (root / gate.held_path(relative)).read_bytes()
     assert PII.encode() in held
     (root / relative).write_bytes(held)  # the forgery: two plain file writes, no key
@@ -91,7 +91,7 @@ def test_run_config_cannot_repoint_the_outbound_store(
     assert not run_job(instance, PlantedCatalogue(rows_per_day=300), CONTRACT.daily_job,
                        day).success
     rogue = tmp_path / "rogue"
-    relative = layout.product_file(DAILY.dataset, "daily", day)
+    relative = file_names.product_file(DAILY.dataset, "daily", day)
     data = f"sale_date,order_id\n{day},{PII}\n".encode()
     # Even a record signed with the real key (a launcher who has it) is never read.
     assert gate.publish(LocalFileStore(root=str(rogue)), dataset=DAILY.dataset, partition=day,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.delivery.partner_jobs import last_complete_month
 from ouchhungry_dp.lib.execution.partitions import daily_partitions
 from ouchhungry_dp.partners.contract import get_contract
@@ -28,7 +28,7 @@ def _deliver(instance: dg.DagsterInstance, days: list[str]) -> None:
 
 
 def _days_of(month: str) -> list[str]:
-    first, last = layout.month_bounds(month)
+    first, last = file_names.month_bounds(month)
     return daily_partitions.get_partition_keys_in_range(
         dg.PartitionKeyRange(first.isoformat(), last.isoformat()))
 
@@ -61,7 +61,7 @@ def test_month_with_a_missing_day_is_skipped_then_launched_once_complete() -> No
                 dg.build_sensor_context(instance=instance, definitions=defs))
             assert not again.run_requests and "already delivered" in (again.skip_message or "")
         schedule = defs.get_schedule_def(f"{CONTRACT.id}_monthly_schedule")
-        day_one = layout.month_bounds(month)[1] + dt.timedelta(days=1)
+        day_one = file_names.month_bounds(month)[1] + dt.timedelta(days=1)
         at = dt.datetime.combine(day_one, dt.time(7), tzinfo=ZoneInfo("America/Sao_Paulo"))
         tick = schedule.evaluate_tick(
             dg.build_schedule_context(instance=instance, scheduled_execution_time=at))

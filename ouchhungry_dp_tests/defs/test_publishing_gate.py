@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products import product_assets as products_factory
 from ouchhungry_dp.lib.event_log.alert_facts import user_error
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
@@ -68,7 +68,7 @@ def test_pii_in_a_catalogue_name_never_reaches_the_partner_even_when_only_delive
     assert not materialized(result) & set(DAILY_DELIVERY)
     assert what_the_partner_got(sandbox, day) == []
     # The file is held for the data team, never where delivery reads.
-    relative = layout.product_file(DAILY, "daily", day)
+    relative = file_names.product_file(DAILY, "daily", day)
     assert not (outbound(env) / relative).exists()
     assert "joao.silva@gmail.com" in (outbound(env) / gate.held_path(relative)).read_text()
     record = json.loads((outbound(env) / gate.record_path(relative)).read_text())
@@ -134,8 +134,8 @@ def test_checks_are_per_file_in_a_single_run_backfill_and_the_month_to_date_file
     check = next(e.event_specific_data for e in step_events(backfill, "ASSET_CHECK_EVALUATION")
                  if e.event_specific_data.check_name == "pii_scan")
     assert not check.passed and check.metadata["failed_partitions"].value == ["2026-08-02"]
-    assert (outbound(env) / layout.product_file(DAILY, "daily", "2026-08-01")).is_file()
-    assert not (outbound(env) / layout.product_file(DAILY, "daily", "2026-08-02")).exists()
+    assert (outbound(env) / file_names.product_file(DAILY, "daily", "2026-08-01")).is_file()
+    assert not (outbound(env) / file_names.product_file(DAILY, "daily", "2026-08-02")).exists()
 
     # Delivering both days in one run: refused before the first byte leaves.
     both = materialize_only(instance, DAILY_DELIVERY, "2026-08-01", last="2026-08-02")
@@ -168,7 +168,7 @@ def test_a_file_changed_between_its_sftp_and_api_deliveries_is_refused(
     day = "2026-11-12"
     sftp, api, email = DAILY_DELIVERY
     assert materialize_only(instance, (*DAILY_CHAIN, sftp), day).success
-    released = outbound(env) / layout.product_file(DAILY, "daily", day)
+    released = outbound(env) / file_names.product_file(DAILY, "daily", day)
     released.write_bytes(released.read_bytes().replace(b"\n", b"\r\n", 1))
     result = materialize_only(instance, (api, email), day)
     (refusal,) = refusals(result)

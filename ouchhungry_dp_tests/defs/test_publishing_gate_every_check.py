@@ -18,7 +18,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products import product_assets as products_factory
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.release import gate
@@ -62,7 +62,7 @@ def test_a_failed_blocking_check_stops_the_run_holds_the_file_and_alerts_the_dat
     assert not result.success
     assert blocking_failures(result) == [f"{CONTRACT.daily_asset}:{check}"]
     assert not materialized(result) & set(DAILY_DELIVERY)  # no delivery step ran
-    relative = layout.product_file(CONTRACT.products.daily.dataset, "daily", day)
+    relative = file_names.product_file(CONTRACT.products.daily.dataset, "daily", day)
     assert not (outbound(env) / relative).exists()
     assert (outbound(env) / gate.held_path(relative)).is_file()
     assert what_the_partner_got(sandbox, day) == []

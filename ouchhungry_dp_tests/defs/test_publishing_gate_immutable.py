@@ -20,7 +20,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.products.insights_published import figures_file
 from ouchhungry_dp.release import gate
@@ -57,9 +57,9 @@ class LateOrders(SimulatedSourceSystem):
 
 
 LATE = LateOrders(rows_per_day=100, n_customers=2000)
-DAILY_FILE = layout.product_file(CONTRACT.products.daily.dataset, "daily", LATE_DAY)
-MONTHLY_FILE = layout.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
-INSIGHTS_FILE = layout.insights_file(CONTRACT.id, MONTH)
+DAILY_FILE = file_names.product_file(CONTRACT.products.daily.dataset, "daily", LATE_DAY)
+MONTHLY_FILE = file_names.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
+INSIGHTS_FILE = file_names.insights_file(CONTRACT.id, MONTH)
 FIGURES_FILE = figures_file(CONTRACT.id, MONTH)
 
 
@@ -131,14 +131,14 @@ def test_a_file_rebuilt_after_the_late_day_is_held_and_the_released_one_stays(
 
 def test_a_multi_day_backfill_releases_the_unchanged_days_and_refuses_the_late_one(
         april: April, sandbox: SandboxStack) -> None:
-    before = {d: (april.outbound / layout.product_file(CONTRACT.products.daily.dataset,
+    before = {d: (april.outbound / file_names.product_file(CONTRACT.products.daily.dataset,
                                                        "daily", d)).read_bytes()
               for d in ("2026-04-29", LATE_DAY)}
     result = materialize_only(april.instance, DAILY_CHAIN, "2026-04-29", last=LATE_DAY,
                               source=LATE)
     (refusal,) = [r for r in refusals(result) if "ReleasedFileChanged" in r]
     assert DAILY_FILE in refusal and "2026-04-29" not in refusal
-    after = {d: (april.outbound / layout.product_file(CONTRACT.products.daily.dataset,
+    after = {d: (april.outbound / file_names.product_file(CONTRACT.products.daily.dataset,
                                                       "daily", d)).read_bytes()
              for d in before}
     assert after == before and partner_files(sandbox) == april.first

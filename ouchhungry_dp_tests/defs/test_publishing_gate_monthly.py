@@ -22,7 +22,8 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
+from ouchhungry_dp.defs.products import insights_asset
 from ouchhungry_dp.defs.products import product_assets as factory
 from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.lib.resources.outbound_store import LocalFileStore
@@ -49,8 +50,8 @@ MONTH = "2026-02"
 MONTH_KEY = "2026-02-01"
 SMALL = SimulatedSourceSystem(rows_per_day=100, n_customers=2000)
 MONTHLY_DELIVERY = CONTRACT.delivery_assets("monthly")
-MONTHLY_FILE = layout.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
-INSIGHTS_FILE = layout.insights_file(CONTRACT.id, MONTH)
+MONTHLY_FILE = file_names.product_file(CONTRACT.products.monthly.dataset, "monthly", MONTH)
+INSIGHTS_FILE = file_names.insights_file(CONTRACT.id, MONTH)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,7 +133,7 @@ def test_a_monthly_file_failing_a_blocking_check_never_leaves(
 def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_monthly_file(
         february: Month, sandbox: SandboxStack, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path, planted: str) -> None:
-    report = factory.report_from_metrics
+    report = insights_asset.report_from_metrics
     # A customer's name (e.g. typed into a partner product's name shown in the report)
     # is caught only through the month's known identifiers.
     planted = a_customers_name() if planted == "customer's name" else planted
@@ -142,7 +143,7 @@ def test_an_insights_report_with_personal_data_is_held_and_not_sent_with_the_mon
         html = built.html.replace("</body>", f"<p>{planted}</p></body>")
         return dataclasses.replace(built, html=html)
 
-    monkeypatch.setattr(factory, "report_from_metrics", leaky)
+    monkeypatch.setattr(insights_asset, "report_from_metrics", leaky)
     result = run_job(february.instance, SMALL, CONTRACT.monthly_job, MONTH_KEY)
     assert failed_checks(result) == [f"{CONTRACT.insights_asset}:pii_scan"]
     assert (february.outbound / MONTHLY_FILE).is_file()  # the monthly file itself passed
@@ -181,7 +182,7 @@ def test_the_clean_month_is_delivered_with_its_report_and_a_changed_report_is_re
     # What the report printed about its month is released beside it (next months'
     # reports print February from it), under the report's gate record, never sent.
     store = LocalFileStore(root=str(february.outbound))
-    figures = factory.released_figures(store, CONTRACT, MONTH)
+    figures = insights_asset.released_figures(store, CONTRACT, MONTH)
     assert set(figures) == set(CONTRACT.partner.brand_names)
     monthly = pd.read_csv(on_sftp)
     for brand, printed in figures.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.delivery.partner_jobs import SHARED_DAILY_ASSETS
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.release import gate, quality_verdict
@@ -82,7 +82,7 @@ def test_a_day_whose_cleaning_failed_is_held_when_only_the_product_and_deliverie
     assert blocking_failures(only) == [f"{CONTRACT.daily_asset}:upstream_quality"]
     assert "transactions:volume" in _check(only, CONTRACT.daily_asset,
                                            "upstream_quality").description
-    relative = layout.product_file(DAILY, "daily", day)
+    relative = file_names.product_file(DAILY, "daily", day)
     assert not (outbound / relative).exists()
     assert (outbound / gate.held_path(relative)).is_file()
     assert what_the_partner_got(sandbox, day) == []
@@ -131,7 +131,7 @@ def test_a_confirmed_closed_day_is_released_empty_and_its_month_is_complete(
         assert _check(days, table, "volume").passed
     verdict = quality_verdict.day_verdict(_store(outbound), closed_day)
     assert verdict.passed and verdict.confirmed_closed
-    daily = (outbound / layout.product_file(DAILY, "daily", closed_day)).read_text()
+    daily = (outbound / file_names.product_file(DAILY, "daily", closed_day)).read_text()
     assert daily.strip() == ",".join(CONTRACT.products.daily.column_names)  # 0 rows
     assert materialize_only(instance, DAILY_DELIVERY, closed_day, source=source).success
     assert len(what_the_partner_got(sandbox, closed_day)) == 5  # file, manifest, API x2, mail
@@ -140,6 +140,6 @@ def test_a_confirmed_closed_day_is_released_empty_and_its_month_is_complete(
     complete = _check(monthly, CONTRACT.monthly_asset, "month_complete")
     assert complete.passed, complete.description
     assert complete.metadata["confirmed_closed_days"].value == [closed_day]
-    relative = layout.product_file(CONTRACT.products.monthly.dataset, "monthly", "2026-02")
+    relative = file_names.product_file(CONTRACT.products.monthly.dataset, "monthly", "2026-02")
     assert (outbound / relative).is_file()
     assert gate.read_record(_store(outbound), relative).passed

@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pytest
+import sqlglot
+from sqlglot import exp
 
-from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader
+from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader, row_counts_query
 
 
 def _warehouse(tmp_path: Path) -> DuckDBWarehouseReader:
@@ -76,3 +81,42 @@ def test_customer_identifiers_are_the_distinct_names_and_emails_before_the_day(
     assert sorted(found) == ["Ana Lima", "ana@x.com.br"]  # distinct, no CPF, not day 3
     assert DuckDBWarehouseReader(database=str(tmp_path / "none.duckdb")).customer_identifiers(
         before=dt.date(2026, 9, 3)) == []
+
+
+def test_row_counts_is_one_statement_whose_duckdb_rendering_counts_every_day(
+        tmp_path: Path) -> None:
+    """The volume check's counts: the BigQuery-dialect statement rendered for DuckDB,
+    against pandas' count of the same rows (times of day, a day with no rows, both ends
+    of the range and one day past it); the emulator runs the BigQuery rendering
+    (``prod/test_engine_sql.py``)."""
+    rng = np.random.default_rng(7)
+    stamps = pd.Timestamp("2026-10-01") + pd.to_timedelta(
+        rng.integers(0, 9 * 24 * 3600, size=500), unit="s")
+    stamps = stamps[stamps.normalize() != pd.Timestamp("2026-10-04")]
+    frame = pd.DataFrame({"sale_date": stamps, "partition_date": stamps.normalize().date})
+    database = tmp_path / "counts.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("CREATE SCHEMA marts")
+        conn.register("frame_view", frame)
+        conn.execute("CREATE TABLE marts.raw_transactions AS SELECT * FROM frame_view")
+    reader = DuckDBWarehouseReader(database=str(database))
+    first, last = dt.date(2026, 10, 2), dt.date(2026, 10, 8)
+    end = pd.Timestamp(last) + pd.Timedelta(days=1)
+    inside = stamps[(stamps >= pd.Timestamp(first)) & (stamps < end)]
+    expected = {d.date(): int(n) for d, n in inside.normalize().value_counts().items()}
+    assert dt.date(2026, 10, 4) not in expected and len(expected) == 6
+    for column in ("sale_date", "partition_date"):  # a timestamp and a DATE column
+        assert reader.row_counts("raw_transactions", column, first, last) == expected, column
+    query = row_counts_query("raw_transactions", "sale_date", first, last)
+    bigquery = sqlglot.parse_one(query.for_bigquery("p", "d"), read="bigquery")
+    where = bigquery.find(exp.Where)
+    assert {c.name for c in where.find_all(exp.Column)} == {"sale_date"}
+    assert {p.name for p in where.find_all(exp.Parameter)} == {"start", "end"}
+    assert dict((n, v) for n, _, v in query.params) == {"start": first,
+                                                      "end": last + dt.timedelta(days=1)}
+
+
+def test_row_counts_refuses_a_name_that_is_not_a_plain_identifier() -> None:
+    with pytest.raises(ConfigurationError, match="not a plain name"):
+        row_counts_query("raw_transactions; DROP TABLE x", "sale_date", dt.date(2026, 10, 1),
+                         dt.date(2026, 10, 2))

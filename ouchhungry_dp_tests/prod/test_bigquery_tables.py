@@ -206,6 +206,22 @@ def test_warehouse_reader_counts_from_partition_metadata_and_reads_a_range(
     assert reader.read_range("no_such_table", "sale_date", DAY, NEXT).empty
 
 
+def test_warehouse_reader_counts_a_table_not_day_partitioned_with_the_statement(
+        warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
+    """No day partitions to read the counts from: ``row_counts_query`` runs in BigQuery."""
+    from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader
+
+    month = dt.date(2026, 11, 1)
+    stamps = pd.to_datetime(["2026-11-01 08:00", "2026-11-01 23:59", "2026-11-30 12:00"])
+    warehouse.replace("partner_counts", pd.DataFrame({"sold_at": stamps, "n": [1, 2, 3]}),
+                      "sold_at", month, dt.date(2026, 12, 1), "MONTH")
+    reader = BigQueryWarehouseReader(bigquery=clients, dataset=dataset)
+    assert reader.row_counts("partner_counts", "sold_at", month, dt.date(2026, 11, 30)) == {
+        month: 2, dt.date(2026, 11, 30): 1}
+    assert reader.row_counts("partner_counts", "sold_at", month, dt.date(2026, 11, 29)) == {
+        month: 2}
+
+
 def test_warehouse_reader_reads_the_distinct_customer_identifiers_before_a_day(
         warehouse: WarehouseTables, clients: BigQueryClients, dataset: str) -> None:
     from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader

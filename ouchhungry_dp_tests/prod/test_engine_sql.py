@@ -17,7 +17,7 @@ import pytest
 
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
-from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader
+from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader, row_counts_query
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
@@ -89,6 +89,9 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
         "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, *MONTH),
         "insights_pairs": insights_statements.insights_pairs(CONTRACT, *MONTH),
         "insights_city_customers": insights_statements.insights_city_customers(CONTRACT, *MONTH),
+        # The volume check's counts (the reader's path for a table not day-partitioned
+        # on the column; partitioned ones are counted from partition metadata).
+        "row_counts": row_counts_query("cleaned_transactions", "sale_date", *MONTH),
     }
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from dagster_duckdb_pandas import DuckDBPandasIOManager
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products import decision as decision_module
 from ouchhungry_dp.defs.products.decision import (
     PreviousMonthIncomplete,
@@ -246,7 +246,7 @@ def test_the_sensor_decides_the_month_once_the_previous_month_is_cleaned(
     defs = decision_definitions(contract)
     (sensor,) = defs.sensors  # type: ignore[misc]
     current = monthly_partitions.get_partition_keys()[-1]
-    start, end = layout.previous_month(layout.month_bounds(current)[0])
+    start, end = file_names.previous_month(file_names.month_bounds(current)[0])
     days = pd.date_range(start, end, freq="D").strftime("%Y-%m-%d").tolist()
     with dg.instance_for_test() as instance:
         def evaluate() -> object:

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ouchhungry_dp.defs.products.product_assets import identifiers_of_month, trend_catalogue
+from ouchhungry_dp.defs.products.insights_asset import trend_catalogue
+from ouchhungry_dp.defs.products.product_assets import identifiers_of_month
 from ouchhungry_dp.lib.warehouse.readers import DuckDBWarehouseReader
 from ouchhungry_dp.products.selection import CATALOGUE_ATTRIBUTES, market_items
 

@@ -25,8 +25,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
-from ouchhungry_dp.defs.products.product_assets import GatedFile, gated_file
+from ouchhungry_dp import file_names
+from ouchhungry_dp.defs.products.gated_files import GatedFile, gated_file
 from ouchhungry_dp.delivery.manifest import (
     Cadence,
     build_manifest,
@@ -58,7 +58,7 @@ NETWORK_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPON
 
 def _partition_start(cadence: Cadence, key: str) -> pd.Timestamp:
     if cadence == "monthly":
-        return pd.Timestamp(layout.month_bounds(key)[0])
+        return pd.Timestamp(file_names.month_bounds(key)[0])
     return pd.Timestamp(dt.date.fromisoformat(key))
 
 
@@ -135,7 +135,7 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
     # Every partition of the run passes the gate before the first byte leaves: a refused
     # day in a range must not leave earlier days delivered without their receipts.
     for key in context.partition_keys:
-        with released_copy(files, layout.product_file(product_spec.dataset, cadence, key),
+        with released_copy(files, file_names.product_file(product_spec.dataset, cadence, key),
                            partner=partner, partition=file_partition_key(key, cadence),
                            expected=expected, what=what):
             pass
@@ -145,7 +145,7 @@ def _deliver_all(context: dg.AssetExecutionContext, product: pd.DataFrame,
     rows = []
     try:
         for key in context.partition_keys:
-            relative = layout.product_file(product_spec.dataset, cadence, key)
+            relative = file_names.product_file(product_spec.dataset, cadence, key)
             with released_copy(files, relative, partner=partner,
                                partition=file_partition_key(key, cadence),
                                expected=expected, what=what) as (local, _):
@@ -226,7 +226,7 @@ def _checksums(files: OutboundFileStore, product: Product, cadence: Cadence, ass
     mismatches = []
     for part, api_sha in zip(api_receipts["partition"], api_receipts["sha256"], strict=True):
         # The product side is the sha256 its checks passed for (the gate record).
-        record = gate.read_record(files, layout.product_file(product.dataset, cadence, part))
+        record = gate.read_record(files, file_names.product_file(product.dataset, cadence, part))
         local = record.sha256 if record is not None and record.passed else "not released"
         sftp = sftp_receipts.loc[sftp_receipts["partition"] == part, "sha256"]
         seen = {"product": local, "api": str(api_sha),
@@ -259,7 +259,7 @@ def _send_sftp(cadence: Cadence, insights_of: str | None = None,
         # The monthly insights report travels with the monthly file, same guarantees:
         # it is verified by the gate before either is sent, so a refused report does
         # not leave the monthly file half-delivered.
-        relative = layout.insights_file(insights_of, key)
+        relative = file_names.insights_file(insights_of, key)
         with released_copy(files, relative, partner=insights_of, partition=part,
                            expected=insights,
                            what="SFTP delivery of the insights report") as (report, _):
@@ -327,7 +327,7 @@ def _email_asset(contract: PartnerContract, cadence: Cadence) -> dg.AssetsDefini
             # The e-mail announces a file: only one the gate released, and only if both
             # channels hold exactly the released bytes.
             with released_copy(context.resources.outbound_files,
-                               layout.product_file(product.dataset, cadence, key),
+                               file_names.product_file(product.dataset, cadence, key),
                                partner=contract.id, partition=part, expected=expected,
                                what=f"partner e-mail of the {cadence} file") as (_, record):
                 released = record.sha256

@@ -18,7 +18,7 @@ import datetime
 
 import dagster as dg
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.execution.partitions import TIMEZONE, daily_partitions, monthly_partitions
 from ouchhungry_dp.lib.labels import job_tags
@@ -63,7 +63,7 @@ def monthly_job(contract: PartnerContract) -> dg.UnresolvedAssetJobDefinition:
 
 def undelivered_days(instance: dg.DagsterInstance, contract: PartnerContract,
                      month_key: str) -> list[str]:
-    first, last = layout.month_bounds(month_key)
+    first, last = file_names.month_bounds(month_key)
     delivered = instance.get_materialized_partitions(
         dg.AssetKey(contract.delivery_asset("daily", "email")))
     days = daily_partitions.get_partition_keys_in_range(
@@ -88,7 +88,7 @@ def _already_launched(instance: dg.DagsterInstance, contract: PartnerContract,
     month, and Dagster de-duplicates run keys per instigator only."""
     email = dg.AssetKey(contract.delivery_asset("monthly", "email"))
     if month_partition in instance.get_materialized_partitions(email):
-        return f"{layout.month_key(month_partition)} already delivered"
+        return f"{file_names.month_key(month_partition)} already delivered"
     runs = instance.get_run_records(
         dg.RunsFilter(job_name=contract.monthly_job,
                       tags={"dagster/partition": month_partition},
@@ -97,7 +97,7 @@ def _already_launched(instance: dg.DagsterInstance, contract: PartnerContract,
         limit=1)
     if runs:
         run_id = runs[0].dagster_run.run_id
-        return f"{layout.month_key(month_partition)} is being delivered (run {run_id})"
+        return f"{file_names.month_key(month_partition)} is being delivered (run {run_id})"
     return None
 
 
@@ -112,7 +112,7 @@ def _monthly_request(context: dg.ScheduleEvaluationContext | dg.SensorEvaluation
     missing = undelivered_days(context.instance, contract, month_partition)
     if missing:
         return dg.SkipReason(
-            f"{len(missing)} day(s) of {layout.month_key(month_partition)} not delivered yet "
+            f"{len(missing)} day(s) of {file_names.month_key(month_partition)} not delivered yet "
             f"(first: {missing[0]}); the monthly file waits for every daily file")
     return dg.RunRequest(run_key=f"{contract.id}-monthly-{month_partition}",
                          partition_key=month_partition, tags={"partner": contract.id})

@@ -33,7 +33,7 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.errors import OuchHungryError
 from ouchhungry_dp.lib.execution.partitions import (
     WAREHOUSE_POOL,
@@ -80,7 +80,7 @@ HISTORY_RETRY_WAIT_S = 600
 
 def _previous_month_days(month_first: dt.date) -> list[str]:
     """The previous month's daily partition keys (none before the platform's start)."""
-    start, end = layout.previous_month(month_first)
+    start, end = file_names.previous_month(month_first)
     first = daily_partitions.start.date()
     if end < first:
         return []
@@ -132,7 +132,7 @@ def compute_decision(warehouse: WarehouseReader, contract: PartnerContract,
     """The decision from the previous month's cleaned transactions and catalogue, summed
     in the warehouse: only customer counts per signature come back (``engine.basis``),
     so neither this asset nor a daily run deciding on first use holds the month's rows."""
-    start, end = layout.previous_month(month_first)
+    start, end = file_names.previous_month(month_first)
     return decide_in_engine(warehouse.aggregate, contract, start, end)
 
 
@@ -189,8 +189,8 @@ def _decision_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> dg.Output[pd.DataFrame]:
-        month = layout.month_key(context.partition_key)
-        first, _ = layout.month_bounds(month)
+        month = file_names.month_key(context.partition_key)
+        first, _ = file_names.month_bounds(month)
         _require_history(context.instance, contract, first)
         new = to_csv_bytes(compute_decision(warehouse, contract, first))
         released = outbound_files.read(decision_record.released_path(contract.id, month))
@@ -227,7 +227,7 @@ def _decision_sensor(contract: PartnerContract,
         if len(keys) < 2:
             return dg.SkipReason("no previous month yet")
         current = keys[-1]
-        first, _ = layout.month_bounds(current)
+        first, _ = file_names.month_bounds(current)
         missing = missing_history_days(context.instance, first)
         if missing:
             return dg.SkipReason(f"{len(missing)} day(s) of the previous month not cleaned yet")
@@ -238,7 +238,7 @@ def _decision_sensor(contract: PartnerContract,
         done = context.instance.get_materialized_partitions(
             dg.AssetKey(decision_asset_name(contract)))
         if current in done:
-            return dg.SkipReason(f"decision of {layout.month_key(current)} already made")
+            return dg.SkipReason(f"decision of {file_names.month_key(current)} already made")
         return dg.RunRequest(run_key=f"{contract.id}-decision-{current}",
                              partition_key=current)
 

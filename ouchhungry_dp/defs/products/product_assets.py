@@ -1,7 +1,8 @@
-"""A partner's data products, generated from its contract.
+"""A partner's data files, generated from its contract.
 
-For each active contract: ``<id>_sales_daily`` (daily), ``<id>_sales_monthly_by_city``
-(monthly, reading the daily partitions of its month) and ``<id>_insights_monthly``.
+For each active contract: ``<id>_sales_daily`` (daily) and ``<id>_sales_monthly_by_city``
+(monthly, reading the daily partitions of its month); the ``<id>_insights_monthly``
+report is ``insights_asset.py``, and the checks that gate each file ``gated_files.py``.
 The privacy decision of a month (the level of every location) is the stored,
 immutable ``<id>_publishable_cells`` record (``decision.py``): every daily file of
 the month, the monthly file and the insights read it.
@@ -14,23 +15,20 @@ materializes them.
 """
 
 
-import contextlib
 import datetime as dt
-import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
-from ouchhungry_dp import file_names as layout
+from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products.decision import (
     decision_asset_name,
     decision_metadata,
     stored_decision,
 )
-from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.defs.products.gated_files import daily_checks, monthly_checks
 from ouchhungry_dp.lib.execution.partitions import (
     DAILY_BACKFILL_POLICY,
     WAREHOUSE_POOL,
@@ -46,19 +44,11 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.engine import statements
-from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
 from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
 from ouchhungry_dp.products.engine.query import EngineQuery
-from ouchhungry_dp.products.insights import report_from_metrics
-from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
-from ouchhungry_dp.products.selection import (
-    CATALOGUE_ATTRIBUTES,
-    latest_catalogue,
-    partner_items,
-)
+from ouchhungry_dp.products.selection import partner_items
 from ouchhungry_dp.quality.checks import CheckOutcome
 from ouchhungry_dp.release import gate, quality_verdict
-from ouchhungry_dp.release.report_text import report_lines, report_text_nodes
 
 OWNERS = ["team:data-products"]
 # A monthly partition reads the daily partitions of its month; days after today do
@@ -87,21 +77,6 @@ def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
     return known_identifiers(pd.DataFrame(), customers) if len(customers) else []
 
 
-def trend_catalogue(warehouse: WarehouseReader, start: dt.date, last: dt.date) -> pd.DataFrame:
-    """One catalogue row per product over ``start..last`` (latest snapshot).
-
-    Extraction is incremental (a day's snapshot holds the products referenced that
-    day), so one day's snapshot alone would drop, in the inner join, every item of
-    the range whose product did not sell that day. The insights read their own
-    month only (past months are printed from what was published)."""
-    snapshots = warehouse.read_range(
-        "cleaned_products", "snapshot_date", start, last,
-        columns=[*CATALOGUE_ATTRIBUTES, "updated_at", "snapshot_date"])
-    if snapshots.empty:
-        return pd.DataFrame(columns=list(CATALOGUE_ATTRIBUTES), dtype="string")
-    return latest_catalogue(snapshots)
-
-
 def catalogue_as_of(products: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     if "snapshot_date" not in products.columns:
         return products
@@ -113,18 +88,6 @@ def _decision_dep(contract: PartnerContract) -> dg.AssetDep:
     # if the decision asset has not run yet), so a run never fails on a missing input.
     return dg.AssetDep(decision_asset_name(contract),
                        partition_mapping=dg.TimeWindowPartitionMapping())
-
-
-def _location_checks(asset: str) -> list[dg.AssetCheckSpec]:
-    """The decision's checks, the same on the daily and the monthly file."""
-    return [
-        dg.AssetCheckSpec("follows_month_decision", asset=asset, blocking=True,
-                          description="Every location label is one the month's stored "
-                          "decision allows."),
-        dg.AssetCheckSpec("no_small_cells", asset=asset, blocking=True,
-                          description="Every published location has at least k customers "
-                          "in the decision basis (city, state residual, country residual)."),
-    ]
 
 
 def _other_salts(contract: PartnerContract) -> list[str]:
@@ -197,7 +160,7 @@ def upstream_quality(files: OutboundFileStore, day: str) -> CheckOutcome:
 def month_complete(files: OutboundFileStore, month: str) -> CheckOutcome:
     """Every day of the month cleaned with its blocking checks passed; a day the source
     confirmed closed counts (it has no sales rows but a passing verdict)."""
-    first, last = layout.month_bounds(month)
+    first, last = file_names.month_bounds(month)
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     verdicts = [quality_verdict.day_verdict(files, day) for day in days]
     missing = [v.day for v in verdicts if not v.passed]
@@ -232,24 +195,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         f"Schema {product.schema_version}. order_id/customer_id are keyed pseudonyms.",
         metadata={"partition_expr": "sale_date", "partner": contract.id,
                   "dataset": product.dataset, "schema_version": product.schema_version},
-        check_specs=[
-            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
-                              description="No e-mail, CPF, CNPJ, phone, CEP, raw id or name "
-                              "in the outbound file."),
-            dg.AssetCheckSpec("contract_columns", asset=asset, blocking=True,
-                              description="The file has exactly the contract's columns."),
-            *_location_checks(asset),
-            dg.AssetCheckSpec("partner_rows_conserved", asset=asset, blocking=True,
-                              description="Rows in the file = partner rows of the cleaned "
-                              "transactions; no row lost in the catalogue join."),
-            dg.AssetCheckSpec("pseudonym_properties", asset=asset, blocking=True,
-                              description="Pseudonyms well formed, collision-free, rotated "
-                              "monthly and different from other partners'."),
-            dg.AssetCheckSpec("upstream_quality", asset=asset, blocking=True,
-                              description="The cleaning's verdict of the day (every blocking "
-                              "check of the cleaned transactions, customers and products) "
-                              "exists and passed, whichever run cleaned it."),
-        ],
+        check_specs=daily_checks(contract),
         backfill_policy=DAILY_BACKFILL_POLICY,
         tags={"partner": contract.id, "cadence": "daily"},
         pool=WAREHOUSE_POOL,
@@ -305,7 +251,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             }
             for name, outcome in checks.items():
                 outcomes[name].append((partition, outcome))
-            relative = layout.product_file(product.dataset, "daily", partition)
+            relative = file_names.product_file(product.dataset, "daily", partition)
             try:
                 files.append({**release_file(outbound_files, product.dataset, partition,
                                              relative, data, checks, partner=contract.id),
@@ -347,25 +293,14 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         f"Schema {product.schema_version}. Built from the daily partitions of the month.",
         metadata={"partition_expr": "month_start", "partner": contract.id,
                   "dataset": product.dataset, "schema_version": product.schema_version},
-        check_specs=[
-            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True),
-            dg.AssetCheckSpec("reconciles_with_daily", asset=asset, blocking=True,
-                              description="Monthly totals equal the sum of the month's daily "
-                              "files."),
-            *_location_checks(asset),
-            dg.AssetCheckSpec("month_complete", asset=asset,
-                              description="Every day of the month cleaned with its blocking "
-                              "checks passed (a day the source confirmed closed counts; a "
-                              "month-to-date file built on demand fails this, as a warning, "
-                              "and the publishing gate never releases it)."),
-        ],
+        check_specs=monthly_checks(contract),
         tags={"partner": contract.id, "cadence": "monthly"},
         pool=WAREHOUSE_POOL,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
                outbound_files: OutboundFileStore) -> Iterator[Any]:
-        month = layout.month_key(context.partition_key)
-        first, last = layout.month_bounds(month)
+        month = file_names.month_key(context.partition_key)
+        first, last = file_names.month_bounds(month)
         # Released with the file it builds, as the daily files are: the monthly file
         # can leave, so the month's decision is immutable from here on.
         decision = stored_decision(outbound_files, warehouse, contract, first,
@@ -376,7 +311,7 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
 
         monthly = build_monthly_in_engine(run, decision, contract, first=first, last=last,
                                           month=month)
-        relative = layout.product_file(product.dataset, "monthly", month)
+        relative = file_names.product_file(product.dataset, "monthly", month)
         data = to_csv_bytes(monthly)
         complete = month_complete(outbound_files, month)
         checks = {
@@ -412,184 +347,6 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     return _asset
 
 
-INSIGHTS_HISTORY_MONTHS = 5
-
-
-def released_monthly(files: OutboundFileStore, contract: PartnerContract,
-                     month: str) -> pd.DataFrame:
-    """The monthly file of ``month`` as released to the partner (verified against its
-    gate record), parsed back; raises the gate's ``DataQualityError`` otherwise."""
-    relative = layout.product_file(contract.products.monthly.dataset, "monthly", month)
-    expected = gated_file(contract, "monthly")
-    data, _ = gate.released_bytes(files, relative, partner=contract.id,
-                                  dataset=expected.dataset, partition=month,
-                                  expected_checks=expected.checks,
-                                  what="monthly file as the insights' source")
-    return pd.read_csv(io.BytesIO(data), dtype={"month": "string", "state": "string",
-                                                "city": "string"}, keep_default_na=False)
-
-
-def _trend_months(first: dt.date) -> list[str]:
-    """The ``INSIGHTS_HISTORY_MONTHS`` months before the month starting ``first``."""
-    months, start = [], first
-    for _ in range(INSIGHTS_HISTORY_MONTHS):
-        start = layout.previous_month(start)[0]
-        months.append(layout.month_key(start.isoformat()))
-    return sorted(months)
-
-
-def released_figures(files: OutboundFileStore, contract: PartnerContract,
-                     month: str) -> dict[str, dict[str, Any]]:
-    """What the released report of ``month`` printed about that month, verified against
-    its gate record; raises the gate's ``DataQualityError`` otherwise."""
-    expected = gated_file(contract, "insights")
-    data, _ = gate.released_bytes(files, figures_file(contract.id, month),
-                                  partner=contract.id, dataset=expected.dataset,
-                                  partition=month, expected_checks=expected.checks,
-                                  what="published insights figures")
-    return parse_figures(data, contract.id, month)
-
-
-def report_pii_scan(report_html: str, contract: PartnerContract,
-                    known: list[str]) -> CheckOutcome:
-    """The insights' ``pii_scan``: patterns on every line (tags included), the month's
-    known identifiers on every text node (a name inside a line is a whole node)."""
-    lines = guardrails.scan_pii(report_lines(report_html), contract=contract)
-    nodes = guardrails.scan_pii(report_text_nodes(report_html), known_identifiers=known)
-    shown = next((o for o in (lines, nodes) if not o.passed), lines)
-    return CheckOutcome(passed=lines.passed and nodes.passed, description=shown.description,
-                        metadata={**shown.metadata, "scanned": "text_nodes" if shown is nodes
-                                  else "lines", "known_identifiers": len(known)})
-
-
-def _insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
-    asset = contract.insights_asset
-
-    @dg.asset(
-        name=asset,
-        partitions_def=monthly_partitions,
-        ins={
-            "monthly_file": dg.AssetIn(contract.monthly_asset),
-        },
-        # Read through the warehouse, the report's month only (``trend_catalogue``).
-        deps=[decision_asset_name(contract),
-              dg.AssetDep("cleaned_products", partition_mapping=MONTH_OF_DAYS)],
-        group_name=f"{contract.id}_products",
-        owners=OWNERS,
-        kinds={"html", "matplotlib"},
-        description=f"Monthly insights report for {contract.partner.name} (pt-BR, HTML with "
-        "charts): growth, segment-share trend, price index, penetration, repeat purchase, "
-        "cross-sell, top and rising cities. Built from released monthly files; past months "
-        "are printed from what earlier reports released, never recomputed.",
-        check_specs=[
-            dg.AssetCheckSpec("pii_scan", asset=asset, blocking=True,
-                              description="No personal data pattern in the report's text."),
-            dg.AssetCheckSpec("built_from_released_monthly", asset=asset, blocking=True,
-                              description="The report's city figures come from the month's "
-                              "monthly file as released by the publishing gate."),
-        ],
-        tags={"partner": contract.id, "cadence": "monthly"},
-        pool=WAREHOUSE_POOL,
-    )
-    def _asset(context: dg.AssetExecutionContext, monthly_file: pd.DataFrame,
-               warehouse: WarehouseReader,
-               outbound_files: OutboundFileStore) -> Iterator[Any]:
-        month = layout.month_key(context.partition_key)
-        first, last = layout.month_bounds(month)
-        try:
-            current = released_monthly(outbound_files, contract, month)
-            source = CheckOutcome(passed=True, description=f"built from the released {month} "
-                                  "monthly file")
-        except DataQualityError as refused:
-            # Still built (the data team can read it in held/), never released.
-            current = monthly_file.drop(columns="month_start", errors="ignore")
-            source = CheckOutcome(passed=False, description=refused.detail or refused.what)
-        # Every released monthly file and report figures of the trend's months. A month
-        # with neither gives no figures.
-        previous, published = [], {}
-        for past in _trend_months(first):
-            with contextlib.suppress(DataQualityError):
-                previous.append(released_monthly(outbound_files, contract, past))
-            with contextlib.suppress(DataQualityError):
-                published[past] = released_figures(outbound_files, contract, past)
-        known = identifiers_of_month(warehouse, first, last)
-
-        def run(query: EngineQuery) -> pd.DataFrame:
-            return warehouse.aggregate(query, asset=asset)
-
-        # The report's own month only, summed in the warehouse: past months are printed
-        # from what was released for them (``insights_published``), never recomputed.
-        metrics = insights_metrics_in_engine(
-            run, contract, month=month, first=first, last=last,
-            products=trend_catalogue(warehouse, first, last),
-            monthly_products=pd.concat([*previous, current], ignore_index=True),
-            published=published, known_identifiers=known)
-        report = report_from_metrics(contract, month, metrics)
-        checks = {"pii_scan": report_pii_scan(report.html, contract, known),
-                  "built_from_released_monthly": source}
-        # What this report printed about its month, released under the same checks:
-        # next months' reports print this month from it.
-        refused: list[gate.ReleasedFileChanged] = []
-        publications: dict[str, Any] = {}
-        for relative, data in ((figures_file(contract.id, month),
-                                figures_bytes(contract.id, month, report.metrics["brands"])),
-                               (layout.insights_file(contract.id, month),
-                                report.html.encode("utf-8"))):
-            try:
-                publications[relative] = release_file(
-                    outbound_files, insights_dataset(contract), month, relative, data, checks,
-                    partner=contract.id)
-            except gate.ReleasedFileChanged as changed:
-                refused.append(changed)
-        raise_refused(refused)
-        relative = layout.insights_file(contract.id, month)
-        released = publications[relative]
-        # The report itself goes into the event log only once it passed its checks.
-        shown = (report.markdown or report.narrative) if released["released"] else (
-            "_(held: the report failed its checks; see held/ in the outbound store)_")
-        yield dg.MaterializeResult(metadata={
-            "report": dg.MetadataValue.md(shown),
-            "file": relative,
-            "location": dg.MetadataValue.path(released["location"]),
-            "released": released["released"], "failed_checks": released["failed_checks"],
-            "charts": len(report.charts),
-            "months_of_history": INSIGHTS_HISTORY_MONTHS,
-        })
-        for name, outcome in checks.items():
-            yield check_result(asset, name, outcome)
-
-    return _asset
-
-
 def product_assets(contract: PartnerContract) -> list[dg.AssetsDefinition]:
-    return [_daily_asset(contract), _monthly_asset(contract), _insights_asset(contract)]
-
-
-GatedKind = Literal["daily", "monthly", "insights"]
-
-
-@dataclass(frozen=True)
-class GatedFile:
-    """What the publishing gate expects of one kind of file: the dataset its record
-    names and exactly the checks its product asset declares."""
-
-    dataset: str
-    checks: frozenset[str]
-
-
-def gated_file(contract: PartnerContract, kind: GatedKind) -> GatedFile:
-    """Derived from the product asset's own check specs (one source of truth): a check
-    added to the asset must be in every gate record, or delivery refuses the file.
-    Every declared check gates the file, including the monthly ``month_complete``
-    that only warns in the UI."""
-    build, dataset = {
-        "daily": (_daily_asset, contract.products.daily.dataset),
-        "monthly": (_monthly_asset, contract.products.monthly.dataset),
-        "insights": (_insights_asset, insights_dataset(contract)),
-    }[kind]
-    return GatedFile(dataset=dataset,
-                     checks=frozenset(spec.name for spec in build(contract).check_specs))
-
-
-def insights_dataset(contract: PartnerContract) -> str:
-    return f"{contract.id}_insights_monthly"
+    """The daily and monthly files; the insights report is ``insights_asset.py``."""
+    return [_daily_asset(contract), _monthly_asset(contract)]

@@ -9,6 +9,7 @@ manager writes. Prod: the BigQuery dataset the IO manager writes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from abc import abstractmethod
 from collections.abc import Sequence
 
@@ -17,9 +18,10 @@ import duckdb
 import pandas as pd
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, date_param
 from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
-from ouchhungry_dp.products.engine.query import EngineQuery
+from ouchhungry_dp.products.engine.query import EngineQuery, date_range_params
 
 
 @retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
@@ -69,6 +71,29 @@ _IDENTIFIERS_SQL = (
 )
 
 
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def row_counts_query(table: str, column: str, start: dt.date, end: dt.date) -> EngineQuery:
+    """Rows per day of ``table`` over the days ``start..end`` (the volume check): one
+    BigQuery-dialect statement, rendered for DuckDB by sqlglot as the products' engine
+    statements are. The filter names the partition column only, so BigQuery prunes."""
+    for what, name in (("table", table), ("column", column)):
+        if not _NAME.fullmatch(name):
+            raise ConfigurationError(f"row counts: {what} {name!r} is not a plain name",
+                                     hint="lower-case letters, digits and underscores")
+    sql = (f"SELECT DATE({column}) AS day, COUNT(*) AS n FROM {table} "
+           f"WHERE {column} >= @start AND {column} < @end GROUP BY day")
+    return EngineQuery("row_counts", sql, (table,), date_range_params(start, end))
+
+
+def _counts(frame: pd.DataFrame) -> dict[dt.date, int]:
+    if frame.empty:
+        return {}
+    days = (pd.Timestamp(d).date() for d in frame["day"])
+    return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}
+
+
 def _values(frame: pd.DataFrame) -> list[str]:
     return [] if frame.empty else frame["value"].astype(str).tolist()
 
@@ -108,15 +133,7 @@ class DuckDBWarehouseReader(WarehouseReader):
     def row_counts(
         self, table: str, column: str, start: dt.date, end: dt.date
     ) -> dict[dt.date, int]:
-        sql = (
-            f"SELECT CAST({column} AS DATE) AS day, count(*) AS n FROM {self.schema_}.{table} "
-            f"WHERE {column} >= ? AND {column} < ? + INTERVAL 1 DAY GROUP BY 1"
-        )
-        frame = self._query(table, sql, [start, end])
-        if frame.empty:
-            return {}
-        days = (pd.Timestamp(d).date() for d in frame["day"])
-        return {d: int(n) for d, n in zip(days, frame["n"], strict=True)}
+        return _counts(self.aggregate(row_counts_query(table, column, start, end)))
 
 
 class BigQueryWarehouseReader(WarehouseReader):
@@ -164,13 +181,6 @@ class BigQueryWarehouseReader(WarehouseReader):
                 ("table", "STRING", table), ("first", "STRING", start.strftime("%Y%m%d")),
                 ("last", "STRING", end.strftime("%Y%m%d"))], "row_counts", table)
             days = [dt.datetime.strptime(p, "%Y%m%d").date() for p in frame["partition_id"]]
-        else:
-            sql = (
-                f"SELECT DATE({column}) AS day, COUNT(*) AS n "
-                f"FROM `{self.bigquery.project}.{self.dataset}.{table}` "
-                f"WHERE {column} >= @start AND {column} < @end GROUP BY 1"
-            )
-            frame = self.bigquery.query(sql, [date_param("start", start), date_param(
-                "end", end + dt.timedelta(days=1))], "row_counts", table)
-            days = [pd.Timestamp(d).date() for d in frame["day"]]
-        return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}
+            return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}
+        # Not day-partitioned on the column (a table created from a frame): the statement.
+        return _counts(self.aggregate(row_counts_query(table, column, start, end), table))
