@@ -109,3 +109,28 @@ def test_cnpj_ok_refuses_a_body_character_outside_0_9_a_z_even_with_matching_dig
 )
 def test_cnpj_ok_refuses_wrong_lengths_and_check_characters(value: str) -> None:
     assert check_digits.cnpj_ok(value) is False
+
+
+@pytest.mark.parametrize(
+    ("check", "per_value", "values"),
+    [
+        (check_digits.is_valid_cpf, check_digits.cpf_ok,
+         [CPF, "11111111111", "529.982.247-25", "529 982 247 25", None, CPF[:10] + "4",
+          "00000000000"]),
+        (check_digits.is_valid_cnpj, check_digits.cnpj_ok,
+         [_cnpj(CNPJ_BODY), "11111111111111", "11.222.333/0001-81", None,
+          "12.ABC.345/01DE-35", "12.abc.345/01de-35", "11.222.333/0001-80"]),
+    ],
+)
+def test_the_vectorised_forms_judge_each_row_of_a_mixed_column_like_the_per_value_form(
+    check: object, per_value: object, values: list[str | None],
+) -> None:
+    # One column mixing valid, formatted, repeated-digit and missing values: each row gets
+    # its own verdict (a column-wide shortcut would let 111.111.111-11 ride on a valid row).
+    column = pd.Series(values, dtype="string", index=range(100, 100 + len(values)))
+    result = check(column)
+    assert result.dtype == bool
+    assert result.index.equals(column.index)
+    expected = [v is not None and per_value(v) for v in values]
+    assert result.tolist() == expected
+    assert expected[:3] == [True, False, True]  # valid, repeated digits, formatted
