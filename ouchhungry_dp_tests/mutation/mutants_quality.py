@@ -24,6 +24,14 @@ QUALITY = [
         _t(_EDGES, "test_cpf_ok_refuses"),
     ),
     Mutant(
+        "check_digits._vectorised: one valid row lets every repeated-digit row through",
+        "ouchhungry_dp/quality/check_digits.py",
+        "(codes != codes[:, :1]).any(axis=1)",
+        "(codes != codes[:, :1]).any(axis=None)",
+        _t(_EDGES, "test_the_vectorised_forms_judge_each_row_of_a_mixed_column_like_the_"
+           "per_value_form"),
+    ),
+    Mutant(
         "schemas._official_city: a city without its IBGE code passes",
         "ouchhungry_dp/quality/schemas.py",
         'df["city"].isna() & df["city_ibge_code"].isna()',
