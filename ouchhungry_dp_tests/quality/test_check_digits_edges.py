@@ -30,6 +30,7 @@ def test_the_valid_values_used_below_are_valid() -> None:
     "value",
     [
         CPF[:10] + "A",  # 11 ASCII characters, one a letter
+        CPF[:5] + "A" + CPF[6:],  # a letter among the weighted digits
         ARABIC_INDIC,  # 11 digits, not ASCII
         CPF[:5],  # too short for the weights
         CPF + "0",  # too long
