@@ -63,14 +63,10 @@ def ean13_ok(value: str) -> bool:
     return int(digits[12]) == (10 - total % 10) % 10
 
 
-def per_distinct(rule: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+def per_distinct(rule: Callable[[str], bool], values: pd.Series) -> pd.Series:
     """The rule on a Series: each distinct present value judged once; missing -> False."""
-
-    def check(values: pd.Series) -> pd.Series:
-        valid = [value for value in values.dropna().unique() if rule(str(value))]
-        return values.isin(valid).fillna(False).astype(bool)
-
-    return check
+    valid = [value for value in values.dropna().unique() if rule(str(value))]
+    return values.isin(valid).fillna(False).astype(bool)
 
 
 def _digit_rows(values: pd.Series, pattern: str, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -92,23 +88,29 @@ def _mod11_from_right(body: np.ndarray, wrap: int | None) -> np.ndarray:
     return np.where(digit >= 10, 0, digit)
 
 
-def _vectorised(pattern: str, width: int, body: int, wrap: int | None
-                ) -> Callable[[pd.Series], pd.Series]:
-    def check(values: pd.Series) -> pd.Series:
-        shaped, codes = _digit_rows(values, pattern, width)
-        first = _mod11_from_right(codes[:, :body], wrap)
-        second = _mod11_from_right(np.column_stack([codes[:, :body], first]), wrap)
-        ok = (first == codes[:, body]) & (second == codes[:, body + 1])
-        ok &= (codes != codes[:, :1]).any(axis=1)  # 111.111.111-11 passes the sums, is no CPF
-        result = np.zeros(len(values), dtype=bool)
-        result[np.flatnonzero(shaped)] = ok
-        return pd.Series(result, index=values.index)
-
-    return check
+def _vectorised(values: pd.Series, pattern: str, width: int, body: int, wrap: int | None
+                ) -> pd.Series:
+    shaped, codes = _digit_rows(values, pattern, width)
+    first = _mod11_from_right(codes[:, :body], wrap)
+    second = _mod11_from_right(np.column_stack([codes[:, :body], first]), wrap)
+    ok = (first == codes[:, body]) & (second == codes[:, body + 1])
+    ok &= (codes != codes[:, :1]).any(axis=1)  # 111.111.111-11 passes the sums, is no CPF
+    result = np.zeros(len(values), dtype=bool)
+    result[np.flatnonzero(shaped)] = ok
+    return pd.Series(result, index=values.index)
 
 
 # Vectorised for the schemas (millions of customers); the per-value functions above are
 # the readable statement of the same rules, and the tests hold all of them to agree.
-is_valid_cpf = _vectorised(r"\d{11}", 11, 9, None)
-is_valid_cnpj = _vectorised(r"[0-9A-Z]{12}\d{2}", 14, 12, 8)
-is_valid_ean13 = per_distinct(ean13_ok)  # a catalogue: a few thousand values
+# Plain functions, not closures built at import: mutation testing (mutmut) switches a
+# mutant on per call, so code that only runs at import could never be shown to matter.
+def is_valid_cpf(values: pd.Series) -> pd.Series:
+    return _vectorised(values, r"\d{11}", 11, 9, None)
+
+
+def is_valid_cnpj(values: pd.Series) -> pd.Series:
+    return _vectorised(values, r"[0-9A-Z]{12}\d{2}", 14, 12, 8)
+
+
+def is_valid_ean13(values: pd.Series) -> pd.Series:
+    return per_distinct(ean13_ok, values)  # a catalogue: a few thousand values

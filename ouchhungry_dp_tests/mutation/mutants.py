@@ -318,4 +318,7 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS
+# Imported last: mutants_quality imports Mutant and _t from this module.
+from ouchhungry_dp_tests.mutation.mutants_quality import QUALITY  # noqa: E402
+
+ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY

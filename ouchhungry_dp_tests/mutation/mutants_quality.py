@@ -1,0 +1,42 @@
+"""Known mutants of quality/ and the product tables (session 4 pass), each killed by a new
+test; kept apart from ``mutants.py`` so that areas measured in parallel merge cleanly."""
+
+from __future__ import annotations
+
+from ouchhungry_dp_tests.mutation.mutants import Mutant, _t
+
+_EDGES = "ouchhungry_dp_tests/quality/test_check_digits_edges.py"
+
+QUALITY = [
+    Mutant(
+        "check_digits.cnpj_ok: characters after 'Z' accepted in the body",
+        "ouchhungry_dp/quality/check_digits.py",
+        '"A" <= c <= "Z"',
+        '"A" <= c <= "z"',
+        _t(_EDGES, "test_cnpj_ok_refuses_a_body_character_outside_0_9_a_z_even_with_"
+           "matching_digits"),
+    ),
+    Mutant(
+        "check_digits.cpf_ok: repeated digits accepted",
+        "ouchhungry_dp/quality/check_digits.py",
+        "if digits == digits[0] * 11:\n        return False",
+        "if digits == digits[0] * 11:\n        return True",
+        _t(_EDGES, "test_cpf_ok_refuses"),
+    ),
+    Mutant(
+        "check_digits._vectorised: one valid row lets every repeated-digit row through",
+        "ouchhungry_dp/quality/check_digits.py",
+        "(codes != codes[:, :1]).any(axis=1)",
+        "(codes != codes[:, :1]).any(axis=None)",
+        _t(_EDGES, "test_the_vectorised_forms_judge_each_row_of_a_mixed_column_like_the_"
+           "per_value_form"),
+    ),
+    Mutant(
+        "schemas._official_city: a city without its IBGE code passes",
+        "ouchhungry_dp/quality/schemas.py",
+        'df["city"].isna() & df["city_ibge_code"].isna()',
+        'df["city"].isna() | df["city_ibge_code"].isna()',
+        _t("ouchhungry_dp_tests/quality/test_schema_city_code.py",
+           "test_one_of_city_and_code_missing_fails"),
+    ),
+]
