@@ -307,4 +307,7 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS
+# Imported last: mutants_privacy imports Mutant and _t from this module.
+from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE  # noqa: E402
+
+ALL = ISSUE_15 + KILLED_SURVIVORS + PRIVACY_RELEASE
