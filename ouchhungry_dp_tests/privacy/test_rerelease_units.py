@@ -106,3 +106,25 @@ def test_a_month_no_earlier_report_printed_for_the_brand_is_not_compared() -> No
     september = _report("2026-09", {"Hungry": {"revenue": 5}}, {}, {})
     october = _report("2026-10", {}, {"Ouch": {"2026-09": 7}, "Hungry": {"2026-08": 1}}, {})
     assert rerelease._printed_differences([september, october], october) == (0, [])
+
+
+def test_a_later_month_listed_first_does_not_hide_the_earlier_ones() -> None:
+    september = _report("2026-09", {"Ouch": {"revenue": 100}}, {}, {})
+    october = _report("2026-10", {}, {"Ouch": {"2026-10": 120, "2026-09": 101}}, {})
+    assert rerelease._printed_differences([september, october], october) == (
+        1, ["Ouch 2026-09 revenue: 100 -> 101"])
+
+
+def test_between_releases_sums_every_report_and_quotes_the_first_five() -> None:
+    brands = {f"B{i}": {"revenue": i} for i in range(4)}
+    september = _report("2026-09", brands, {}, {})
+    october = _report("2026-10", {b: {"revenue": 50} for b in brands},
+                      {b: {"2026-09": 10 + i} for i, b in enumerate(brands)}, {})
+    november = _report("2026-11", {},
+                       {b: {"2026-09": i, "2026-10": 51} for i, b in enumerate(brands)}, {})
+    checked, found, detail = rerelease.between_releases([september, october, november])
+    # october: 4 figures about september, all differ; november: 4 equal + 4 that differ.
+    assert (checked, found) == (12, 8)
+    quoted = detail.removeprefix("differ: ").split(", ")
+    assert quoted == [f"B{i} 2026-09 revenue: {i} -> {10 + i}" for i in range(4)] + [
+        "B0 2026-10 revenue: 50 -> 51"]
