@@ -67,3 +67,77 @@ def test_a_missing_pseudonym_in_the_file_is_a_bad_format() -> None:
     assert not outcome.passed
     assert outcome.metadata["customer_id_bad_format"] == 1
     assert outcome.metadata["order_id_bad_format"] == 0
+
+
+RAW = pd.DataFrame({"order_id": ["PED-1", "PED-2", "PED-3", "PED-4"],
+                    "customer_id": ["CLI-1", "CLI-2", "CLI-3", "CLI-4"],
+                    "sale_date": ["2026-11-05", "2026-11-05", "2026-12-02", "2026-12-02"]})
+
+
+def file_of(raw: pd.DataFrame, *, salt: str = SALT, shift: int = 0) -> pd.DataFrame:
+    """The file's pseudonyms as a builder would write them (``shift=-1``: the previous
+    month's scope, i.e. not rotated)."""
+    months = pd.to_datetime(raw["sale_date"]).dt.to_period("M")
+    out = {}
+    for column in ("order_id", "customer_id"):
+        parts = [pseudonymize(raw.loc[months == m, column], key=KEY, salt=salt,
+                              scope=str(m + shift)) for m in sorted(months.unique())]
+        out[column] = pd.concat(parts).sort_index()
+    return pd.DataFrame(out)
+
+
+def test_the_pseudonym_outcome_names_every_problem() -> None:
+    good = pseudonym_properties(file_of(RAW), RAW, key=KEY, salt=SALT)
+    assert good.passed is True
+    assert good.description == (
+        "Pseudonyms are well formed, collision-free, rotated monthly, per partner.")
+    stale = pseudonym_properties(file_of(RAW, shift=-1), RAW, key=KEY, salt=SALT)
+    assert stale.passed is False
+    # Counted over both months of the file, not only the last.
+    assert stale.metadata["customer_id_not_rotated"] == 4
+    assert stale.metadata["order_id_not_rotated"] == 4
+    assert stale.description == (
+        "Pseudonym problems: customer_id_not_rotated, order_id_not_rotated")
+
+
+def test_a_file_built_with_another_partners_salt_is_linkable_in_its_month() -> None:
+    outcome = pseudonym_properties(file_of(RAW, salt="crocante"), RAW, key=KEY, salt=SALT,
+                                   other_salts=["crocante"])
+    assert outcome.metadata["linkable_across_partners"] == 8  # 4 rows x 2 columns
+    assert not outcome.passed
+
+
+def test_another_partner_configured_with_our_salt_is_linkable_whatever_the_file_holds() -> None:
+    garbage = pd.DataFrame({"order_id": ["zz"] * 4, "customer_id": ["zz"] * 4})
+    outcome = pseudonym_properties(garbage, RAW, key=KEY, salt=SALT, other_salts=[SALT])
+    assert outcome.metadata["linkable_across_partners"] == 8
+
+
+def _transactions(*codes: str) -> pd.DataFrame:
+    n = len(codes)
+    return pd.DataFrame({
+        "order_id": [f"PED-{i}" for i in range(n)], "customer_id": [f"CLI-{i}" for i in range(n)],
+        "product_code": list(codes), "quantity": [1] * n, "total_amount": [5.0] * n,
+        "unit_price": [5.0] * n, "sale_date": ["2026-11-05"] * n, "city": ["SAO PAULO"] * n,
+        "state": ["SP"] * n,
+    })
+
+
+def test_a_quarantined_product_names_the_partner_by_brand_or_by_manufacturer() -> None:
+    """A typo in either field of the quarantined raw row still names the partner, so its
+    sale (gone from the catalogue join) is a lost partner row."""
+    from ouchhungry_dp.partners.contract import get_contract
+    from ouchhungry_dp.products.guardrails import partner_rows_conserved
+
+    contract = get_contract("ouchhungry")
+    quarantined = pd.DataFrame({
+        "product_code": ["Q-BRAND", "Q-MAKER", "Q-OTHER"],
+        "brand": ["Hungry", "Hungri", "Crocante"],
+        "manufacturer": ["Ouch Hungri Ltda", "OuchHungry", "Crocante SA"],
+    })
+    daily = pd.DataFrame({"order_id": ["x"]})  # the one catalogue partner row (P1)
+    for code, lost in (("Q-BRAND", 1), ("Q-MAKER", 1), ("Q-OTHER", 0)):
+        outcome = partner_rows_conserved(daily, _transactions("P1", code), CATALOGUE,
+                                         contract, quarantined)
+        assert outcome.metadata["partner_rows_lost"] == lost, code
+        assert outcome.passed is (lost == 0)
