@@ -141,3 +141,24 @@ def test_a_quarantined_product_names_the_partner_by_brand_or_by_manufacturer() -
                                          contract, quarantined)
         assert outcome.metadata["partner_rows_lost"] == lost, code
         assert outcome.passed is (lost == 0)
+
+
+def test_partner_rows_conserved_reports_its_counts_without_a_quarantine_given() -> None:
+    from ouchhungry_dp.partners.contract import get_contract
+    from ouchhungry_dp.products.guardrails import partner_rows_conserved
+
+    contract = get_contract("ouchhungry")
+    tx = _transactions("P1", "P2", "P3")
+    whole = pd.DataFrame({"order_id": ["a", "b", "c"]})
+    outcome = partner_rows_conserved(whole, tx, CATALOGUE, contract)
+    assert outcome.passed is True
+    assert outcome.description == "Every partner row of the cleaned transactions is in the file."
+    assert outcome.metadata == {"partner_rows_cleaned": 3, "partner_rows_in_file": 3,
+                                "rows_without_catalogue_row": 0, "partner_rows_lost": 0}
+    # A product in neither table cannot be told apart from a partner's: lost.
+    outcome = partner_rows_conserved(whole.head(2), _transactions("P1", "P2", "P3", "NOWHERE"),
+                                     CATALOGUE, contract)
+    assert outcome.passed is False
+    assert outcome.metadata == {"partner_rows_cleaned": 3, "partner_rows_in_file": 2,
+                                "rows_without_catalogue_row": 1, "partner_rows_lost": 1}
+    assert outcome.description.startswith("1 partner (or unidentifiable) rows")
