@@ -49,6 +49,7 @@ def test_only_the_exact_label_shapes_of_the_decision_are_allowed() -> None:
                         ("SP", "SAO PAULO", "city"))
     outcome = daily_follows_decision(allowed, NAMED)
     assert outcome.passed and outcome.metadata["labels_checked"] == 3
+    assert outcome.description == "Every location label follows the month's stored decision."
     wrong = [
         ("SP", "SANTOS", "city"),      # decided at state level
         ("SP", "SANTOS", "state"),     # a state row must say city *
@@ -62,3 +63,11 @@ def test_only_the_exact_label_shapes_of_the_decision_are_allowed() -> None:
     assert outcome.metadata["labels_outside_decision"] == [
         {"state": s, "city": c, "location_level": lvl} for s, c, lvl in wrong]
     assert outcome.description.startswith(f"{len(wrong)} location labels")
+
+
+def test_at_most_50_labels_outside_the_decision_are_listed() -> None:
+    wrong = [("RJ", f"CITY {i:02d}", "city") for i in range(51)]
+    outcome = daily_follows_decision(published(*wrong), NAMED)
+    assert outcome.metadata["labels_checked"] == 51
+    assert len(outcome.metadata["labels_outside_decision"]) == 50
+    assert outcome.description == "51 location labels are not allowed by the month's decision."
