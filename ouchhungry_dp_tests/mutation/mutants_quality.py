@@ -3,7 +3,7 @@ test; kept apart from ``mutants.py`` so that areas measured in parallel merge cl
 
 from __future__ import annotations
 
-from ouchhungry_dp_tests.mutation.mutants import Mutant, _t
+from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 
 _EDGES = "ouchhungry_dp_tests/quality/test_check_digits_edges.py"
 

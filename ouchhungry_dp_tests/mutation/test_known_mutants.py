@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from ouchhungry_dp_tests.mutation.mutants import ALL, Mutant
+from ouchhungry_dp_tests.mutation.mutant_types import Mutant
+from ouchhungry_dp_tests.mutation.mutants import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTEST_FAILED = 1

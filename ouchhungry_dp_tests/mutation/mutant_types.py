@@ -1,0 +1,22 @@
+"""The shape of a known mutant, shared by the mutant lists (``mutants.py`` and the
+per-area ``mutants_*.py``), kept apart so that no list imports another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    original: str
+    mutated: str
+    tests: tuple[str, ...]
+    # Other (original, mutated) spellings of the same breakage, for code being rewritten
+    # elsewhere (the outbox moved from files to a table): the one found exactly once is used.
+    alternatives: tuple[tuple[str, str], ...] = ()
+
+
+def _t(module: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{module}::{name}" for name in names)
