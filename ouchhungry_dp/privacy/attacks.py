@@ -271,6 +271,9 @@ def _outside_truth(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFr
     buyers = rows.loc[rows["_own"], ["state", "city", "customer_id"]].drop_duplicates()
     others = rows.loc[~rows["_own"]].merge(buyers, how="left", indicator=True)
     outside = others.loc[others["_merge"] == "left_only"]
+    # A competitor is another company: the partner's manufacturer, with brands outside
+    # the contract, is not one.
+    outside = outside.loc[outside["manufacturer"] != contract.partner.manufacturer]
     top = (outside.groupby(["state", "city", "manufacturer"])["customer_id"].nunique()
            .groupby(level=["state", "city"]).max())
     return pd.DataFrame({"partner": partner, "top": top}).fillna(0)

@@ -13,6 +13,7 @@ to the companies behind ``outside``:
 
 * at least ``min_competing_brands_per_segment`` competitor companies sold to those
   customers in the city;
+* at least ``min_customers_per_cell`` (the contract's k) customers in ``outside``;
 * (n, k) dominance on customers: the ``dominance_n`` largest companies' customers
   among ``outside``, **summed**, are at most ``dominance_k_percent`` % of
   ``outside``. A customer may buy from several companies, so the n largest
@@ -22,8 +23,14 @@ to the companies behind ``outside``:
   1 / (k/100) - 1 away (17.6 % at k = 85), as for shares.
 
 Otherwise the city's penetration is printed as "n/d". Companies are
-manufacturers, as for shares (several brands of one company count once);
-"competitor" is everything the partner does not sell (``selection.is_partner``).
+manufacturers, as for shares (several brands of one company count once). The
+partner's company, every brand of it (in the contract or not), is "own":
+``outside`` is the customers who bought nothing of that company in the city, and
+the company is never counted as a competitor (else a brand the manufacturer sells
+outside the contract would make up the company count). The partner's own daily
+files give it city customers minus its contract brands' customers, a superset of
+``outside``; the rule holds on ``outside``, the smaller, so it holds whatever the
+partner knows about its other brands.
 
 ``city_customers`` computes the figures from the month's rows and is the
 reference; ``engine.insights_statements.insights_city_customers`` computes them
@@ -35,8 +42,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from ouchhungry_dp.products.selection import is_partner
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract, Privacy
@@ -52,8 +57,11 @@ def city_customers(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFr
     """Per (state, city) of ``market`` (``selection.market_items`` rows of one month):
     ``COLUMNS`` as int64, indexed by state and city (sorted)."""
     located = market["state"].notna().to_numpy() & market["city"].notna().to_numpy()
-    rows = market.loc[located, [*KEYS, "customer_id", "manufacturer"]].assign(
-        _own=is_partner(market, contract)[located])
+    # "Own" is the partner's company, every brand of it (contract brand or not): a brand
+    # the manufacturer sells outside the contract is neither outside nor a competitor,
+    # as for shares (``selection.partner_brand_names``).
+    own = (market["manufacturer"] == contract.partner.manufacturer).fillna(False).to_numpy(bool)
+    rows = market.loc[located, [*KEYS, "customer_id", "manufacturer"]].assign(_own=own[located])
     per_customer = rows.groupby([*KEYS, "customer_id"], observed=True)["_own"].any()
     active = per_customer.groupby(level=KEYS, observed=True).size()
     outside_customers = per_customer.loc[~per_customer].reset_index()[[*KEYS, "customer_id"]]
@@ -83,4 +91,7 @@ def penetration_allowed(cities: pd.DataFrame, privacy: Privacy) -> pd.Series:
     # In integers of hundredths, as ``segment_share.dominance_allows``: exactly k % passes.
     top = (figures["top_outside"] * 100 * 100).round()
     bound = (figures["outside_customers"] * privacy.dominance_k_percent * 100).round()
-    return (enough & (top <= bound) & (figures["outside_customers"] > 0)).astype(bool)
+    # At least k outside customers, as for a cell: with 3 outside customers and 3
+    # companies the rule passing would itself say each company reached exactly one.
+    populated = figures["outside_customers"] >= privacy.min_customers_per_cell
+    return (enough & (top <= bound) & populated).astype(bool)

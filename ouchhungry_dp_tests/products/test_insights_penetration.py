@@ -113,9 +113,42 @@ def test_a_partner_customer_who_also_buys_a_competitor_is_not_outside() -> None:
     (2, 10, 20, False),  # too few companies
     (3, 0, 0, False),  # nobody outside the partner's customers
     (3, 1, 20, True),
+    # Fewer outside customers than the contract's k (10): three companies, one customer
+    # each, would be exact.
+    (3, 1, 3, False),
+    (3, 3, 9, False),
+    (3, 3, 10, True),
 ])
 def test_the_denominator_rule_at_its_boundaries(competitors: int, top: int, outside: int,
                                                 allowed: bool) -> None:
     cities = pd.DataFrame({"active_customers": [outside + 5], "outside_customers": [outside],
                            "competitors": [competitors], "top_outside": [top]})
     assert penetration_allowed(cities, CONTRACT.privacy).tolist() == [allowed]
+
+
+def with_an_off_contract_brand() -> pd.DataFrame:
+    """The catalogue plus a brand the partner's manufacturer sells outside the contract."""
+    products = products_frame()
+    extra = products.iloc[[0]].copy()
+    extra[["product_code", "product_name", "brand", "ean"]] = [
+        OFF_CONTRACT, "Hungry Zero Lata 350ml", "Hungry Zero", "7890000009999"]
+    return pd.concat([products, extra], ignore_index=True)
+
+
+OFF_CONTRACT = "REF-HZR-0350"
+
+
+def test_the_partners_other_brands_are_not_a_competitor() -> None:
+    """Two real competitors and the partner's own off-contract brand: two companies,
+    not three, so the penetration stays hidden; the off-contract brand's customers are
+    not "outside" (they bought from the partner's company)."""
+    assert OFF_CONTRACT not in CONTRACT.partner.brand_names
+    rows = (customers_buying(DAY, "SP", "SAO PAULO", HNG, 20, prefix="P")
+            + customers_buying(DAY, "SP", "SAO PAULO", CLB, 8, prefix="A")
+            + customers_buying(DAY, "SP", "SAO PAULO", GSU, 7, prefix="B")
+            + customers_buying(DAY, "SP", "SAO PAULO", OFF_CONTRACT, 5, prefix="Z"))
+    frame = city_customers(market_items(rows_frame(rows), with_an_off_contract_brand()),
+                           CONTRACT)
+    assert frame.loc[("SP", "SAO PAULO")].to_dict() == {
+        "active_customers": 40, "outside_customers": 15, "competitors": 2, "top_outside": 15}
+    assert penetration_allowed(frame, CONTRACT.privacy).tolist() == [False]

@@ -106,16 +106,16 @@ GROUP BY a.product_code, b.product_code
 def insights_city_customers(contract: PartnerContract, first: dt.date,
                             last: dt.date) -> EngineQuery:
     """Per (state, city) of the range: distinct customers of every brand, those without
-    a partner item in the city, the competitor companies that sold to the latter and
-    the ``dominance_n`` largest companies' customers among them, summed
+    an item of the partner's company (any brand) in the city, the other companies that
+    sold to the latter and the ``dominance_n`` largest companies' customers among them, summed
     (``penetration.city_customers``)."""
     sql = f"""
 WITH {ITEMS},
 located AS (
   SELECT state, city, customer_id, manufacturer,
-         CASE WHEN {PARTNER_ROWS} THEN 1 ELSE 0 END AS own
+         CASE WHEN manufacturer = @manufacturer THEN 1 ELSE 0 END AS own
   FROM items
-  WHERE state IS NOT NULL AND city IS NOT NULL
+  WHERE state IS NOT NULL AND city IS NOT NULL AND customer_id IS NOT NULL
 ),
 customers AS (
   SELECT state, city, customer_id, MAX(own) AS partner
@@ -151,5 +151,6 @@ FROM cities AS t
 LEFT JOIN companies AS k ON k.state = t.state AND k.city = t.city
 """
     return EngineQuery("insights_city_customers", sql, (TRANSACTIONS, PRODUCTS),
-                       (*date_range_params(first, last), *partner_params(contract),
+                       (*date_range_params(first, last),
+                        ("manufacturer", "STRING", contract.partner.manufacturer),
                         ("dominance_n", "INT64", contract.privacy.dominance_n)))

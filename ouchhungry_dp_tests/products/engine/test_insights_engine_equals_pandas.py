@@ -23,10 +23,12 @@ from ouchhungry_dp.products.selection import latest_catalogue
 
 from ..conftest import customers_buying, month_frames, products_frame, rows_frame
 from ..test_insights_penetration import (
+    OFF_CONTRACT,
     ONE_COMPETITOR,
     THREE_EVEN,
     THREE_SAME_PEOPLE,
     penetration_month,
+    with_an_off_contract_brand,
 )
 from .conftest import Warehouse
 from .test_engine_equals_pandas import CLB, FZZ, GSU, HNG, NOV, TNO, snapshot
@@ -172,3 +174,19 @@ def test_the_penetration_rule_decides_the_same(warehouse: Warehouse,
     shown = {(c["state"], c["city"]): c["penetration"] for c in metrics["top_cities"]}
     assert shown == {ONE_COMPETITOR: None, THREE_EVEN: round(20 / 35, 4),
                      THREE_SAME_PEOPLE: None}
+
+
+def test_the_partners_off_contract_brand_is_own_in_both_paths(
+        warehouse: Warehouse, contract: PartnerContract) -> None:
+    """A brand the partner's manufacturer sells outside the contract: neither outside
+    nor a competitor in the engine either (two real competitors: n/d)."""
+    history, _ = penetration_month()
+    day = "2026-11-02"
+    month = rows_frame(customers_buying(day, "SP", "SAO PAULO", HNG, 20, prefix="P")
+                       + customers_buying(day, "SP", "SAO PAULO", CLB, 8, prefix="A")
+                       + customers_buying(day, "SP", "SAO PAULO", GSU, 7, prefix="B")
+                       + customers_buying(day, "SP", "SAO PAULO", OFF_CONTRACT, 5, prefix="Z"))
+    metrics = compare_insights(warehouse, contract, history, month,
+                               products=with_an_off_contract_brand())
+    shown = {(c["state"], c["city"]): c["penetration"] for c in metrics["top_cities"]}
+    assert shown[("SP", "SAO PAULO")] is None
