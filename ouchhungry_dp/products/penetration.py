@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ouchhungry_dp.products.companies import company_keys
+
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract, Privacy
 
@@ -53,31 +55,58 @@ KEYS = ["state", "city"]
 COLUMNS = ("active_customers", "outside_customers", "competitors", "top_outside")
 
 
+# What the warehouse returns (``insights_statements.insights_city_customers``) and the
+# reference builds from rows: per city and manufacturer *spelling*, the city's figures
+# and that spelling's distinct customers among ``outside`` (none: a NULL manufacturer).
+COMPANY_ROWS = (*KEYS, "active_customers", "outside_customers", "manufacturer", "customers")
+
+
 def city_customers(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFrame:
     """Per (state, city) of ``market`` (``selection.market_items`` rows of one month):
     ``COLUMNS`` as int64, indexed by state and city (sorted)."""
-    located = market["state"].notna().to_numpy() & market["city"].notna().to_numpy()
+    return fold_companies(company_rows(market, contract), contract.privacy.dominance_n)
+
+
+def company_rows(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFrame:
+    """``COMPANY_ROWS`` of ``market``: the reference of the warehouse statement."""
+    located = (market["state"].notna().to_numpy() & market["city"].notna().to_numpy()
+               & market["customer_id"].notna().to_numpy())
     # "Own" is the partner's company, every brand of it (contract brand or not): a brand
     # the manufacturer sells outside the contract is neither outside nor a competitor,
     # as for shares (``selection.partner_brand_names``).
     own = (market["manufacturer"] == contract.partner.manufacturer).fillna(False).to_numpy(bool)
     rows = market.loc[located, [*KEYS, "customer_id", "manufacturer"]].assign(_own=own[located])
     per_customer = rows.groupby([*KEYS, "customer_id"], observed=True)["_own"].any()
-    active = per_customer.groupby(level=KEYS, observed=True).size()
+    cities = pd.DataFrame({
+        "active_customers": per_customer.groupby(level=KEYS, observed=True).size(),
+        "outside_customers": (~per_customer).groupby(level=KEYS, observed=True).sum(),
+    }).reset_index()
     outside_customers = per_customer.loc[~per_customer].reset_index()[[*KEYS, "customer_id"]]
     outside = rows.merge(outside_customers, on=[*KEYS, "customer_id"])
-    per_company = outside.groupby([*KEYS, "manufacturer"], observed=True)["customer_id"].nunique()
-    n = contract.privacy.dominance_n
+    per_company = (outside.groupby([*KEYS, "manufacturer"], observed=True)["customer_id"]
+                   .nunique().rename("customers").reset_index())
+    return cities.merge(per_company, on=KEYS, how="left").loc[:, list(COMPANY_ROWS)]
+
+
+def fold_companies(rows: pd.DataFrame, dominance_n: int) -> pd.DataFrame:
+    """``COLUMNS`` per city from ``COMPANY_ROWS``: spellings of one company
+    (``companies.company_key``) are one competitor, their customers **summed** (at least
+    the company's distinct customers: the conservative side of the rule); the
+    ``dominance_n`` largest companies' customers summed."""
+    rows = rows.assign(**{k: rows[k].astype("string") for k in KEYS})
+    cities = (rows.groupby(KEYS, observed=True)[["active_customers", "outside_customers"]]
+              .max())
+    named = rows.loc[rows["manufacturer"].notna()].assign(
+        _company=lambda f: company_keys(f["manufacturer"]))
+    per_company = named.groupby([*KEYS, "_company"], observed=True)["customers"].sum()
     top = (per_company.sort_values(ascending=False, kind="stable")
-           .groupby(level=KEYS, observed=True).head(n)
+           .groupby(level=KEYS, observed=True).head(dominance_n)
            .groupby(level=KEYS, observed=True).sum())
-    frame = pd.DataFrame({
-        "active_customers": active,
-        "outside_customers": (~per_customer).groupby(level=KEYS, observed=True).sum(),
-        "competitors": per_company.groupby(level=KEYS, observed=True).size(),
-        "top_outside": top,
-    })
-    frame = frame.fillna(0).astype("int64")
+    frame = cities.assign(
+        competitors=per_company.groupby(level=KEYS, observed=True).size(),
+        top_outside=top,
+    )
+    frame = frame.loc[:, list(COLUMNS)].fillna(0).astype("int64")
     frame.index = pd.MultiIndex.from_arrays(
         [frame.index.get_level_values(k).astype("string") for k in KEYS], names=KEYS)
     return frame.sort_index()

@@ -19,7 +19,8 @@ fails the share is left empty.
 
 Two rules close the ways around that:
 
-* competitors are counted by **manufacturer**, not by brand: three brands of one
+* competitors are counted by **manufacturer** (``companies.company_key``: spellings
+  of one name count once), not by brand: three brands of one
   company would otherwise pass the minimum and reveal that company's sales;
 * generalisation is **all or nothing per area**: if one cell of a state falls back
   to the state's share, every cell of that brand in the state does too (and the
@@ -37,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_STATE
+from ouchhungry_dp.products.companies import company_keys
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import Privacy
@@ -65,7 +67,8 @@ def _dominance_by_key(competitors: pd.DataFrame, keys: list[str], privacy: Priva
     """Per key: True when the competitor rows pass the rule in revenue and in units."""
     if competitors.empty:
         return pd.Series(dtype=bool)
-    per_company = competitors.groupby([*keys, "manufacturer"], observed=True, sort=False).agg(
+    companies = competitors.assign(_company=company_keys(competitors["manufacturer"]))
+    per_company = companies.groupby([*keys, "_company"], observed=True, sort=False).agg(
         cents=("amount_cents", "sum"), units=("quantity", "sum")
     )
     n, k = privacy.dominance_n, privacy.dominance_k_percent
@@ -79,7 +82,8 @@ def share_publishable(rows: pd.DataFrame, partner: set[str], privacy: Privacy) -
     competitors = rows.loc[~rows["brand"].isin(partner).to_numpy()]
     if competitors.empty:
         return False
-    enough = competitors["manufacturer"].nunique() >= privacy.min_competing_brands_per_segment
+    companies = company_keys(competitors["manufacturer"]).nunique()
+    enough = companies >= privacy.min_competing_brands_per_segment
     frame = competitors.assign(_all=1)
     return bool(enough and _dominance_by_key(frame, ["_all"], privacy).all())
 
@@ -91,8 +95,9 @@ def _segment_stats(
     frame = rows.assign(
         _brand_cents=rows["amount_cents"].where(rows["brand"] == brand, 0),
         _brand_units=rows["quantity"].where(rows["brand"] == brand, 0),
-        # A competitor is a company: several brands of one manufacturer count once.
-        _competitor=rows["manufacturer"].where(~rows["brand"].isin(partner)),
+        # A competitor is a company: several brands (and spellings) of one manufacturer
+        # count once.
+        _competitor=company_keys(rows["manufacturer"]).where(~rows["brand"].isin(partner)),
     )
     if not keys:
         frame = frame.assign(_all=1)

@@ -36,8 +36,7 @@ from ouchhungry_dp.products.insights_metrics import (
 )
 from ouchhungry_dp.products.insights_names import shown_product_names
 from ouchhungry_dp.products.insights_published import BrandFigures
-from ouchhungry_dp.products.penetration import COLUMNS as CITY_COLUMNS
-from ouchhungry_dp.products.penetration import KEYS
+from ouchhungry_dp.products.penetration import COMPANY_ROWS, fold_companies
 
 _PAIR_COLUMNS = ("product_code_a", "product_code_b", "orders", "customers")
 
@@ -110,14 +109,9 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
 
 def _city_customers(run: Runner, contract: PartnerContract, first: dt.date,
                     last: dt.date) -> pd.DataFrame:
-    """``penetration.city_customers`` of the month from the per-city counts."""
-    rows = _rows(run(queries.insights_city_customers(contract, first, last)),
-                 (*KEYS, *CITY_COLUMNS))
-    index = pd.MultiIndex.from_arrays(
-        [rows[k].astype("string") for k in KEYS], names=KEYS)
-    frame = pd.DataFrame({c: rows[c].astype("int64").to_numpy() for c in CITY_COLUMNS},
-                         index=index)
-    return frame.sort_index()
+    """``penetration.city_customers`` of the month from the per-city, per-spelling counts."""
+    rows = _rows(run(queries.insights_city_customers(contract, first, last)), COMPANY_ROWS)
+    return fold_companies(rows, contract.privacy.dominance_n)
 
 
 def insights_metrics_in_engine(

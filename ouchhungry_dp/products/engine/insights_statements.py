@@ -105,10 +105,10 @@ GROUP BY a.product_code, b.product_code
 
 def insights_city_customers(contract: PartnerContract, first: dt.date,
                             last: dt.date) -> EngineQuery:
-    """Per (state, city) of the range: distinct customers of every brand, those without
-    an item of the partner's company (any brand) in the city, the other companies that
-    sold to the latter and the ``dominance_n`` largest companies' customers among them, summed
-    (``penetration.city_customers``)."""
+    """``penetration.COMPANY_ROWS`` of the range: per (state, city) its distinct
+    customers, those without an item of the partner's company (any brand) there, and
+    per other manufacturer spelling its distinct customers among the latter (one NULL
+    row where there are none). ``penetration.fold_companies`` counts the companies."""
     sql = f"""
 WITH {ITEMS},
 located AS (
@@ -129,28 +129,16 @@ per_company AS (
   WHERE c.partner = 0 AND l.manufacturer IS NOT NULL
   GROUP BY l.state, l.city, l.manufacturer
 ),
-ranked AS (
-  SELECT state, city, customers,
-         ROW_NUMBER() OVER (PARTITION BY state, city
-                            ORDER BY customers DESC, manufacturer) AS place
-  FROM per_company
-),
-companies AS (
-  SELECT state, city, COUNT(*) AS competitors,
-         SUM(CASE WHEN place <= @dominance_n THEN customers ELSE 0 END) AS top_outside
-  FROM ranked GROUP BY state, city
-),
 cities AS (
   SELECT state, city, COUNT(*) AS active_customers,
          SUM(1 - partner) AS outside_customers
   FROM customers GROUP BY state, city
 )
-SELECT t.state, t.city, t.active_customers, t.outside_customers,
-       COALESCE(k.competitors, 0) AS competitors, COALESCE(k.top_outside, 0) AS top_outside
+SELECT t.state, t.city, t.active_customers, t.outside_customers, k.manufacturer,
+       k.customers
 FROM cities AS t
-LEFT JOIN companies AS k ON k.state = t.state AND k.city = t.city
+LEFT JOIN per_company AS k ON k.state = t.state AND k.city = t.city
 """
     return EngineQuery("insights_city_customers", sql, (TRANSACTIONS, PRODUCTS),
                        (*date_range_params(first, last),
-                        ("manufacturer", "STRING", contract.partner.manufacturer),
-                        ("dominance_n", "INT64", contract.privacy.dominance_n)))
+                        ("manufacturer", "STRING", contract.partner.manufacturer)))
