@@ -109,15 +109,15 @@ BREAKAGES = [
     Breakage(
         "k", "insights count competitors by brand, not by company",
         "ouchhungry_dp/products/segment_share.py",
-        'enough = competitors["manufacturer"].nunique()',
-        'enough = competitors["brand"].nunique()',
+        'companies = company_keys(competitors["manufacturer"]).nunique()',
+        'companies = competitors["brand"].nunique()',
         SHARES, f"{TESTS}/products/test_competitor_companies.py::"
         "test_the_insights_national_share_needs_three_competing_companies_not_three_brands",
     ),
     Breakage(
         "k2", "monthly segment share counts competitors by brand, not by company",
         "ouchhungry_dp/products/segment_share.py",
-        '_competitor=rows["manufacturer"].where(',
+        '_competitor=company_keys(rows["manufacturer"]).where(',
         '_competitor=rows["brand"].where(',
         SHARES, f"{TESTS}/products/test_competitor_companies.py::"
         "test_the_monthly_share_needs_three_competing_companies_not_three_brands",
