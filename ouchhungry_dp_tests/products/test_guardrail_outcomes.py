@@ -16,7 +16,7 @@ CATALOGUE = pd.DataFrame({
     "manufacturer": ["OuchHungry"] * 3,
     "segment": ["drinks", "snacks", "snacks"],
 })
-KEY = b"guardrail-outcomes-key-0123456789"
+KEY = b"guardrail-outcomes-key-0123456789"  # pragma: allowlist secret (a test key)
 SALT = "ouchhungry"
 
 

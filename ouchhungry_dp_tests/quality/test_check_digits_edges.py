@@ -66,7 +66,7 @@ def test_series_forms_give_booleans_and_false_for_missing() -> None:
     assert result.index.tolist() == [7, 8, 9]
 
 
-CNPJ_BODY = "12ABC34501DE"
+CNPJ_BODY = "12ABC34501DE"  # pragma: allowlist secret (an alphanumeric CNPJ body)
 
 
 def _cnpj(body: str) -> str:
