@@ -42,6 +42,12 @@ def company_key(name: str) -> str:
     return "".join(words) or name
 
 
+def same_company(manufacturer: pd.Series, company: str) -> pd.Series:
+    """Per value: is it a spelling of ``company`` (missing: no)? For the partner's own
+    company: its brands under any spelling are never a competitor."""
+    return (company_keys(manufacturer) == company_key(company)).fillna(False).astype(bool)
+
+
 def company_keys(manufacturer: pd.Series) -> pd.Series:
     """``company_key`` of every value (missing stays missing), computed once per
     distinct name."""

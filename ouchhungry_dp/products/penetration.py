@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ouchhungry_dp.products.companies import company_keys
+from ouchhungry_dp.products.companies import company_keys, same_company
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract, Privacy
@@ -71,10 +71,10 @@ def company_rows(market: pd.DataFrame, contract: PartnerContract) -> pd.DataFram
     """``COMPANY_ROWS`` of ``market``: the reference of the warehouse statement."""
     located = (market["state"].notna().to_numpy() & market["city"].notna().to_numpy()
                & market["customer_id"].notna().to_numpy())
-    # "Own" is the partner's company, every brand of it (contract brand or not): a brand
-    # the manufacturer sells outside the contract is neither outside nor a competitor,
-    # as for shares (``selection.partner_brand_names``).
-    own = (market["manufacturer"] == contract.partner.manufacturer).fillna(False).to_numpy(bool)
+    # "Own" is the partner's company, every brand and spelling of it (contract brand or
+    # not): a brand the manufacturer sells outside the contract is neither outside nor a
+    # competitor, as for shares (``selection.partner_brand_names``).
+    own = same_company(market["manufacturer"], contract.partner.manufacturer).to_numpy(bool)
     rows = market.loc[located, [*KEYS, "customer_id", "manufacturer"]].assign(_own=own[located])
     per_customer = rows.groupby([*KEYS, "customer_id"], observed=True)["_own"].any()
     cities = pd.DataFrame({

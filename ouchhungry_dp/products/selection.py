@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ouchhungry_dp.errors import DataQualityError
+from ouchhungry_dp.products.companies import same_company
 
 if TYPE_CHECKING:
     from ouchhungry_dp.partners.contract import PartnerContract
@@ -101,9 +102,10 @@ def partner_items(
 
 
 def partner_brand_names(products: pd.DataFrame, contract: PartnerContract) -> set[str]:
-    """Every brand the partner's manufacturer owns in the catalogue (not competitors)."""
+    """Every brand the partner's manufacturer owns in the catalogue (not competitors),
+    its name spelt any way ``companies.company_key`` merges."""
     catalogue = latest_catalogue(products)
-    own = catalogue["manufacturer"] == contract.partner.manufacturer
-    return set(catalogue.loc[own.fillna(False).to_numpy(), "brand"].dropna()) | set(
+    own = same_company(catalogue["manufacturer"], contract.partner.manufacturer)
+    return set(catalogue.loc[own.to_numpy(), "brand"].dropna()) | set(
         contract.partner.brand_names
     )

@@ -67,11 +67,12 @@ def engines(clients: BigQueryClients, dataset: str, tmp_path: Path) -> dict:
 
 
 def _rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Engine-neutral: text as strings, numbers as int64, rows in one order."""
+    """Engine-neutral: text as strings, numbers as nullable Int64 (a city without other
+    companies has one NULL row), rows in one order."""
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype("Int64").astype("int64")
+            out[column] = out[column].astype("Int64")
         else:
             out[column] = out[column].astype("string")
     return out.sort_values(list(out.columns)).reset_index(drop=True)
@@ -82,13 +83,14 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
         "decision_basis": statements.decision_basis(CONTRACT, *HISTORY),
         "monthly_cells": statements.monthly_cells(CONTRACT, *MONTH, decision),
         "segment_market": statements.segment_market(*MONTH),
-        "partner_brands": statements.partner_catalogue_brands(CONTRACT, *MONTH),
+        "catalogue_makers": statements.catalogue_makers(*MONTH),
         "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, *MONTH,
                                                                 monthly),
         "insights_brands": insights_statements.insights_brands(CONTRACT, *MONTH),
         "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, *MONTH),
         "insights_pairs": insights_statements.insights_pairs(CONTRACT, *MONTH),
-        "insights_city_customers": insights_statements.insights_city_customers(CONTRACT, *MONTH),
+        "insights_city_customers": insights_statements.insights_city_customers(
+            [CONTRACT.partner.manufacturer], *MONTH),
         # The volume check's counts (the reader's path for a table not day-partitioned
         # on the column; partitioned ones are counted from partition metadata).
         "row_counts": row_counts_query("cleaned_transactions", "sale_date", *MONTH),

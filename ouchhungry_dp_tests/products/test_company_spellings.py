@@ -19,7 +19,7 @@ from ouchhungry_dp.products.companies import company_key, company_keys
 from ouchhungry_dp.products.insights_metrics import compute_metrics
 from ouchhungry_dp.products.monthly import build_monthly_product
 from ouchhungry_dp.products.penetration import city_customers, penetration_allowed
-from ouchhungry_dp.products.selection import market_items
+from ouchhungry_dp.products.selection import market_items, partner_brand_names
 
 from .conftest import customers_buying, rows_frame
 
@@ -112,3 +112,34 @@ def test_the_penetration_counts_spellings_of_one_company_once(
     # One company reached all 18 outside customers: the partner would get its count.
     assert (group["outside_customers"], group["competitors"], group["top_outside"]) == (18, 1, 18)
     assert not allowed
+
+
+# The partner's own other brand, its company spelt with a legal form.
+OWN_SUFFIX = {"product_code": "REF-HZL-0350", "product_name": "Hungry Zero Lata 350ml",
+              "brand": "Hungry Zero", "manufacturer": "OuchHungry Ltda.",
+              "segment": "refrigerantes"}
+
+
+def with_own_suffix(products: pd.DataFrame) -> pd.DataFrame:
+    extra = pd.DataFrame([{**products.iloc[0].to_dict(), **OWN_SUFFIX}])
+    extra["ean"] = "7890000009993"
+    return pd.concat([products, extra.astype(products.dtypes.to_dict())], ignore_index=True)
+
+
+def test_the_partners_company_under_another_spelling_is_never_a_competitor(
+        contract: PartnerContract, products: pd.DataFrame) -> None:
+    """Two real competitors and the partner's own brand under "OuchHungry Ltda.": two
+    companies, not three (else the partner, knowing its own brand's sales, could take
+    them out of what the figures give and leave the two rivals')."""
+    catalogue = with_own_suffix(products)
+    assert "Hungry Zero" in partner_brand_names(catalogue, contract)
+    rows = rows_frame(customers_buying(DAY, "SP", "SAO PAULO", "REF-HNG-0350", 20)
+                      + customers_buying(DAY, "SP", "SAO PAULO", "REF-FZZ-2000", 6, prefix="F")
+                      + customers_buying(DAY, "SP", "SAO PAULO", "REF-TNO-0350", 6, prefix="T")
+                      + customers_buying(DAY, "SP", "SAO PAULO", "REF-HZL-0350", 6, prefix="Z"))
+    frame = city_customers(market_items(rows, catalogue), contract)
+    assert frame.loc[("SP", "SAO PAULO")].to_dict() == {
+        "active_customers": 38, "outside_customers": 12, "competitors": 2, "top_outside": 12}
+    monthly = _monthly(rows, catalogue, contract)
+    assert set(monthly.loc[monthly["brand"] == "Hungry", "segment_share_level"]) == {
+        "suppressed"}

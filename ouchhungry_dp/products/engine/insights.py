@@ -25,7 +25,12 @@ import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.engine import insights_statements as queries
-from ouchhungry_dp.products.engine.monthly import Runner, market_in_engine, partner_in_engine
+from ouchhungry_dp.products.engine.monthly import (
+    Runner,
+    market_in_engine,
+    own_spellings,
+    partner_in_engine,
+)
 from ouchhungry_dp.products.insights_metrics import (
     _national_share_allowed,
     assemble_metrics,
@@ -110,7 +115,8 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
 def _city_customers(run: Runner, contract: PartnerContract, first: dt.date,
                     last: dt.date) -> pd.DataFrame:
     """``penetration.city_customers`` of the month from the per-city, per-spelling counts."""
-    rows = _rows(run(queries.insights_city_customers(contract, first, last)), COMPANY_ROWS)
+    own = own_spellings(run, contract, first, last)
+    rows = _rows(run(queries.insights_city_customers(own, first, last)), COMPANY_ROWS)
     return fold_companies(rows, contract.privacy.dominance_n)
 
 

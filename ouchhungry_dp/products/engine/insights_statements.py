@@ -24,6 +24,7 @@ Customer and order ids are required by the cleaning, so no NULL key is joined.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.engine.query import EngineQuery, date_range_params
@@ -33,6 +34,7 @@ from ouchhungry_dp.products.engine.statements import (
     PRODUCTS,
     TRANSACTIONS,
     partner_params,
+    strings,
 )
 
 
@@ -103,17 +105,19 @@ GROUP BY a.product_code, b.product_code
     return _partner_query("insights_pairs", sql, contract, first, last)
 
 
-def insights_city_customers(contract: PartnerContract, first: dt.date,
+def insights_city_customers(own_manufacturers: Sequence[str], first: dt.date,
                             last: dt.date) -> EngineQuery:
     """``penetration.COMPANY_ROWS`` of the range: per (state, city) its distinct
     customers, those without an item of the partner's company (any brand) there, and
     per other manufacturer spelling its distinct customers among the latter (one NULL
-    row where there are none). ``penetration.fold_companies`` counts the companies."""
+    row where there are none). ``own_manufacturers``: the partner's company as the
+    catalogue spells it (``monthly.own_spellings``). ``penetration.fold_companies``
+    counts the companies."""
     sql = f"""
 WITH {ITEMS},
 located AS (
   SELECT state, city, customer_id, manufacturer,
-         CASE WHEN manufacturer = @manufacturer THEN 1 ELSE 0 END AS own
+         CASE WHEN manufacturer IN UNNEST(@own_manufacturers) THEN 1 ELSE 0 END AS own
   FROM items
   WHERE state IS NOT NULL AND city IS NOT NULL AND customer_id IS NOT NULL
 ),
@@ -141,4 +145,4 @@ LEFT JOIN per_company AS k ON k.state = t.state AND k.city = t.city
 """
     return EngineQuery("insights_city_customers", sql, (TRANSACTIONS, PRODUCTS),
                        (*date_range_params(first, last),
-                        ("manufacturer", "STRING", contract.partner.manufacturer)))
+                        ("own_manufacturers", "STRING", strings(own_manufacturers))))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract
+from ouchhungry_dp.products.companies import same_company
 from ouchhungry_dp.products.engine import statements
 from ouchhungry_dp.products.engine.basis import basis_from_rows, decide_from_basis
 from ouchhungry_dp.products.engine.query import EngineQuery
@@ -67,9 +68,22 @@ def market_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame
 def partner_in_engine(run: Runner, contract: PartnerContract, first: dt.date,
                       last: dt.date) -> set[str]:
     """``selection.partner_brand_names`` over the catalogue of ``first..last``."""
-    brands = run(statements.partner_catalogue_brands(contract, first, last))
-    partner = set(brands["brand"].astype(str)) if len(brands) else set()
-    return partner | set(contract.partner.brand_names)
+    makers = run(statements.catalogue_makers(first, last))
+    if not len(makers):
+        return set(contract.partner.brand_names)
+    own = same_company(makers["manufacturer"].astype("string"), contract.partner.manufacturer)
+    return set(makers.loc[own.to_numpy(), "brand"].astype(str)) | set(contract.partner.brand_names)
+
+
+def own_spellings(run: Runner, contract: PartnerContract, first: dt.date,
+                  last: dt.date) -> list[str]:
+    """The partner's company as the catalogue of ``first..last`` spells it (always
+    with the contract's spelling)."""
+    makers = run(statements.catalogue_makers(first, last))
+    spelt = (makers["manufacturer"].astype("string").dropna() if len(makers)
+             else pd.Series([], dtype="string"))
+    own = spelt.loc[same_company(spelt, contract.partner.manufacturer).to_numpy()]
+    return sorted(set(own.astype(str)) | {contract.partner.manufacturer})
 
 
 def reconcile_in_engine(run: Runner, monthly: pd.DataFrame, daily_table: str, *,

@@ -9,7 +9,8 @@ Each mirrors a pandas reference and says which; the tests hold them frame-equal:
 * ``monthly_cells``: ``monthly.aggregate_cells`` after ``cells.assign_locations``.
 * ``segment_market``: the month's market (every brand) summed per segment,
   location, manufacturer and brand: what ``segment_share`` sums, counts and ranks.
-* ``partner_catalogue_brands``: ``selection.partner_brand_names``.
+* ``catalogue_makers``: ``selection.partner_brand_names`` and the partner's own
+  spellings for the penetration.
 * ``daily_reconciliation``: ``guardrails.reconcile_monthly_with_daily``'s mapping of
   the daily files' rows to the monthly cells, summed per cell.
 
@@ -164,17 +165,16 @@ GROUP BY segment, state, city, manufacturer, brand
                        date_range_params(first, last))
 
 
-def partner_catalogue_brands(contract: PartnerContract, first: dt.date,
-                             last: dt.date) -> EngineQuery:
-    """Brands of the partner's manufacturer in the range's newest catalogue."""
+def catalogue_makers(first: dt.date, last: dt.date) -> EngineQuery:
+    """Each (brand, manufacturer) of the range's newest catalogue: a few hundred rows,
+    from which ``companies.same_company`` picks the partner's company under any
+    spelling (a key the two SQL dialects cannot share)."""
     sql = f"""
 WITH {_CATALOGUE}
-SELECT DISTINCT brand FROM catalogue
-WHERE manufacturer = @manufacturer AND brand IS NOT NULL
+SELECT DISTINCT brand, manufacturer FROM catalogue
+WHERE brand IS NOT NULL AND manufacturer IS NOT NULL
 """
-    return EngineQuery("partner_brands", sql, (PRODUCTS,),
-                       (*date_range_params(first, last),
-                        ("manufacturer", "STRING", contract.partner.manufacturer)))
+    return EngineQuery("catalogue_makers", sql, (PRODUCTS,), date_range_params(first, last))
 
 
 def _cells_table(monthly: pd.DataFrame) -> RowsParam:

@@ -8,7 +8,7 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import PartnerContract
 
 from ..conftest import customers_buying, products_frame, rows_frame
-from ..test_company_spellings import SPELLINGS
+from ..test_company_spellings import SPELLINGS, with_own_suffix
 from .conftest import Warehouse
 from .test_engine_equals_pandas import HNG, compare_month
 from .test_insights_engine_equals_pandas import compare_insights
@@ -47,3 +47,17 @@ def test_the_insights_agree_and_hide_the_group(warehouse: Warehouse,
     assert metrics["brands"]["Hungry"]["segment_share"] is None
     shown = {(c["state"], c["city"]): c["penetration"] for c in metrics["top_cities"]}
     assert shown[("SP", "SAO PAULO")] is None
+
+
+def test_the_partners_company_under_another_spelling_is_own_in_both_paths(
+        warehouse: Warehouse, contract: PartnerContract) -> None:
+    k = contract.privacy.min_customers_per_cell
+    history, _ = _history_and_month(k)
+    month = customers_buying("2026-11-02", "SP", "SAO PAULO", HNG, 2 * k)
+    for code in ("REF-FZZ-2000", "REF-TNO-0350", "REF-HZL-0350"):
+        month += customers_buying("2026-11-03", "SP", "SAO PAULO", code, 6, prefix=code)
+    metrics = compare_insights(warehouse, contract, history, rows_frame(month),
+                               products=with_own_suffix(products_frame()))
+    shown = {(c["state"], c["city"]): c["penetration"] for c in metrics["top_cities"]}
+    assert shown[("SP", "SAO PAULO")] is None
+    assert metrics["brands"]["Hungry"]["segment_share"] is None

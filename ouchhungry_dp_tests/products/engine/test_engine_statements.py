@@ -35,14 +35,15 @@ QUERIES = {
     "decision_basis": statements.decision_basis(CONTRACT, FIRST, LAST),
     "monthly_cells": statements.monthly_cells(CONTRACT, FIRST, LAST, DECISION),
     "segment_market": statements.segment_market(FIRST, LAST),
-    "partner_brands": statements.partner_catalogue_brands(CONTRACT, FIRST, LAST),
+    "catalogue_makers": statements.catalogue_makers(FIRST, LAST),
     "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, FIRST, LAST,
                                                             MONTHLY),
     "customer_identifiers": statements.month_customer_identifiers(FIRST, LAST),
     "insights_brands": insights_statements.insights_brands(CONTRACT, FIRST, LAST),
     "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, FIRST, LAST),
     "insights_pairs": insights_statements.insights_pairs(CONTRACT, FIRST, LAST),
-    "insights_city_customers": insights_statements.insights_city_customers(CONTRACT, FIRST, LAST),
+    "insights_city_customers": insights_statements.insights_city_customers(
+        [CONTRACT.partner.manufacturer], FIRST, LAST),
 }
 
 
