@@ -3,7 +3,9 @@ and covers the day asked for with the same data on the days an older build cover
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,20 +14,35 @@ import duckdb
 from ouchhungry_dp.monitoring.costs import pipeline
 from ouchhungry_dp.monitoring.costs.source import DuckDBCostSource
 from ouchhungry_dp.sandbox.company_cloud import gcp_catalog as catalog
-from ouchhungry_dp.sandbox.company_cloud.gcp_account import covered_until, ensure_simulated_account
+from ouchhungry_dp.sandbox.company_cloud.gcp_account import ensure_simulated_account
 
 LATE_DAY = date(2026, 6, 30)  # past the catalog's window: the account must grow to it
 
 
-def _ensure(path: str) -> str:
-    return str(covered_until(ensure_simulated_account(path, LATE_DAY)))
+# One builder: what a step process of a run does when it needs the account.
+_BUILD = (
+    "import sys; from datetime import date; "
+    "from ouchhungry_dp.sandbox.company_cloud.gcp_account import "
+    "covered_until, ensure_simulated_account; "
+    "print(covered_until(ensure_simulated_account(sys.argv[1], date.fromisoformat(sys.argv[2]))))"
+)
 
 
 def test_concurrent_builders_leave_one_complete_account(tmp_path: Path, config) -> None:
     path = tmp_path / "account.duckdb"
-    # Separate processes, as the steps of a multiprocess run or two runs would be.
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        answers = pool.map(_ensure, [str(path)] * 4)
+    # Separate processes started together, as the steps of a multiprocess run or two runs
+    # would be. Plain interpreters with a minimal environment: a multiprocessing pool
+    # inherits the test worker's state, and after the rest of the suite it hung in a
+    # pytest-xdist worker (2026-11-29) while the same test passed alone.
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    builders = [subprocess.Popen([sys.executable, "-c", _BUILD, str(path), LATE_DAY.isoformat()],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=env) for _ in range(4)]
+    answers = []
+    for builder in builders:
+        out, err = builder.communicate(timeout=240)
+        assert builder.returncode == 0, err
+        answers.append(out.strip())
     assert answers == [LATE_DAY.isoformat()] * 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["account.duckdb",
                                                           "account.duckdb.lock"]
