@@ -26,6 +26,7 @@ EXPECTED_COLUMNS = {
                                 "reasons"),
     "customers_quarantine": (*tables.RAW_CUSTOMERS, "partition_date", "source_row", "reasons"),
     "products_quarantine": (*tables.RAW_PRODUCTS, "partition_date", "source_row", "reasons"),
+    "customer_identifiers": ("value", "first_seen"),
 }
 
 

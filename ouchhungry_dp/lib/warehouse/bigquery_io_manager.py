@@ -3,7 +3,9 @@
 Same contract as the local DuckDB IO manager: the table is the asset's name,
 ``partition_expr`` (output metadata) names the partition column, a partitioned
 output replaces exactly its partitions, an input loads the partitions it maps
-to, and ``columns`` in an input's metadata projects the load.
+to, and ``columns`` in an input's metadata projects the load. A write of
+``cleaned_customers`` merges its days into ``customer_identifiers`` in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dagster as dg
 import pandas as pd
 
 from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.lib.warehouse import customer_identifiers
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 from ouchhungry_dp.lib.warehouse.bigquery_tables import Grain, WarehouseTables
 
@@ -42,8 +45,13 @@ class BigQueryPartitionIOManager(dg.ConfigurableIOManager):
                 raise ConfigurationError(f"partitioned asset {table} has no partition_expr",
                                          hint="Add metadata={'partition_expr': <column>}.")
             start, end = _window(context)
-            rows = self._tables().replace(table, obj, column, start, end,
-                                          _grain(context.asset_partitions_def))
+            grain = _grain(context.asset_partitions_def)
+            also: list[str] = []
+            if table == customer_identifiers.SOURCE and len(obj):
+                self._tables().ensure(table, obj, column, grain)  # the MERGE reads it
+                also.append(customer_identifiers.merge_bigquery(
+                    self.bigquery, self.dataset, start, end))
+            rows = self._tables().replace(table, obj, column, start, end, grain, also)
         else:
             rows = self._tables().overwrite(table, obj)
         context.add_output_metadata({"bigquery_table": self._tables().ref(table),

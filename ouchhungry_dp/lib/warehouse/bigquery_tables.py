@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -191,8 +192,10 @@ class WarehouseTables:
         job.result(timeout=self.clients.timeout_s)
 
     def replace(self, table: str, frame: pd.DataFrame, column: str, start: dt.date,
-                end: dt.date, grain: Grain = "DAY") -> int:
-        """Replaces the partitions in [start, end) by the frame's rows; returns rows written."""
+                end: dt.date, grain: Grain = "DAY", also: Sequence[str] = ()) -> int:
+        """Replaces the partitions in [start, end) by the frame's rows; returns rows written.
+        ``also``: statements run in the same transaction, after the insert (a table kept
+        from this one's rows)."""
         from google.cloud import bigquery
 
         target = self.ensure(table, frame, column, grain)
@@ -222,7 +225,8 @@ class WarehouseTables:
                 "BEGIN TRANSACTION;\n"
                 f"DELETE FROM `{self.ref(table)}` WHERE {where};\n"
                 f"INSERT INTO `{self.ref(table)}` ({names}) SELECT {names} FROM `{stage}`;\n"
-                "COMMIT TRANSACTION;", [], "partition_write", table)
+                + "".join(f"{statement};\n" for statement in also)
+                + "COMMIT TRANSACTION;", [], "partition_write", table)
         finally:
             client.delete_table(stage, not_found_ok=True, timeout=self.clients.timeout_s)
         return len(frame)

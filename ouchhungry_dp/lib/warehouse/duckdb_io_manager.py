@@ -8,20 +8,36 @@ Arrow -> pandas with Arrow-backed strings (``string[pyarrow]``, the dtype the
 source, the cleaning library and the BigQuery IO manager already use) and stores
 register the frame as an Arrow table. Everything else (partition deletes, the
 ``partition_expr`` filter, projected ``columns``) is the stock DbIOManager's.
+A write of ``cleaned_customers`` also merges its days into ``customer_identifiers``
+on the same connection (``customer_identifiers``: one writer holds the file, so no
+reader sees the customers without their identifiers).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
 import pyarrow as pa
 from dagster import InputContext, OutputContext
+from dagster._core.definitions.partitions.utils import TimeWindow
 from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb.io_manager import DuckDbClient
 from dagster_duckdb_pandas import DuckDBPandasIOManager, DuckDBPandasTypeHandler
 
+from ouchhungry_dp.lib.warehouse import customer_identifiers
+
 _STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
+
+
+def _window(table_slice: TableSlice) -> tuple[dt.date, dt.date]:
+    """The days ``[start, end)`` a partitioned write replaced (in the partitions' zone)."""
+    dimensions = table_slice.partition_dimensions or []
+    if len(dimensions) != 1 or not isinstance(dimensions[0].partitions, TimeWindow):
+        raise ValueError(f"{table_slice.table}: expected one daily partition dimension")
+    window = dimensions[0].partitions
+    return window.start.date(), window.end.date()
 
 
 class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
@@ -36,6 +52,9 @@ class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
             super().handle_output(context, table_slice, obj, connection)
         finally:
             connection.unregister("obj")
+        if table_slice.table == customer_identifiers.SOURCE and len(obj):
+            window = _window(table_slice)
+            customer_identifiers.merge_duckdb(connection, table_slice.schema, *window)
 
     def load_input(self, context: InputContext, table_slice: TableSlice,
                    connection) -> pd.DataFrame:  # type: ignore[no-untyped-def]

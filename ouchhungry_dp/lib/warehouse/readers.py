@@ -19,7 +19,8 @@ import pandas as pd
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from ouchhungry_dp.errors import ConfigurationError
-from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, date_param
+from ouchhungry_dp.lib.warehouse import customer_identifiers as identifiers
+from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
 from ouchhungry_dp.products.engine.query import EngineQuery, date_range_params
 
@@ -54,21 +55,13 @@ class WarehouseReader(dg.ConfigurableResource):
     @abstractmethod
     def customer_identifiers(self, before: dt.date) -> list[str]:
         """Every distinct name and e-mail of the cleaned customers snapshotted before
-        ``before`` (the catalogue's PII check; the customer base, not the orders)."""
+        ``before`` (the catalogue's PII check; the customer base, not the orders), from
+        the ``customer_identifiers`` table, built from the snapshots if missing."""
 
     @abstractmethod
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         """Runs an aggregate statement in the warehouse; only its result comes back.
         An empty frame without columns when one of its tables does not exist yet."""
-
-
-# One column of distinct values: the names and e-mails travel, nothing else.
-_IDENTIFIERS_SQL = (
-    "SELECT DISTINCT value FROM ("
-    "SELECT full_name AS value FROM {table} WHERE snapshot_date < {before} UNION ALL "
-    "SELECT email AS value FROM {table} WHERE snapshot_date < {before}) "
-    "WHERE value IS NOT NULL"
-)
 
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -94,10 +87,6 @@ def _counts(frame: pd.DataFrame) -> dict[dt.date, int]:
     return {d: int(n) for d, n in zip(days, frame["n"], strict=True) if n}
 
 
-def _values(frame: pd.DataFrame) -> list[str]:
-    return [] if frame.empty else frame["value"].astype(str).tolist()
-
-
 class DuckDBWarehouseReader(WarehouseReader):
     database: str
     schema_: str = "marts"
@@ -116,8 +105,8 @@ class DuckDBWarehouseReader(WarehouseReader):
             return conn.execute(sql, params).df()
 
     def customer_identifiers(self, before: dt.date) -> list[str]:
-        sql = _IDENTIFIERS_SQL.format(table=f"{self.schema_}.cleaned_customers", before="?")
-        return _values(self._query("cleaned_customers", sql, [before, before]))
+        with _connect(self.database) as conn:
+            return identifiers.read_duckdb(conn, self.schema_, before)
 
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         return self._query(query.tables, query.for_duckdb(self.schema_), query.duckdb_params())
@@ -149,12 +138,7 @@ class BigQueryWarehouseReader(WarehouseReader):
         return pd.DataFrame() if frame is None else frame
 
     def customer_identifiers(self, before: dt.date) -> list[str]:
-        if WarehouseTables(self.bigquery, self.dataset).get("cleaned_customers") is None:
-            return []
-        table = f"`{self.bigquery.project}.{self.dataset}.cleaned_customers`"
-        sql = _IDENTIFIERS_SQL.format(table=table, before="@before")
-        return _values(self.bigquery.query(sql, [date_param("before", before)],
-                                           "customer_identifiers", "cleaned_products"))
+        return identifiers.read_bigquery(self.bigquery, self.dataset, before)
 
     def aggregate(self, query: EngineQuery, asset: str | None = None) -> pd.DataFrame:
         tables = WarehouseTables(self.bigquery, self.dataset)
