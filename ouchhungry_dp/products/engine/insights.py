@@ -27,9 +27,10 @@ from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products.engine import insights_statements as queries
 from ouchhungry_dp.products.engine.monthly import (
     Runner,
+    makers_in_engine,
     market_in_engine,
     own_spellings,
-    partner_in_engine,
+    partner_brands,
 )
 from ouchhungry_dp.products.insights_metrics import (
     _national_share_allowed,
@@ -52,10 +53,11 @@ def _rows(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _trend(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *, month: str,
-           first: dt.date, last: dt.date, monthly_products: pd.DataFrame) -> pd.DataFrame:
-    """``brand_months`` from the brands' sums and the segment market's sums."""
+           first: dt.date, last: dt.date, monthly_products: pd.DataFrame,
+           partner: set[str]) -> pd.DataFrame:
+    """``brand_months`` from the brands' sums and the segment market's sums; ``partner``:
+    the partner's brands as the catalogue spells its company."""
     market = market_in_engine(run, first, last).assign(month=month)
-    partner = partner_in_engine(run, contract, first, last)
     by_brand = brands.set_index("brand")
     rows = []
     for brand in contract.partner.brand_names:
@@ -113,9 +115,9 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
 
 
 def _city_customers(run: Runner, contract: PartnerContract, first: dt.date,
-                    last: dt.date) -> pd.DataFrame:
-    """``penetration.city_customers`` of the month from the per-city, per-spelling counts."""
-    own = own_spellings(run, contract, first, last)
+                    last: dt.date, own: list[str]) -> pd.DataFrame:
+    """``penetration.city_customers`` of the month from the per-city, per-spelling counts;
+    ``own``: the partner's company as the catalogue spells it."""
     rows = _rows(run(queries.insights_city_customers(own, first, last)), COMPANY_ROWS)
     return fold_companies(rows, contract.privacy.dominance_n)
 
@@ -132,12 +134,16 @@ def insights_metrics_in_engine(
                    ("brand", "segment", "segments", "unsegmented", "units", "cents",
                     "customers", "repeaters"))
     brands = brands.astype({"brand": str})
+    # One read of the catalogue's makers for the shares' own brands and the penetration's
+    # own company (it ran once for each before).
+    makers = makers_in_engine(run, first, last)
     trend = _trend(run, contract, brands, month=month, first=first, last=last,
-                   monthly_products=monthly_products)
+                   monthly_products=monthly_products, partner=partner_brands(makers, contract))
     buying = _buying(run, contract, brands, first=first, last=last, products=products,
                      known_identifiers=known_identifiers)
     return assemble_metrics(contract, month=month, trend=trend,
                             monthly_products=monthly_products, published=published,
                             buying=buying,
-                            customers=_city_customers(run, contract, first, last))
+                            customers=_city_customers(run, contract, first, last,
+                                                      own_spellings(makers, contract)))
 

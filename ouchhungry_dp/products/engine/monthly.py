@@ -65,21 +65,29 @@ def market_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame
                   {"amount_cents": "Int64", "quantity": "Int64"})
 
 
-def partner_in_engine(run: Runner, contract: PartnerContract, first: dt.date,
-                      last: dt.date) -> set[str]:
-    """``selection.partner_brand_names`` over the catalogue of ``first..last``."""
-    makers = run(statements.catalogue_makers(first, last))
+def makers_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Brand and manufacturer of the catalogue of ``first..last``: read once per step and
+    handed to ``partner_brands`` and ``own_spellings``."""
+    return run(statements.catalogue_makers(first, last))
+
+
+def partner_brands(makers: pd.DataFrame, contract: PartnerContract) -> set[str]:
+    """``selection.partner_brand_names`` over the catalogue's ``makers``."""
     if not len(makers):
         return set(contract.partner.brand_names)
     own = same_company(makers["manufacturer"].astype("string"), contract.partner.manufacturer)
     return set(makers.loc[own.to_numpy(), "brand"].astype(str)) | set(contract.partner.brand_names)
 
 
-def own_spellings(run: Runner, contract: PartnerContract, first: dt.date,
-                  last: dt.date) -> list[str]:
-    """The partner's company as the catalogue of ``first..last`` spells it (always
-    with the contract's spelling)."""
-    makers = run(statements.catalogue_makers(first, last))
+def partner_in_engine(run: Runner, contract: PartnerContract, first: dt.date,
+                      last: dt.date) -> set[str]:
+    """``selection.partner_brand_names`` over the catalogue of ``first..last``."""
+    return partner_brands(makers_in_engine(run, first, last), contract)
+
+
+def own_spellings(makers: pd.DataFrame, contract: PartnerContract) -> list[str]:
+    """The partner's company as the catalogue's ``makers`` spell it (always with the
+    contract's spelling)."""
     spelt = (makers["manufacturer"].astype("string").dropna() if len(makers)
              else pd.Series([], dtype="string"))
     own = spelt.loc[same_company(spelt, contract.partner.manufacturer).to_numpy()]
