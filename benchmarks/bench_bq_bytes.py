@@ -48,6 +48,7 @@ from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
 
+from ouchhungry_dp.lib.warehouse import customer_identifiers
 from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR
 from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products.engine import statements
@@ -66,9 +67,7 @@ DUCKDB_TO_BQ = {"VARCHAR": "STRING", "BIGINT": "INT64", "INTEGER": "INT64", "DOU
                 "DATE": "DATE", "TIMESTAMP": "DATETIME", "TIMESTAMP_NS": "DATETIME",
                 "BOOLEAN": "BOOL"}
 MONTH_DAYS = 30
-# customer_identifiers(before=...) reads every customer snapshot before the run's first
-# day: its bytes grow with the history kept (here a year).
-HISTORY_DAYS = 365
+IDENTIFIERS = customer_identifiers.TABLE
 MIB = 1024 * 1024
 PARTITION = {"cleaned_transactions": "sale_date", "cleaned_customers": "snapshot_date",
              "cleaned_products": "snapshot_date", "raw_transactions": "partition_date",
@@ -108,10 +107,17 @@ def _io(contract: PartnerContract) -> list[Operation]:
                     "query") for step, t in writes],
         *[Operation(DAILY, f"{step}: IO manager input", t, 1, None, "storage read")
           for step, t in loads],
-        # cleaning_assets._catalogue_identifiers, in clean_products and clean_transactions.
-        *[Operation(DAILY, f"{step}: customer_identifiers (before the day)",
-                    "cleaned_customers", HISTORY_DAYS, ("full_name", "email", "snapshot_date"),
-                    "query") for step in ("clean_products", "clean_transactions")],
+        # lib/warehouse/customer_identifiers.py: the write of cleaned_customers MERGEs the
+        # day's names and e-mails into the table (both sides of the MERGE are billed) ...
+        Operation(DAILY, "clean_customers: customer_identifiers MERGE (the day)",
+                  "cleaned_customers", 1, ("full_name", "email", "snapshot_date"), "query"),
+        Operation(DAILY, "clean_customers: customer_identifiers MERGE (the table)",
+                  IDENTIFIERS, 1, ("value", "first_seen"), "query"),
+        # ... and cleaning_assets._catalogue_identifiers reads it, in clean_products and
+        # clean_transactions (the whole table: unpartitioned, first_seen < the day).
+        *[Operation(DAILY, f"{step}: customer_identifiers (first_seen < day)", IDENTIFIERS,
+                    1, ("value", "first_seen"), "query")
+          for step in ("clean_products", "clean_transactions")],
         Operation(DAILY, "daily product: read_range products_quarantine (day)",
                   "products_quarantine", 1, None, "storage read"),
         Operation(INSIGHTS, "insights: trend_catalogue read_range (month)", "cleaned_products",
@@ -228,6 +234,42 @@ def column_bytes(conn: duckdb.DuckDBPyConnection, table: str, partition: str,
         int(values[0])
 
 
+def _value_bytes(column: str) -> str:
+    return f"CASE WHEN {column} IS NULL THEN 0 ELSE 2 + strlen(CAST({column} AS VARCHAR)) END"
+
+
+def identifiers_bytes(conn: duckdb.DuckDBPyConnection, end: str
+                      ) -> tuple[dict[str, float], int]:
+    """Average bytes per row of the ``customer_identifiers`` table as it stands when the
+    snapshots before ``end`` are in it (the seed has none: built from the snapshots, as
+    the table's first creation does); and its rows."""
+    values = conn.execute(
+        f"SELECT count(*), coalesce(avg({_value_bytes('value')}), 0) FROM ("
+        "SELECT DISTINCT value FROM (SELECT full_name AS value FROM marts.cleaned_customers "
+        f"WHERE snapshot_date < DATE '{end}' UNION ALL SELECT email FROM "
+        f"marts.cleaned_customers WHERE snapshot_date < DATE '{end}') WHERE value IS NOT NULL)"
+    ).fetchone()
+    assert values is not None
+    return {"value": float(values[1]), "first_seen": float(FIXED["DATE"])}, int(values[0])
+
+
+def identifiers_growth(conn: duckdb.DuckDBPyConnection, first: dt.date,
+                       days: list[int]) -> list[tuple[int, float, float]]:
+    """(days of history, MiB of the old scan of every snapshot, MiB of the table's read)
+    for a run after ``days`` seeded days from ``first``."""
+    out = []
+    for n in days:
+        end = (first + dt.timedelta(days=n)).isoformat()
+        old = conn.execute(
+            f"SELECT coalesce(sum({_value_bytes('full_name')} + {_value_bytes('email')} + "
+            f"{FIXED['DATE']}), 0) FROM marts.cleaned_customers "
+            f"WHERE snapshot_date < DATE '{end}'").fetchone()
+        per_row, rows = identifiers_bytes(conn, end)
+        assert old is not None
+        out.append((n, float(old[0]) / MIB, sum(per_row.values()) * rows / MIB))
+    return out
+
+
 def _empty_copy(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """The warehouse's tables, without rows, in memory (the statements' schema)."""
     empty = duckdb.connect()
@@ -256,7 +298,9 @@ def estimate(warehouse: Path, day: str, contract: PartnerContract
                             key=lambda op: order.index(op.run))
         partition = {**PARTITION, contract.daily_asset: "sale_date"}
         sizes = {t: column_bytes(conn, t, partition.get(t, "partition_date"), day)
-                 for t in {op.table for op in operations}}
+                 for t in {op.table for op in operations} - {IDENTIFIERS}}
+        # At the day's run: every snapshot before it (the seeded days before ``day``).
+        sizes[IDENTIFIERS] = identifiers_bytes(conn, day)
     out = []
     for op in operations:
         per_row, day_rows = sizes[op.table]
@@ -291,10 +335,26 @@ def main() -> None:
                         help="a DuckDB warehouse seeded by seed_history.py")
     parser.add_argument("--day", required=True, help="a seeded day to take value sizes from")
     parser.add_argument("--partner", default="ouchhungry", help="the contract whose runs to count")
+    parser.add_argument("--history", type=int, nargs="+", default=[1, 7, 30],
+                        help="days of seeded customer history to compare the check's read at")
     args = parser.parse_args()
     contract = next(c for c in load_contracts() if c.id == args.partner)
     result, rows = estimate(args.warehouse, args.day, contract)
     print_estimate(result, rows)
+    print_identifiers_growth(args.warehouse, args.history)
+
+
+def print_identifiers_growth(warehouse: Path, history: list[int]) -> None:
+    """The catalogue check's read against the days of customer history behind the run."""
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        first = conn.execute("SELECT CAST(min(snapshot_date) AS DATE) FROM "
+                             "marts.cleaned_customers").fetchone()[0]
+        growth = identifiers_growth(conn, first, history)
+    print("\n| days of customer history | old scan of every snapshot (MiB) | "
+          "customer_identifiers read (MiB) |")
+    print("|---|---|---|")
+    for n, old, new in growth:
+        print(f"| {n} | {old:,.1f} | {new:,.2f} |")
 
 
 if __name__ == "__main__":

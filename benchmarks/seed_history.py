@@ -35,7 +35,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from ouchhungry_dp import file_names, tables
+from ouchhungry_dp import tables
 from ouchhungry_dp.defs.products.decision import record_path
 from ouchhungry_dp.defs.quality.cleaning_assets import TABLES, _clean_one, _quarantine_total
 from ouchhungry_dp.defs.sources.raw_assets import with_partition_date
@@ -186,12 +186,18 @@ def main() -> None:
     # The products read the key as UTF-8 text of the variable; the jobs must get the same.
     key = (os.environ.get("PSEUDONYMIZATION_KEY") or os.urandom(32).hex()).encode()
     result = seed(args.data_dir, args.home, args.first, args.days, args.rows, key)
+    print(summary(args.first, args.days, result))
+
+
+def summary(first: dt.date, days: int, result: dict[str, object]) -> str:
+    """What was seeded, any first day (a month key crashed on a day other than the 1st)."""
     partitions = result["partitions"]
-    print(f"seeded {args.days} day(s) of {file_names.month_key(args.first.isoformat())}.. in "
-          f"{result['seconds']:.0f} s: cleaned_transactions {result['rows']:,} rows in "
-          f"{len(partitions)} partitions")  # type: ignore[arg-type]
-    for day, n in partitions:  # type: ignore[attr-defined]
-        print(f"| {day} | {n:,} |")
+    last = first + dt.timedelta(days=days - 1)
+    lines = [f"seeded {days} day(s), {first}..{last}, in {result['seconds']:.0f} s: "
+             f"cleaned_transactions {result['rows']:,} rows in "
+             f"{len(partitions)} partitions"]  # type: ignore[arg-type]
+    lines += [f"| {day} | {n:,} |" for day, n in partitions]  # type: ignore[attr-defined]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ are asserted.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -55,6 +56,22 @@ def test_seed_history_writes_the_daily_jobs_tables_and_lists_its_partitions(
     assert (data / "outbound" / "_decisions" / "ouchhungry" / "2026-09.csv").is_file()
 
 
+def test_seed_history_summarises_a_range_starting_mid_month() -> None:
+    # It crashed on its final print (a month key of the first day) after writing the data.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("seed_history",
+                                                  REPO / "benchmarks" / "seed_history.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.summary(dt.date(2026, 9, 15), 2, {
+        "seconds": 3.2, "rows": 5, "partitions": [("2026-09-15", 2), ("2026-09-16", 3)]})
+    assert text.splitlines() == [
+        "seeded 2 day(s), 2026-09-15..2026-09-16, in 3 s: cleaned_transactions 5 rows in "
+        "2 partitions", "| 2026-09-15 | 2 |", "| 2026-09-16 | 3 |"]
+
+
 def _engine_statements() -> set[str]:
     """The purpose of every statement the engine modules define."""
     sources = (REPO / "ouchhungry_dp" / "products" / "engine").glob("*.py")
@@ -84,6 +101,12 @@ def test_bytes_estimate_counts_every_engine_statement_within_its_partitions(
     # The month's rows stay in the warehouse: the decision and the monthly file read
     # nothing through the Storage Read API.
     assert all(t.endswith("| 0.0 |") for t in totals[1:3])
+    # The catalogue check reads the identifiers table, no customer snapshot of the past.
+    check = [r for r in rows if "first_seen < day" in r[1]]
+    assert [(r[0], r[2], r[3]) for r in check] == [("| daily", "customer_identifiers", "1")] * 2
+    assert not [r for r in rows if r[0] == "| daily" and r[2] == "cleaned_customers"
+                and r[3] != "1"]
+    assert "| days of customer history |" in out
 
 
 def test_backfill_plan_is_consecutive_runs_of_k_days() -> None:
