@@ -89,7 +89,7 @@ def test_bytes_estimate_counts_every_engine_statement_within_its_partitions(
     statements = [r for r in rows if r[1].endswith(" (SQL)")]
     # Every statement the engine defines is issued by a step and counted.
     assert {r[1].removesuffix(" (SQL)") for r in statements} == _engine_statements()
-    assert len(_engine_statements()) >= 10
+    assert len(_engine_statements()) >= 7  # the regex finds them (insights: one since session 5)
     # Each reads its partitions only: the previous month (August) for the decision,
     # the month (September) for the monthly file and the insights.
     assert {(r[0].lstrip("| "), r[3]) for r in statements} == {

@@ -33,8 +33,8 @@ files give it city customers minus its contract brands' customers, a superset of
 partner knows about its other brands.
 
 ``city_customers`` computes the figures from the month's rows and is the
-reference; ``engine.insights_statements.insights_city_customers`` computes them
-in the warehouse (the tests hold the two equal).
+reference; the ``insights_city_customers`` part of ``engine.insights_statements.insights_month``
+computes them in the warehouse (the tests hold the two equal).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ KEYS = ["state", "city"]
 COLUMNS = ("active_customers", "outside_customers", "competitors", "top_outside")
 
 
-# What the warehouse returns (``insights_statements.insights_city_customers``) and the
+# What the warehouse returns (``insights_statements`` part ``insights_city_customers``) and the
 # reference builds from rows: per city and manufacturer *spelling*, the city's figures
 # and that spelling's distinct customers among ``outside`` (none: a NULL manufacturer).
 COMPANY_ROWS = (*KEYS, "active_customers", "outside_customers", "manufacturer", "customers")

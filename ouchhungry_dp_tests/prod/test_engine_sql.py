@@ -86,11 +86,8 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
         "catalogue_makers": statements.catalogue_makers(*MONTH),
         "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, *MONTH,
                                                                 monthly),
-        "insights_brands": insights_statements.insights_brands(CONTRACT, *MONTH),
-        "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, *MONTH),
-        "insights_pairs": insights_statements.insights_pairs(CONTRACT, *MONTH),
-        "insights_city_customers": insights_statements.insights_city_customers(
-            [CONTRACT.partner.manufacturer], *MONTH),
+        "insights_month": insights_statements.insights_month(
+            CONTRACT, [CONTRACT.partner.manufacturer], *MONTH),
         # The volume check's counts (the reader's path for a table not day-partitioned
         # on the column; partitioned ones are counted from partition metadata).
         "row_counts": row_counts_query("cleaned_transactions", "sale_date", *MONTH),

@@ -28,7 +28,7 @@ from ouchhungry_dp.products.engine import insights_statements as queries
 from ouchhungry_dp.products.engine.monthly import (
     Runner,
     makers_in_engine,
-    market_in_engine,
+    market_from_rows,
     own_spellings,
     partner_brands,
 )
@@ -52,12 +52,11 @@ def _rows(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame if len(frame.columns) else pd.DataFrame(columns=list(columns))
 
 
-def _trend(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *, month: str,
-           first: dt.date, last: dt.date, monthly_products: pd.DataFrame,
-           partner: set[str]) -> pd.DataFrame:
+def _trend(contract: PartnerContract, brands: pd.DataFrame, market: pd.DataFrame, *,
+           month: str, monthly_products: pd.DataFrame, partner: set[str]) -> pd.DataFrame:
     """``brand_months`` from the brands' sums and the segment market's sums; ``partner``:
     the partner's brands as the catalogue spells its company."""
-    market = market_in_engine(run, first, last).assign(month=month)
+    market = market.assign(month=month)
     by_brand = brands.set_index("brand")
     rows = []
     for brand in contract.partner.brand_names:
@@ -83,8 +82,8 @@ def _trend(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *, mont
     return trend_frame(rows)
 
 
-def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
-            first: dt.date, last: dt.date, products: pd.DataFrame,
+def _buying(parts: Mapping[str, pd.DataFrame], contract: PartnerContract,
+            brands: pd.DataFrame, *, products: pd.DataFrame,
             known_identifiers: Iterable[str]) -> dict[str, Any]:
     """``repeat_and_cross_sell`` from per-brand, per-customer-count and per-pair sums."""
     minimum = contract.privacy.min_customers_per_cell
@@ -93,7 +92,7 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
         if int(r.customers) >= minimum else None
         for r in brands.sort_values("brand").itertuples()
     }
-    pairs = _rows(run(queries.insights_pairs(contract, first, last)), _PAIR_COLUMNS)
+    pairs = _rows(parts["insights_pairs"], _PAIR_COLUMNS)
     counted = (pairs.loc[:, list(_PAIR_COLUMNS)]
                .astype({"product_code_a": str, "product_code_b": str,
                         "orders": "int64", "customers": "int64"})
@@ -102,8 +101,7 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
     # Only a pair's own products are printed; each name is judged on its own.
     codes = pd.concat([counted["product_code_a"], counted["product_code_b"]])
     names = shown_product_names(products, codes, known_identifiers)
-    two = _rows(run(queries.insights_two_brands(contract, first, last)),
-                ("customers", "two_brands"))
+    two = _rows(parts["insights_two_brands"], ("customers", "two_brands"))
     customers, both = (int(two["customers"].iloc[0]), int(two["two_brands"].iloc[0])) \
         if len(two) else (0, 0)
     return {
@@ -114,11 +112,10 @@ def _buying(run: Runner, contract: PartnerContract, brands: pd.DataFrame, *,
     }
 
 
-def _city_customers(run: Runner, contract: PartnerContract, first: dt.date,
-                    last: dt.date, own: list[str]) -> pd.DataFrame:
-    """``penetration.city_customers`` of the month from the per-city, per-spelling counts;
-    ``own``: the partner's company as the catalogue spells it."""
-    rows = _rows(run(queries.insights_city_customers(own, first, last)), COMPANY_ROWS)
+def _city_customers(parts: Mapping[str, pd.DataFrame],
+                    contract: PartnerContract) -> pd.DataFrame:
+    """``penetration.city_customers`` of the month from the per-city, per-spelling counts."""
+    rows = _rows(parts["insights_city_customers"], COMPANY_ROWS)
     return fold_companies(rows, contract.privacy.dominance_n)
 
 
@@ -128,22 +125,21 @@ def insights_metrics_in_engine(
     published: Mapping[str, BrandFigures] | None = None,
     known_identifiers: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """``compute_metrics`` of ``month`` (the days ``first..last``) from warehouse sums.
+    """``compute_metrics`` of ``month`` (the days ``first..last``) from warehouse sums,
+    all of them from one statement (``queries.insights_month``).
     ``products``: the month's catalogue (``trend_catalogue``), for the printed names."""
-    brands = _rows(run(queries.insights_brands(contract, first, last)),
-                   ("brand", "segment", "segments", "unsegmented", "units", "cents",
-                    "customers", "repeaters"))
-    brands = brands.astype({"brand": str})
     # One read of the catalogue's makers for the shares' own brands and the penetration's
     # own company (it ran once for each before).
     makers = makers_in_engine(run, first, last)
-    trend = _trend(run, contract, brands, month=month, first=first, last=last,
+    parts = queries.split_parts(run(queries.insights_month(
+        contract, own_spellings(makers, contract), first, last)))
+    brands = _rows(parts["insights_brands"], queries.PARTS["insights_brands"])
+    brands = brands.astype({"brand": str})
+    trend = _trend(contract, brands, market_from_rows(parts["segment_market"]), month=month,
                    monthly_products=monthly_products, partner=partner_brands(makers, contract))
-    buying = _buying(run, contract, brands, first=first, last=last, products=products,
+    buying = _buying(parts, contract, brands, products=products,
                      known_identifiers=known_identifiers)
     return assemble_metrics(contract, month=month, trend=trend,
                             monthly_products=monthly_products, published=published,
-                            buying=buying,
-                            customers=_city_customers(run, contract, first, last,
-                                                      own_spellings(makers, contract)))
+                            buying=buying, customers=_city_customers(parts, contract))
 

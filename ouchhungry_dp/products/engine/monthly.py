@@ -61,8 +61,12 @@ def build_monthly_in_engine(run: Runner, decision: pd.DataFrame, contract: Partn
 def market_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame:
     """Every brand's sales of ``first..last`` summed per segment, location, manufacturer
     and brand: what the segment-share rules count, sum and rank."""
-    return _typed(run(statements.segment_market(first, last)), _MARKET_KEYS,
-                  {"amount_cents": "Int64", "quantity": "Int64"})
+    return market_from_rows(run(statements.segment_market(first, last)))
+
+
+def market_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """``segment_market``'s rows, typed (also the insights statement's part)."""
+    return _typed(rows, _MARKET_KEYS, {"amount_cents": "Int64", "quantity": "Int64"})
 
 
 def makers_in_engine(run: Runner, first: dt.date, last: dt.date) -> pd.DataFrame:

@@ -151,16 +151,20 @@ GROUP BY pub_state, pub_city, location_level, brand, segment
                        (_decision_table(decision),))
 
 
-def segment_market(first: dt.date, last: dt.date) -> EngineQuery:
-    """Every brand's sales of the month per segment, state, city, manufacturer, brand."""
-    sql = f"""
-WITH {ITEMS}
+# Every brand's sales per segment and location, from ``items`` (also a part of the
+# insights' one statement).
+SEGMENT_MARKET = """
 SELECT segment, state, city, manufacturer, brand,
        SUM(amount_cents) AS amount_cents, SUM(quantity) AS quantity
 FROM items
 WHERE segment IS NOT NULL
 GROUP BY segment, state, city, manufacturer, brand
 """
+
+
+def segment_market(first: dt.date, last: dt.date) -> EngineQuery:
+    """Every brand's sales of the month per segment, state, city, manufacturer, brand."""
+    sql = f"WITH {ITEMS}\n{SEGMENT_MARKET}"
     return EngineQuery("segment_market", sql, (TRANSACTIONS, PRODUCTS),
                        date_range_params(first, last))
 

@@ -39,11 +39,8 @@ QUERIES = {
     "daily_reconciliation": statements.daily_reconciliation(CONTRACT.daily_asset, FIRST, LAST,
                                                             MONTHLY),
     "customer_identifiers": statements.month_customer_identifiers(FIRST, LAST),
-    "insights_brands": insights_statements.insights_brands(CONTRACT, FIRST, LAST),
-    "insights_two_brands": insights_statements.insights_two_brands(CONTRACT, FIRST, LAST),
-    "insights_pairs": insights_statements.insights_pairs(CONTRACT, FIRST, LAST),
-    "insights_city_customers": insights_statements.insights_city_customers(
-        [CONTRACT.partner.manufacturer], FIRST, LAST),
+    "insights_month": insights_statements.insights_month(
+        CONTRACT, [CONTRACT.partner.manufacturer], FIRST, LAST),
 }
 
 
