@@ -98,3 +98,48 @@ def test_the_minimum_is_the_contracts_k_or_ten_by_default(contract: PartnerContr
     stricter = contract.model_copy(update={"privacy": contract.privacy.model_copy(
         update={"min_customers_per_cell": 25})})
     assert minimum_customers(stricter) == 25
+
+
+def _files(monthly_rows: list[tuple], daily_rows: list[tuple]) -> tuple[pd.DataFrame,
+                                                                        pd.DataFrame]:
+    return (pd.DataFrame(monthly_rows, columns=MONTHLY.columns),
+            pd.DataFrame(daily_rows, columns=DAY_ONE.columns))
+
+
+def test_a_city_row_of_a_state_without_a_residual_cell_goes_to_the_country_cell() -> None:
+    """RJ has a named city and no residual: NITEROI's row is summed into the country cell
+    (not an RJ residual the file does not have); a brand published only at the country
+    level is summed there too, not taken for suppressed."""
+    monthly, daily = _files(
+        [("RJ", "RIO DE JANEIRO", "Hungry", "city", 1, 10.0, 1, 1),
+         ("*", "*", "Hungry", "country", 2, 11.0, 1, 1),
+         ("*", "*", "Ouch", "country", 1, 7.5, 1, 1)],
+        [("RJ", "RIO DE JANEIRO", "Hungry", "C1", "O1", 1, 10.0),
+         ("RJ", "NITEROI", "Hungry", "C2", "O2", 2, 11.0),
+         ("*", "*", "Ouch", "C3", "O3", 1, 7.5)])
+    outcome = reconcile_monthly_with_daily(monthly, daily, min_customers=10)
+    assert outcome.passed, outcome.metadata
+    assert outcome.metadata["suppressed_brands"] == []
+
+
+def test_a_suppressed_brands_customers_are_counted_once_across_its_cities() -> None:
+    """Ouch's 3 customers, one of them buying in two states: 3 distinct customers, under
+    k = 4 (counting per state or city would make it 4 and refuse a lawful suppression)."""
+    twice = pd.concat([DAY_TWO, pd.DataFrame(
+        [("SC", "JOINVILLE", "Ouch", "C9", "O10", 1, 7.50)], columns=DAY_ONE.columns)],
+        ignore_index=True)
+    outcome = reconcile_monthly_with_daily(MONTHLY, [DAY_ONE, twice], min_customers=4)
+    assert outcome.passed, outcome.description
+
+
+def test_a_smallest_possible_cell_on_one_side_only_is_still_a_difference() -> None:
+    """A monthly cell of 1 unit, R$ 0.01, 1 customer and 1 order that no daily row
+    backs differs from nothing (every daily row maps to a cell the file has, so the
+    other side cannot happen)."""
+    extra = pd.DataFrame([("MG", "*", "Hungry", "state", 1, 0.01, 1, 1)],
+                         columns=MONTHLY.columns)
+    outcome = reconcile_monthly_with_daily(pd.concat([MONTHLY, extra], ignore_index=True),
+                                           [DAY_ONE, DAY_TWO], min_customers=4)
+    assert not outcome.passed
+    assert outcome.metadata["mismatched_cells"] == [{"state": "MG", "city": "*",
+                                                     "brand": "Hungry"}]
