@@ -54,6 +54,15 @@ def test_a_catalogue_without_dates_keeps_its_last_row_per_product() -> None:
     assert catalogue.set_index("product_code").loc["REF-HNG-0350", "brand"] == "Hungry"
 
 
+def test_with_only_a_snapshot_date_the_last_stored_row_of_that_day_wins() -> None:
+    """Many rows of one product on one snapshot day (a re-load): the order they were
+    stored in decides, as with the update time, whatever the number of rows."""
+    rows = pd.concat([_snapshot("2026-11-02", "2026-11-02", product_name=f"v{i}")
+                      for i in range(40)], ignore_index=True)
+    catalogue = latest_catalogue(rows.drop(columns=["updated_at"]))
+    assert catalogue.set_index("product_code").loc["REF-HNG-0350", "product_name"] == "v39"
+
+
 def test_a_table_missing_a_column_is_refused_naming_it() -> None:
     with pytest.raises(DataQualityError, match=r"products table lacks columns \['segment'\]"):
         latest_catalogue(products_frame().drop(columns=["segment"]))
@@ -101,7 +110,9 @@ def test_a_sale_is_the_partners_for_its_brand_and_its_manufacturer_only(
     assert is_partner(items, contract).tolist() == [True, False, True, False, False]
     assert partner_items(day, catalogue, contract)["product_code"].tolist() == [
         "REF-HNG-0350", "SAL-OCH-0100"]
-    assert list(partner_items(day, catalogue, contract).index) == [0, 1]
+    own = partner_items(day, catalogue, contract)
+    assert list(own.index) == [0, 1]
+    assert list(own.columns) == list(items.columns)
 
 
 def test_every_brand_of_the_partners_company_under_any_spelling_is_its_own(

@@ -143,3 +143,15 @@ def test_a_smallest_possible_cell_on_one_side_only_is_still_a_difference() -> No
     assert not outcome.passed
     assert outcome.metadata["mismatched_cells"] == [{"state": "MG", "city": "*",
                                                      "brand": "Hungry"}]
+
+
+def test_fifty_differing_cells_are_named_and_the_daily_revenue_keeps_its_cents() -> None:
+    extra = pd.DataFrame([(f"S{i:02d}", "*", "Hungry", "state", 1, 1.0, 1, 1)
+                          for i in range(51)], columns=MONTHLY.columns)
+    cent = pd.DataFrame([("SP", "SAO PAULO", "Hungry", "C1", "O1", 1, 0.05)],
+                        columns=DAY_ONE.columns)
+    outcome = reconcile_monthly_with_daily(pd.concat([MONTHLY, extra], ignore_index=True),
+                                           [DAY_ONE, DAY_TWO, cent], min_customers=4)
+    assert outcome.description.startswith("52 monthly cells differ")  # 51 + SAO PAULO
+    assert len(outcome.metadata["mismatched_cells"]) == 50
+    assert outcome.metadata["revenue_daily"] == 68.05
