@@ -12,7 +12,7 @@ from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
 
-from .conftest import KEY, customers_buying, rows_frame
+from .conftest import KEY, customers_buying, rows_frame, with_extra_column
 
 HISTORY = rows_frame(customers_buying("2026-10-10", "SP", "SAO PAULO", "REF-HNG-0350", 12))
 
@@ -69,10 +69,7 @@ def test_the_audit_truth_holds_the_real_location_beside_the_published_one(
 
 def test_a_contract_column_the_builder_cannot_produce_is_refused_by_name(
         contract: PartnerContract, products: pd.DataFrame) -> None:
-    daily = contract.products.daily
-    extra = daily.columns[0].model_copy(update={"name": "customer_birthday"})
-    wrong = contract.model_copy(update={"products": contract.products.model_copy(update={
-        "daily": daily.model_copy(update={"columns": [*daily.columns, extra]})})})
+    wrong = with_extra_column(contract, "daily", "customer_birthday")
     day = rows_frame(customers_buying("2026-11-05", "SP", "SAO PAULO", "REF-HNG-0350", 2))
     decision = decide_locations(HISTORY, products, contract)
     with pytest.raises(ConfigurationError, match="customer_birthday") as refused:

@@ -13,7 +13,7 @@ from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.monthly import build_monthly_product
 
-from .conftest import customers_buying, rows_frame
+from .conftest import customers_buying, rows_frame, with_extra_column
 
 HNG, HNG_600, OCH = "REF-HNG-0350", "REF-HNG-0600", "SAL-OCH-0100"
 # SAO PAULO named (15), SANTOS the SP residual (10), AC too small: the country (5 + 5).
@@ -65,10 +65,7 @@ def test_the_average_price_is_rounded_to_the_cent(contract: PartnerContract,
 
 def test_a_contract_column_the_builder_cannot_produce_is_refused_by_name(
         contract: PartnerContract, products: pd.DataFrame) -> None:
-    product = contract.products.monthly
-    extra = product.columns[0].model_copy(update={"name": "top_customer"})
-    wrong = contract.model_copy(update={"products": contract.products.model_copy(update={
-        "monthly": product.model_copy(update={"columns": [*product.columns, extra]})})})
+    wrong = with_extra_column(contract, "monthly", "top_customer")
     decision = decide_locations(HISTORY, products, contract)
     with pytest.raises(ConfigurationError, match="top_customer") as refused:
         build_monthly_product(MONTH, products, decision, wrong, month="2026-11")
