@@ -246,3 +246,11 @@ def simulated() -> dict[str, object]:
     history = pd.concat(_clean_days("2026-11-01", "2026-11-30", catalogue, 11), ignore_index=True)
     days = _clean_days("2026-12-01", "2026-12-31", catalogue, 11)
     return {"products": catalogue, "history": history, "days": days}
+
+
+def with_extra_column(contract: PartnerContract, product: str, name: str) -> PartnerContract:
+    """``contract`` whose ``product`` ("daily" or "monthly") also lists column ``name``."""
+    spec = getattr(contract.products, product)
+    extra = spec.columns[0].model_copy(update={"name": name})
+    return contract.model_copy(update={"products": contract.products.model_copy(update={
+        product: spec.model_copy(update={"columns": [*spec.columns, extra]})})})
