@@ -13,36 +13,44 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pytest
 
-from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.privacy import audit_release
-from ouchhungry_dp.privacy.audit import AUDIT_KEY
-from ouchhungry_dp.privacy.audit_release import MonthRelease
-from ouchhungry_dp.privacy.decision_record import MemoryStore
-from ouchhungry_dp.simulation import SimulationConfig
+if TYPE_CHECKING:
+    import pandas as pd
 
-SmallMonths = tuple[list[MonthRelease], pd.DataFrame]
+    from ouchhungry_dp.privacy.audit_release import MonthRelease
+
+SmallMonths = tuple[list["MonthRelease"], "pd.DataFrame"]
 DAYS_PER_MONTH = 4
-# Enough rows that both partner brands reach k customers in the first released month,
-# so the second month's report prints figures about the first (the differencing).
-CONFIG = SimulationConfig(seed=7, rows_per_day=60, n_customers=300, n_merchants=20)
 
 
 def small_months(first_month: str = "2026-09", released: int = 3) -> SmallMonths:
     """``released`` months after one month of history, ``DAYS_PER_MONTH`` days each."""
+    # Imported here: the privacy tests that do not use these months (the mutation guard
+    # replays some) start without the simulator and the product builders.
+    import pandas as pd
+
+    from ouchhungry_dp.partners.contract import get_contract
+    from ouchhungry_dp.privacy import audit_release
+    from ouchhungry_dp.privacy.audit import AUDIT_KEY
+    from ouchhungry_dp.privacy.decision_record import MemoryStore
+    from ouchhungry_dp.simulation import SimulationConfig
+
+    # Enough rows that both partner brands reach k customers in the first released month,
+    # so the second month's report prints figures about the first (the differencing).
+    config = SimulationConfig(seed=7, rows_per_day=60, n_customers=300, n_merchants=20)
     contract = get_contract("ouchhungry")
     start = pd.Period(first_month, "M")
-    raw_products = audit_release.raw_catalogue(start.start_time.date(), CONFIG)
+    raw_products = audit_release.raw_catalogue(start.start_time.date(), config)
     products, quarantined = audit_release.clean_catalogue(raw_products, start.start_time.date())
     products = audit_release.with_dominant_competitor(products, contract)
     periods = [start + i for i in range(released + 1)]
     cleaned = {p: audit_release.simulate_cleaned(
-        p.end_time.date() - dt.timedelta(days=DAYS_PER_MONTH - 1), p.end_time.date(), CONFIG,
+        p.end_time.date() - dt.timedelta(days=DAYS_PER_MONTH - 1), p.end_time.date(), config,
         raw_products) for p in periods}
-    releases: list[MonthRelease] = []
+    releases: list[Any] = []
     store, published = MemoryStore(), {}
     for previous, period in itertools.pairwise(periods):
         history = pd.concat(cleaned[previous], ignore_index=True)
