@@ -1,0 +1,42 @@
+"""Edges of the repairs and the city matching found by the mutation pass (docs/testing.md,
+"quality"): each expectation is written out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ouchhungry_dp.quality.cities import resolve_cities
+from ouchhungry_dp.quality.repair import parse_money_brl, parse_timestamps
+
+FIRST_YEAR, LAST_YEAR = 1800, 2200  # the accepted years, on every parsing path
+
+
+@pytest.mark.parametrize(("year", "accepted"), [
+    (FIRST_YEAR - 1, False), (FIRST_YEAR, True), (LAST_YEAR, True), (LAST_YEAR + 1, False)])
+def test_the_year_bounds_are_the_same_for_ordinary_and_unusual_iso_stamps(
+        year: int, accepted: bool) -> None:
+    """An export stamp with a field out of its usual range (a leap second) takes another
+    parser than the ordinary one; both accept the same years."""
+    ordinary = f"{year}-06-15T10:00:59+00:00"
+    leap_second = f"{year}-06-15T10:00:60+00:00"
+    parsed = parse_timestamps(pd.Series([ordinary, leap_second], dtype="string"))
+    assert parsed.notna().tolist() == [accepted, accepted]
+
+
+def test_blanks_inside_an_amount_are_ignored() -> None:
+    values = pd.Series(["R$ 1 234,56", "7 ,50", "1.234, 56", "- R$ 3,00"], dtype="string")
+    assert parse_money_brl(values).tolist() == [1234.56, 7.5, 1234.56, -3.0]
+
+
+def test_a_state_without_municipalities_does_not_stop_the_matching_of_the_next_ones() -> None:
+    """``state_known`` is the caller's word; a UF the official list lacks (a caller's
+    mistake) matches nothing, and the misspellings of the rows after it are still matched."""
+    city = pd.Series(["Sao Paluo", "Campinsa", "Nowhere"], dtype="string")
+    state = pd.Series(["XX", "SP", "SP"], dtype="string")
+    resolved = resolve_cities(city, state, np.array([True, True, True]))
+    assert resolved.name.tolist() == [pd.NA, "Campinas", pd.NA]
+    assert resolved.ibge_code.tolist() == [pd.NA, "3509502", pd.NA]
+    assert resolved.repairs["city_fuzzy_match"].tolist() == [False, True, False]
+    assert resolved.reasons["unknown_city"].tolist() == [True, False, True]
