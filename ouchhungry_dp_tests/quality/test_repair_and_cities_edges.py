@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.quality.cities import resolve_cities
-from ouchhungry_dp.quality.repair import parse_money_brl, parse_timestamps
+from ouchhungry_dp.quality.repair import parse_dates, parse_money_brl, parse_timestamps
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200  # the accepted years, on every parsing path
 
@@ -28,6 +28,21 @@ def test_the_year_bounds_are_the_same_for_ordinary_and_unusual_iso_stamps(
 def test_blanks_inside_an_amount_are_ignored() -> None:
     values = pd.Series(["R$ 1 234,56", "7 ,50", "1.234, 56", "- R$ 3,00"], dtype="string")
     assert parse_money_brl(values).tolist() == [1234.56, 7.5, 1234.56, -3.0]
+
+
+def test_a_plain_number_after_the_currency_sign_is_read_as_is() -> None:
+    values = pd.Series(["R$ 7.50", "R$ 12", "R$7,5"], dtype="string")
+    assert parse_money_brl(values).tolist() == [7.5, 12.0, 7.5]
+
+
+def test_the_day_of_a_stamp_with_an_offset_is_the_day_in_the_given_zone() -> None:
+    stamps = pd.Series(["2026-11-25T01:00:00+00:00", "2026-11-25T23:30:00-03:00"],
+                       dtype="string")
+    assert parse_dates(stamps, "UTC").tolist() == [pd.Timestamp("2026-11-25"),
+                                                   pd.Timestamp("2026-11-26")]
+    # São Paulo (the default) is three hours behind UTC in November 2026.
+    assert parse_dates(stamps).tolist() == [pd.Timestamp("2026-11-24"),
+                                            pd.Timestamp("2026-11-25")]
 
 
 def test_a_state_without_municipalities_does_not_stop_the_matching_of_the_next_ones() -> None:
