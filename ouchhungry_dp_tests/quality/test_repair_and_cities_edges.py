@@ -21,8 +21,18 @@ def test_the_year_bounds_are_the_same_for_ordinary_and_unusual_iso_stamps(
     parser than the ordinary one; both accept the same years."""
     ordinary = f"{year}-06-15T10:00:59+00:00"
     leap_second = f"{year}-06-15T10:00:60+00:00"
-    parsed = parse_timestamps(pd.Series([ordinary, leap_second], dtype="string"))
-    assert parsed.notna().tolist() == [accepted, accepted]
+    other_formats = [f"15/06/{year}", f"{year}-06-15 10:00", f"15-06-{year} 10:00:59"]
+    parsed = parse_timestamps(pd.Series([ordinary, leap_second, *other_formats],
+                                        dtype="string"))
+    assert parsed.notna().tolist() == [accepted] * 5
+
+
+def test_minute_60_and_second_60_are_refused_in_the_other_formats() -> None:
+    """Outside the export's own ISO-with-offset form (where Arrow's strptime reads a
+    leap second), a minute or a second of 60 is an impossible time."""
+    stamps = pd.Series(["25/11/2026 10:59:59", "25/11/2026 10:60", "25/11/2026 10:59:60",
+                        "2026-11-25 10:60", "2026-11-25 10:59:60"], dtype="string")
+    assert parse_timestamps(stamps).notna().tolist() == [True, False, False, False, False]
 
 
 def test_blanks_inside_an_amount_are_ignored() -> None:
