@@ -45,6 +45,12 @@ def test_a_plain_number_after_the_currency_sign_is_read_as_is() -> None:
     assert parse_money_brl(values).tolist() == [7.5, 12.0, 7.5]
 
 
+def test_words_are_not_money() -> None:
+    """Including the texts an exporter writes for a missing value."""
+    values = pd.Series(["None", "null", "NaN", "sete", "7.50"], dtype="string")
+    assert parse_money_brl(values).isna().tolist() == [True, True, True, True, False]
+
+
 def test_the_day_of_a_stamp_with_an_offset_is_the_day_in_the_given_zone() -> None:
     stamps = pd.Series(["2026-11-25T01:00:00+00:00", "2026-11-25T23:30:00-03:00"],
                        dtype="string")
