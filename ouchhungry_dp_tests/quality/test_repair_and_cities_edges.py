@@ -71,3 +71,20 @@ def test_a_state_without_municipalities_does_not_stop_the_matching_of_the_next_o
     assert resolved.ibge_code.tolist() == [pd.NA, "3509502", pd.NA]
     assert resolved.repairs["city_fuzzy_match"].tolist() == [False, True, False]
     assert resolved.reasons["unknown_city"].tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize(("typed", "matched"), [
+    ("Bernardino de Campox", True),   # 1 edit in 20 characters: 0.95
+    ("Bernardxno de Campxx", True),   # 3 edits in 20: exactly 0.85, "at or above"
+    ("Bernardino de Cam", True),      # 3 deletions from 20: 0.85
+    ("Bernardxno de Cxmpxx", False),  # 4 edits in 20: 0.80
+])
+def test_a_misspelling_is_matched_at_or_above_the_similarity_threshold(
+        typed: str, matched: bool) -> None:
+    """``cities`` docstring: the closest name only at or above ``FUZZY_MIN_SIMILARITY``
+    (0.85), similarity = 1 - edits / length of the longer name (here the official
+    20-character "Bernardino de Campos", SP, 3506300)."""
+    resolved = resolve_cities(pd.Series([typed], dtype="string"),
+                              pd.Series(["SP"], dtype="string"), np.array([True]))
+    expected = ("Bernardino de Campos", "3506300") if matched else (pd.NA, pd.NA)
+    assert (resolved.name.iloc[0], resolved.ibge_code.iloc[0]) == expected
