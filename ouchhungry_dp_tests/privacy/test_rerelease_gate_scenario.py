@@ -14,6 +14,7 @@ import os
 import pandas as pd
 import pytest
 
+from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.privacy import rerelease, rerelease_gate
 from ouchhungry_dp.privacy.audit import AUDIT_KEY
@@ -90,8 +91,11 @@ def test_delivered_reads_the_released_bytes_through_the_gate(
     # A record naming other checks than the audit's is refused, not delivered.
     gate.publish(store, dataset="audit", partition="2026-10", relative="daily/2026-10-31.csv",
                  data=b"day", checks={"other_check": True})
-    with pytest.raises(Exception, match="publishing gate refused the audit re-delivery"):
+    with pytest.raises(DataQualityError,
+                       match="publishing gate refused the audit re-delivery") as refused:
         rerelease_gate._delivered(store, "daily/2026-10-31.csv", "2026-10", CONTRACT)
+    # The refusal names whose file and which month, as a delivery's alert would.
+    assert (refused.value.partner, refused.value.partition) == (CONTRACT.id, "2026-10")
 
 
 def test_the_audit_lends_its_key_only_when_the_environment_has_none(
