@@ -80,3 +80,14 @@ def test_the_callers_owners_and_segments_decide_what_is_quarantined() -> None:
         "brand_manufacturer_mismatch", "brand_segment_mismatch"]
     # With the contracts' own mappings the brand is nobody's: both rows are clean.
     assert len(clean_products(raw, snapshot_date=DAY).cleaned) == 2
+
+
+def test_the_snapshot_day_is_nanosecond_like_every_other_date_column() -> None:
+    """The cleaned tables' dates are one type (datetime64[ns]); a day-unit stamp would make
+    the snapshot column datetime64[s] in pandas 2 and another Parquet type."""
+    customers = clean_customers(_customers(GOOD_CUSTOMER), snapshot_date=DAY).cleaned
+    products = clean_products(_products(PRODUCT), snapshot_date=DAY, owners=OWNERS,
+                              segments=SEGMENTS).cleaned
+    assert str(customers["snapshot_date"].dtype) == "datetime64[ns]"
+    assert str(customers["updated_at"].dtype) == "datetime64[ns]"
+    assert str(products["snapshot_date"].dtype) == "datetime64[ns]"
