@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.quality.cities import resolve_cities
-from ouchhungry_dp.quality.repair import parse_dates, parse_money_brl, parse_timestamps
+from ouchhungry_dp.quality.repair import (
+    normalize_cep,
+    parse_dates,
+    parse_money_brl,
+    parse_timestamps,
+)
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200  # the accepted years, on every parsing path
 
@@ -88,3 +93,22 @@ def test_a_misspelling_is_matched_at_or_above_the_similarity_threshold(
                               pd.Series(["SP"], dtype="string"), np.array([True]))
     expected = ("Bernardino de Campos", "3506300") if matched else (pd.NA, pd.NA)
     assert (resolved.name.iloc[0], resolved.ibge_code.iloc[0]) == expected
+
+
+def test_offsets_in_the_other_iso_forms_are_applied_hours_and_minutes() -> None:
+    """Stamps with an offset but not the export's fixed shape (no seconds, a fraction, an
+    offset without colon or minutes) take the regex path; in UTC, 13:00 at +hh:mm is
+    13:00 - hh:mm, written out by hand."""
+    stamps = ["2026-11-25 13:00Z", "2026-11-25 13:00+10:00", "2026-11-25 13:00+05:30",
+              "2026-11-25 13:00-03", "2026-11-25 13:00-0330", "2026-11-25T13:00:00.5+05:30"]
+    expected = ["2026-11-25 13:00", "2026-11-25 03:00", "2026-11-25 07:30",
+                "2026-11-25 16:00", "2026-11-25 16:30", "2026-11-25 07:30:00.5"]
+    parsed = parse_timestamps(pd.Series(stamps, dtype="string"), "UTC")
+    assert parsed.tolist() == [pd.Timestamp(e) for e in expected]
+
+
+def test_only_a_cep_shape_is_a_cep() -> None:
+    values = pd.Series(["None", "XX01310-100XX", "01310-100", "01310100", "01.310-100"],
+                       dtype="string")
+    assert normalize_cep(values).tolist() == [pd.NA, pd.NA, "01310-100", "01310-100",
+                                              "01310-100"]
