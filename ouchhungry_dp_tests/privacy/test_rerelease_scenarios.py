@@ -122,6 +122,15 @@ def test_a_late_day_changes_no_file_and_no_printed_figure(small: SmallMonths) ->
                        "every figure two reports print about one (month, brand) is equal")
 
 
+def test_a_late_day_rerun_keeps_a_day_held_back_held_back(small: SmallMonths) -> None:
+    releases, products = small
+    held = sorted(n for n in releases[1].files if n.startswith("daily "))[-1]
+    files = {n: b for n, b in releases[1].files.items() if n != held}
+    changed = [releases[0], _with(releases[1], files=files), *releases[2:]]
+    (checked, differ, detail), _ = rerelease.late_day(changed, CONTRACT, products, AUDIT_KEY)
+    assert (checked, differ) == (sum(len(r.files) for r in changed[1:]), 0), detail
+
+
 def test_a_late_day_with_a_decision_that_can_be_replaced_changes_the_next_months_files(
         small: SmallMonths, monkeypatch: pytest.MonkeyPatch) -> None:
     releases, products = small
