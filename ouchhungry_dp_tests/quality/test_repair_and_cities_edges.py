@@ -112,3 +112,14 @@ def test_only_a_cep_shape_is_a_cep() -> None:
                        dtype="string")
     assert normalize_cep(values).tolist() == [pd.NA, pd.NA, "01310-100", "01310-100",
                                               "01310-100"]
+
+
+def test_rows_without_a_city_get_no_name_no_reason_and_no_repair() -> None:
+    """Including a column where no row has a city at all."""
+    for city in (pd.Series([pd.NA, pd.NA], dtype="string"),
+                 pd.Series(["Campinas", pd.NA], dtype="string")):
+        state = pd.Series(["SP", "SP"], dtype="string")
+        resolved = resolve_cities(city, state, np.array([True, True]))
+        assert resolved.name.isna().iloc[1] and resolved.ibge_code.isna().iloc[1]
+        for masks in (resolved.reasons, resolved.repairs):
+            assert not any(mask[1] for mask in masks.values())
