@@ -111,10 +111,12 @@ def _fuzzy(keys: pd.Series, ufs: pd.Series) -> pd.DataFrame:
         choices = reference[reference["uf"] == uf]
         if choices.empty:
             continue
+        # No ``score_cutoff``: rapidfuzz drops a score *equal* to it (3 edits in 20
+        # characters, exactly 0.85, came back as 0), and the rule is "at or above"; the
+        # threshold is applied below instead (same speed here).
         scores = process.cdist(
             queries.astype(str).tolist(), choices["key"].astype(str).tolist(),
-            scorer=OSA.normalized_similarity, score_cutoff=FUZZY_MIN_SIMILARITY,
-            dtype=np.float32, workers=1,
+            scorer=OSA.normalized_similarity, dtype=np.float32, workers=1,
         )
         best = scores.max(axis=1)
         # Two names equally close: the misspelling could be either town; pick none.

@@ -299,20 +299,28 @@ def _byte_range(template: bytes, digit: bytes = b"9") -> tuple[np.ndarray, np.nd
     return low, high
 
 
-_ISO_Z = _byte_range(b"9999-99-99T99:99:99Z")
-_ISO_OFFSET = _byte_range(b"9999-99-99T99:99:99+99:99")
+# The byte ranges and the field weights are computed per call (microseconds), not once
+# at import: code that runs only at import is invisible to mutation testing, which
+# switches a mutant on per call (docs/testing.md, "quality").
+_ISO_Z = b"9999-99-99T99:99:99Z"
+_ISO_OFFSET = b"9999-99-99T99:99:99+99:99"
 # Field -> (first, last + 1) byte position; Z values are read as offset +00:00.
 _ISO_FIELDS = ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19), (20, 22), (23, 25))
-_ISO_WEIGHTS = np.zeros((25, len(_ISO_FIELDS)), dtype=np.float32)
-for _i, (_a, _b) in enumerate(_ISO_FIELDS):
-    _ISO_WEIGHTS[_a:_b, _i] = 10.0 ** np.arange(_b - _a - 1, -1, -1)
+
+
+def _iso_weights() -> np.ndarray:
+    """(25, fields) matrix: a row of digit values times it gives every field's number."""
+    weights = np.zeros((25, len(_ISO_FIELDS)), dtype=np.float32)
+    for i, (a, b) in enumerate(_ISO_FIELDS):
+        weights[a:b, i] = 10.0 ** np.arange(b - a - 1, -1, -1)
+    return weights
 
 
 def _iso_offset_matrix(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(positions, bytes as digit values) of the values with exactly the shape
     ``_ISO_OFFSET_SHAPE``, padded to 25 columns (``Z`` values: offset +00:00)."""
     found_rows, found = [], []
-    for low, high in (_ISO_Z, _ISO_OFFSET):
+    for low, high in (_byte_range(_ISO_Z), _byte_range(_ISO_OFFSET)):
         rows, matrix = fixed_width_rows(arr, len(low))
         ok = ((matrix - low) <= (high - low)).all(axis=1)  # uint8: below ``low`` wraps round
         if len(low) == 25:
@@ -334,7 +342,7 @@ def _iso_offset_numbers(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     # Separator columns have weight 0, so their (meaningless) values drop out.
     digits = matrix.astype(np.float32)
     digits -= ord("0")
-    fields = (digits @ _ISO_WEIGHTS).astype(np.int64)
+    fields = (digits @ _iso_weights()).astype(np.int64)
     y, m, d, hh, mm, ss, off_h, off_m = np.ascontiguousarray(fields.T)
     sign = np.where(matrix[:, 19] == ord("-"), -1, 1)
     ok = (y >= 1800) & (y <= 2200) & (m >= 1) & (m <= 12) & (d >= 1)

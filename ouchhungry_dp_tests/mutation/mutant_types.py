@@ -16,6 +16,10 @@ class Mutant:
     # Other (original, mutated) spellings of the same breakage, for code being rewritten
     # elsewhere (the outbox moved from files to a table): the one found exactly once is used.
     alternatives: tuple[tuple[str, str], ...] = ()
+    # Its tests cost well over the ~1.5 CPU-s of a pytest start-up (they import Dagster,
+    # run it, load bcrypt keys or drive an SMTP relay): replayed by
+    # `make mutation-guard-full` (.ci/run), not by `make test` (docs/testing.md).
+    slow: bool = False
 
 
 def _t(module: str, *names: str) -> tuple[str, ...]:

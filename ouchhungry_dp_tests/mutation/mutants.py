@@ -61,6 +61,7 @@ ISSUE_15 = [
            "test_outbox_moves_a_permanently_rejected_alert_to_dead_letters_and_sends_the_rest"),
         (("self._settle(message_id, DEAD, str(exc)[:2000])",
           "self._settle(message_id, SENT, str(exc)[:2000])"),),
+        slow=True,
     ),
     Mutant(
         "e: outbox sends the newest first",
@@ -71,6 +72,7 @@ ISSUE_15 = [
            "test_outbox_stops_while_the_relay_defers_then_sends_oldest_first"),
         ((".order_by(T.queued_at, T.message_id).limit(1)",
           ".order_by(T.queued_at.desc(), T.message_id).limit(1)"),),
+        slow=True,
     ),
     Mutant(
         "f1: SMTP 5xx to every recipient treated as temporary",
@@ -79,6 +81,7 @@ ISSUE_15 = [
         "if codes:",
         _t(f"{ALERTS}/test_alert_smtp_refusals.py",
            "test_every_recipient_refused_for_good_is_a_delivery_error_without_retry"),
+        slow=True,
     ),
     Mutant(
         "f2: SMTP 5xx after DATA treated as temporary",
@@ -87,6 +90,7 @@ ISSUE_15 = [
         "if exc.smtp_code >= 400:",
         _t(f"{ALERTS}/test_alert_smtp_refusals.py",
            "test_a_5xx_after_data_is_a_delivery_error_quoting_the_relay"),
+        slow=True,
     ),
     Mutant(
         "g: retried runs alerted",
@@ -95,6 +99,7 @@ ISSUE_15 = [
         "if run is None:",
         _t(f"{ALERTS}/test_alert_retries_and_backfills.py",
            "test_a_run_dagster_will_retry_is_not_alerted_its_failed_retry_is"),
+        slow=True,
     ),
     Mutant(
         "h: running backfill not held",
@@ -103,6 +108,7 @@ ISSUE_15 = [
         "            False\n            and _backfill_running",
         _t(f"{ALERTS}/test_alert_retries_and_backfills.py",
            "test_a_running_backfill_is_held_then_sent_as_one_email_when_it_ends"),
+        slow=True,
     ),
     Mutant(
         "docs: host-key message without the pinned fingerprint",
@@ -209,6 +215,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         'self._token and ""',
         _t(f"{DELIVERY}/test_delivery_secrets.py",
            "test_no_secret_leaks_through_logs_errors_or_receipts"),
+        slow=True,
     ),
     Mutant(
         "alerts.health.assess: stale at exactly the limit",
@@ -217,6 +224,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         "now - s.last_tick_at >= stale_after",
         _t(f"{ALERTS}/test_alert_health_boundaries.py",
            "test_a_sensor_is_stale_only_past_five_intervals_or_fifteen_minutes"),
+        slow=True,
     ),
     Mutant(
         "alerts.notifier: the relay is tried again after it deferred in the same tick",
@@ -225,6 +233,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         "                self._smtp_down = False\n",
         _t(f"{ALERTS}/test_alert_notifier.py",
            "test_once_the_relay_defers_later_alerts_of_the_tick_are_queued_without_trying"),
+        slow=True,
     ),
     Mutant(
         "alerts.notifier: a duplicate reported as sent",
@@ -233,6 +242,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         '"sent"',
         _t(f"{ALERTS}/test_alert_notifier.py",
            "test_an_alert_already_sent_is_reported_as_duplicate_not_sent_twice"),
+        slow=True,
     ),
     # Killed in the 2nd delivery pass (docs/testing.md); one per new test module.
     Mutant(
@@ -287,6 +297,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         'self.signature.encode("ascii", "replace")',
         'self.signature.encode("ascii")',
         _t(_GATE, "test_a_record_not_signed_with_the_gate_key_is_refused"),
+        slow=True,
     ),
     Mutant(
         "release.gate: publish does not say where the bytes went",
@@ -294,6 +305,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         "return Publication(record=record, location=location, released=True)",
         "return Publication(record=record, location=None, released=True)",
         _t(_GATE, "test_publish_reports_its_record_and_where_the_bytes_went"),
+        slow=True,
     ),
     Mutant(
         "release.quality_verdict: a missing table hides the later ones",
@@ -302,6 +314,7 @@ KILLED_SURVIVORS: list[Mutant] = [
         'failed.append(f"{table}:no_verdict")\n            break',
         _t("ouchhungry_dp_tests/release/test_quality_verdict.py",
            "test_a_bad_first_table_does_not_hide_the_others"),
+        slow=True,
     ),
 ]
 

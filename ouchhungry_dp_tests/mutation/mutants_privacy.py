@@ -17,6 +17,7 @@ PRIVACY_RELEASE: list[Mutant] = [
         "return pin.sha256 if pin.signature_valid() or pin.passed else None",
         _t(_PINS, "test_delivery_refuses_when_the_pin_is_unsigned_or_failed_even_if_it_names_"
            "the_same_bytes"),
+        slow=True,
     ),
     Mutant(
         "pseudonymize: the empty scope still adds a separator (unscoped pseudonyms change)",

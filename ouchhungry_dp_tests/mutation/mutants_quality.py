@@ -39,4 +39,12 @@ QUALITY = [
         _t("ouchhungry_dp_tests/quality/test_schema_city_code.py",
            "test_one_of_city_and_code_missing_fails"),
     ),
+    Mutant(
+        "cities._fuzzy: a misspelling at exactly the threshold refused (the bug fixed 2026-11-29)",
+        "ouchhungry_dp/quality/cities.py",
+        "(best >= FUZZY_MIN_SIMILARITY) & alone",
+        "(best > FUZZY_MIN_SIMILARITY) & alone",
+        _t("ouchhungry_dp_tests/quality/test_repair_and_cities_edges.py",
+           "test_a_misspelling_is_matched_at_or_above_the_similarity_threshold"),
+    ),
 ]

@@ -12,8 +12,9 @@ from ouchhungry_dp.privacy.audit_release import MonthRelease, simulate_releases
 from ouchhungry_dp.products import insights_metrics
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
-from ouchhungry_dp.products.selection import latest_catalogue, partner_items
+from ouchhungry_dp.products.selection import latest_catalogue
 from ouchhungry_dp.release import gate
+from ouchhungry_dp_tests.privacy.safeguards_off import recomputing_report, replaceable_materialize
 
 CONTRACT = get_contract("ouchhungry")
 # Two simulated months built in the fixture, each test re-runs them (~1 min each).
@@ -43,14 +44,7 @@ def test_a_late_day_is_caught_when_a_released_decision_can_be_replaced(
     (_, changed, detail), _ = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
     assert (changed, "refused 1x" in detail) == (0, True)
 
-    def recomputed(store: decision_record.MemoryStore, partner: str, month: str,
-                   decision: pd.DataFrame) -> str:
-        data = to_csv_bytes(decision)
-        store.put(decision_record.record_path(partner, month), data)
-        store.put(decision_record.released_path(partner, month), decision_record.marker(data))
-        return "created"
-
-    monkeypatch.setattr(decision_record, "materialize", recomputed)
+    monkeypatch.setattr(decision_record, "materialize", replaceable_materialize)
     (_, changed, detail), _ = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
     assert changed > 0 and "decision" in detail
 
@@ -62,19 +56,7 @@ def test_a_report_recomputing_past_months_is_caught_by_differencing(
     releases, products = simulated
     _, (checked, differ, _) = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
     assert checked > 0 and differ == 0
-    original = rerelease.month_insights
-
-    def recomputing(month: str, warehouse: pd.DataFrame, *args: object) -> dict:
-        metrics = original(month, warehouse, *args)  # type: ignore[arg-type]
-        items = partner_items(warehouse, products, CONTRACT)
-        key = pd.to_datetime(items["sale_date"]).dt.strftime("%Y-%m")
-        for brand, months in metrics["revenue_trend"].items():
-            for past in [m for m in months if m < month]:
-                own = items.loc[(items["brand"] == brand).to_numpy() & (key == past).to_numpy()]
-                months[past] = round(float(own["amount_cents"].sum()) / 100, 2)
-        return metrics
-
-    monkeypatch.setattr(rerelease, "month_insights", recomputing)
+    monkeypatch.setattr(rerelease, "month_insights", recomputing_report(products, CONTRACT))
     _, (checked, differ, detail) = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
     assert differ > 0 and "revenue" in detail
 

@@ -16,8 +16,14 @@ import pytest
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem, SourceTable
 from ouchhungry_dp.quality.reference import official_cities
 from ouchhungry_dp.sandbox.stack import SandboxStack
+from ouchhungry_dp_tests.defs import conftest as defs_fixtures
 from ouchhungry_dp_tests.defs.gate_support import data_team_alerts
 from ouchhungry_dp_tests.defs.test_pipeline_in_process import failed_checks, run_daily
+
+# The in-process daily runs' fixtures (temporary DAGSTER_HOME + sandbox env), used here
+# rather than from a quality conftest, so the rest of the area never imports Dagster
+# (a second of start-up in every mutant the mutation guard replays).
+env, instance = defs_fixtures.env, defs_fixtures.instance
 
 PARTNER_PRODUCT = "REF-HNG-"  # the partner's soda codes
 
