@@ -216,3 +216,17 @@ def test_every_published_cell_with_its_basis_customers() -> None:
         "cell_customers": [18, 15, 12, 10, 16, 12],
     }).astype({"pub_state": "string", "pub_city": "string", "level": "string"})
     pd.testing.assert_frame_equal(cells, expected)
+
+
+def test_a_categorical_decision_gives_only_its_published_cells() -> None:
+    # A decision typed as categories (e.g. read back by a tool that infers them) must not
+    # grow one row per combination of unused categories.
+    categorical = EXPECTED.astype({
+        "state": pd.CategoricalDtype(["*", "AC", "BA", "ES", "MG", "RJ", "SP", "TO"]),
+        "city": pd.CategoricalDtype(["*", *sorted(EXPECTED["city"]), "PALMAS"]),
+        "level": "category"})
+    cells = cell_customers(categorical)
+    assert cells.astype(str).values.tolist() == [
+        ["*", "*", "country", "18"], ["BA", "*", "state", "15"], ["RJ", "*", "state", "12"],
+        ["RJ", "RIO DE JANEIRO", "city", "10"], ["SP", "*", "state", "16"],
+        ["SP", "SAO PAULO", "city", "12"]]
