@@ -114,6 +114,15 @@ def test_the_decision_does_not_depend_on_the_row_order() -> None:
     pd.testing.assert_frame_equal(decide_locations(shuffled, PRODUCTS, CONTRACT), EXPECTED)
 
 
+def test_a_missing_field_outside_place_and_customer_drops_nobody() -> None:
+    # A catalogue product without a name or a segment still sells: only a missing
+    # state, city or customer takes a row out of the basis.
+    hungry = (PRODUCTS["product_code"] == HUNGRY).to_numpy()
+    gaps = PRODUCTS.assign(product_name=PRODUCTS["product_name"].mask(hungry),
+                           segment=PRODUCTS["segment"].mask(hungry))
+    pd.testing.assert_frame_equal(decide_locations(history(), gaps, CONTRACT), EXPECTED)
+
+
 def test_two_named_states_of_equal_size_fold_alphabetically() -> None:
     # PR and SC both hold 10; the country residual (AC, 3) is under k, so the smaller
     # named state folds: a tie, and PR comes first. 3 + 10 = 13.
@@ -199,6 +208,14 @@ def test_items_take_their_locations_decided_level() -> None:
         assert str(out[column].dtype) == "string"
     pd.testing.assert_frame_equal(out[list(items.columns)], before)
     pd.testing.assert_frame_equal(items, before)  # the input is not modified
+
+
+def test_no_items_keep_the_typed_location_columns() -> None:
+    empty = pd.DataFrame({"state": [], "city": []}, dtype="string")
+    out = assign_locations(empty, EXPECTED)
+    assert out.empty
+    assert [str(out[c].dtype) for c in ("location_level", "pub_state", "pub_city")] == [
+        "string", "string", "string"]
 
 
 def test_named_states_are_those_above_the_country_level() -> None:
