@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE
+from ouchhungry_dp_tests.mutation.mutants_products import PRODUCTS
 from ouchhungry_dp_tests.mutation.mutants_quality import QUALITY
 
 DELIVERY = "ouchhungry_dp_tests/delivery"
@@ -304,4 +305,4 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE
+ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + PRODUCTS
