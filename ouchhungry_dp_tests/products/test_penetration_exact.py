@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.penetration import (
@@ -95,3 +97,16 @@ def test_a_city_without_figures_is_never_allowed() -> None:
     assert allowed.dtype == bool
     # The hand-counted SAO PAULO: 3 companies, 14 of 16 outside (87.5 % > 85 %): n/d.
     assert penetration_allowed(expected(14), CONTRACT.privacy).tolist() == [False, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(outside=st.integers(10, 5_000), k=st.sampled_from([50, 85, 95]))
+def test_the_n_largest_at_exactly_k_percent_pass_one_customer_more_fails(
+        outside: int, k: int) -> None:
+    # Integer oracle: top / outside <= k / 100  <=>  100 * top <= k * outside.
+    privacy = CONTRACT.privacy.model_copy(update={"dominance_k_percent": float(k)})
+    at_k = k * outside // 100  # the largest count still within k %
+    cities = pd.DataFrame({"active_customers": outside + 5, "outside_customers": outside,
+                           "competitors": 3, "top_outside": [at_k, at_k + 1]})
+    assert 100 * at_k <= k * outside < 100 * (at_k + 1)
+    assert penetration_allowed(cities, privacy).tolist() == [True, False]
