@@ -47,21 +47,39 @@ def market() -> pd.DataFrame:
     return pd.DataFrame(rows).astype("string")
 
 
+EXPECTED_ROWS = {
+    ("RJ", "NITEROI", None): (2, 0, None),
+    ("SP", "SAO PAULO", "Co A"): (20, 16, 8),
+    ("SP", "SAO PAULO", "Co B"): (20, 16, 4),
+    ("SP", "SAO PAULO", "CO B LTDA."): (20, 16, 2),
+    ("SP", "SAO PAULO", "Co C"): (20, 16, 3),
+}
+
+
+def rows_by_spelling(rows: pd.DataFrame) -> dict:
+    return {(str(r.state), str(r.city), None if pd.isna(r.manufacturer) else r.manufacturer):
+            (int(r.active_customers), int(r.outside_customers),
+             None if pd.isna(r.customers) else int(r.customers))
+            for r in rows.itertuples(index=False)}
+
+
+def test_a_categorical_market_counts_only_the_customers_it_has() -> None:
+    # Categories nobody bought in (a state, a city, a customer) are no city and no
+    # customer: the same rows as the plain-text market.
+    plain = market()
+    categorical = plain.astype({
+        "state": pd.CategoricalDtype([*sorted(plain["state"].dropna().unique()), "TO"]),
+        "city": pd.CategoricalDtype([*sorted(plain["city"].dropna().unique()), "PALMAS"]),
+        "customer_id": pd.CategoricalDtype([*plain["customer_id"].dropna().unique(), "Z9"]),
+    })
+    assert rows_by_spelling(company_rows(categorical, CONTRACT)) == EXPECTED_ROWS
+
+
 def test_company_rows_give_each_spellings_outside_customers() -> None:
     rows = company_rows(market(), CONTRACT)
     assert list(rows.columns) == ["state", "city", "active_customers", "outside_customers",
                                   "manufacturer", "customers"]
-    got = {(r.state, r.city, None if pd.isna(r.manufacturer) else r.manufacturer):
-           (int(r.active_customers), int(r.outside_customers),
-            None if pd.isna(r.customers) else int(r.customers))
-           for r in rows.itertuples(index=False)}
-    assert got == {
-        ("RJ", "NITEROI", None): (2, 0, None),
-        ("SP", "SAO PAULO", "Co A"): (20, 16, 8),
-        ("SP", "SAO PAULO", "Co B"): (20, 16, 4),
-        ("SP", "SAO PAULO", "CO B LTDA."): (20, 16, 2),
-        ("SP", "SAO PAULO", "Co C"): (20, 16, 3),
-    }
+    assert rows_by_spelling(rows) == EXPECTED_ROWS
 
 
 def expected(top_sp: int) -> pd.DataFrame:
