@@ -113,6 +113,13 @@ def test_a_city_without_figures_is_never_allowed() -> None:
     assert allowed.tolist() == [True, False]
     assert allowed.index.tolist() == ["A", "B"]
     assert allowed.dtype == bool
+    # One figure missing is as good as none: the rule cannot be checked. With a small
+    # k % a missing top read as 0 would pass.
+    one_gap = pd.DataFrame({"active_customers": [60], "outside_customers": [50],
+                            "competitors": [3], "top_outside": [np.nan]})
+    small_k = CONTRACT.privacy.model_copy(update={"dominance_k_percent": 1.0})
+    assert penetration_allowed(one_gap, small_k).tolist() == [False]
+    assert penetration_allowed(one_gap.fillna(0), small_k).tolist() == [True]
     # The hand-counted SAO PAULO: 3 companies, 14 of 16 outside (87.5 % > 85 %): n/d.
     assert penetration_allowed(expected(14), CONTRACT.privacy).tolist() == [False, False]
 
