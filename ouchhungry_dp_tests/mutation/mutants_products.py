@@ -8,6 +8,7 @@ from __future__ import annotations
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 
 _CELLS = "ouchhungry_dp_tests/products/test_cells_exact.py"
+_PENETRATION = "ouchhungry_dp_tests/products/test_penetration_exact.py"
 
 PRODUCTS: list[Mutant] = [
     Mutant(
@@ -23,5 +24,13 @@ PRODUCTS: list[Mutant] = [
         'groupby(["pub_state", "pub_city", "level"], sort=True, observed=True)',
         'groupby(["pub_state", "pub_city", "level"], sort=True, observed=False)',
         _t(_CELLS, "test_a_categorical_decision_gives_only_its_published_cells"),
+    ),
+    Mutant(
+        "penetration_allowed: the dominance bound 1 % too loose (85.5 % passes)",
+        "ouchhungry_dp/products/penetration.py",
+        'privacy.dominance_k_percent * 100).round()',
+        'privacy.dominance_k_percent * 101).round()',
+        _t(_PENETRATION,
+           "test_the_n_largest_at_exactly_k_percent_pass_one_customer_more_fails"),
     ),
 ]

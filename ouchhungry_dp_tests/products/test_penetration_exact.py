@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ouchhungry_dp.partners.contract import get_contract
@@ -126,6 +126,7 @@ def test_a_city_without_figures_is_never_allowed() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(outside=st.integers(10, 5_000), k=st.sampled_from([50, 85, 95]))
+@example(outside=200, k=85)  # 171 / 200 = 85.5 %: refused
 def test_the_n_largest_at_exactly_k_percent_pass_one_customer_more_fails(
         outside: int, k: int) -> None:
     # Integer oracle: top / outside <= k / 100  <=>  100 * top <= k * outside.
