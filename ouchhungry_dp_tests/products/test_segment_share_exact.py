@@ -14,7 +14,11 @@ import pandas as pd
 import pytest
 
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.products.segment_share import add_segment_shares, share_publishable
+from ouchhungry_dp.products.segment_share import (
+    add_segment_shares,
+    dominance_allows,
+    share_publishable,
+)
 
 PRIVACY = get_contract("ouchhungry").privacy  # 3 companies, (2, 85)
 PARTNER = {"Hungry", "Ouch"}
@@ -214,3 +218,25 @@ def test_a_segment_without_revenue_or_units_has_no_share_of_it(zero: str) -> Non
     assert share.isna().all()
     assert np.isfinite(out["segment_units_share" if zero == "amount_cents"
                            else "segment_share"].astype(float)).all()
+
+
+def test_a_cell_without_revenue_after_one_with_revenue_has_no_revenue_share() -> None:
+    # RIO DE JANEIRO sold 1 unit of Hungry and nothing else for money (samples): 3
+    # companies, nothing to dominate. Its revenue share is empty (0 / 0), never borrowed
+    # from the cell before it; its units share is 1 / 1.
+    rio = market(sale("RJ", "RIO DE JANEIRO", "Hungry", "OuchHungry", 0, 1),
+                 *[sale("RJ", "RIO DE JANEIRO", f"Cola {c}", f"Co {c}", 0, 0) for c in "ABC"])
+    rows = pd.concat([BASE.loc[BASE["city"] == "SAO PAULO"], rio], ignore_index=True)
+    out = add_segment_shares(HUNGRY_CELLS.iloc[[0, 2]], rows, partner_brands=PARTNER,
+                             privacy=PRIVACY)
+    assert shares_of(out) == [
+        (round(1234 / 4000, 4), round(7 / 20, 4), "cell"), (None, 1.0, "cell")]
+
+
+def test_one_company_holds_everything_however_little_it_sold() -> None:
+    # One unit (or one cent) by one company is 100 % of the competitors: never "nothing
+    # to protect". Missing totals weigh nothing: they do not dilute the one that sold.
+    assert not dominance_allows(pd.Series([1]), 2, 85)
+    assert not dominance_allows(pd.Series([1, 0, 0]), 1, 50)
+    assert not dominance_allows(pd.Series([None, None, 1.0]), 1, 50)
+    assert dominance_allows(pd.Series([None, None]), 1, 50)  # nothing sold at all
