@@ -240,3 +240,19 @@ def test_one_company_holds_everything_however_little_it_sold() -> None:
     assert not dominance_allows(pd.Series([1, 0, 0]), 1, 50)
     assert not dominance_allows(pd.Series([None, None, 1.0]), 1, 50)
     assert dominance_allows(pd.Series([None, None]), 1, 50)  # nothing sold at all
+
+
+def test_a_segment_of_one_cent_or_no_units_is_its_own_total() -> None:
+    # RIO DE JANEIRO: money but no units (a price adjustment); VITORIA: one cent in the
+    # whole segment, all Hungry's. Each share is its own cell's fraction: no units share
+    # where no unit sold (never the previous cell's total), and 1 / 1 for the one cent.
+    rio = market(sale("RJ", "RIO DE JANEIRO", "Hungry", "OuchHungry", 100, 0),
+                 *[sale("RJ", "RIO DE JANEIRO", f"Cola {c}", f"Co {c}", 100, 0) for c in "ABC"])
+    vitoria = market(sale("ES", "VITORIA", "Hungry", "OuchHungry", 1, 1),
+                     *[sale("ES", "VITORIA", f"Cola {c}", f"Co {c}", 0, 1) for c in "ABC"])
+    rows = pd.concat([BASE.loc[BASE["city"] == "SAO PAULO"], rio, vitoria], ignore_index=True)
+    three = pd.concat([HUNGRY_CELLS.iloc[[0, 2]], cells(("ES", "VITORIA", "city", "Hungry"))],
+                      ignore_index=True)
+    out = add_segment_shares(three, rows, partner_brands=PARTNER, privacy=PRIVACY)
+    assert shares_of(out) == [(round(1234 / 4000, 4), round(7 / 20, 4), "cell"),
+                              (round(100 / 400, 4), None, "cell"), (1.0, 0.25, "cell")]
