@@ -115,7 +115,11 @@ def fold_companies(rows: pd.DataFrame, dominance_n: int) -> pd.DataFrame:
 def penetration_allowed(cities: pd.DataFrame, privacy: Privacy) -> pd.Series:
     """Per row of ``cities`` (``COLUMNS``): may its penetration be printed? Missing
     figures (a city without customers in the month) are not allowed."""
-    figures = cities.loc[:, list(COLUMNS)].apply(pd.to_numeric).fillna(0)
+    figures = cities.loc[:, list(COLUMNS)].apply(pd.to_numeric)
+    # Any figure missing (a city without customers in the month, or a partial row): the
+    # rule cannot be checked, so it fails closed rather than reading the gap as 0.
+    complete = figures.notna().all(axis=1)
+    figures = figures.fillna(0)
     enough = figures["competitors"] >= privacy.min_competing_brands_per_segment
     # In integers of hundredths, as ``segment_share.dominance_allows``: exactly k % passes.
     top = (figures["top_outside"] * 100 * 100).round()
@@ -123,4 +127,4 @@ def penetration_allowed(cities: pd.DataFrame, privacy: Privacy) -> pd.Series:
     # At least k outside customers, as for a cell: with 3 outside customers and 3
     # companies the rule passing would itself say each company reached exactly one.
     populated = figures["outside_customers"] >= privacy.min_customers_per_cell
-    return (enough & (top <= bound) & populated).astype(bool)
+    return (complete & enough & (top <= bound) & populated).astype(bool)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE
+from ouchhungry_dp_tests.mutation.mutants_products import PRODUCTS
 from ouchhungry_dp_tests.mutation.mutants_quality import QUALITY
 from ouchhungry_dp_tests.mutation.mutants_tables import TABLES
 
@@ -318,4 +319,4 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES
+ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS
