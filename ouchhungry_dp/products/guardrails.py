@@ -110,7 +110,7 @@ def _official_city_names() -> frozenset[str]:
 def scan_pii(
     frame_or_csv: pd.DataFrame | str | bytes,
     *,
-    known_identifiers: Iterable[str] = (),
+    known_identifiers: Iterable[str] | pa.Array | pa.ChunkedArray = (),
     contract: PartnerContract | None = None,
     catalogue: pd.DataFrame | None = None,
     max_rows_reported: int = 20,

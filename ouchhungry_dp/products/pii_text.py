@@ -19,7 +19,9 @@ scan errs on the side of stopping the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
+from functools import cache
 
 import ahocorasick
 import numpy as np
@@ -113,7 +115,49 @@ _SEPARATOR = "\n"
 
 
 def _is_embedded(identifier: str) -> bool:
+    """The rule, one identifier at a time (``_embedded_mask`` is its vectorised form)."""
     return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
+
+
+def _class_of(predicate: Callable[[str], bool]) -> str:
+    """An RE2 character class of exactly the code points ``predicate`` holds for, as
+    ranges: Python's own Unicode tables decide, so a vectorised test keeps its meaning."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if predicate(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}"
+                   for a, b in ranges)
+
+
+@cache
+def _embedded_pattern() -> str:
+    # str.isdigit is Unicode (Arabic-Indic, Devanagari, superscripts that survive
+    # NFKD...), RE2's \d is ASCII only: the class is built from Python's isdigit.
+    return f"[ @{_class_of(str.isdigit)}]"
+
+
+@cache
+def _blank_pattern() -> str:
+    # Empty or only what ``str.strip()`` removes (str.isspace), as Python decides.
+    return f"^[{_class_of(str.isspace)}]*$"
+
+
+def _embedded_mask(identifiers: pa.Array) -> pa.Array:
+    """``_is_embedded`` of every identifier at once (RE2 over Python's digit class)."""
+    return pc.match_substring_regex(identifiers, _embedded_pattern())
+
+
+def _present(values: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """The values that are not missing, empty or blank (``v and str(v).strip()``)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        text = values.cast(pa.string())
+        return text.filter(pc.invert(pc.fill_null(
+            pc.match_substring_regex(text, _blank_pattern()), True)))
+    return pa.array([v for v in values if v and str(v).strip()], type=pa.string())
 
 
 class KnownIdentifiers:
@@ -128,22 +172,23 @@ class KnownIdentifiers:
     one pass over the text finds every occurrence of every identifier, whatever their
     number, where a regex alternation needed one pass per chunk of identifiers (RE2
     caps an automaton's memory) and took minutes at a day's hundreds of thousands.
+
+    ``values``: any iterable of strings, or an Arrow array of them (a day's ~1.5M ids
+    are then filtered, folded and sorted without a Python object per value).
     """
 
-    def __init__(self, values: Iterable[str]) -> None:
-        folded = pc.unique(fold(pa.array([v for v in values if v and str(v).strip()],
-                                         type=pa.string())))
+    def __init__(self, values: Iterable[str] | pa.Array | pa.ChunkedArray) -> None:
+        folded = pc.unique(fold(_present(values)))
         folded = folded.filter(pc.not_equal(folded, ""))
         # Sorted by Arrow (UTF-8 byte order is code-point order, Python's): a day's
         # million ids no longer go through a Python set and sort.
-        unique = folded.take(pc.array_sort_indices(folded)).to_pylist()
-        self.whole = pa.array(unique, type=pa.string())
+        self.whole: pa.Array = folded.take(pc.array_sort_indices(folded))
+        embedded = self.whole.filter(_embedded_mask(self.whole))
+        if pc.any(pc.match_substring(embedded, _SEPARATOR)).as_py():
+            raise ValueError("a folded known identifier holds a newline; fold() changed")
         self._embedded = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-        for identifier in unique:
-            if _is_embedded(identifier):
-                if _SEPARATOR in identifier:  # fold() guarantees it; fail closed if it changes
-                    raise ValueError("a folded known identifier holds a newline; fold() changed")
-                self._embedded.add_word(identifier)
+        for identifier in embedded.to_pylist():
+            self._embedded.add_word(identifier)
         if len(self._embedded):
             self._embedded.make_automaton()
 
@@ -154,7 +199,11 @@ class KnownIdentifiers:
         """Boolean mask of ``values`` holding a known identifier (null: no hit)."""
         distinct = _Distinct(values)
         text = fold(distinct.values)
-        found = _mask(pc.is_in(text, value_set=self.whole))
+        # The identifiers equal to one of the values first (a hash of the column's
+        # distinct values, probed by the ids), then the values equal to one of those:
+        # ``is_in(text, value_set=whole)`` hashed all ~1.5M ids again for every column.
+        equal = self.whole.filter(pc.is_in(self.whole, value_set=text))
+        found = _mask(pc.is_in(text, value_set=equal))
         if len(self._embedded) and len(text):
             found |= self._embedded_hits(text)
         return distinct.to_rows(found)
