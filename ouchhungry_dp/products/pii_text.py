@@ -152,9 +152,12 @@ def _embedded_mask(identifiers: pa.Array) -> pa.Array:
 
 
 def _present(values: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """The values that are not missing, empty or blank (``v and str(v).strip()``)."""
+    """The values that are not missing, empty or blank (``v and str(v).strip()``);
+    an Arrow column's distinct ones."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        text = values.cast(pa.string())
+        # Distinct first: a day's ids repeat (an order id on each of its items), and
+        # what is filtered and folded next is per value.
+        text = pc.unique(values.cast(pa.string()))
         return text.filter(pc.invert(pc.fill_null(
             pc.match_substring_regex(text, _blank_pattern()), True)))
     return pa.array([v for v in values if v and str(v).strip()], type=pa.string())

@@ -72,7 +72,9 @@ def identifier_values(transactions: pd.DataFrame, customers: pd.DataFrame) -> pa
         present = column.dropna()
         if not isinstance(present.dtype, pd.StringDtype):
             present = present.astype(str)
-        chunks.append(pa.array(present, type=pa.string()))
+        text = pa.array(present, type=pa.string())
+        # An Arrow-backed column converts to a ChunkedArray: its chunks, not its values.
+        chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
     return pa.chunked_array(chunks, type=pa.string())
 
 
@@ -235,8 +237,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                 decisions[month_first] = stored_decision(
                     outbound_files, warehouse, contract, month_first,
                     instance=context.instance)
-            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
-                                      == day]
+            # Timestamps compared as timestamps: ``.dt.date`` made a Python date per row.
+            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"])
+                                      .dt.normalize() == pd.Timestamp(day)]
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
             # built from the snapshots up to that day, as a run of that day alone would.
             catalogue = catalogue_as_of(cleaned_products, day)

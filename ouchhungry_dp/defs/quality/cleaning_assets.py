@@ -292,8 +292,11 @@ def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
     lookback = dt.timedelta(days=VOLUME_LOOKBACK_DAYS)
     counts = warehouse.row_counts(f"raw_{spec.table}", "partition_date",
                                   days[0] - lookback, days[0] - dt.timedelta(days=1))
-    in_run = pd.to_datetime(raw["partition_date"]).dt.date.value_counts()
-    counts.update({day: int(in_run.get(day, 0)) for day in days})
+    # Counted per timestamp, then per day: ``.dt.date`` made a Python date per raw row.
+    in_run: dict[dt.date, int] = {}
+    for stamp, rows in pd.to_datetime(raw["partition_date"]).value_counts().items():
+        in_run[stamp.date()] = in_run.get(stamp.date(), 0) + int(rows)
+    counts.update({day: in_run.get(day, 0) for day in days})
     outcomes, closed = [], set()
     for day in days:
         previous = [counts.get(day - dt.timedelta(days=i), 0)
