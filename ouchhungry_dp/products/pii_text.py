@@ -20,7 +20,7 @@ scan errs on the side of stopping the file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 import ahocorasick
@@ -95,6 +95,15 @@ class _Distinct:
 
 def _mask(matches: pa.Array) -> np.ndarray:
     return pc.fill_null(matches, False).to_numpy(zero_copy_only=False)
+
+
+def regex_hits(values: pa.Array | pa.ChunkedArray, patterns: Mapping[str, str]
+               ) -> dict[str, np.ndarray]:
+    """kind -> boolean mask of the values matching ``patterns[kind]`` as they are (RE2,
+    each distinct value searched once; a null is no hit)."""
+    distinct = _Distinct(values)
+    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(distinct.values, pattern)))
+            for kind, pattern in patterns.items()}
 
 
 def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
