@@ -157,7 +157,10 @@ def _catalogue_identifiers(spec: CleanedTable, warehouse: WarehouseReader,
 
 def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
     # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
-    return frame[pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)]
+    on_day = (pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)).to_numpy()
+    # A one-day run: every row is that day's; no masked copy of a million rows (callers
+    # only read the frame or take a projected copy of it).
+    return frame if on_day.all() else frame[on_day]
 
 
 def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
