@@ -250,3 +250,22 @@ def test_the_daily_identifiers_are_the_values_the_list_held(dtype: object) -> No
         pd.concat([c.dropna().astype(str) for c in columns]).tolist())
     assert KnownIdentifiers(identifier_values(tx, customers)).whole.equals(
         KnownIdentifiers(before).whole)
+
+
+def _fold_everything(values: pa.Array) -> pa.Array:
+    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex."""
+    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
+    text = pc.replace_substring_regex(text, r"\p{Mn}", "")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+@pytest.mark.parametrize("text_type", [pa.string(), pa.large_string()])
+def test_fold_is_the_full_folding_for_every_code_point(text_type: pa.DataType) -> None:
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    values = pa.array([*chars, *(f"Ab {c}\tZ" for c in chars[::7]), None, "", " A "],
+                      type=text_type)
+    assert fold(values).equals(_fold_everything(values))
+    chunked = pa.chunked_array([values[:5], values[5:]])
+    assert fold(chunked).equals(_fold_everything(values))
+    ascii_only = pa.array(["CLI-0001", " Maria  SOUZA ", None], type=text_type)
+    assert fold(ascii_only).to_pylist() == ["cli-0001", "maria souza", None]
