@@ -13,6 +13,9 @@ waited-for descendant). Per-step times come from the run's event log.
 ``--reference REF`` runs the same command first on the code of a git ref
 (exported with ``git archive`` to a temporary folder, same virtualenv), so the
 before/after pair is measured on the same busy machine minutes apart.
+``--compare`` (with ``--reference``): both runs get the same PSEUDONYMIZATION_KEY, and
+what they delivered and stored must be equal (``run_outputs.py``: the files' sha256, the
+check outcomes, the warehouse tables' rows); exits 1 naming what differs.
 """
 
 from __future__ import annotations
@@ -138,12 +141,18 @@ def run_job(job: str, tags: dict[str, str], env: dict[str, str], cwd: Path,
 
 
 def run_daily(code: Path, rows: int, day: str, sandbox_env: dict[str, str],
-              workdir: Path) -> dict[str, object]:
-    """The daily job for ``day`` on a fresh DAGSTER_HOME and warehouse (no history)."""
+              workdir: Path, *, outputs: bool = False) -> dict[str, object]:
+    """The daily job for ``day`` on a fresh DAGSTER_HOME and warehouse (no history);
+    ``outputs``: also the digests of what it delivered and stored (``run_outputs``)."""
     home = workdir / "dagster_home"
     home.mkdir(parents=True)
     env = job_env(code, sandbox_env, home, workdir / "data", rows)
-    return run_job(JOB, {"dagster/partition": day}, env, workdir)
+    figures = run_job(JOB, {"dagster/partition": day}, env, workdir)
+    if outputs:
+        from run_outputs import digests
+
+        figures["outputs"] = digests(workdir / "data")
+    return figures
 
 
 def export(ref: str, target: Path) -> Path:
@@ -177,7 +186,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--day", default="2026-11-20")
     parser.add_argument("--reference", help="git ref to measure first, e.g. main")
+    parser.add_argument("--compare", action="store_true",
+                        help="with --reference: the two runs' outputs must be byte-equal")
     args = parser.parse_args()
+    if args.compare and not args.reference:
+        parser.error("--compare needs --reference")
+    # One key for every run of this invocation: pseudonyms (so files) depend on it.
+    os.environ.setdefault("PSEUDONYMIZATION_KEY", os.urandom(32).hex())
 
     from ouchhungry_dp.sandbox.stack import SandboxStack
 
@@ -193,11 +208,29 @@ def main() -> None:
         with SandboxStack(root / "sandbox") as sandbox:
             for i, (name, code) in enumerate(codes.items()):
                 results[name] = run_daily(code, args.rows, args.day, sandbox.env(),
-                                          root / f"run{i}")
+                                          root / f"run{i}", outputs=args.compare)
                 print(f"{name}: {results[name]['wall_s']:.1f} s, "
                       f"{results[name]['peak_rss_mb']:.0f} MB", file=sys.stderr)
     print(f"daily job, {args.rows:,} rows/day, day {args.day}, no history, CLI, local mode")
     print_table(results)
+    if args.compare:
+        compare_outputs(results)
+
+
+def compare_outputs(results: dict[str, dict[str, object]]) -> None:
+    from run_outputs import differences
+
+    (before_name, before), (after_name, after) = results.items()
+    outputs = before["outputs"], after["outputs"]
+    print(f"\n{len(outputs[1])} outputs of {after_name} compared with {before_name} "
+          "(same PSEUDONYMIZATION_KEY):")
+    for name, digest in outputs[1].items():  # type: ignore[attr-defined]
+        print(f"- {name}: {digest}")
+    differ = differences(*outputs)  # type: ignore[arg-type]
+    if differ:
+        print("DIFFERENT:\n" + "\n".join(differ))
+        raise SystemExit(1)
+    print("all equal")
 
 
 if __name__ == "__main__":

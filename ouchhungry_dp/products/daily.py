@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 SORT_ORDER = ["sale_date", "order_id", "product_code", "quantity", "unit_price"]
 
 
+def formatted(stamps: pd.Series, fmt: str) -> pd.Series:
+    """``stamps.dt.strftime(fmt)``, formatted once per distinct value: a day's file
+    repeats one date on each of its rows, and strftime is a Python call per row."""
+    distinct = stamps.drop_duplicates()
+    return stamps.map(dict(zip(distinct, distinct.dt.strftime(fmt), strict=True))).astype(object)
+
+
 def month_pseudonyms(
     values: pd.Series, months: pd.Series, *, key: bytes, salt: str
 ) -> pd.Series:
@@ -64,9 +71,9 @@ def build_daily_product(
     items = assign_locations(partner_items(transactions, products, contract), decision)
     salt = contract.privacy.pseudonymization_salt
     sale_date = pd.to_datetime(items["sale_date"])
-    months = sale_date.dt.strftime("%Y-%m")
+    months = formatted(sale_date, "%Y-%m")
     available = {
-        "sale_date": sale_date.dt.strftime("%Y-%m-%d").astype("string"),
+        "sale_date": formatted(sale_date, "%Y-%m-%d").astype("string"),
         "order_id": month_pseudonyms(items["order_id"], months, key=key, salt=salt),
         "customer_id": month_pseudonyms(items["customer_id"], months, key=key, salt=salt),
         "city": items["pub_city"],

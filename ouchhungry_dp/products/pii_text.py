@@ -19,7 +19,9 @@ scan errs on the side of stopping the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 
 import ahocorasick
 import numpy as np
@@ -56,10 +58,20 @@ NORMALISED_PATTERNS: dict[str, str] = {
 }
 
 
-def fold(values: pa.Array) -> pa.Array:
-    """Lower case, accents removed (NFKD then combining marks dropped), spaces collapsed."""
-    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
-    text = pc.replace_substring_regex(text, r"\p{Mn}", "")
+def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Lower case, accents removed (NFKD then combining marks dropped), spaces collapsed.
+
+    An ASCII value is its own NFKD and holds no combining mark, and its Unicode lower
+    case is its ASCII lower case: only the other values go through NFKD and the mark
+    regex (a day's ~1.5M ids and e-mails are ASCII; the regex was the slow part)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    text = pc.ascii_lower(values)
+    if pc.any(other).as_py():
+        accented = pc.utf8_lower(pc.utf8_normalize(values.filter(other), "NFKD"))
+        text = pc.replace_with_mask(
+            text, other, pc.replace_substring_regex(accented, r"\p{Mn}", ""))
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
 
 
@@ -95,6 +107,15 @@ def _mask(matches: pa.Array) -> np.ndarray:
     return pc.fill_null(matches, False).to_numpy(zero_copy_only=False)
 
 
+def regex_hits(values: pa.Array | pa.ChunkedArray, patterns: Mapping[str, str]
+               ) -> dict[str, np.ndarray]:
+    """kind -> boolean mask of the values matching ``patterns[kind]`` as they are (RE2,
+    each distinct value searched once; a null is no hit)."""
+    distinct = _Distinct(values)
+    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(distinct.values, pattern)))
+            for kind, pattern in patterns.items()}
+
+
 def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     """kind -> boolean mask of the values holding that kind of personal data."""
     distinct = _Distinct(values)
@@ -113,7 +134,52 @@ _SEPARATOR = "\n"
 
 
 def _is_embedded(identifier: str) -> bool:
+    """The rule, one identifier at a time (``_embedded_mask`` is its vectorised form)."""
     return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
+
+
+def _class_of(predicate: Callable[[str], bool]) -> str:
+    """An RE2 character class of exactly the code points ``predicate`` holds for, as
+    ranges: Python's own Unicode tables decide, so a vectorised test keeps its meaning."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if predicate(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}"
+                   for a, b in ranges)
+
+
+@cache
+def _embedded_pattern() -> str:
+    # str.isdigit is Unicode (Arabic-Indic, Devanagari, superscripts that survive
+    # NFKD...), RE2's \d is ASCII only: the class is built from Python's isdigit.
+    return f"[ @{_class_of(str.isdigit)}]"
+
+
+@cache
+def _blank_pattern() -> str:
+    # Empty or only what ``str.strip()`` removes (str.isspace), as Python decides.
+    return f"^[{_class_of(str.isspace)}]*$"
+
+
+def _embedded_mask(identifiers: pa.Array) -> pa.Array:
+    """``_is_embedded`` of every identifier at once (RE2 over Python's digit class)."""
+    return pc.match_substring_regex(identifiers, _embedded_pattern())
+
+
+def _present(values: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """The values that are not missing, empty or blank (``v and str(v).strip()``);
+    an Arrow column's distinct ones."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        # Distinct first: a day's ids repeat (an order id on each of its items), and
+        # what is filtered and folded next is per value.
+        text = pc.unique(values.cast(pa.string()))
+        return text.filter(pc.invert(pc.fill_null(
+            pc.match_substring_regex(text, _blank_pattern()), True)))
+    return pa.array([v for v in values if v and str(v).strip()], type=pa.string())
 
 
 class KnownIdentifiers:
@@ -128,22 +194,23 @@ class KnownIdentifiers:
     one pass over the text finds every occurrence of every identifier, whatever their
     number, where a regex alternation needed one pass per chunk of identifiers (RE2
     caps an automaton's memory) and took minutes at a day's hundreds of thousands.
+
+    ``values``: any iterable of strings, or an Arrow array of them (a day's ~1.5M ids
+    are then filtered, folded and sorted without a Python object per value).
     """
 
-    def __init__(self, values: Iterable[str]) -> None:
-        folded = pc.unique(fold(pa.array([v for v in values if v and str(v).strip()],
-                                         type=pa.string())))
+    def __init__(self, values: Iterable[str] | pa.Array | pa.ChunkedArray) -> None:
+        folded = pc.unique(fold(_present(values)))
         folded = folded.filter(pc.not_equal(folded, ""))
         # Sorted by Arrow (UTF-8 byte order is code-point order, Python's): a day's
         # million ids no longer go through a Python set and sort.
-        unique = folded.take(pc.array_sort_indices(folded)).to_pylist()
-        self.whole = pa.array(unique, type=pa.string())
+        self.whole: pa.Array = folded.take(pc.array_sort_indices(folded))
+        embedded = self.whole.filter(_embedded_mask(self.whole))
+        if pc.any(pc.match_substring(embedded, _SEPARATOR)).as_py():
+            raise ValueError("a folded known identifier holds a newline; fold() changed")
         self._embedded = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-        for identifier in unique:
-            if _is_embedded(identifier):
-                if _SEPARATOR in identifier:  # fold() guarantees it; fail closed if it changes
-                    raise ValueError("a folded known identifier holds a newline; fold() changed")
-                self._embedded.add_word(identifier)
+        for identifier in embedded.to_pylist():
+            self._embedded.add_word(identifier)
         if len(self._embedded):
             self._embedded.make_automaton()
 
@@ -154,7 +221,11 @@ class KnownIdentifiers:
         """Boolean mask of ``values`` holding a known identifier (null: no hit)."""
         distinct = _Distinct(values)
         text = fold(distinct.values)
-        found = _mask(pc.is_in(text, value_set=self.whole))
+        # The identifiers equal to one of the values first (a hash of the column's
+        # distinct values, probed by the ids), then the values equal to one of those:
+        # ``is_in(text, value_set=whole)`` hashed all ~1.5M ids again for every column.
+        equal = self.whole.filter(pc.is_in(self.whole, value_set=text))
+        found = _mask(pc.is_in(text, value_set=equal))
         if len(self._embedded) and len(text):
             found |= self._embedded_hits(text)
         return distinct.to_rows(found)

@@ -11,7 +11,7 @@ evaluation still knows the truth of every row it receives.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -36,24 +36,48 @@ def restrict(table: SimulatedTable, column: str, keep: pd.Series | np.ndarray) -
                           defects=defects.reset_index(drop=True))
 
 
-def _distinct(day: dt.date, config: SimulationConfig) -> dict[str, pd.Series]:
-    items = simulate_transactions(day, config).frame
+def _distinct(items: pd.DataFrame) -> dict[str, pd.Series]:
     return {column: items[column].dropna().drop_duplicates().reset_index(drop=True)
             for column in REFERENCE_KEYS.values()}
 
 
-_cached_distinct = lru_cache(maxsize=2)(_distinct)
+# (day, config) -> the distinct keys its items reference, for the last few days simulated
+# in this process. Generating a day of 1M items takes seconds; its distinct keys are a
+# few MB. The extracts of one run share a process (the daily job's in-process executor,
+# transactions first by step priority), so the customers and products extracts reuse the
+# keys of the items just extracted instead of generating the day again. Production needs
+# no such thing: its source query restricts with a subquery (``source_query``).
+_REFERENCES: OrderedDict[tuple[dt.date, SimulationConfig], dict[str, pd.Series]] = OrderedDict()
+_REMEMBERED_DAYS = 2
+
+
+def _remember(day: dt.date, config: SimulationConfig, items: pd.DataFrame) -> None:
+    try:
+        hash(config)
+    except TypeError:  # a config with custom defect weights is not hashable: no memo
+        return
+    _REFERENCES[(day, config)] = _distinct(items)
+    _REFERENCES.move_to_end((day, config))
+    while len(_REFERENCES) > _REMEMBERED_DAYS:
+        _REFERENCES.popitem(last=False)
+
+
+def day_items(day: dt.date, config: SimulationConfig) -> SimulatedTable:
+    """The order items of ``day`` (``simulate_transactions``), noting the keys they
+    reference for the customers and products extracts of the same day."""
+    items = simulate_transactions(day, config)
+    _remember(day, config, items.frame)
+    return items
 
 
 def _referenced(day: dt.date, config: SimulationConfig, column: str) -> pd.Series:
-    # Both keys at once and cached: the customers and products extracts of a day run in
-    # the same process (in-process executor) and would each generate the day's items
-    # (a config with custom defect weights is not hashable: then no cache).
     try:
-        hash(config)
-    except TypeError:
-        return _distinct(day, config)[column]
-    return _cached_distinct(day, config)[column]
+        noted = _REFERENCES.get((day, config))
+    except TypeError:  # unhashable config
+        noted = None
+    if noted is None:  # extracted on its own (another process, a re-run): generate the day
+        noted = _distinct(day_items(day, config).frame)
+    return noted[column]
 
 
 def referenced_by_orders(day: dt.date, config: SimulationConfig, table: str) -> SimulatedTable:

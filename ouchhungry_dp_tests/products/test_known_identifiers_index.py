@@ -13,7 +13,10 @@ the old behaviour down.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -23,6 +26,9 @@ from hypothesis import strategies as st
 from ouchhungry_dp.products.pii_text import (
     NORMALISED_PATTERNS,
     KnownIdentifiers,
+    _embedded_mask,
+    _is_embedded,
+    _present,
     fold,
     normalise,
     pattern_hits,
@@ -200,3 +206,66 @@ def test_text_handed_over_as_large_string_is_scanned(text_type: pa.DataType) -> 
     assert known.hits(values).tolist() == [True, False, True, False]
     chunked = pa.chunked_array([values[:2], values[2:]])
     assert known.hits(chunked).tolist() == [True, False, True, False]
+
+
+def test_the_vectorised_rules_hold_for_every_code_point() -> None:
+    # Python decides what a digit (str.isdigit, Unicode) and a blank (str.strip) are;
+    # the Arrow forms must agree on every character, inside a word and alone.
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    inside = [f"x{c}y" for c in chars]
+    assert _embedded_mask(pa.array(inside)).to_pylist() == [_is_embedded(v) for v in inside]
+    values = [c * 2 for c in chars] + ["", " a ", None, " \t\u3000"]
+    assert _present(pa.array(values)).to_pylist() == \
+        [v for v in values if v and str(v).strip()]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_case(), st.lists(st.sampled_from(["", " ", "\u3000", "\x1c", None]), max_size=3))
+def test_an_arrow_column_of_identifiers_is_the_same_index_as_a_list(
+        case: tuple[list[str], list[str | None]], blanks: list[str | None]) -> None:
+    identifiers, values = case
+    array = pa.array(values, type=pa.string())
+    listed = KnownIdentifiers([*identifiers, *blanks])
+    for column in (pa.array([*identifiers, *blanks], type=pa.large_string()),
+                   pa.chunked_array([identifiers, blanks], type=pa.string())):
+        arrow = KnownIdentifiers(column)
+        assert arrow.whole.equals(listed.whole)
+        assert arrow.hits(array).tolist() == listed.hits(array).tolist()
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "string[python]", object])
+def test_the_daily_identifiers_are_the_values_the_list_held(dtype: object) -> None:
+    from ouchhungry_dp.defs.products.product_assets import identifier_values, known_identifiers
+
+    tx = pd.DataFrame({"order_id": ["PED-1", None, "PED-1", " "],
+                       "customer_id": ["CLI-1", "CLI-2", None, "CLI-1"],
+                       "transaction_id": ["IT1", "IT2", "IT3", "IT4"]}, dtype=dtype)
+    customers = pd.DataFrame({"full_name": ["Maria Souza", None], "email": ["m@x.io", "a@y.io"],
+                              "customer_id": pd.Series([7, 8])})  # a number column: as text
+    columns = [tx["order_id"], tx["customer_id"], tx["transaction_id"],
+               customers["full_name"], customers["email"], customers["customer_id"]]
+    before = pd.concat([c.dropna().astype(str) for c in columns]).unique().tolist()
+    assert known_identifiers(tx, customers) == before
+    assert sorted(identifier_values(tx, customers).to_pylist()) == sorted(
+        pd.concat([c.dropna().astype(str) for c in columns]).tolist())
+    assert KnownIdentifiers(identifier_values(tx, customers)).whole.equals(
+        KnownIdentifiers(before).whole)
+
+
+def _fold_everything(values: pa.Array) -> pa.Array:
+    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex."""
+    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
+    text = pc.replace_substring_regex(text, r"\p{Mn}", "")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+@pytest.mark.parametrize("text_type", [pa.string(), pa.large_string()])
+def test_fold_is_the_full_folding_for_every_code_point(text_type: pa.DataType) -> None:
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    values = pa.array([*chars, *(f"Ab {c}\tZ" for c in chars[::7]), None, "", " A "],
+                      type=text_type)
+    assert fold(values).equals(_fold_everything(values))
+    chunked = pa.chunked_array([values[:5], values[5:]])
+    assert fold(chunked).equals(_fold_everything(values))
+    ascii_only = pa.array(["CLI-0001", " Maria  SOUZA ", None], type=text_type)
+    assert fold(ascii_only).to_pylist() == ["cli-0001", "maria souza", None]

@@ -8,11 +8,14 @@ values, dtype and index of the plain pandas expressions.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ouchhungry_dp.partners.contract import load_contracts
+from ouchhungry_dp.products.daily import formatted
 from ouchhungry_dp.products.guardrails import _brand_keys, partner_brand_rows
 from ouchhungry_dp.products.selection import text_per_value
 from ouchhungry_dp.quality.ownership import ownership_key
@@ -59,3 +62,17 @@ def test_partner_brand_rows_equals_the_per_row_map(brands: list[str | None],
     column = pd.Series(brands, dtype=dtype)
     per_row = column.map(ownership_key, na_action="ignore").isin(_brand_keys(contract))
     assert partner_brand_rows(column, contract) == int(per_row.sum())
+
+
+_STAMPS = st.lists(st.one_of(st.none(), st.datetimes(min_value=dt.datetime(2025, 12, 30),
+                                                     max_value=dt.datetime(2026, 2, 2))),
+                   max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_STAMPS, st.sampled_from(["%Y-%m", "%Y-%m-%d"]))
+def test_dates_formatted_per_value_are_strftime_of_every_row(stamps: list, fmt: str) -> None:
+    # The daily file's sale_date text and the pseudonyms' month scope.
+    values = pd.Series(pd.to_datetime(pd.Series(stamps, dtype="datetime64[ns]")).to_numpy(),
+                       index=range(7, 7 + len(stamps)))
+    pd.testing.assert_series_equal(formatted(values, fmt), values.dt.strftime(fmt))

@@ -135,3 +135,19 @@ def test_the_vectorised_forms_judge_each_row_of_a_mixed_column_like_the_per_valu
     expected = [v is not None and per_value(v) for v in values]
     assert result.tolist() == expected
     assert expected[:3] == [True, False, True]  # valid, repeated digits, formatted
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "string[python]", object])
+def test_repeated_values_get_the_verdict_of_their_value_in_every_row(dtype: object) -> None:
+    # The vectorised forms judge each distinct value once (a day's items repeat a few
+    # thousand merchants' CNPJs) and map the verdicts back to every row.
+    cnpjs = [_cnpj(CNPJ_BODY), "11.222.333/0001-80", None, "11111111111111"]
+    cpfs = [CPF, "52998224724", None, "111.111.111-11", ARABIC_INDIC]
+    for check, per_value, values in ((check_digits.is_valid_cnpj, check_digits.cnpj_ok, cnpjs),
+                                     (check_digits.is_valid_cpf, check_digits.cpf_ok, cpfs)):
+        rows = [values[i % len(values)] for i in (0, 1, 0, 2, 3, 1, 2, 0, 4, 3, 4)]
+        column = pd.Series(rows, dtype=dtype, index=range(50, 50 + len(rows)))
+        result = check(column)
+        assert result.index.equals(column.index)
+        assert result.tolist() == [v is not None and per_value(v) for v in rows]
+        assert result.any() and not result.all()

@@ -9,7 +9,7 @@ import pytest
 
 from ouchhungry_dp.lib.resources.source_systems import SimulatedSourceSystem
 from ouchhungry_dp.quality.cleaning import clean_transactions
-from ouchhungry_dp.simulation import simulate_customers, simulate_products
+from ouchhungry_dp.simulation import extract, simulate_customers, simulate_products
 from ouchhungry_dp.simulation.extract import referenced_by_orders
 from ouchhungry_dp_tests.simulation.conftest import DAY, DIRTY
 
@@ -66,3 +66,34 @@ def test_referential_checks_judge_the_same_rows_as_against_the_full_tables() -> 
         results.append(result.reasons)
     assert results[0] == results[1]
     assert results[0].get("unknown_customer", 0) > 0 and results[0].get("unknown_product", 0) > 0
+
+
+def test_the_extracts_after_the_items_reuse_their_keys_instead_of_generating_the_day(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The daily run extracts the items first (step priority), then customers and
+    # products in the same process: the day is generated once, and the extracts are
+    # the same as a customers or products extract on its own (generating the day).
+    day, config = dt.date(2026, 11, 21), DIRTY.__class__(rows_per_day=2500, defect_rate=0.2)
+    alone = {table: referenced_by_orders(day, config, table).frame for table in FULL}
+    extract._REFERENCES.clear()
+    generated: list[dt.date] = []
+    real = extract.simulate_transactions
+    monkeypatch.setattr(extract, "simulate_transactions",
+                        lambda d, c: generated.append(d) or real(d, c))
+    source = SimulatedSourceSystem(rows_per_day=2500, defect_rate=0.2)
+    items = source.extract("transactions", day)
+    after = {table: source.extract(table, day) for table in FULL}
+    assert generated == [day]
+    for table, key in KEYS.items():
+        pd.testing.assert_frame_equal(after[table], alone[table])
+        assert set(after[table][key]) == set(items[key].dropna()) & set(
+            FULL[table](day, config).frame[key])
+
+
+def test_the_keys_of_only_the_last_days_are_kept() -> None:
+    extract._REFERENCES.clear()
+    config = DIRTY.__class__(rows_per_day=300, defect_rate=0.0)
+    days = [dt.date(2026, 11, d) for d in (1, 2, 3)]
+    for day in days:
+        extract.day_items(day, config)
+    assert [day for day, _ in extract._REFERENCES] == days[-extract._REMEMBERED_DAYS:]

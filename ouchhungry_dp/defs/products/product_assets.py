@@ -21,6 +21,8 @@ from typing import Any
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ouchhungry_dp import file_names
 from ouchhungry_dp.defs.products.decision import (
@@ -56,13 +58,29 @@ OWNERS = ["team:data-products"]
 MONTH_OF_DAYS = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
 
 
-def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> list[str]:
+def identifier_values(transactions: pd.DataFrame, customers: pd.DataFrame) -> pa.ChunkedArray:
     """Values that must never appear as a field of an outbound file: the raw ids of the
-    day's orders and customers, and the customers' names and e-mails."""
+    day's orders and customers, and the customers' names and e-mails. One Arrow column,
+    repeats kept (``KnownIdentifiers`` takes the distinct folded values): a day's ~2M
+    values never become Python strings."""
     columns = [transactions.get(c) for c in ("order_id", "customer_id", "transaction_id")]
     columns += [customers.get(c) for c in ("full_name", "email", "customer_id")]
-    values = pd.concat([c.dropna().astype(str) for c in columns if c is not None])
-    return values.unique().tolist()
+    chunks = []
+    for column in columns:
+        if column is None:
+            continue
+        present = column.dropna()
+        if not isinstance(present.dtype, pd.StringDtype):
+            present = present.astype(str)
+        text = pa.array(present, type=pa.string())
+        # An Arrow-backed column converts to a ChunkedArray: its chunks, not its values.
+        chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    return pa.chunked_array(chunks, type=pa.string())
+
+
+def known_identifiers(transactions: pd.DataFrame, customers: pd.DataFrame) -> list[str]:
+    """``identifier_values`` as a list of distinct strings (first appearance order)."""
+    return pc.unique(identifier_values(transactions, customers)).to_pylist()
 
 
 def identifiers_of_month(warehouse: WarehouseReader, first: dt.date,
@@ -219,8 +237,9 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                 decisions[month_first] = stored_decision(
                     outbound_files, warehouse, contract, month_first,
                     instance=context.instance)
-            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"]).dt.date
-                                      == day]
+            # Timestamps compared as timestamps: ``.dt.date`` made a Python date per row.
+            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"])
+                                      .dt.normalize() == pd.Timestamp(day)]
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
             # built from the snapshots up to that day, as a run of that day alone would.
             catalogue = catalogue_as_of(cleaned_products, day)
@@ -232,7 +251,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             checks = {
                 "pii_scan": guardrails.scan_pii(
                     data, contract=contract, catalogue=catalogue,
-                    known_identifiers=known_identifiers(tx, cleaned_customers)),
+                    known_identifiers=identifier_values(tx, cleaned_customers)),
                 "contract_columns": columns_outcome(daily, product.column_names),
                 "follows_month_decision": guardrails.daily_follows_decision(
                     daily, decisions[month_first]),

@@ -157,7 +157,10 @@ def _catalogue_identifiers(spec: CleanedTable, warehouse: WarehouseReader,
 
 def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
     # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
-    return frame[pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)]
+    on_day = (pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)).to_numpy()
+    # A one-day run: every row is that day's; no masked copy of a million rows (callers
+    # only read the frame or take a projected copy of it).
+    return frame if on_day.all() else frame[on_day]
 
 
 def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
@@ -292,8 +295,11 @@ def _volume(context: dg.AssetExecutionContext, warehouse: WarehouseReader,
     lookback = dt.timedelta(days=VOLUME_LOOKBACK_DAYS)
     counts = warehouse.row_counts(f"raw_{spec.table}", "partition_date",
                                   days[0] - lookback, days[0] - dt.timedelta(days=1))
-    in_run = pd.to_datetime(raw["partition_date"]).dt.date.value_counts()
-    counts.update({day: int(in_run.get(day, 0)) for day in days})
+    # Counted per timestamp, then per day: ``.dt.date`` made a Python date per raw row.
+    in_run: dict[dt.date, int] = {}
+    for stamp, rows in pd.to_datetime(raw["partition_date"]).value_counts().items():
+        in_run[stamp.date()] = in_run.get(stamp.date(), 0) + int(rows)
+    counts.update({day: in_run.get(day, 0) for day in days})
     outcomes, closed = [], set()
     for day in days:
         previous = [counts.get(day - dt.timedelta(days=i), 0)

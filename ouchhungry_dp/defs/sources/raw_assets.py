@@ -17,6 +17,7 @@ from ouchhungry_dp.lib.resources.source_systems import RAW_COLUMNS, SourceSystem
 from ouchhungry_dp.lib.safe_metadata import table_metadata
 
 OWNERS = ["team:data-platform"]
+PRIORITY_TAG = "dagster/priority"  # steps ready at once run highest first
 NETWORK_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
 
 _DESCRIPTIONS: dict[SourceTable, str] = {
@@ -56,6 +57,10 @@ def _raw_asset(table: SourceTable) -> dg.AssetsDefinition:
         backfill_policy=DAILY_BACKFILL_POLICY,
         tags=asset_tags(layer="raw"),
         pool=warehouse_pool(),
+        # The order items first: the customers and products extracts are what the day's
+        # items reference, and a simulated source then reuses the keys of the items it
+        # just generated instead of generating the day again (simulation/extract.py).
+        op_tags={PRIORITY_TAG: "1"} if table == "transactions" else None,
     )
     def _asset(context: dg.AssetExecutionContext, source: SourceSystem) -> dg.Output[pd.DataFrame]:
         frames = []

@@ -54,7 +54,7 @@ class SimulatedSourceSystem(SourceSystem):
 
     def extract(self, table: SourceTable, day: dt.date) -> pd.DataFrame:
         from ouchhungry_dp import simulation
-        from ouchhungry_dp.simulation.extract import referenced_by_orders
+        from ouchhungry_dp.simulation.extract import day_items, referenced_by_orders
 
         if day.isoformat() in self.closed_days:
             # The simulated marketplace was closed that day: no order at all, so the
@@ -67,7 +67,7 @@ class SimulatedSourceSystem(SourceSystem):
             defect_rate=self.defect_rate,
         )
         if table == "transactions":
-            return simulation.simulate_transactions(day, config).frame
+            return day_items(day, config).frame
         # Only what the day's orders reference, as the production source query does.
         return referenced_by_orders(day, config, table).frame
 
