@@ -120,3 +120,14 @@ def test_row_counts_refuses_a_name_that_is_not_a_plain_identifier() -> None:
     with pytest.raises(ConfigurationError, match="not a plain name"):
         row_counts_query("raw_transactions; DROP TABLE x", "sale_date", dt.date(2026, 10, 1),
                          dt.date(2026, 10, 2))
+
+
+def test_engine_statements_run_under_a_memory_limit(tmp_path: Path) -> None:
+    # Without a limit DuckDB may take 80 % of the machine: the monthly insights over
+    # 30 x 1M rows reached 6.8 GB (docs/benchmarks.md). The limit makes it spill instead.
+    reader = _warehouse(tmp_path)
+    setting = reader._query("cleaned_transactions",
+                            "SELECT current_setting('memory_limit') AS m", [])["m"].iloc[0]
+    number, unit = setting.split()
+    scale = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit]
+    assert float(number) * scale <= 2**30

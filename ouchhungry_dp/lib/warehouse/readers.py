@@ -24,13 +24,19 @@ from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
 from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables
 from ouchhungry_dp.products.engine.query import EngineQuery, date_range_params
 
+# DuckDB spills hash aggregates, joins and sorts to a temporary folder beside the file.
+ENGINE_MEMORY_LIMIT = "1GB"
+
 
 @retry(retry=retry_if_exception_type(duckdb.IOException), reraise=True,
        stop=stop_after_attempt(10), wait=wait_exponential(multiplier=0.1, max=5))
 def _connect(database: str) -> duckdb.DuckDBPyConnection:
     # The file takes one writer at a time across processes; another run's step may
-    # hold it for a moment (the IO manager retries the same way).
-    return duckdb.connect(database)
+    # hold it for a moment (the IO manager retries the same way). The memory limit
+    # keeps a month's aggregates out of core: without it DuckDB may use 80 % of the
+    # machine, and the insights' one statement over 30 x 1M rows took the monthly run
+    # to 6.8 GB; with it, 1.4 GB (docs/benchmarks.md, "Session 5: merged").
+    return duckdb.connect(database, config={"memory_limit": ENGINE_MEMORY_LIMIT})
 
 
 def _projection(columns: Sequence[str] | None) -> str:
