@@ -132,3 +132,32 @@ def test_an_emptied_table_with_customer_history_fails_closed(tmp_path: Path) -> 
     assert reader.customer_identifiers(before=D1) == []  # no snapshot before D1: nothing lost
     with pytest.raises(ConfigurationError, match="Drop customer_identifiers"):
         reader.customer_identifiers(before=D2)
+
+
+def test_a_failed_merge_leaves_no_customers_outside_the_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A merge that fails after the day's rows were inserted (a killed step, a full disk)
+    # must not leave those customers stored but absent from the identifiers the check
+    # reads: the rows and the merge commit together or not at all.
+    from ouchhungry_dp.lib.warehouse import customer_identifiers
+
+    database = tmp_path / "w.duckdb"
+    _write(database, D1)
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("merge interrupted")
+
+    monkeypatch.setattr(customer_identifiers, "merge_duckdb", fails)
+    result = dg.materialize(
+        [cleaned_customers], partition_key=D2.isoformat(), raise_on_error=False,
+        resources={"io_manager": ArrowDuckDBPandasIOManager(database=str(database),
+                                                            schema="marts")})
+    assert not result.success
+    monkeypatch.undo()
+    _write(database, D3)
+    reader = DuckDBWarehouseReader(database=str(database))
+    assert sorted(reader.customer_identifiers(before=D4)) == _old_scan(database, D4)
+    with duckdb.connect(str(database), read_only=True) as conn:
+        stored = conn.execute("SELECT count(*) FROM marts.cleaned_customers "
+                              "WHERE snapshot_date = ?", [D2]).fetchone()[0]
+    assert stored == 0

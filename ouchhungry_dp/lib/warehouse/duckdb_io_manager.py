@@ -47,14 +47,23 @@ class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
         # DuckDB's scan of the pandas variable, so it reads the Arrow table (zero-copy for
         # Arrow-backed columns, scanned natively) and does the rest as before.
         arrow = pa.Table.from_pandas(obj, preserve_index=False)
-        connection.register("obj", arrow)
+        # One transaction for the rows and the identifiers merged from them: a merge that
+        # fails must not leave a day's customers stored but missing from the catalogue's
+        # PII check (the BigQuery writer does both in one transaction too).
+        connection.begin()
         try:
-            super().handle_output(context, table_slice, obj, connection)
-        finally:
-            connection.unregister("obj")
-        if table_slice.table == customer_identifiers.SOURCE and len(obj):
-            window = _window(table_slice)
-            customer_identifiers.merge_duckdb(connection, table_slice.schema, *window)
+            connection.register("obj", arrow)
+            try:
+                super().handle_output(context, table_slice, obj, connection)
+            finally:
+                connection.unregister("obj")
+            if table_slice.table == customer_identifiers.SOURCE and len(obj):
+                window = _window(table_slice)
+                customer_identifiers.merge_duckdb(connection, table_slice.schema, *window)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
     def load_input(self, context: InputContext, table_slice: TableSlice,
                    connection) -> pd.DataFrame:  # type: ignore[no-untyped-def]
