@@ -58,8 +58,15 @@ NORMALISED_PATTERNS: dict[str, str] = {
 }
 
 
+# Combining marks (accents after NFKD) and format characters: a zero-width space, soft
+# hyphen or word joiner inside a customer's name is invisible to a reader, so the name
+# must still match (a partner-side attack got "Mari\u200bana ..." through otherwise).
+_DROPPED = r"[\p{Mn}\p{Cf}]"
+
+
 def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Lower case, accents removed (NFKD then combining marks dropped), spaces collapsed.
+    """Lower case, accents and format characters removed (NFKD, then combining marks and
+    zero-width/format characters dropped), spaces collapsed.
 
     An ASCII value is its own NFKD and holds no combining mark, and its Unicode lower
     case is its ASCII lower case: only the other values go through NFKD and the mark
@@ -71,7 +78,7 @@ def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if pc.any(other).as_py():
         accented = pc.utf8_lower(pc.utf8_normalize(values.filter(other), "NFKD"))
         text = pc.replace_with_mask(
-            text, other, pc.replace_substring_regex(accented, r"\p{Mn}", ""))
+            text, other, pc.replace_substring_regex(accented, _DROPPED, ""))
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
 
 
