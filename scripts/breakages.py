@@ -101,7 +101,7 @@ BREAKAGES = [
     Breakage(
         "j", "the daily PII scan is given no known identifiers",
         PRODUCT_ASSETS,
-        "known_identifiers=known_identifiers(tx, cleaned_customers)),",
+        "known_identifiers=identifier_values(tx, cleaned_customers)),",
         "known_identifiers=[]),",
         GATE, f"{TESTS}/defs/test_publishing_gate.py::"
         "test_the_daily_pii_scan_is_given_the_days_known_identifiers",
