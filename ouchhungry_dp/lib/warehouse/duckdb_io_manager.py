@@ -61,7 +61,13 @@ class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
                 window = _window(table_slice)
                 customer_identifiers.merge_duckdb(connection, table_slice.schema, *window)
         except BaseException:
-            connection.rollback()
+            # dagster-duckdb's client closes its connection only when the write succeeds:
+            # left to the garbage collector, the open connection (another configuration
+            # than the readers') makes the next reader of the file fail in this process.
+            try:
+                connection.rollback()
+            finally:
+                connection.close()
             raise
         connection.commit()
 
