@@ -132,7 +132,7 @@ def _empty(schema: list[Any], columns: list[str] | None) -> pa.Table:
     return pa.table({f.name: pa.array([], type=_TYPES[f.field_type][0]) for f in wanted})
 
 
-def _window_filter(column: str, start: dt.date, end: dt.date) -> str:
+def window_filter(column: str, start: dt.date, end: dt.date) -> str:
     """Rows of the partitions in [start, end): on the partition column alone, so it prunes."""
     return f"{column} >= DATE '{start.isoformat()}' AND {column} < DATE '{end.isoformat()}'"
 
@@ -208,7 +208,7 @@ class WarehouseTables:
                     detail=f"window [{start}, {end}), first such {column}: {outside.iloc[0]}",
                     hint="The asset must return only rows of its partition(s).")
         # Literal dates (from date objects): the emulator binds no parameters in scripts.
-        where = _window_filter(column, start, end)
+        where = window_filter(column, start, end)
         if not len(frame):  # an emptied day must lose its old rows too
             self.clients.run(f"DELETE FROM `{self.ref(table)}` WHERE {where}", [],
                              "partition_write", table)
@@ -244,7 +244,7 @@ class WarehouseTables:
         if target is None:
             return None
         # The Storage Read API takes no parameters: literal dates from date objects.
-        restriction = _window_filter(column, start, end) if column and start and end else ""
+        restriction = window_filter(column, start, end) if column and start and end else ""
         data = self.clients.read_table(self.dataset, table, columns, restriction)
         if not data.num_columns:
             data = _empty(target.schema, columns)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients, date_param
-from ouchhungry_dp.lib.warehouse.bigquery_tables import ddl_for
+from ouchhungry_dp.lib.warehouse.bigquery_tables import WarehouseTables, ddl_for, window_filter
 from ouchhungry_dp.products.engine.query import EngineQuery
 
 TABLE = "customer_identifiers"
@@ -42,13 +42,6 @@ SOURCE = "cleaned_customers"
 # A filter on the partition column that keeps every partition: cleaned_customers requires
 # one (require_partition_filter), and the first build reads all of its history, once.
 _ALL_DAYS = "snapshot_date >= DATE '1900-01-01'"
-
-
-def _days(start: dt.date, end: dt.date) -> str:
-    # Literal dates from date objects: the BigQuery emulator binds no parameters in the
-    # scripts the partition writes run in.
-    return (f"snapshot_date >= DATE '{start.isoformat()}' "
-            f"AND snapshot_date < DATE '{end.isoformat()}'")
 
 
 def _first_seen(where: str) -> str:
@@ -63,8 +56,11 @@ def _first_seen(where: str) -> str:
 
 def merge_query(start: dt.date, end: dt.date) -> EngineQuery:
     """Merges the snapshots of the days ``[start, end)`` into the table, keeping the
-    earlier ``first_seen`` of a value already there (idempotent, order-independent)."""
-    sql = (f"MERGE {TABLE} AS t USING ({_first_seen(_days(start, end))}) AS s "
+    earlier ``first_seen`` of a value already there (idempotent, order-independent).
+    Literal dates (``window_filter``): the BigQuery emulator binds no parameters in the
+    scripts the partition writes run in."""
+    days = _first_seen(window_filter("snapshot_date", start, end))
+    sql = (f"MERGE {TABLE} AS t USING ({days}) AS s "
            "ON t.value = s.value "
            "WHEN MATCHED AND s.first_seen < t.first_seen THEN UPDATE SET first_seen = s.first_seen "
            "WHEN NOT MATCHED THEN INSERT (value, first_seen) VALUES (s.value, s.first_seen)")
@@ -138,14 +134,7 @@ def read_duckdb(conn: duckdb.DuckDBPyConnection, schema: str, before: dt.date) -
 # BigQuery (prod).
 
 def _bigquery_has(clients: BigQueryClients, dataset: str, table: str) -> bool:
-    from google.api_core.exceptions import NotFound
-
-    try:
-        clients.client().get_table(f"{clients.project}.{dataset}.{table}",
-                                   timeout=clients.timeout_s)
-    except NotFound:
-        return False
-    return True
+    return WarehouseTables(clients, dataset).get(table) is not None
 
 
 def ensure_bigquery(clients: BigQueryClients, dataset: str) -> None:
