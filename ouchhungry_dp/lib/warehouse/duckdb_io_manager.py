@@ -15,13 +15,11 @@ reader sees the customers without their identifiers).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
 import pyarrow as pa
 from dagster import InputContext, OutputContext
-from dagster._core.definitions.partitions.utils import TimeWindow
 from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb.io_manager import DuckDbClient
 from dagster_duckdb_pandas import DuckDBPandasIOManager, DuckDBPandasTypeHandler
@@ -29,15 +27,6 @@ from dagster_duckdb_pandas import DuckDBPandasIOManager, DuckDBPandasTypeHandler
 from ouchhungry_dp.lib.warehouse import customer_identifiers
 
 _STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
-
-
-def _window(table_slice: TableSlice) -> tuple[dt.date, dt.date]:
-    """The days ``[start, end)`` a partitioned write replaced (in the partitions' zone)."""
-    dimensions = table_slice.partition_dimensions or []
-    if len(dimensions) != 1 or not isinstance(dimensions[0].partitions, TimeWindow):
-        raise ValueError(f"{table_slice.table}: expected one daily partition dimension")
-    window = dimensions[0].partitions
-    return window.start.date(), window.end.date()
 
 
 class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
@@ -58,8 +47,10 @@ class ArrowDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
             finally:
                 connection.unregister("obj")
             if table_slice.table == customer_identifiers.SOURCE and len(obj):
-                window = _window(table_slice)
-                customer_identifiers.merge_duckdb(connection, table_slice.schema, *window)
+                # The days written, in the partitions' time zone (as the BigQuery writer).
+                window = context.asset_partitions_time_window
+                customer_identifiers.merge_duckdb(connection, table_slice.schema,
+                                                  window.start.date(), window.end.date())
         except BaseException:
             # dagster-duckdb's client closes its connection only when the write succeeds:
             # left to the garbage collector, the open connection (another configuration
