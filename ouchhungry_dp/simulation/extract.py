@@ -51,15 +51,19 @@ _REFERENCES: OrderedDict[tuple[dt.date, SimulationConfig], dict[str, pd.Series]]
 _REMEMBERED_DAYS = 2
 
 
-def _remember(day: dt.date, config: SimulationConfig, items: pd.DataFrame) -> None:
+def _remember(day: dt.date, config: SimulationConfig,
+              items: pd.DataFrame) -> dict[str, pd.Series]:
+    """The distinct keys ``items`` reference, noted for the day's other extracts."""
+    keys = _distinct(items)
     try:
         hash(config)
     except TypeError:  # a config with custom defect weights is not hashable: no memo
-        return
-    _REFERENCES[(day, config)] = _distinct(items)
+        return keys
+    _REFERENCES[(day, config)] = keys
     _REFERENCES.move_to_end((day, config))
     while len(_REFERENCES) > _REMEMBERED_DAYS:
         _REFERENCES.popitem(last=False)
+    return keys
 
 
 def day_items(day: dt.date, config: SimulationConfig) -> SimulatedTable:
@@ -76,7 +80,7 @@ def _referenced(day: dt.date, config: SimulationConfig, column: str) -> pd.Serie
     except TypeError:  # unhashable config
         noted = None
     if noted is None:  # extracted on its own (another process, a re-run): generate the day
-        noted = _distinct(day_items(day, config).frame)
+        noted = _remember(day, config, simulate_transactions(day, config).frame)
     return noted[column]
 
 
