@@ -114,21 +114,25 @@ def _mask(matches: pa.Array) -> np.ndarray:
     return pc.fill_null(matches, False).to_numpy(zero_copy_only=False)
 
 
+def _matches(distinct: _Distinct, text: pa.Array, patterns: Mapping[str, str]
+             ) -> dict[str, np.ndarray]:
+    """kind -> the rows whose distinct value's ``text`` matches ``patterns[kind]``."""
+    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(text, pattern)))
+            for kind, pattern in patterns.items()}
+
+
 def regex_hits(values: pa.Array | pa.ChunkedArray, patterns: Mapping[str, str]
                ) -> dict[str, np.ndarray]:
     """kind -> boolean mask of the values matching ``patterns[kind]`` as they are (RE2,
     each distinct value searched once; a null is no hit)."""
     distinct = _Distinct(values)
-    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(distinct.values, pattern)))
-            for kind, pattern in patterns.items()}
+    return _matches(distinct, distinct.values, patterns)
 
 
 def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     """kind -> boolean mask of the values holding that kind of personal data."""
     distinct = _Distinct(values)
-    text = normalise(distinct.values)
-    return {kind: distinct.to_rows(_mask(pc.match_substring_regex(text, pattern)))
-            for kind, pattern in NORMALISED_PATTERNS.items()}
+    return _matches(distinct, normalise(distinct.values), NORMALISED_PATTERNS)
 
 
 # RE2's ``\w`` (the boundary of the regex this index replaced): ASCII letters, digits
@@ -138,11 +142,6 @@ _WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 # every newline into a space, so neither a value nor an identifier holds one: no
 # match can span two values, and the separator is a boundary like a string's edge.
 _SEPARATOR = "\n"
-
-
-def _is_embedded(identifier: str) -> bool:
-    """The rule, one identifier at a time (``_embedded_mask`` is its vectorised form)."""
-    return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
 
 
 def _class_of(predicate: Callable[[str], bool]) -> str:
@@ -173,7 +172,8 @@ def _blank_pattern() -> str:
 
 
 def _embedded_mask(identifiers: pa.Array) -> pa.Array:
-    """``_is_embedded`` of every identifier at once (RE2 over Python's digit class)."""
+    """The identifiers searched inside longer text (a space, an ``@`` or a digit, as
+    Python's ``str.isdigit`` decides), all at once: RE2 over Python's digit class."""
     return pc.match_substring_regex(identifiers, _embedded_pattern())
 
 
