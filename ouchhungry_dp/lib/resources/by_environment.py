@@ -33,7 +33,6 @@ from ouchhungry_dp.lib.resources.powerbi import POWERBI_RESOURCE_KEY, powerbi_re
 from ouchhungry_dp.lib.resources.privacy import privacy_resource
 from ouchhungry_dp.lib.resources.source_systems import BigQuerySourceSystem, SimulatedSourceSystem
 from ouchhungry_dp.lib.warehouse.bigquery_clients import BigQueryClients
-from ouchhungry_dp.lib.warehouse.bigquery_io_manager import BigQueryPartitionIOManager
 from ouchhungry_dp.lib.warehouse.duckdb_io_manager import ArrowDuckDBPandasIOManager
 from ouchhungry_dp.lib.warehouse.readers import BigQueryWarehouseReader, DuckDBWarehouseReader
 from ouchhungry_dp.partners.contract import load_contracts
@@ -81,6 +80,9 @@ def _local() -> dict[str, Any]:
 
 
 def _prod() -> dict[str, Any]:
+    # Prod only, imported here so a local process never loads the BigQuery writer.
+    from ouchhungry_dp.lib.warehouse.bigquery_io_manager import BigQueryPartitionIOManager
+
     project, dataset = dg.EnvVar("GCP_PROJECT"), dg.EnvVar("BIGQUERY_DATASET")
     location = dg.EnvVar("BIGQUERY_LOCATION")
     bigquery = BigQueryClients.from_env(project=project, location=location)
