@@ -36,6 +36,7 @@ from ouchhungry_dp.lib.execution.partitions import (
     WAREHOUSE_POOL,
     daily_partitions,
     monthly_partitions,
+    rows_of_day,
 )
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
 from ouchhungry_dp.lib.resources.privacy import PrivacyResource
@@ -237,9 +238,7 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
                 decisions[month_first] = stored_decision(
                     outbound_files, warehouse, contract, month_first,
                     instance=context.instance)
-            # Timestamps compared as timestamps: ``.dt.date`` made a Python date per row.
-            tx = cleaned_transactions[pd.to_datetime(cleaned_transactions["sale_date"])
-                                      .dt.normalize() == pd.Timestamp(day)]
+            tx = rows_of_day(cleaned_transactions, "sale_date", day)
             # A single-run backfill loads every day's catalogue snapshot: a day's file is
             # built from the snapshots up to that day, as a run of that day alone would.
             catalogue = catalogue_as_of(cleaned_products, day)

@@ -18,6 +18,7 @@ import pandas as pd
 from ouchhungry_dp.lib.execution.partitions import (
     DAILY_BACKFILL_POLICY,
     daily_partitions,
+    rows_of_day,
 )
 from ouchhungry_dp.lib.labels import asset_tags, stored_kinds, warehouse_pool
 from ouchhungry_dp.lib.resources.outbound_store import OutboundFileStore
@@ -132,13 +133,13 @@ def _clean_one(spec: CleanedTable, raw: pd.DataFrame, day: dt.date,
     # instead of waiting on cleaned_products: a catalogue failing its own blocking checks
     # must not hide what the transactions' checks have to say.
     customers = context_frames["raw_customers"]
-    products = _for_day(context_frames["raw_products"], "partition_date", day)
+    products = rows_of_day(context_frames["raw_products"], "partition_date", day)
     catalogue = clean_products(products.drop(columns="partition_date"), snapshot_date=day,
                                known_identifiers=identifiers)
     return clean_transactions(
         raw,
         partition_date=day,
-        known_customer_ids=_for_day(customers, "partition_date", day)["customer_id"],
+        known_customer_ids=rows_of_day(customers, "partition_date", day)["customer_id"],
         known_product_codes=products["product_code"],
         usable_product_codes=catalogue.cleaned["product_code"],
     )
@@ -153,14 +154,6 @@ def _catalogue_identifiers(spec: CleanedTable, warehouse: WarehouseReader,
         return None
     first = min(dt.date.fromisoformat(k) for k in keys)
     return KnownIdentifiers(warehouse.customer_identifiers(before=first))
-
-
-def _for_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
-    # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
-    on_day = (pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)).to_numpy()
-    # A one-day run: every row is that day's; no masked copy of a million rows (callers
-    # only read the frame or take a projected copy of it).
-    return frame if on_day.all() else frame[on_day]
 
 
 def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinition:
@@ -203,7 +196,7 @@ def _cleaning_asset(spec: CleanedTable, upstream: list[str]) -> dg.AssetsDefinit
         identifiers = _catalogue_identifiers(spec, warehouse, context.partition_keys)
         for key in context.partition_keys:
             day = dt.date.fromisoformat(key)
-            day_raw = _for_day(raw, "partition_date", day).drop(columns="partition_date")
+            day_raw = rows_of_day(raw, "partition_date", day).drop(columns="partition_date")
             result = _clean_one(spec, day_raw, day, upstream_frames, identifiers)
             # Keys are unique within a partition (a snapshot), not across a backfilled range.
             per_day["schema"].append(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import dagster as dg
+import pandas as pd
 
 from ouchhungry_dp.errors import ConfigurationError
 
@@ -58,3 +60,12 @@ def daily_backfill_policy() -> dg.BackfillPolicy:
 
 
 DAILY_BACKFILL_POLICY = daily_backfill_policy()
+
+
+def rows_of_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` falls on ``day``. A one-day run: every row is
+    that day's, and the frame itself comes back instead of a masked copy of a million rows
+    (callers only read it or take a projected copy)."""
+    # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
+    on_day = (pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)).to_numpy()
+    return frame if on_day.all() else frame[on_day]
