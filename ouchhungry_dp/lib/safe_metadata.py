@@ -141,7 +141,11 @@ def _allowed_places(values: pd.Series) -> pd.Series:
     if name in UF_COLUMNS:
         known = text.str.upper().isin(valid_ufs())
     else:
-        known = normalize_city(text).isin(_place_keys())
+        # Set lookups: pandas' ``isin`` on Arrow strings makes a Python scalar of each of
+        # the 5,570 keys per call (every preview of a table with a city column).
+        keys = _place_keys()
+        known = pd.Series([isinstance(k, str) and k in keys for k in normalize_city(text)],
+                          index=text.index, dtype=bool)
     known |= text.isin(["", GENERALISED])
     return text.where(known.fillna(False).to_numpy(dtype=bool), NOT_A_PLACE)
 
