@@ -56,14 +56,13 @@ def test_the_defs_folder_loads_as_dagsters_loader_loads_it(
     assert theirs.metadata.get("plugin_component_types_json") is not None
 
 
-def _modules_of_a_local_load(tmp_path: Path, script: str) -> list[str]:
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(REPO_ROOT),
-           "OUCHHUNGRY_ENV": "local", "OUCHHUNGRY_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    modules: list[str] = json.loads(result.stdout.splitlines()[-1])
-    return modules
+# One subprocess for both halves: the local load's new modules, then (the check can
+# fail) those a BigQuery import adds on top, printed as a second line.
+LOCAL_THEN_BIGQUERY = LOADED + """
+before = set(sys.modules)
+import google.cloud.bigquery
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
 
 
 def _prod_only(modules: list[str]) -> list[str]:
@@ -71,15 +70,15 @@ def _prod_only(modules: list[str]) -> list[str]:
 
 
 def test_a_local_load_imports_no_production_client(tmp_path: Path) -> None:
-    modules = _modules_of_a_local_load(tmp_path, LOADED)
-    assert "ouchhungry_dp.defs.delivery.partner_delivery" in modules  # the load ran
-    assert "ouchhungry_dp.lib.warehouse.duckdb_io_manager" in modules  # ... in local mode
-    assert _prod_only(modules) == []
-
-
-def test_the_import_check_sees_a_production_client(tmp_path: Path) -> None:
-    # The same subprocess and filter, with one BigQuery import added: the check above can
-    # fail (Dagster's own loader imported google.cloud.bigquery through dagster-gcp).
-    script = LOADED.replace("import ouchhungry_dp.definitions",
-                            "import ouchhungry_dp.definitions\nimport google.cloud.bigquery")
-    assert "google.cloud.bigquery" in _prod_only(_modules_of_a_local_load(tmp_path, script))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(REPO_ROOT),
+           "OUCHHUNGRY_ENV": "local", "OUCHHUNGRY_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-c", LOCAL_THEN_BIGQUERY], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded, then_bigquery = (json.loads(line) for line in result.stdout.splitlines()[-2:])
+    assert "ouchhungry_dp.defs.delivery.partner_delivery" in loaded  # the load ran
+    assert "ouchhungry_dp.lib.warehouse.duckdb_io_manager" in loaded  # ... in local mode
+    assert _prod_only(loaded) == []
+    # The same filter sees a production client when one is imported (Dagster's own
+    # loader imported google.cloud.bigquery through dagster-gcp).
+    assert "google.cloud.bigquery" in _prod_only(then_bigquery)

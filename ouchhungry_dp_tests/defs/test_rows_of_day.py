@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
+from ouchhungry_dp.errors import ConfigurationError
 from ouchhungry_dp.lib.execution.partitions import rows_of_day
 
 
@@ -30,3 +32,9 @@ def test_a_one_day_input_is_returned_itself() -> None:
     # A missing date is not the day's: the frame is masked, not returned.
     with_missing = _frame(["2026-10-01", None])
     assert list(rows_of_day(with_missing, "sale_date", dt.date(2026, 10, 1))["n"]) == [0]
+
+
+def test_time_zone_aware_stamps_are_refused_not_matched_to_nothing() -> None:
+    frame = pd.DataFrame({"sale_date": pd.to_datetime(["2026-10-01 12:00"]).tz_localize("UTC")})
+    with pytest.raises(ConfigurationError, match="sale_date"):
+        rows_of_day(frame, "sale_date", dt.date(2026, 10, 1))

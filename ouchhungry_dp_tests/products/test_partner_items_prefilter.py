@@ -28,7 +28,7 @@ def _oracle(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
     return items.loc[is_partner(items, CONTRACT)].reset_index(drop=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     changes=st.lists(st.tuples(st.sampled_from(_CODES), st.sampled_from(_BRANDS),
                                st.sampled_from(_MAKERS)), max_size=8),

@@ -66,6 +66,15 @@ def rows_of_day(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
     """The rows of ``frame`` whose ``column`` falls on ``day``. A one-day run: every row is
     that day's, and the frame itself comes back instead of a masked copy of a million rows
     (callers only read it or take a projected copy)."""
+    stamps = pd.to_datetime(frame[column])
+    if stamps.dt.tz is not None:
+        # Compared with a naive day, an aware timestamp matches nothing: the day would be
+        # empty without a word. The platform's day columns are DATEs; fail closed.
+        raise ConfigurationError(
+            f"column {column!r} holds time-zone-aware timestamps ({stamps.dt.tz}), "
+            f"not the DATE the platform writes",
+            hint="Store the column as DATE (warehouse_ddl) or convert it to "
+            f"{TIMEZONE} days before the step reads it.")
     # Timestamps compared as timestamps: ``.dt.date`` built a Python object per row.
-    on_day = (pd.to_datetime(frame[column]).dt.normalize() == pd.Timestamp(day)).to_numpy()
+    on_day = (stamps.dt.normalize() == pd.Timestamp(day)).to_numpy()
     return frame if on_day.all() else frame[on_day]
