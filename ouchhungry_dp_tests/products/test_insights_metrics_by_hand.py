@@ -26,8 +26,10 @@ from ouchhungry_dp.products.insights_metrics import (
     _national_share_allowed,
     _ratio,
     _records,
+    assemble_metrics,
     brand_months,
     city_figures,
+    compute_metrics,
     contract_brands,
     repeat_and_cross_sell,
     share_and_index,
@@ -35,6 +37,8 @@ from ouchhungry_dp.products.insights_metrics import (
     trend_frame,
     two_brands_share,
 )
+
+from .conftest import products_frame, rows_frame
 
 CONTRACT = get_contract("ouchhungry")  # k = 10, 3 competitor companies, (2, 85)
 PRIVACY = CONTRACT.privacy
@@ -389,3 +393,110 @@ def test_no_city_cell_gives_no_cities() -> None:
     state_only = monthly_file([("2026-11", "Hungry", "state", "SP", "*", 5.0, 1, 1, "cell")])
     got = city_figures(state_only, _city_customers(), "2026-11", "2026-10", PRIVACY)
     assert got == {"top_cities": [], "rising_cities": []}
+
+
+# ---- the whole month's figures ----------------------------------------------------------
+
+def _assembled(month: str = "2026-11", published: dict | None = None,
+               released: list[tuple[Any, ...]] = ()) -> dict[str, Any]:
+    trend = pd.DataFrame({
+        "month": [month, month], "brand": ["Hungry", "Ouch"],
+        "segment": ["refrigerantes", "salgados"], "units": [1, 1], "cents": [1, 1],
+        # Ouch: 9 customers, one under the contract's k = 10.
+        "customers": [10, 9], "segment_share": [0.2, 0.5], "price_index": [90.0, 100.0]})
+    buying = {"repeat_purchase_rate": {"Hungry": 0.3}, "top_product_pairs": [],
+              "customers_buying_two_brands_share": None}
+    customers = pd.DataFrame(
+        [("SP", "A", 100, 40, 3, 30)],
+        columns=["state", "city", "active_customers", "outside_customers", "competitors",
+                 "top_outside"]).set_index(["state", "city"])
+    return assemble_metrics(CONTRACT, month=month, trend=trend,
+                            monthly_products=monthly_file(list(released)),
+                            published=published, buying=buying, customers=customers)
+
+
+RELEASED = [
+    ("2026-11", "Hungry", "city", "SP", "A", 110.0, 11, 10, "cell"),
+    ("2026-11", "Ouch", "city", "SP", "A", 50.0, 5, 9, "cell"),
+    ("2026-10", "Hungry", "city", "SP", "A", 100.0, 10, 10, "cell"),
+    ("2026-09", "Hungry", "city", "SP", "A", 70.0, 7, 10, "cell"),
+    ("2026-12", "Hungry", "city", "SP", "A", 1.0, 1, 10, "cell"),
+]
+SEPTEMBER = {"2026-09": {"Hungry": {"units": 8, "revenue": 80.0, "customers": 12,
+                                    "segment_share": 0.15, "price_index": 95.0}}}
+
+
+def test_assemble_metrics_by_hand() -> None:
+    got = _assembled(published=SEPTEMBER, released=RELEASED)
+    assert got == {
+        "partner": "OuchHungry",
+        "month": "2026-11",
+        "previous_month": "2026-10",
+        # Ouch is left out (9 customers); units and revenue are the released file's.
+        "brands": {"Hungry": {"units": 11, "revenue": 110.0, "customers": 10,
+                              "segment": "refrigerantes", "segment_share": 0.2,
+                              "price_index": 90.0}},
+        # October has no released report: its monthly file's totals (100.0, 10 units).
+        "growth_vs_previous_month": {"Hungry": {"revenue": 0.1, "units": 0.1}},
+        # September from its released figures (not its file's 70.0); December is later.
+        "segment_share_trend": {"Hungry": {"2026-09": 0.15, "2026-10": None, "2026-11": 0.2}},
+        "revenue_trend": {"Hungry": {"2026-09": 80.0, "2026-10": 100.0, "2026-11": 110.0}},
+        "repeat_purchase_rate": {"Hungry": 0.3},
+        "top_product_pairs": [],
+        "customers_buying_two_brands_share": None,
+        "top_cities": [{"state": "SP", "city": "A", "brand": "Hungry", "revenue": 110.0,
+                        "units_sold": 11, "customers_reached": 10, "penetration": 0.1},
+                       {"state": "SP", "city": "A", "brand": "Ouch", "revenue": 50.0,
+                        "units_sold": 5, "customers_reached": 9, "penetration": 0.09}],
+        "rising_cities": [{"state": "SP", "city": "A", "brand": "Hungry", "revenue": 110.0,
+                           "growth": 0.1}],
+    }
+
+
+def test_without_a_previous_month_there_is_no_growth() -> None:
+    released = [r for r in RELEASED if r[0] != "2026-10"]
+    got = _assembled(published=SEPTEMBER, released=released)
+    assert got["growth_vs_previous_month"] == {}
+    assert got["revenue_trend"] == {"Hungry": {"2026-09": 80.0, "2026-11": 110.0}}
+    nothing = _assembled(released=[r for r in RELEASED if r[0] == "2026-11"])
+    assert nothing["growth_vs_previous_month"] == {}
+    assert nothing["segment_share_trend"] == {"Hungry": {"2026-11": 0.2}}
+
+
+def test_the_previous_month_of_january_is_last_december() -> None:
+    released = [("2026-01", "Hungry", "city", "SP", "A", 120.0, 12, 10, "cell"),
+                ("2025-12", "Hungry", "city", "SP", "A", 100.0, 10, 10, "cell")]
+    got = _assembled(month="2026-01", released=released)
+    assert got["previous_month"] == "2025-12"
+    assert got["growth_vs_previous_month"] == {"Hungry": {"revenue": 0.2, "units": 0.2}}
+
+
+def test_compute_metrics_reads_the_months_rows_of_the_partners_company() -> None:
+    lata, garrafa, impostor = "REF-HNG-0350", "REF-HNG-0600", "REF-IMP-0350"
+    products = products_frame()
+    # A brand "Hungry" of another company; a partner product whose name holds a customer.
+    products = pd.concat([products, products.iloc[[0]].assign(
+        product_code=impostor, product_name="Impostora Cola", manufacturer="Impostora Ltda",
+        ean="7890000000999")], ignore_index=True)
+    products.loc[products["product_code"] == garrafa, "product_name"] = "Cola da Maria Souza"
+    day = "2026-11-30"
+    rows = []
+    for i in range(10):  # 10 customers, each an order of both bottles; 3 come back
+        rows += [(day, f"PED-H{i}", f"CLI-H{i}", "SP", "SAO PAULO", lata, 1, 5.0),
+                 (day, f"PED-H{i}", f"CLI-H{i}", "SP", "SAO PAULO", garrafa, 1, 8.0)]
+    rows += [(day, f"PED-R{i}", f"CLI-H{i}", "SP", "SAO PAULO", lata, 1, 5.0) for i in range(3)]
+    # The impostor's 5 customers (counted as the partner's, the rates would be over 15
+    # customers) and an October sale (another month: never recomputed).
+    rows += [(day, f"PED-I{i}", f"CLI-I{i}", "SP", "SAO PAULO", impostor, 1, 5.0)
+             for i in range(5)]
+    rows += [("2026-10-31", "PED-Z", "CLI-Z", "SP", "SAO PAULO", lata, 1, 5.0)]
+    released = [("2026-11", "Hungry", "city", "SP", "SAO PAULO", 145.0, 23, 10, "cell")]
+    got = compute_metrics(CONTRACT, month="2026-11", transactions=rows_frame(rows),
+                          products=products, monthly_products=monthly_file(released),
+                          known_identifiers=["Maria Souza"])
+    hungry = got["brands"]["Hungry"]
+    assert (hungry["units"], hungry["revenue"], hungry["customers"]) == (23, 145.0, 10)
+    assert got["repeat_purchase_rate"] == {"Hungry": 0.3}
+    assert got["top_product_pairs"] == [{"products": sorted([garrafa, "Hungry Cola Lata 350ml"]),
+                                         "orders": 10}]
+    assert [c["city"] for c in got["top_cities"]] == ["SAO PAULO"]
