@@ -48,10 +48,10 @@ MONTHLY = ["month", "brand", "location_level", "state", "city", "revenue", "unit
 
 
 def monthly_file(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """Released monthly file rows (``MONTHLY``); the month as a period, as read back."""
+    """Released monthly file rows (``MONTHLY``), typed as ``insights_asset`` reads them."""
     frame = pd.DataFrame(rows, columns=MONTHLY)
-    frame["month"] = frame["month"].astype("period[M]")
-    return frame
+    return frame.astype({c: "string" for c in ("month", "brand", "location_level", "state",
+                                               "city", "segment_share_level")})
 
 
 def market(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -253,12 +253,11 @@ def _own(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
 
 BUYING = _own([
     ("Hungry", "h1", "o1", "P1"), ("Hungry", "h1", "o1", "P2"),
-    ("Hungry", "h1", "o2", "P1"),
     ("Hungry", "h1", "o9", "P1"), ("Hungry", "h1", "o9", "P2"),
     ("Hungry", "h2", "o3", "P1"), ("Hungry", "h2", "o3", "P2"),
     ("Hungry", "h3", "o4", "P1"), ("Hungry", "h3", "o4", "P2"), ("Hungry", "h3", "o4", "P3"),
     ("Hungry", "h4", "o5", "P1"), ("Hungry", "h4", "o5", "P2"), ("Hungry", "h4", "o5", "P1"),
-    ("Hungry", "h4", "o6", "P3"), ("Hungry", "h4", "o7", "P3"),
+    ("Hungry", "h4", "o6", "P3"),
     ("Ouch", "u1", "o8", "S1"), ("Ouch", "u2", "o10", "S1"),
 ])
 NAMES = {"P1": "Zeta Cola", "P2": "Alfa Cola", "P3": "P3", "S1": "Batata"}
@@ -266,7 +265,7 @@ NAMES = {"P1": "Zeta Cola", "P2": "Alfa Cola", "P3": "P3", "S1": "Batata"}
 
 def test_repeat_purchase_and_pairs_by_hand() -> None:
     got = repeat_and_cross_sell(BUYING, 4, NAMES)
-    # Hungry: h1 3 orders, h2 1, h3 1, h4 3 -> 2 of 4 bought more than once. Ouch: 2
+    # Hungry: h1 2 orders, h2 1, h3 1, h4 2 -> 2 of 4 bought more than once. Ouch: 2
     # customers, under the minimum of 4.
     assert got["repeat_purchase_rate"] == {"Hungry": 0.5, "Ouch": None}
     # P1+P2: orders o1, o9, o3, o4, o5 (5) of customers h1-h4 (4); P1+P3, P2+P3: o4 only.
@@ -282,6 +281,13 @@ def test_the_minimum_counts_customers_not_orders() -> None:
     low = repeat_and_cross_sell(BUYING, 2, NAMES)
     assert low["repeat_purchase_rate"] == {"Hungry": 0.5, "Ouch": 0.0}
     assert low["top_product_pairs"] == [{"products": ["Alfa Cola", "Zeta Cola"], "orders": 5}]
+
+
+def test_the_repeat_rate_is_rounded_to_four_places() -> None:
+    # One of three customers orders twice: 1 / 3.
+    own = _own([("Hungry", "a", "o1", "P1"), ("Hungry", "a", "o2", "P1"),
+                ("Hungry", "b", "o3", "P1"), ("Hungry", "c", "o4", "P1")])
+    assert repeat_and_cross_sell(own, 3, NAMES)["repeat_purchase_rate"] == {"Hungry": 0.3333}
 
 
 def test_customers_buying_both_brands() -> None:
@@ -317,9 +323,10 @@ def test_top_pairs_keep_the_five_with_most_orders_among_those_with_k_customers()
 
 def test_the_months_units_and_revenue_are_the_released_files_totals() -> None:
     trend = pd.DataFrame({
-        "brand": ["Hungry", "Ouch", "Fizz"], "segment": ["refrigerantes", "salgados", "x"],
-        "customers": [12, 30, 50], "units": [999, 999, 999], "cents": [1, 1, 1],
-        "segment_share": [0.123456, np.nan, 0.5], "price_index": [97.456, np.nan, 100.0]})
+        # Fizz is not in the released file: left out, and the brands after it kept.
+        "brand": ["Hungry", "Fizz", "Ouch"], "segment": ["refrigerantes", "x", "salgados"],
+        "customers": [12, 50, 30], "units": [999, 999, 999], "cents": [1, 1, 1],
+        "segment_share": [0.123456, 0.5, np.nan], "price_index": [97.456, 100.0, np.nan]})
     released = monthly_file([
         ("2026-11", "Hungry", "city", "SP", "A", 10.10, 3, 1, "cell"),
         ("2026-11", "Hungry", "state", "RJ", "*", 20.25, 4, 1, "cell"),
@@ -347,6 +354,7 @@ def _city_file() -> pd.DataFrame:
         ("2026-10", "Ouch", "city", "SP", "C01", 10.0, 1, 1, "cell"),  # another brand
         ("2026-10", "Hungry", "city", "SP", "C02", 1100.0, 1, 1, "cell"),  # 0.0
         ("2026-10", "Hungry", "city", "SP", "C03", 0.0, 1, 1, "cell"),  # no base: left out
+        ("2026-10", "Hungry", "city", "SP", "C10", 0.5, 1, 1, "cell"),  # 300 / 0.5 - 1
         ("2026-10", "Hungry", "city", "SP", "C05", 400.0, 1, 1, "cell"),  # 1.0
         ("2026-10", "Hungry", "city", "SP", "C07", 200.0, 1, 1, "cell"),  # 2.0
         ("2026-10", "Hungry", "city", "SP", "C11", 400.0, 1, 1, "cell"),  # -0.5: sixth
@@ -383,9 +391,9 @@ def test_top_cities_come_from_the_months_city_cells_with_a_guarded_penetration()
 def test_rising_cities_grow_against_the_previous_months_cell_of_the_same_brand() -> None:
     got = city_figures(_city_file(), _city_customers(), "2026-11", "2026-10", PRIVACY)
     rising = [(c["city"], c["brand"], c["revenue"], c["growth"]) for c in got["rising_cities"]]
-    assert rising == [("C07", "Hungry", 600.0, 2.0), ("C05", "Hungry", 800.0, 1.0),
-                      ("C12", "Hungry", 100.0, 1.0), ("C01", "Hungry", 1200.0, 0.3333),
-                      ("C02", "Hungry", 1100.0, 0.0)]
+    assert rising == [("C10", "Hungry", 300.0, 599.0), ("C07", "Hungry", 600.0, 2.0),
+                      ("C05", "Hungry", 800.0, 1.0), ("C12", "Hungry", 100.0, 1.0),
+                      ("C01", "Hungry", 1200.0, 0.3333)]
     assert set(got["rising_cities"][0]) == {"state", "city", "brand", "revenue", "growth"}
 
 

@@ -313,3 +313,4 @@ def test_the_report_is_built_from_the_metrics_of_exactly_its_inputs(
     assert seen == {"contract": CONTRACT, "month": "2026-11", **inputs}
     assert report.narrative == build_narrative(_metrics())
     assert "<title>Insights OuchHungry — 2026-11</title>" in report.html
+    assert report.markdown.startswith("**Insights OuchHungry — 2026-11**\n\n")
