@@ -229,6 +229,10 @@ def test_a_brand_without_rows_is_left_out() -> None:
     trend = brand_months(rows.loc[rows["brand"] != "Ouch"], CONTRACT, monthly_file([]),
                          PARTNER)
     assert trend["brand"].tolist() == ["Hungry", "Hungry"]
+    # The contract's first brand without rows: the next one is still counted.
+    trend = brand_months(rows.loc[rows["brand"] != "Hungry"], CONTRACT, monthly_file([]),
+                         PARTNER)
+    assert trend["brand"].tolist() == ["Ouch"]
     assert brand_months(rows.iloc[0:0], CONTRACT, monthly_file([]), PARTNER).empty
 
 

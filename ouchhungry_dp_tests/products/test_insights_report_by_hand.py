@@ -13,6 +13,7 @@ import base64
 import struct
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -159,7 +160,8 @@ def _grid_alpha(axis: Any, which: str) -> float | None:
 
 
 def test_the_line_charts_show_each_brands_months(drawn: _Recorder) -> None:
-    charts = build_charts(_metrics(top_cities=[], brands={}))
+    with matplotlib.rc_context({"figure.figsize": (3.0, 9.0)}):
+        charts = build_charts(_metrics(top_cities=[], brands={}))
     assert list(charts) == ["receita_por_mes", "participacao_no_segmento"]
     revenue = drawn.figures[charts["receita_por_mes"]]
     share = drawn.figures[charts["participacao_no_segmento"]]
@@ -185,7 +187,9 @@ def test_a_month_without_a_figure_is_a_gap_in_the_line(drawn: _Recorder) -> None
 
 
 def test_the_cities_chart_lists_the_top_cities_top_down(drawn: _Recorder) -> None:
-    charts = build_charts(_metrics(brands={}))
+    # Sizes are the report's own, not the machine's default figure size.
+    with matplotlib.rc_context({"figure.figsize": (3.0, 9.0)}):
+        charts = build_charts(_metrics(brands={}))
     assert list(charts) == ["receita_por_mes", "participacao_no_segmento", "principais_cidades"]
     figure = drawn.figures[charts["principais_cidades"]]
     (axis,) = figure.axes
@@ -235,6 +239,16 @@ def test_a_chart_is_a_png_of_100_dpi_without_the_software_stamp() -> None:
     assert b"Software" not in png and b"atplotlib" not in png
     assert axis.get_position().bounds != before  # laid out tight before saving
     assert insights._png(figure) == png
+
+
+def test_the_png_settings_do_not_depend_on_the_machines_matplotlib_settings() -> None:
+    # A matplotlibrc (or another library) may change the defaults; the report's PNG does
+    # not follow them.
+    with matplotlib.rc_context({"savefig.dpi": 50, "savefig.format": "svg",
+                                "figure.dpi": 72}):
+        figure = insights._new_figure(6.4, 3.2)
+        figure.subplots().plot([1, 2], [3, 4])
+        assert _png_size(insights._png(figure)) == (640, 320)
 
 
 def test_the_html_report_prints_every_figure(drawn: _Recorder) -> None:
