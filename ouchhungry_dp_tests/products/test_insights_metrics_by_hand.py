@@ -502,12 +502,23 @@ def test_compute_metrics_reads_the_months_rows_of_the_partners_company() -> None
     rows += [(day, f"PED-I{i}", f"CLI-I{i}", "SP", "SAO PAULO", impostor, 1, 5.0)
              for i in range(5)]
     rows += [("2026-10-31", "PED-Z", "CLI-Z", "SP", "SAO PAULO", lata, 1, 5.0)]
+    # Three competitor companies, one customer and R$ 5.00 each, all in Sao Paulo city.
+    rows += [(day, f"PED-C{i}", f"CLI-C{i}", "SP", "SAO PAULO", p, 1, 5.0)
+             for i, p in enumerate(("REF-CLB-0350", "REF-GSU-0350", "REF-TNO-0350"))]
     released = [("2026-11", "Hungry", "city", "SP", "SAO PAULO", 145.0, 23, 10, "cell")]
+    october = {"2026-10": {"Hungry": {"units": 20, "revenue": 100.0, "customers": 11,
+                                      "segment_share": 0.5, "price_index": 99.0}}}
     got = compute_metrics(CONTRACT, month="2026-11", transactions=rows_frame(rows),
                           products=products, monthly_products=monthly_file(released),
-                          known_identifiers=["Maria Souza"])
+                          published=october, known_identifiers=["Maria Souza"])
     hungry = got["brands"]["Hungry"]
     assert (hungry["units"], hungry["revenue"], hungry["customers"]) == (23, 145.0, 10)
+    # Segment: the partner's 14500 cents and 23 units, the impostor's 2500 and 5, the
+    # competitors' 1500 and 3. The cell covers every competitor row: nothing is left over.
+    assert hungry["segment_share"] == round(14500 / 18500, 4)
+    assert hungry["price_index"] == round(100 * (14500 / 23) / (18500 / 31), 1)
+    assert got["revenue_trend"] == {"Hungry": {"2026-10": 100.0, "2026-11": 145.0}}
+    assert got["growth_vs_previous_month"] == {"Hungry": {"revenue": 0.45, "units": 0.15}}
     assert got["repeat_purchase_rate"] == {"Hungry": 0.3}
     assert got["top_product_pairs"] == [{"products": sorted([garrafa, "Hungry Cola Lata 350ml"]),
                                          "orders": 10}]
