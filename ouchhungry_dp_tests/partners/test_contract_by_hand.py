@@ -136,3 +136,13 @@ def test_only_active_contracts_are_loaded(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv(CONTRACTS_DIR_ENV, str(tmp_path))
     assert [c.id for c in load_contracts()] == ["ouchhungry"]
     assert [c.id for c in load_contracts(str(tmp_path))] == ["ouchhungry"]
+
+
+def test_get_contract_finds_an_active_partner_by_id(tmp_path: Path) -> None:
+    (tmp_path / "ouchhungry.yaml").write_text(PRODUCTION_YAML, encoding="utf-8")
+    assert get_contract("ouchhungry", tmp_path) == CONTRACT
+    with pytest.raises(ConfigurationError) as caught:
+        get_contract("outro", tmp_path)
+    assert caught.value.what == "no active contract for partner 'outro'"
+    with pytest.raises(ConfigurationError):
+        get_contract("ouchhungry", tmp_path / "empty")
