@@ -156,6 +156,17 @@ def test_the_command_checks_refuses_and_writes(tmp_path: Path,
         assert main([*argv, "--lock-dir", str(locks)]) == 1
         err = capsys.readouterr().err
         assert f"BREAKING: {monthly.dataset}: column 'gone' removed" in err
-        assert "Bump schema_version by the rules above, then run this again." in err
+        assert "Bump schema_version by the rules above, then run this again." in err.splitlines()
     # A refused refresh leaves the lock as it was.
     assert (locks / f"{monthly.dataset}.json").read_text(encoding="utf-8") == before
+
+
+def test_the_commands_help_names_the_gate_and_its_check(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "Breaking-change gate for the published schemas (no Dagster import)." in out
+    assert "committed snapshot" not in out  # the first paragraph of the docstring only
+    assert "--check verify only; exit 1 on problems" in out
