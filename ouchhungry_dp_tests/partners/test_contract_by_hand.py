@@ -5,6 +5,7 @@ a channel's variables, the contracts folder from the environment."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,18 @@ def test_get_contract_finds_an_active_partner_by_id(tmp_path: Path) -> None:
     assert caught.value.what == "no active contract for partner 'outro'"
     with pytest.raises(ConfigurationError):
         get_contract("ouchhungry", tmp_path / "empty")
+
+
+def test_a_contract_file_is_read_as_utf8_and_its_errors_name_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "ouchhungry.yaml"
+    path.write_text(PRODUCTION_YAML, encoding="utf-8")
+    # A machine whose locale is not UTF-8: the pt-BR texts (ç, ã) must still load right.
+    real = io.text_encoding
+    monkeypatch.setattr(io, "text_encoding", lambda e, *a: "latin-1" if e is None else real(e))
+    assert "ç" in PRODUCTION_YAML and load_contract(path) == CONTRACT
+    path.write_text(PRODUCTION_YAML.replace("min_customers_per_cell: 10",
+                                            "min_customers_per_cell: 1"), encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        load_contract(path)
+    assert caught.value.what == f"partner contract {path} is invalid"
