@@ -170,3 +170,11 @@ def test_the_commands_help_names_the_gate_and_its_check(
     assert "Breaking-change gate for the published schemas (no Dagster import)." in out
     assert "committed snapshot" not in out  # the first paragraph of the docstring only
     assert "--check verify only; exit 1 on problems" in out
+
+
+def test_locks_are_written_into_a_new_nested_folder_and_rewritten_in_place(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "a" / "b"
+    first = write_locks([CONTRACT], folder)
+    assert write_locks([CONTRACT], folder) == first
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in first)
