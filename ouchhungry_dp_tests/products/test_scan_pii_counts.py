@@ -14,6 +14,8 @@ import pandas as pd
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.guardrails import scan_pii
 
+from .conftest import products_frame
+
 CONTRACT = get_contract("ouchhungry")  # quantity: integer, unit_price: decimal
 
 
@@ -84,3 +86,22 @@ def test_the_reported_rows_are_the_first_ones_over_every_column() -> None:
     assert outcome.metadata["first_hit_rows"] == [2, 3]
     assert outcome.metadata["hits_by_kind"] == {"email": 4}
     assert outcome.metadata["rows_scanned"] == 6
+
+
+def test_known_identifiers_and_catalogue_names_are_counted_where_found() -> None:
+    # Row 2: a known customer's name inside the product name and as the whole city
+    # (not an official municipality's spelling); rows 2 and 3: a (code, name) pair the
+    # cleaned catalogue does not hold.
+    frame = pd.DataFrame({
+        "product_code": ["REF-HNG-0350", "REF-HNG-0600", "REF-XXX-0001"],
+        "product_name": ["Hungry Cola Lata 350ml", "Hungry Cola 600ml p/ Maria Souza",
+                         "Hungry Cola 600ml"],
+        "city": ["SAO PAULO", "Maria Souza", "SAO PAULO"],
+    })
+    outcome = scan_pii(frame, known_identifiers=["Maria Souza"], catalogue=products_frame())
+    assert outcome.metadata["hits_by_kind"] == {"known_identifier": 2,
+                                                "name_not_in_catalogue": 2}
+    assert outcome.metadata["columns_with_hits"] == {
+        "product_name": ["known_identifier", "name_not_in_catalogue"],
+        "city": ["known_identifier"]}
+    assert outcome.metadata["first_hit_rows"] == [2, 3]
