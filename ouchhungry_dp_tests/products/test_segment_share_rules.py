@@ -70,3 +70,17 @@ def test_a_suppressed_partner_brand_suppresses_the_other_brand_too() -> None:
     both = pd.concat([HUNGRY_WITH_MG, OUCH_CELL], ignore_index=True)
     out = add_segment_shares(both, rows, partner_brands=PARTNER, privacy=PRIVACY)
     assert shares_of(out) == [(None, None, "suppressed")] * 7
+
+
+def test_a_state_without_a_residual_cell_counts_in_the_country_cell() -> None:
+    # SP has a city cell but no residual cell: CAMPINAS belongs to the country residual
+    # beside VITORIA. RJ has only its residual cell: RIO and NITEROI are in it.
+    decision = cells(("SP", "SAO PAULO", "city", "Hungry"), ("RJ", "*", "state", "Hungry"),
+                     ("*", "*", "country", "Hungry"))
+    out = add_segment_shares(decision, BASE, partner_brands=PARTNER, privacy=PRIVACY)
+    # RJ: Hungry 600 / 6 of 1200 / 12 (A 400, B 100, C 100: top 2 = 83.3 %).
+    # Country residual: CAMPINAS + VITORIA = Hungry 550 / 5 of 1800 / 16 (companies A, B,
+    # C, D, E: top 2 = D 450 + B 250 = 56 % of 1250 c, D 4 + A 2 = 6 of 11 u).
+    assert shares_of(out) == [(round(1234 / 4000, 4), round(7 / 20, 4), "cell"),
+                              (0.5, 0.5, "cell"),
+                              (round(550 / 1800, 4), round(5 / 16, 4), "cell")]
