@@ -105,3 +105,13 @@ def test_known_identifiers_and_catalogue_names_are_counted_where_found() -> None
         "product_name": ["known_identifier", "name_not_in_catalogue"],
         "city": ["known_identifier"]}
     assert outcome.metadata["first_hit_rows"] == [2, 3]
+
+
+def test_a_clean_file_passes_with_empty_findings() -> None:
+    frame = pd.DataFrame({"product_name": ["Hungry Cola Lata 350ml"], "quantity": ["2"]})
+    outcome = scan_pii(frame, contract=CONTRACT)
+    assert outcome.passed is True
+    assert outcome.description == "No personal data pattern in the outbound file."
+    assert outcome.metadata == {"rows_scanned": 1, "columns_scanned": 2, "hits_by_kind": {},
+                                "columns_with_hits": {}, "forbidden_columns": [],
+                                "first_hit_rows": []}
