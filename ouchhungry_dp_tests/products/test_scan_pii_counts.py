@@ -75,6 +75,8 @@ def test_kinds_of_a_column_are_listed_once_in_the_order_found() -> None:
     assert outcome.metadata["hits_by_kind"] == {"email": 2, "cpf": 2, "raw_id": 1}
     assert outcome.metadata["columns_with_hits"] == {"note": ["email", "cpf", "raw_id"]}
     assert outcome.metadata["first_hit_rows"] == [1, 2, 3]
+    assert outcome.description == ("Personal data patterns found (cpf, email, raw_id); "
+                                   "delivery blocked.")
 
 
 def test_the_reported_rows_are_the_first_ones_over_every_column() -> None:
