@@ -33,3 +33,11 @@ def test_an_identifier_holding_a_newline_is_refused(monkeypatch: pytest.MonkeyPa
     message = "^a folded known identifier holds a newline; fold\\(\\) changed$"
     with pytest.raises(ValueError, match=message):
         KnownIdentifiers(["Maria Souza\nCosta"])
+
+
+def test_an_identifier_folded_to_nothing_is_dropped() -> None:
+    # An invisible character alone is not blank for ``str.strip`` but folds to "":
+    # kept, it would flag every empty cell of a file as a known identifier.
+    known = KnownIdentifiers(["\u200b", "\u00ad\u200d", "Maria Souza"])
+    assert known.whole.to_pylist() == ["maria souza"]
+    assert known.hits(pa.array(["", "Cola", "maria souza"])).tolist() == [False, False, True]
