@@ -84,3 +84,17 @@ def test_a_state_without_a_residual_cell_counts_in_the_country_cell() -> None:
     assert shares_of(out) == [(round(1234 / 4000, 4), round(7 / 20, 4), "cell"),
                               (0.5, 0.5, "cell"),
                               (round(550 / 1800, 4), round(5 / 16, 4), "cell")]
+
+
+def test_country_is_coarser_than_state_for_two_partner_brands() -> None:
+    # Ouch alone: NITEROI beside one competitor, so the RJ share (state). Hungry: the
+    # country (MG fails). The coarser of the two is the country ("state" sorts after
+    # "country" by name, not by level).
+    ouch = market(sale("RJ", "NITEROI", "Ouch", "OuchHungry", 50, 1))
+    rows = pd.concat([BASE, MG, ouch], ignore_index=True)
+    niteroi = cells(("RJ", "NITEROI", "city", "Ouch"))
+    alone = add_segment_shares(niteroi, rows, partner_brands=PARTNER, privacy=PRIVACY)
+    assert [level for *_, level in shares_of(alone)] == ["state"]
+    both = pd.concat([HUNGRY_WITH_MG, niteroi], ignore_index=True)
+    out = add_segment_shares(both, rows, partner_brands=PARTNER, privacy=PRIVACY)
+    assert shares_of(out) == [_national(rows, "Hungry")] * 6 + [_national(rows, "Ouch")]
