@@ -10,7 +10,9 @@ longer text. So each value is first *normalised* and the patterns run on that:
   a sale date into an 8-digit "CEP";
 - separators between digits (spaces, dots, dashes, slashes, parentheses) are
   removed, so every phone/CPF/CNPJ/CEP becomes one digit run whatever its layout;
-- accents and case are folded for the word cues and the known identifiers.
+- accents and case are folded for the word cues and the known identifiers, and the
+  decimal digits of every script (Arabic-Indic, Devanagari, fullwidth...) are written
+  as ASCII digits, since RE2's ``\\d`` is ASCII only.
 
 Everything runs in RE2 through pyarrow or, for the known identifiers, in an
 Aho-Corasick automaton (linear time, no backtracking on hostile input). A blocking
@@ -20,6 +22,7 @@ scan errs on the side of stopping the file.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
@@ -66,7 +69,8 @@ _DROPPED = r"[\p{Mn}\p{Cf}]"
 
 def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Lower case, accents and format characters removed (NFKD, then combining marks and
-    zero-width/format characters dropped), spaces collapsed.
+    zero-width/format characters dropped), digits of any script as ASCII digits, spaces
+    collapsed.
 
     An ASCII value is its own NFKD and holds no combining mark, and its Unicode lower
     case is its ASCII lower case: only the other values go through NFKD and the mark
@@ -78,8 +82,29 @@ def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if pc.any(other).as_py():
         accented = pc.utf8_lower(pc.utf8_normalize(values.filter(other), "NFKD"))
         text = pc.replace_with_mask(
-            text, other, pc.replace_substring_regex(accented, _DROPPED, ""))
+            text, other, _ascii_digits(pc.replace_substring_regex(accented, _DROPPED, "")))
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+@cache
+def _digit_table() -> dict[int, str]:
+    """Every non-ASCII decimal digit (Unicode category Nd) -> its ASCII digit."""
+    return {code: str(unicodedata.decimal(chr(code))) for code in range(0x80, sys.maxunicode + 1)
+            if unicodedata.category(chr(code)) == "Nd"}
+
+
+def _ascii_digits(text: pa.Array) -> pa.Array:
+    """Decimal digits of any script written as ASCII digits.
+
+    RE2's ``\\d`` is ASCII only and NFKD leaves most scripts' digits alone (it maps
+    fullwidth and mathematical digits, not Arabic-Indic, Devanagari, Bengali...): a CPF
+    or phone typed in those digits passed every pattern. Only the values holding such a
+    digit go through Python's ``str.translate`` (the scan runs over a day's ~1M rows)."""
+    other = pc.fill_null(pc.match_substring_regex(text, _other_digit_pattern()), False)
+    if not pc.any(other).as_py():
+        return text
+    mapped = [value.translate(_digit_table()) for value in text.filter(other).to_pylist()]
+    return pc.replace_with_mask(text, other, pa.array(mapped, type=text.type))
 
 
 def normalise(values: pa.Array) -> pa.Array:
@@ -163,6 +188,11 @@ def _embedded_pattern() -> str:
     # str.isdigit is Unicode (Arabic-Indic, Devanagari, superscripts that survive
     # NFKD...), RE2's \d is ASCII only: the class is built from Python's isdigit.
     return f"[ @{_class_of(str.isdigit)}]"
+
+
+@cache
+def _other_digit_pattern() -> str:
+    return f"[{_class_of(lambda char: ord(char) in _digit_table())}]"
 
 
 @cache

@@ -53,8 +53,11 @@ def dominance_allows(company_totals: pd.Series, n: int, k_percent: float) -> boo
     ``company_totals``: one competitor company's revenue (or units) per entry.
     Nothing to protect (sum 0) passes. Exactly k % passes (the rule is "more
     than k % is sensitive", Hundepool et al., Statistical Disclosure Control).
+    A missing total is 0 (a company without sales in that measure); a total that is not
+    a number raises ``ValueError`` (fail closed: read as 0 it could hide the largest
+    company and let the rule pass).
     """
-    values = pd.to_numeric(company_totals, errors="coerce").fillna(0).astype("float64")
+    values = pd.to_numeric(company_totals).fillna(0).astype("float64")
     total = float(values.sum())
     if total <= 0:
         return True

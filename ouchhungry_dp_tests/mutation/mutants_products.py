@@ -9,6 +9,9 @@ from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 
 _CELLS = "ouchhungry_dp_tests/products/test_cells_exact.py"
 _PENETRATION = "ouchhungry_dp_tests/products/test_penetration_exact.py"
+_DIGITS = "ouchhungry_dp_tests/products/test_pii_digits_any_script.py"
+_SHARE_RULES = "ouchhungry_dp_tests/products/test_segment_share_rules.py"
+_SCAN_COUNTS = "ouchhungry_dp_tests/products/test_scan_pii_counts.py"
 
 PRODUCTS: list[Mutant] = [
     Mutant(
@@ -32,5 +35,44 @@ PRODUCTS: list[Mutant] = [
         'privacy.dominance_k_percent * 101).round()',
         _t(_PENETRATION,
            "test_the_n_largest_at_exactly_k_percent_pass_one_customer_more_fails"),
+    ),
+    # Session 6 (segment_share, scan_pii, pii_text pass).
+    Mutant(
+        "pii_text.fold: digits of other scripts left as they are (a CPF in Arabic-Indic "
+        "digits passes the scan)",
+        "ouchhungry_dp/products/pii_text.py",
+        'text, other, _ascii_digits(pc.replace_substring_regex(accented, _DROPPED, "")))',
+        'text, other, pc.replace_substring_regex(accented, _DROPPED, ""))',
+        _t(_DIGITS, "test_the_scan_blocks_a_cpf_in_arabic_indic_digits"),
+    ),
+    Mutant(
+        "dominance_allows: a company total that is not a number read as 0",
+        "ouchhungry_dp/products/segment_share.py",
+        "values = pd.to_numeric(company_totals).fillna(0)",
+        'values = pd.to_numeric(company_totals, errors="coerce").fillna(0)',
+        _t(_SHARE_RULES,
+           "test_a_company_total_that_is_not_a_number_is_refused_not_read_as_zero"),
+    ),
+    Mutant(
+        "_brand_shares: a suppressed partner brand leaves the other brand at its own level",
+        "ouchhungry_dp/products/segment_share.py",
+        'at_least in ("country", "suppressed")',
+        'at_least in ("country",)',
+        _t(_SHARE_RULES, "test_a_suppressed_partner_brand_suppresses_the_other_brand_too"),
+    ),
+    Mutant(
+        "scan_pii: a kind found in a second column overwrites the first column's count",
+        "ouchhungry_dp/products/guardrails.py",
+        "hits[kind] = hits.get(kind, 0) + count",
+        "hits[kind] = count",
+        _t(_SCAN_COUNTS, "test_a_kind_found_in_two_columns_is_counted_in_both"),
+    ),
+    Mutant(
+        "scan_pii: blank cells of a number column read as text (an id stored as a number "
+        "is no longer seen as one)",
+        "ouchhungry_dp/products/guardrails.py",
+        'present = values != ""',
+        'present = values == values',
+        _t(_SCAN_COUNTS, "test_blank_cells_of_a_number_column_are_neither_text_nor_numbers"),
     ),
 ]

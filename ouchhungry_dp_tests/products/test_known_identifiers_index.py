@@ -14,6 +14,7 @@ the old behaviour down.
 from __future__ import annotations
 
 import sys
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -256,10 +257,18 @@ def _is_embedded(identifier: str) -> bool:
     return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
 
 
+# Every decimal digit (category Nd, ASCII included) -> its value, from Python's tables.
+_DIGITS = {code: str(unicodedata.decimal(chr(code))) for code in range(sys.maxunicode + 1)
+           if unicodedata.category(chr(code)) == "Nd"}
+
+
 def _fold_everything(values: pa.Array) -> pa.Array:
-    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex."""
+    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex,
+    then each decimal digit of any script as its ASCII digit, one character at a time."""
     text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
     text = pc.replace_substring_regex(text, r"[\p{Mn}\p{Cf}]", "")
+    text = pa.array([None if v is None else v.translate(_DIGITS) for v in text.to_pylist()],
+                    type=text.type)
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
 
 
