@@ -37,7 +37,11 @@ from ouchhungry_dp.products.insights_published import (
     past_figures,
 )
 from ouchhungry_dp.products.penetration import city_customers, penetration_allowed
-from ouchhungry_dp.products.segment_share import share_publishable, uncovered_rows
+from ouchhungry_dp.products.segment_share import (
+    published_areas_overlap,
+    share_publishable,
+    uncovered_rows,
+)
 from ouchhungry_dp.products.selection import is_partner, market_items, partner_brand_names
 
 if TYPE_CHECKING:
@@ -67,6 +71,8 @@ def _national_share_allowed(
     ]
     if published.empty:
         return True
+    if published_areas_overlap(published):
+        return False
     rest = uncovered_rows(rows, published)
     return bool(rest["amount_cents"].sum() == 0 or share_publishable(rest, partner, privacy))
 

@@ -26,7 +26,10 @@ Two rules close the ways around that:
   to the state's share, every cell of that brand in the state does too (and the
   same for the country). Otherwise the state total (own revenue / state share)
   minus the other cells' totals would give back the small cell's segment total,
-  and with it the lone competitor's sales.
+  and with it the lone competitor's sales;
+* published areas never **overlap**: a whole-state share of a state whose remainder
+  lies in the country cell would cover that remainder twice, and a national figure
+  would then give it alone (``overlaps_country_cell``): every cell takes the country.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_STATE
+from ouchhungry_dp.products.cells import GENERALISED, LEVEL_CITY, LEVEL_COUNTRY, LEVEL_STATE
 from ouchhungry_dp.products.companies import company_keys
 
 if TYPE_CHECKING:
@@ -128,6 +131,25 @@ def _shares(stats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return revenue_share, units_share, np.nan_to_num(stats["allowed"].to_numpy()) > 0
 
 
+def overlaps_country_cell(brand_cells: pd.DataFrame, whole_state: np.ndarray) -> bool:
+    """Whether a whole-state share would overlap the country cell's share.
+
+    A state without a residual cell of its own has its remainder (the cities it does
+    not publish) in the country cell. A whole-state share of that state and the country
+    cell's share then both cover that remainder: with any national figure (the
+    insights' national share) a partner solves the overlap, i.e. the remainder's
+    segment total alone, which no rule checked. The country cell cannot fall back to a
+    state, so every cell takes the country instead.
+    ``whole_state``: per row of ``brand_cells``, whether it takes its state's share.
+    """
+    location = brand_cells["location_level"].astype(object).to_numpy()
+    if not (location == LEVEL_COUNTRY).any():
+        return False
+    states = brand_cells["pub_state"].astype(object).to_numpy()
+    with_residual = states[location == LEVEL_STATE]
+    return bool((whole_state & ~np.isin(states, with_residual)).any())
+
+
 def _brand_shares(
     brand_cells: pd.DataFrame,
     segment_rows: pd.DataFrame,
@@ -165,7 +187,11 @@ def _brand_shares(
     if at_least != "cell":
         use_cell[:] = False
     use_state = ~use_cell & state_comp
-    if (~use_cell & ~use_state).any() or at_least in ("country", "suppressed"):
+    if (
+        (~use_cell & ~use_state).any()
+        or overlaps_country_cell(brand_cells, use_state)
+        or at_least in ("country", "suppressed")
+    ):
         # ... and one cell at country level (or suppressed) takes every cell there.
         use_cell[:] = False
         use_state[:] = False
@@ -227,6 +253,17 @@ def add_segment_shares(
     out["segment_units_share"] = out["segment_units_share"].astype("Float64")
     out["segment_share_level"] = out["segment_share_level"].astype("string")
     return out
+
+
+def published_areas_overlap(brand_cells: pd.DataFrame) -> bool:
+    """Whether one brand's rows of a monthly file publish overlapping areas
+    (``overlaps_country_cell``; columns as in the file: ``state``, ``location_level``,
+    ``segment_share_level``). A file made before that rule may; no national figure may
+    be published beside it."""
+    whole_state = (brand_cells["segment_share_level"].astype("string") == "state")
+    return overlaps_country_cell(
+        brand_cells.rename(columns={"state": "pub_state"}), whole_state.fillna(False).to_numpy()
+    )
 
 
 def uncovered_rows(segment_rows: pd.DataFrame, brand_cells: pd.DataFrame) -> pd.DataFrame:
