@@ -1,0 +1,73 @@
+"""The recall / false-positive report on ten hand-labelled rows, every figure counted by
+hand (docs/data-quality.md's tables come from this function; docs/testing.md, "quality")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ouchhungry_dp.quality.engine import CleaningResult
+from ouchhungry_dp.quality.evaluation import REPORT_COLUMNS, detection_report
+
+N_ROWS = 10
+# Rows 0-9. Labelled: 1, 2, 4 (CPF typo), 3 (city typo), 7, 8 (duplicates), 2 and 6 (an
+# e-mail in capitals, to be repaired). Quarantined: 1, 2 (also for its e-mail, wrongly),
+# 3, 5 (no label: a clean row rejected), 7, 8. Row 4's typo was missed.
+DEFECTS = pd.DataFrame(
+    [(1, "cpf_typo", "quarantine", "invalid_cpf"), (2, "cpf_typo", "quarantine", "invalid_cpf"),
+     (4, "cpf_typo", "quarantine", "invalid_cpf"), (3, "city_typo", "quarantine", "unknown_city"),
+     (7, "dup", "quarantine", "duplicate_exact"), (8, "dup", "quarantine", "superseded_version"),
+     (2, "email_caps", "repair", None), (6, "email_caps", "repair", None)],
+    columns=["row", "kind", "outcome", "reason"],
+)  # fmt: skip
+QUARANTINE = pd.DataFrame({
+    "source_row": pd.array([1, 2, 3, 5, 7, 8], dtype="Int64"),
+    "reasons": pd.array(["invalid_cpf", "invalid_cpf|bad_email", "unknown_city", "invalid_cpf",
+                         "duplicate_exact", "superseded_version"], dtype="string"),
+})  # fmt: skip
+
+
+def test_every_figure_of_the_report() -> None:
+    result = CleaningResult(pd.DataFrame(), QUARANTINE, {}, {})
+    report = detection_report(DEFECTS, result, N_ROWS)
+    assert list(report.per_kind.columns) == list(REPORT_COLUMNS)
+    assert report.per_kind.to_dict("records") == [
+        {"kind": "city_typo", "outcome": "quarantine", "reason": "unknown_city",
+         "injected_rows": 1, "caught_rows": 1, "recall": 1.0, "negative_rows": 9,
+         "false_positive_rows": 0, "false_positive_rate": 0.0},
+        {"kind": "cpf_typo", "outcome": "quarantine", "reason": "invalid_cpf",
+         "injected_rows": 3, "caught_rows": 2, "recall": 2 / 3, "negative_rows": 7,
+         "false_positive_rows": 1, "false_positive_rate": 1 / 7},
+        {"kind": "dup", "outcome": "quarantine", "reason": "duplicate_exact|superseded_version",
+         "injected_rows": 2, "caught_rows": 2, "recall": 1.0, "negative_rows": 8,
+         "false_positive_rows": 0, "false_positive_rate": 0.0},
+        {"kind": "email_caps", "outcome": "repair", "reason": "", "injected_rows": 2,
+         "caught_rows": 1, "recall": 0.5, "negative_rows": 2, "false_positive_rows": 1,
+         "false_positive_rate": 0.5},
+    ]  # fmt: skip
+    assert (report.clean_rows, report.clean_rows_rejected) == (3, 1)  # rows 0, 5, 9; row 5
+    assert report.unexplained.to_dict("records") == [
+        {"row": 2, "reason": "bad_email"}, {"row": 5, "reason": "invalid_cpf"}]
+    assert report.unexplained.index.tolist() == [0, 1]
+
+
+def test_a_caught_row_needs_the_labelled_reason_not_any_reason() -> None:
+    """Row 1 quarantined, but for another reason than its label's: not caught, and the
+    reason it got is unexplained."""
+    quarantine = QUARANTINE.assign(reasons=pd.array(
+        ["bad_email", "invalid_cpf", "unknown_city", "invalid_cpf", "duplicate_exact",
+         "superseded_version"], dtype="string"))
+    report = detection_report(DEFECTS, CleaningResult(pd.DataFrame(), quarantine, {}, {}),
+                              N_ROWS)
+    cpf = report.per_kind.set_index("kind").loc["cpf_typo"]
+    assert (cpf["caught_rows"], cpf["false_positive_rows"]) == (1, 1)
+    assert report.unexplained.to_dict("records") == [
+        {"row": 1, "reason": "bad_email"}, {"row": 5, "reason": "invalid_cpf"}]
+
+
+def test_no_quarantine_and_no_labels() -> None:
+    empty_quarantine = QUARANTINE.iloc[0:0]
+    report = detection_report(DEFECTS.iloc[0:0], CleaningResult(pd.DataFrame(), empty_quarantine,
+                                                                {}, {}), 4)
+    assert report.per_kind.empty and list(report.per_kind.columns) == list(REPORT_COLUMNS)
+    assert (report.clean_rows, report.clean_rows_rejected) == (4, 0)
+    assert report.unexplained.empty
