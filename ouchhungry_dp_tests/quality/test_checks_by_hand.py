@@ -65,7 +65,7 @@ SCHEMA = pa.DataFrameSchema(
 def test_schema_failures_are_counted_capped_and_named() -> None:
     frame = pd.DataFrame({"quantity": [-1] * 12 + [1, 2], "email": ["abc"] * 13 + ["abcd@x"]})
     outcome = checks.validate_with_schema(SCHEMA, frame)
-    assert not outcome.passed and outcome.severity == "ERROR"
+    assert outcome.passed is False and outcome.severity == "ERROR"
     assert outcome.description == "tiny: 13 failure(s) in 2 check(s) over 14 rows"
     assert outcome.metadata["rows"] == 14 and outcome.metadata["failure_count"] == 13
     assert outcome.metadata["failures_by_check"] == {
@@ -91,6 +91,7 @@ def test_a_valid_table_and_the_schemas_name() -> None:
     frame = pd.DataFrame({"quantity": [1], "email": ["a"]})
     outcome = checks.validate_with_schema(SCHEMA, frame)
     assert (outcome.passed, outcome.description) == (True, "tiny: 1 rows valid")
+    assert outcome.passed is True
     assert outcome.metadata == {"rows": 1, "failure_count": 0}
     unnamed = pa.DataFrameSchema({"quantity": pa.Column(int)})
     assert checks.validate_with_schema(unnamed, frame).description == "schema: 1 rows valid"
@@ -108,33 +109,35 @@ def test_a_valid_table_and_the_schemas_name() -> None:
 
 def test_conservation_says_lost_or_invented() -> None:
     lost = checks.conservation(10, 7, 2)
+    assert lost.passed is False
     assert lost.description.startswith("1 row(s) lost: 10 raw != 7 cleaned + 2 quarantined")
     assert lost.metadata == {"raw_rows": 10, "cleaned_rows": 7, "quarantined_rows": 2,
                              "difference": 1}
     invented = checks.conservation(10, 9, 3)
+    assert invented.passed is False
     assert invented.description.startswith("2 row(s) invented")
     kept = checks.conservation(10, 8, 2)
-    assert kept.passed and kept.description == "10 raw = 8 cleaned + 2 quarantined"
+    assert kept.passed is True and kept.description == "10 raw = 8 cleaned + 2 quarantined"
 
 
 def test_conservation_by_partition_counts_every_partition_named_anywhere() -> None:
     outcome = checks.conservation_by_partition(
         {"2026-11-24": 5, "2026-11-26": 3}, {"2026-11-24": 5, "2026-11-25": 1},
         {"2026-11-26": 3})
-    assert not outcome.passed
+    assert outcome.passed is False
     assert outcome.metadata == {"partitions": 3, "broken_partitions": {"2026-11-25": -1}}
     assert outcome.description == "conservation broken in 1 partition(s): 2026-11-25"
     two = checks.conservation_by_partition({"b": 1, "a": 1}, {}, {})
     assert two.description.endswith("2 partition(s): a, b")
     ok = checks.conservation_by_partition({"a": 2}, {"a": 1}, {"a": 1})
-    assert ok.passed and ok.description == "conservation holds in 1 partition(s)"
+    assert ok.passed is True and ok.description == "conservation holds in 1 partition(s)"
     assert ok.metadata == {"partitions": 1, "broken_partitions": {}}
 
 
 def test_quarantine_rate_ceiling_metadata_and_worst_reason() -> None:
     outcome = checks.quarantine_rate_ceiling(
         {"bad_cpf": 1, "bad_email": 3, "unknown_city": 2}, 7, {"bad_cpf": 0.1}, default=0.2)
-    assert not outcome.passed
+    assert outcome.passed is False
     assert outcome.metadata == {
         "raw_rows": 7,
         "rates": {"bad_cpf": round(1 / 7, 6), "bad_email": round(3 / 7, 6),
@@ -148,9 +151,11 @@ def test_quarantine_rate_ceiling_metadata_and_worst_reason() -> None:
     assert outcome.description == (
         "3 reason(s) over ceiling; worst bad_email at 42.86% (ceiling 20.00%)")
     fine = checks.quarantine_rate_ceiling({"bad_cpf": 1}, 10, {}, default=0.1)
-    assert fine.passed and fine.metadata["breaches"] == {}
+    assert fine.passed is True and fine.metadata["breaches"] == {}
+    assert fine.description == "every quarantine reason under its ceiling"
     empty = checks.quarantine_rate_ceiling({"bad_cpf": 1}, 0, {}, default=0.0)
-    assert empty.passed and empty.metadata == {"raw_rows": 0}
+    assert empty.passed is True and empty.metadata == {"raw_rows": 0}
+    assert empty.description == "no raw rows: nothing to compare"
     assert checks.quarantine_rate_ceiling({"bad_cpf": 1}, -1, {}, default=0.0).passed
 
 
@@ -174,7 +179,7 @@ def test_volume_anomaly_metadata_and_descriptions() -> None:
     assert closed.description == (
         "0 rows of the usual 1000: the source confirmed the day had no sales")
     usual = checks.volume_anomaly(999, [1000])
-    assert usual.passed and usual.description == "999 rows, 100% of the usual 1000"
+    assert usual.passed is True and usual.description == "999 rows, 100% of the usual 1000"
     assert usual.metadata["ratio"] == 0.999
     first = checks.volume_anomaly(5, [])
-    assert first.passed and first.description == "no previous partitions: no baseline yet"
+    assert first.passed is True and first.description == "no previous partitions: no baseline yet"
