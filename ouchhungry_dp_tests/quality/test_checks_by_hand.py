@@ -181,5 +181,7 @@ def test_volume_anomaly_metadata_and_descriptions() -> None:
     usual = checks.volume_anomaly(999, [1000])
     assert usual.passed is True and usual.description == "999 rows, 100% of the usual 1000"
     assert usual.metadata["ratio"] == 0.999
+    one_row = checks.volume_anomaly(1, [1, 0])  # one row is a loaded partition, not an empty one
+    assert one_row.metadata["previous_rows"] == [1] and one_row.metadata["ratio"] == 1.0
     first = checks.volume_anomaly(5, [])
     assert first.passed is True and first.description == "no previous partitions: no baseline yet"
