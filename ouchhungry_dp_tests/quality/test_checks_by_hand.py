@@ -175,6 +175,10 @@ def test_volume_anomaly_metadata_and_descriptions() -> None:
     assert empty.description.startswith("no rows: the source day is empty or near-empty "
                                          "(under 10%) and")
     assert "baseline_rows" not in empty.metadata and "ratio" not in empty.metadata
+    assert checks.volume_anomaly(0, [1000]).metadata["ratio"] == 0.0
+    assert checks.volume_anomaly(1, [3]).metadata["ratio"] == 0.3333
+    closed_first = checks.volume_anomaly(0, [], confirmed_no_sales=True)
+    assert closed_first.description == "0 rows: the source confirmed the day had no sales"
     closed = checks.volume_anomaly(0, [1000], confirmed_no_sales=True)
     assert closed.description == (
         "0 rows of the usual 1000: the source confirmed the day had no sales")
