@@ -189,3 +189,5 @@ def test_volume_anomaly_metadata_and_descriptions() -> None:
     assert one_row.metadata["previous_rows"] == [1] and one_row.metadata["ratio"] == 1.0
     first = checks.volume_anomaly(5, [])
     assert first.passed is True and first.description == "no previous partitions: no baseline yet"
+    assert first.metadata == {"today_rows": 5, "previous_rows": [], "min_ratio": 0.5,
+                              "block_ratio": 0.1, "source_confirmed_no_sales": False}
