@@ -71,3 +71,33 @@ def test_no_quarantine_and_no_labels() -> None:
     assert report.per_kind.empty and list(report.per_kind.columns) == list(REPORT_COLUMNS)
     assert (report.clean_rows, report.clean_rows_rejected) == (4, 0)
     assert report.unexplained.empty
+
+
+def test_the_simulated_tables_are_the_ones_of_the_given_configuration() -> None:
+    """Each table scored is the one the configuration simulates (its quarantined rows are
+    that table's rows, as received), not one of the default configuration."""
+    import datetime as dt
+
+    from ouchhungry_dp.quality.evaluation import simulated_detection
+    from ouchhungry_dp.simulation import (
+        SimulationConfig,
+        simulate_customers,
+        simulate_products,
+        simulate_transactions,
+    )
+
+    day = dt.date(2026, 11, 25)
+    config = SimulationConfig(seed=3, rows_per_day=100, n_customers=40, defect_rate=0.3)
+    scored = simulated_detection(day, config)
+    for name, simulate in (("transactions", simulate_transactions),
+                           ("customers", simulate_customers), ("products", simulate_products)):
+        frame = simulate(day, config).frame
+        _, result, n_rows = scored[name]
+        assert n_rows == len(frame) == len(result.cleaned) + len(result.quarantine)
+        quarantine = result.quarantine
+        assert len(quarantine) > 0, name
+        rows = quarantine["source_row"].astype("int64").to_numpy()
+        got = quarantine[list(frame.columns)].astype(object).where(quarantine.notna(), None)
+        expected = frame.iloc[rows].reset_index(drop=True).astype(object)
+        assert got.to_dict("records") == expected.where(expected.notna(), None).to_dict(
+            "records"), name
