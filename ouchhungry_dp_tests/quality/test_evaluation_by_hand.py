@@ -48,6 +48,7 @@ def test_every_figure_of_the_report() -> None:
     assert report.unexplained.to_dict("records") == [
         {"row": 2, "reason": "bad_email"}, {"row": 5, "reason": "invalid_cpf"}]
     assert report.unexplained.index.tolist() == [0, 1]
+    assert report.unexplained["row"].dtype == "int64"  # row numbers, not floats
 
 
 def test_a_caught_row_needs_the_labelled_reason_not_any_reason() -> None:
