@@ -106,6 +106,12 @@ def test_a_valid_table_and_the_schemas_name() -> None:
     described = checks.validate_with_schema(CleanedThings, frame).description
     assert described == "CleanedThings: 1 rows valid"
 
+    class Anonymous:  # neither a __name__ nor a name: "schema"
+        def validate(self, df: pd.DataFrame, lazy: bool) -> pd.DataFrame:
+            return df
+
+    assert checks.validate_with_schema(Anonymous(), frame).description == "schema: 1 rows valid"
+
 
 def test_conservation_says_lost_or_invented() -> None:
     lost = checks.conservation(10, 7, 2)
