@@ -9,14 +9,15 @@ from ouchhungry_dp.quality.engine import CleaningResult
 from ouchhungry_dp.quality.evaluation import REPORT_COLUMNS, detection_report
 
 N_ROWS = 10
-# Rows 0-9. Labelled: 1, 2, 4 (CPF typo), 3 (city typo), 7, 8 (duplicates), 2 and 6 (an
+# Rows 0-9. Labelled: 1, 2, 4 (CPF typo), 3 (city typo), 7, 8 (duplicates), 2, 6 and 9 (an
 # e-mail in capitals, to be repaired). Quarantined: 1, 2 (also for its e-mail, wrongly),
 # 3, 5 (no label: a clean row rejected), 7, 8. Row 4's typo was missed.
 DEFECTS = pd.DataFrame(
     [(1, "cpf_typo", "quarantine", "invalid_cpf"), (2, "cpf_typo", "quarantine", "invalid_cpf"),
      (4, "cpf_typo", "quarantine", "invalid_cpf"), (3, "city_typo", "quarantine", "unknown_city"),
      (7, "dup", "quarantine", "duplicate_exact"), (8, "dup", "quarantine", "superseded_version"),
-     (2, "email_caps", "repair", None), (6, "email_caps", "repair", None)],
+     (2, "email_caps", "repair", None), (6, "email_caps", "repair", None),
+     (9, "email_caps", "repair", None)],
     columns=["row", "kind", "outcome", "reason"],
 )  # fmt: skip
 QUARANTINE = pd.DataFrame({
@@ -40,11 +41,11 @@ def test_every_figure_of_the_report() -> None:
         {"kind": "dup", "outcome": "quarantine", "reason": "duplicate_exact|superseded_version",
          "injected_rows": 2, "caught_rows": 2, "recall": 1.0, "negative_rows": 8,
          "false_positive_rows": 0, "false_positive_rate": 0.0},
-        {"kind": "email_caps", "outcome": "repair", "reason": "", "injected_rows": 2,
-         "caught_rows": 1, "recall": 0.5, "negative_rows": 2, "false_positive_rows": 1,
-         "false_positive_rate": 0.5},
+        {"kind": "email_caps", "outcome": "repair", "reason": "", "injected_rows": 3,
+         "caught_rows": 2, "recall": 2 / 3, "negative_rows": 3, "false_positive_rows": 1,
+         "false_positive_rate": 1 / 3},
     ]  # fmt: skip
-    assert (report.clean_rows, report.clean_rows_rejected) == (3, 1)  # rows 0, 5, 9; row 5
+    assert (report.clean_rows, report.clean_rows_rejected) == (2, 1)  # rows 0 and 5; row 5
     assert report.unexplained.to_dict("records") == [
         {"row": 2, "reason": "bad_email"}, {"row": 5, "reason": "invalid_cpf"}]
     assert report.unexplained.index.tolist() == [0, 1]
