@@ -103,3 +103,14 @@ def test_the_simulated_tables_are_the_ones_of_the_given_configuration() -> None:
         expected = frame.iloc[rows].reset_index(drop=True).astype(object)
         assert got.to_dict("records") == expected.where(expected.notna(), None).to_dict(
             "records"), name
+
+
+def test_a_defect_on_every_row_leaves_no_negatives() -> None:
+    defects = pd.DataFrame([(0, "x", "quarantine", "r"), (1, "x", "quarantine", "r")],
+                           columns=["row", "kind", "outcome", "reason"])
+    quarantine = pd.DataFrame({"source_row": pd.array([0, 1], dtype="Int64"),
+                               "reasons": pd.array(["r", "r"], dtype="string")})
+    report = detection_report(defects, CleaningResult(pd.DataFrame(), quarantine, {}, {}), 2)
+    figures = report.per_kind.iloc[0]
+    assert (figures["negative_rows"], figures["false_positive_rate"]) == (0, 0.0)
+    assert (figures["caught_rows"], figures["recall"]) == (2, 1.0)
