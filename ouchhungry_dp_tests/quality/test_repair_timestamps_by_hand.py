@@ -127,6 +127,9 @@ def test_only_the_leap_second_row_is_set_aside() -> None:
     assert parsed(["2026-11-25T10:59:60-03:00", *ordinary]) == [
         pd.Timestamp("2026-11-25 11:00"), *[pd.Timestamp("2026-11-25 13:45:10")] * 2]
     assert parsed(["25/11/2026", "x"]) == [pd.Timestamp("2026-11-25"), None]
+    # Alone in its width (one Z stamp, one offset stamp): still the export form's parser.
+    assert parsed(["2026-11-25T10:59:60Z", "2026-11-25T10:59:60-02:00"]) == [
+        pd.Timestamp("2026-11-25 08:00"), pd.Timestamp("2026-11-25 10:00")]
 
 
 @pytest.mark.parametrize("year", [1800, 1899, 1900, 1970, 2000, 2023, 2024, 2100, 2200])
