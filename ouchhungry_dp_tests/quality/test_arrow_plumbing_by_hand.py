@@ -46,6 +46,9 @@ def test_text_array_blanks_without_a_trim_and_on_a_slice() -> None:
     assert values(a.text_array(column.iloc[2:3])) == ["b"]
     assert values(a.text_array(pd.Series([None, None], dtype="string[pyarrow]"))) == [None, None]
     assert values(a.text_array(pd.Series([], dtype="string[pyarrow]"))) == []
+    two_chunks = pd.concat([pd.Series([" a"], dtype="string[pyarrow]"),
+                            pd.Series(["", "b "], dtype="string[pyarrow]")], ignore_index=True)
+    assert values(a.text_array(two_chunks)) == ["a", None, "b"]
 
 
 def test_with_validity_on_a_slice() -> None:
@@ -88,6 +91,9 @@ def test_full_match_and_remove() -> None:
 def test_char_matrix() -> None:
     matrix = a.char_matrix(pa.array(["zz", "ab", "cd"], pa.string()).slice(1), 2)
     assert matrix.dtype == np.int64 and matrix.tolist() == [[97, 98], [99, 100]]
-    assert a.char_matrix(pa.array([], pa.string()), 3).shape == (0, 3)
-    with pytest.raises(ValueError, match="equal width"):
+    middle = a.char_matrix(pa.array(["zz", "ab", "cd"], pa.large_string()).slice(1, 1), 2)
+    assert middle.tolist() == [[97, 98]]
+    empty = a.char_matrix(pa.array([], pa.string()), 3)
+    assert empty.shape == (0, 3) and empty.dtype == np.int64
+    with pytest.raises(ValueError, match=r"^char_matrix needs values of equal width$"):
         a.char_matrix(pa.array(["ab", "c"]), 2)
