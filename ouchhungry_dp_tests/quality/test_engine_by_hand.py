@@ -1,0 +1,17 @@
+"""The rule engine's reason strings beyond 62 reasons, where a row's reasons no longer fit
+an int64 bit pattern (docs/testing.md, "quality": survivors of the mutation pass)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ouchhungry_dp.quality.engine import RowMasks, _reason_strings
+
+
+def test_reason_strings_past_62_reasons() -> None:
+    masks = RowMasks(3)
+    for i in range(64):  # row 0: r63 only; row 1: r0 and r63; row 2: r1 to r62
+        masks.add(f"r{i}", np.array([i == 63, i in (0, 63), 0 < i < 63]))
+    labels = _reason_strings(masks, np.array([0, 1, 2]))
+    assert labels.tolist() == ["r63", "r0|r63", "|".join(f"r{i}" for i in range(1, 63))]
+    assert _reason_strings(masks, np.array([1])).tolist() == ["r0|r63"]
