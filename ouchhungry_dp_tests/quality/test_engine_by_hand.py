@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ouchhungry_dp.quality._arrow import TEXT
 from ouchhungry_dp.quality.engine import RowMasks, _reason_strings
 
 
@@ -14,4 +15,5 @@ def test_reason_strings_past_62_reasons() -> None:
         masks.add(f"r{i}", np.array([i == 63, i in (0, 63), 0 < i < 63]))
     labels = _reason_strings(masks, np.array([0, 1, 2]))
     assert labels.tolist() == ["r63", "r0|r63", "|".join(f"r{i}" for i in range(1, 63))]
+    assert labels.dtype == TEXT  # the quarantine's text column
     assert _reason_strings(masks, np.array([1])).tolist() == ["r0|r63"]
