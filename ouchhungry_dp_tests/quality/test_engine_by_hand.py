@@ -17,3 +17,25 @@ def test_reason_strings_past_62_reasons() -> None:
     assert labels.tolist() == ["r63", "r0|r63", "|".join(f"r{i}" for i in range(1, 63))]
     assert labels.dtype == TEXT  # the quarantine's text column
     assert _reason_strings(masks, np.array([1])).tolist() == ["r0|r63"]
+
+
+def test_every_missing_column_is_named() -> None:
+    import pandas as pd
+    import pytest
+
+    from ouchhungry_dp.errors import DataQualityError
+    from ouchhungry_dp.quality.engine import check_columns
+    from ouchhungry_dp.quality.rules import CUSTOMERS_RULES
+
+    present = [c for c in CUSTOMERS_RULES.raw_columns if c not in ("cpf", "email")]
+    with pytest.raises(DataQualityError) as caught:
+        check_columns(pd.DataFrame(columns=present), CUSTOMERS_RULES, "2026-11-25")
+    assert caught.value.detail == "cpf, email"
+
+
+def test_quarantine_source_rows_are_nullable_integers() -> None:
+    from ouchhungry_dp_tests.quality.test_quality_cleaning import clean
+
+    result = clean([{"transaction_id": "IT1", "quantity": "dois"}])
+    assert result.quarantine["source_row"].dtype == "Int64"
+    assert result.quarantine["source_row"].tolist() == [0]
