@@ -39,3 +39,17 @@ def test_quarantine_source_rows_are_nullable_integers() -> None:
     result = clean([{"transaction_id": "IT1", "quantity": "dois"}])
     assert result.quarantine["source_row"].dtype == "Int64"
     assert result.quarantine["source_row"].tolist() == [0]
+
+
+def test_repeated_keys_of_several_columns_and_of_other_types() -> None:
+    """Every declared table has one text key; a key of two columns, or of numbers, takes the
+    general path: rows repeat only when the whole key does."""
+    import pandas as pd
+
+    from ouchhungry_dp.quality.engine import _repeated
+
+    first = pd.Series(["1", "1", "1", "2"], dtype="string[pyarrow]")
+    second = pd.Series(["x", "y", "x", "x"], dtype="string[pyarrow]")
+    assert _repeated([first, second]).tolist() == [True, False, True, False]
+    assert _repeated([pd.Series([1, 2, 1], dtype="Int64")]).tolist() == [True, False, True]
+
