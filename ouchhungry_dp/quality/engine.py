@@ -233,7 +233,8 @@ def _reason_strings(reasons: RowMasks, rows: np.ndarray) -> pd.Series:
     names = list(reasons.masks)
     bits = np.zeros(len(rows), dtype=object if len(names) > 62 else np.int64)
     for i, name in enumerate(names):
-        bits = bits + reasons.masks[name][rows].astype(np.int64) * (1 << i)
+        # Past 62 reasons, Python integers: an int64 mask times 2**63 overflows.
+        bits = bits + reasons.masks[name][rows].astype(bits.dtype) * (1 << i)
     patterns, inverse = np.unique(bits, return_inverse=True)
     labels = np.array(
         ["|".join(n for i, n in enumerate(names) if int(p) >> i & 1) for p in patterns],

@@ -123,3 +123,13 @@ def test_rows_without_a_city_get_no_name_no_reason_and_no_repair() -> None:
         assert resolved.name.isna().iloc[1] and resolved.ibge_code.isna().iloc[1]
         for masks in (resolved.reasons, resolved.repairs):
             assert not any(mask[1] for mask in masks.values())
+
+
+def test_resolved_cities_keep_the_callers_index() -> None:
+    index = pd.Index([42, 7, 9])
+    city = pd.Series(["campinas", pd.NA, "Nowhere"], dtype="string", index=index)
+    state = pd.Series(["SP", "SP", "SP"], dtype="string", index=index)
+    resolved = resolve_cities(city, state, np.array([True, True, True]))
+    assert resolved.name.index.equals(index) and resolved.ibge_code.index.equals(index)
+    assert resolved.name.tolist() == ["Campinas", pd.NA, pd.NA]
+    assert resolved.ibge_code.tolist() == ["3509502", pd.NA, pd.NA]
