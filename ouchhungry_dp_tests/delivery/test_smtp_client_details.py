@@ -1,0 +1,75 @@
+"""The SMTP client against the real SMTP sink on loopback: who receives a message, what
+the client fills in, what it refuses (mutation pass of 2026-11-29)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
+from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
+
+SENDER = "dados@ouchhungry.test"
+
+
+@pytest.fixture
+def sink(tmp_path: Path) -> Iterator[SmtpSink]:
+    with SmtpSink(tmp_path / "mail") as running:
+        yield running
+
+
+def _client(sink: SmtpSink, tmp_path: Path, **options: object) -> SmtpEmailClient:
+    config = SmtpConfig(host="127.0.0.1", port=sink.port, security="none", email_from=SENDER)
+    return SmtpEmailClient(config, sent_log=SentLog(tmp_path / "sent.sqlite"),
+                           **options)  # type: ignore[arg-type]
+
+
+def test_to_cc_and_bcc_all_receive_it_and_the_bcc_header_is_not_sent(sink, tmp_path) -> None:
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"])
+    message["Cc"] = "Copy <cc@partner.test>"
+    message["Bcc"] = "hidden@partner.test"
+    result = _client(sink, tmp_path).send(message)
+    [received] = sink.messages()
+    assert sorted(received.rcpt_tos) == ["cc@partner.test", "hidden@partner.test",
+                                         "to@partner.test"]
+    assert received.message["Bcc"] is None
+    assert (result.status, result.recipients, result.attempts) == ("sent", 3, 1)
+
+
+def test_a_message_without_sender_or_id_gets_the_configured_ones(sink, tmp_path) -> None:
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"])
+    del message["From"], message["Message-ID"]
+    result = _client(sink, tmp_path).send(message)
+    [received] = sink.messages()
+    assert received.mail_from == SENDER and received.message["From"] == SENDER
+    assert received.message_id == result.message_id
+    assert result.message_id.endswith("@ouchhungry.test>")
+
+
+def test_a_message_without_recipients_is_refused_before_the_relay(sink, tmp_path) -> None:
+    message = build_message(subject="s", text="t", html=None, sender=SENDER, recipients=[])
+    with pytest.raises(ConfigurationError, match="no recipients"):
+        _client(sink, tmp_path).send(message)
+    assert sink.messages() == []
+
+
+def test_without_dedupe_the_same_message_id_is_sent_twice(sink, tmp_path) -> None:
+    config = SmtpConfig(host="127.0.0.1", port=sink.port, security="none", email_from=SENDER)
+    client = SmtpEmailClient(config, dedupe=False)
+    assert client.sent_log is None
+    for _ in range(2):
+        client.send(build_message(subject="s", text="t", html=None, sender=SENDER,
+                                  recipients=["to@partner.test"], message_id="<same@x.test>"))
+    assert [m.message_id for m in sink.messages()] == ["<same@x.test>"] * 2
+
+
+def test_at_least_one_attempt_is_required() -> None:
+    config = SmtpConfig(host="127.0.0.1", port=25, security="none", email_from=SENDER)
+    with pytest.raises(ConfigurationError, match="attempts"):
+        SmtpEmailClient(config, attempts=0, dedupe=False)
+    assert SmtpEmailClient(config, attempts=1, dedupe=False).attempts == 1
