@@ -28,7 +28,11 @@ from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "ouchhungry_dp"
-CACHE = ROOT / ".pytest_cache" / "built-fixtures"
+# Outside the checkout, so that the scratch copies of a mutation pass, of the fast guard
+# and of ``mutation_by_hand.py`` share one build: the key is the code, not the path.
+CACHE = Path(os.environ.get("OUCHHUNGRY_TEST_CACHE_DIR")
+             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+             / "ouchhungry_dp" / "built-fixtures")
 T = TypeVar("T")
 
 
