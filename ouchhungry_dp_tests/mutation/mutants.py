@@ -8,6 +8,7 @@ nothing) and the tests expected to fail when it is applied.
 from __future__ import annotations
 
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
+from ouchhungry_dp_tests.mutation.mutants_delivery_alerts import DELIVERY_ALERTS
 from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE
 from ouchhungry_dp_tests.mutation.mutants_products import PRODUCTS
 from ouchhungry_dp_tests.mutation.mutants_quality import QUALITY
@@ -319,4 +320,4 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS
+ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS + DELIVERY_ALERTS
