@@ -28,6 +28,13 @@ def test_a_queued_alert_stores_its_id_subject_and_time_unclaimed(tmp_path: Path)
     assert (row.attempts, row.claimed_at, row.last_error) == (0, None, None)
 
 
+def test_an_alert_without_a_subject_is_stored_with_an_empty_one(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "state")
+    message = alert(8)
+    del message["Subject"]
+    assert _rows(outbox)[outbox.put(message, queued_at=1.0)].subject == ""
+
+
 def test_a_settled_row_holds_no_claim_whether_sent_or_put_back(tmp_path: Path) -> None:
     location = str(tmp_path / "state")
     outbox = Outbox(location)
