@@ -32,7 +32,8 @@ def test_an_alert_without_a_subject_is_stored_with_an_empty_one(tmp_path: Path) 
     outbox = Outbox(tmp_path / "state")
     message = alert(8)
     del message["Subject"]
-    assert _rows(outbox)[outbox.put(message, queued_at=1.0)].subject == ""
+    message_id = outbox.put(message, queued_at=1.0)
+    assert _rows(outbox)[message_id].subject == ""
 
 
 def test_a_settled_row_holds_no_claim_whether_sent_or_put_back(tmp_path: Path) -> None:
