@@ -3,14 +3,16 @@ the client fills in, what it refuses (mutation pass of 2026-11-29)."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
-from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.errors import ConfigurationError, ConnectivityError
 from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
+from ouchhungry_dp_tests.alerts.test_alert_email_client import self_signed
 
 SENDER = "dados@ouchhungry.test"
 
@@ -73,3 +75,25 @@ def test_at_least_one_attempt_is_required() -> None:
     with pytest.raises(ConfigurationError, match="attempts"):
         SmtpEmailClient(config, attempts=0, dedupe=False)
     assert SmtpEmailClient(config, attempts=1, dedupe=False).attempts == 1
+
+
+def test_implicit_tls_sends_to_a_trusted_relay_and_refuses_an_untrusted_one(tmp_path) -> None:
+    """SMTP_SECURITY=ssl (port 465 style): TLS from the first byte, certificate verified."""
+    cert, key = self_signed(tmp_path)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+    with SmtpSink(tmp_path / "tls", implicit_tls_context=server_tls) as relay:
+        def client(**extra: object) -> SmtpEmailClient:
+            config = SmtpConfig(host="127.0.0.1", port=relay.port, security="ssl",
+                                email_from=SENDER, **extra)  # type: ignore[arg-type]
+            return SmtpEmailClient(config, attempts=1, dedupe=False)
+
+        with pytest.raises(ConnectivityError, match="TLS") as refused:
+            client().send(build_message(subject="s", text="t", html=None, sender=SENDER,
+                                        recipients=["to@partner.test"]))
+        assert refused.value.transient is False and relay.messages() == []
+        result = client(ca_file=str(cert)).send(build_message(
+            subject="s", text="t", html=None, sender=SENDER, recipients=["to@partner.test"]))
+        assert result.status == "sent"
+        [received] = relay.messages()
+        assert received.rcpt_tos == ("to@partner.test",)
