@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +165,21 @@ def test_named_examples() -> None:
     assert "SMTP_PASSWORD=***" in text and "2026-11-25" in text and "R$ 1.234,56" in text
     # Found by the property test: two counts side by side are not a DDD and a number.
     assert redact("100000 1000") == "100000 1000"
+
+
+@pytest.mark.parametrize("key_format", ["openssh", "pkcs8", "traditional"])
+def test_a_private_key_in_a_message_is_hidden_whole(key_format: str) -> None:
+    """A key file's text pasted into an error (a failed key load quoting it): no line of the
+    key's body survives, whatever the PEM flavour."""
+    key = ed25519.Ed25519PrivateKey.generate() if key_format != "traditional" else \
+        ec.generate_private_key(ec.SECP256R1())
+    formats = {"openssh": serialization.PrivateFormat.OpenSSH,
+               "pkcs8": serialization.PrivateFormat.PKCS8,
+               "traditional": serialization.PrivateFormat.TraditionalOpenSSL}
+    pem = key.private_bytes(serialization.Encoding.PEM, formats[key_format],
+                            serialization.NoEncryption()).decode()
+    out = redact(f"could not load key from OUCHHUNGRY_SFTP_PRIVATE_KEY_PATH:\n{pem}\nretrying",
+                 limit=10_000)
+    body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
+    assert body and not [line for line in body if line in out]
+    assert "[private key]" in out and out.endswith("retrying")
