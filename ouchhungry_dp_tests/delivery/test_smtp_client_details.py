@@ -3,8 +3,12 @@ the client fills in, what it refuses (mutation pass of 2026-11-29)."""
 
 from __future__ import annotations
 
+import re
 import ssl
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,28 @@ def test_implicit_tls_sends_to_a_trusted_relay_and_refuses_an_untrusted_one(tmp_
         assert result.status == "sent"
         [received] = relay.messages()
         assert received.rcpt_tos == ("to@partner.test",)
+
+
+def test_a_built_message_carries_sender_date_in_utc_and_an_id_at_the_senders_domain(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A local time zone other than UTC: the Date header must still be written in UTC.
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0)
+        message = build_message(subject="s", text="t", html="<p>h</p>", sender=SENDER,
+                                recipients=["to@partner.test"])
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert message["From"] == SENDER
+    # RFC 5322 writes UTC as "-0000" (parsed as a naive time) or "+0000".
+    assert message["Date"].endswith(("-0000", "+0000"))
+    date = parsedate_to_datetime(message["Date"]).replace(tzinfo=UTC)
+    assert before <= date <= after
+    assert re.fullmatch(r"<[^@<>]+@ouchhungry\.test>", message["Message-ID"])
+    # The domain follows the last "@" (a quoted local part may hold one).
+    quoted = build_message(subject="s", text="t", html=None, sender='"a@b"@mail.example',
+                           recipients=["to@partner.test"])
+    assert re.fullmatch(r"<[^@<>]+@mail\.example>", quoted["Message-ID"])
