@@ -96,6 +96,7 @@ def test_implicit_tls_sends_to_a_trusted_relay_and_refuses_an_untrusted_one(tmp_
             client().send(build_message(subject="s", text="t", html=None, sender=SENDER,
                                         recipients=["to@partner.test"]))
         assert refused.value.transient is False and relay.messages() == []
+        assert (refused.value.detail or "").startswith("SSLCertVerificationError: ")
         result = client(ca_file=str(cert)).send(build_message(
             subject="s", text="t", html=None, sender=SENDER, recipients=["to@partner.test"]))
         assert result.status == "sent"
@@ -126,3 +127,23 @@ def test_a_built_message_carries_sender_date_in_utc_and_an_id_at_the_senders_dom
     quoted = build_message(subject="s", text="t", html=None, sender='"a@b"@mail.example',
                            recipients=["to@partner.test"])
     assert re.fullmatch(r"<[^@<>]+@mail\.example>", quoted["Message-ID"])
+
+
+def test_a_refused_login_and_a_relay_without_starttls_say_what_happened(tmp_path) -> None:
+    """Neither is transient; the login refusal gives the relay's code (never the password),
+    the missing STARTTLS the library's words."""
+    with SmtpSink(tmp_path / "auth", credentials=("relay", "right-pw")) as relay:
+        config = SmtpConfig(host="127.0.0.1", port=relay.port, security="none",
+                            email_from=SENDER, username="relay", password="wrong-pw")
+        with pytest.raises(ConnectivityError, match="refused the login") as refused:
+            SmtpEmailClient(config, attempts=1, dedupe=False).send(build_message(
+                subject="s", text="t", html=None, sender=SENDER, recipients=["to@x.test"]))
+    assert refused.value.detail == "code 535" and refused.value.transient is False
+    with SmtpSink(tmp_path / "plain") as plain:
+        config = SmtpConfig(host="127.0.0.1", port=plain.port, security="starttls",
+                            email_from=SENDER)
+        with pytest.raises(ConnectivityError, match="does not offer") as unsupported:
+            SmtpEmailClient(config, attempts=1, dedupe=False).send(build_message(
+                subject="s", text="t", html=None, sender=SENDER, recipients=["to@x.test"]))
+    assert "STARTTLS" in (unsupported.value.detail or "")
+    assert unsupported.value.transient is False
