@@ -4,6 +4,7 @@ the client fills in, what it refuses (mutation pass of 2026-11-29)."""
 from __future__ import annotations
 
 import re
+import socket
 import ssl
 import time
 from collections.abc import Iterator
@@ -147,3 +148,21 @@ def test_a_refused_login_and_a_relay_without_starttls_say_what_happened(tmp_path
                 subject="s", text="t", html=None, sender=SENDER, recipients=["to@x.test"]))
     assert "STARTTLS" in (unsupported.value.detail or "")
     assert unsupported.value.transient is False
+
+
+@pytest.mark.timeout(60)  # without the client's timeout the send would wait forever
+@pytest.mark.parametrize("security", ["none", "ssl"])
+def test_a_relay_that_accepts_and_never_answers_times_out_as_transient(
+        security: str, tmp_path) -> None:
+    """A listening socket that never sends the SMTP banner (nor the TLS handshake): the
+    client gives up after ``timeout_seconds`` and reports it as transient."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        config = SmtpConfig(host="127.0.0.1", port=silent.getsockname()[1],
+                            security=security, email_from=SENDER,  # type: ignore[arg-type]
+                            timeout_seconds=0.3)
+        client = SmtpEmailClient(config, attempts=1, dedupe=False)
+        with pytest.raises(ConnectivityError) as raised:
+            client.send(build_message(subject="s", text="t", html=None, sender=SENDER,
+                                      recipients=["to@x.test"]))
+    assert raised.value.transient is True
+    assert "after 1 attempt(s)" in (raised.value.detail or "")
