@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
 from ouchhungry_dp.delivery.email import SentLog, SmtpConfig, SmtpEmailClient, build_message
-from ouchhungry_dp.errors import ConfigurationError, ConnectivityError
+from ouchhungry_dp.errors import ConfigurationError, ConnectivityError, DeliveryError
 from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 from ouchhungry_dp_tests.alerts.test_alert_email_client import self_signed
 
@@ -97,7 +99,8 @@ def test_implicit_tls_sends_to_a_trusted_relay_and_refuses_an_untrusted_one(tmp_
             client().send(build_message(subject="s", text="t", html=None, sender=SENDER,
                                         recipients=["to@partner.test"]))
         assert refused.value.transient is False and relay.messages() == []
-        assert (refused.value.detail or "").startswith("SSLCertVerificationError: ")
+        # The class and the reason, not the library's whole sentence.
+        assert refused.value.detail == "SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED"
         result = client(ca_file=str(cert)).send(build_message(
             subject="s", text="t", html=None, sender=SENDER, recipients=["to@partner.test"]))
         assert result.status == "sent"
@@ -166,3 +169,69 @@ def test_a_relay_that_accepts_and_never_answers_times_out_as_transient(
                                       recipients=["to@x.test"]))
     assert raised.value.transient is True
     assert "after 1 attempt(s)" in (raised.value.detail or "")
+
+
+def _one(sink: SmtpSink) -> SmtpEmailClient:
+    config = SmtpConfig(host="127.0.0.1", port=sink.port, security="none", email_from=SENDER)
+    return SmtpEmailClient(config, attempts=3, backoff_seconds=0.01, dedupe=False)
+
+
+def _mail(*recipients: str) -> EmailMessage:
+    return build_message(subject="s", text="t", html=None, sender=SENDER,
+                         recipients=list(recipients))
+
+
+@pytest.mark.parametrize(("reply", "sent"), [("400 4.0.0 at the edge", True),
+                                             ("499 4.0.0 at the edge", True),
+                                             ("500 5.0.0 at the edge", False)])
+def test_reply_codes_400_to_499_are_retried_500_is_final(sink, reply: str, sent: bool) -> None:
+    """The class boundaries of RFC 5321 (4yz transient, 5yz permanent), for a refused
+    recipient and for the answer to DATA alike."""
+    sink.faults.script("RCPT", reply)
+    sink.faults.script("DATA", reply)
+    if sent:
+        # Refused at RCPT, then at DATA, then sent.
+        assert _one(sink).send(_mail("to@x.test")).attempts == 3
+    else:  # refused for good at RCPT, then (a new message) at DATA, each on the first try
+        for _ in range(2):
+            with pytest.raises(DeliveryError):
+                _one(sink).send(_mail("to@x.test"))
+    assert len(sink.messages()) == (1 if sent else 0)
+
+
+def test_a_rejection_quotes_at_most_200_characters_of_the_relays_words(sink) -> None:
+    words = "x" * 150 + "y" * 100
+    sink.faults.script("DATA", f"554 {words}")
+    with pytest.raises(DeliveryError) as rejected:
+        _one(sink).send(_mail("to@x.test"))
+    assert rejected.value.detail == f"code 554: {words.encode()[:200]!r}"
+
+
+def test_a_relay_that_hangs_up_is_reported_with_the_library_error(tmp_path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        def hang_up() -> None:
+            for _ in range(2):
+                connection, _ = listener.accept()
+                connection.close()
+
+        closer = threading.Thread(target=hang_up, daemon=True)
+        closer.start()
+        config = SmtpConfig(host="127.0.0.1", port=listener.getsockname()[1], security="none",
+                            email_from=SENDER, timeout_seconds=5)
+        with pytest.raises(ConnectivityError) as raised:
+            SmtpEmailClient(config, attempts=2, backoff_seconds=0.01, dedupe=False).send(
+                _mail("to@x.test"))
+        closer.join(timeout=10)
+    assert raised.value.transient is True
+    assert (raised.value.detail or "").startswith("SMTPServerDisconnected: ")
+
+
+def test_a_timeout_is_reported_with_its_class(tmp_path) -> None:
+    """A TLS handshake that never completes (plain SMTP turns a silent relay into
+    SMTPServerDisconnected, above)."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        config = SmtpConfig(host="127.0.0.1", port=silent.getsockname()[1], security="ssl",
+                            email_from=SENDER, timeout_seconds=0.2)
+        with pytest.raises(ConnectivityError) as raised:
+            SmtpEmailClient(config, attempts=1, dedupe=False).send(_mail("to@x.test"))
+    assert (raised.value.detail or "").startswith("TimeoutError: ")
