@@ -5,12 +5,15 @@ settled row holds no claim, and the age the alerting-health check reads (mutatio
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
 
+from ouchhungry_dp.alerts import outbox as outbox_module
 from ouchhungry_dp.alerts.outbox import Outbox
 from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
-from ouchhungry_dp.state.db import PENDING, SENT, alert_outbox
+from ouchhungry_dp.state.db import PENDING, SENDING, SENT, alert_outbox
 from ouchhungry_dp_tests.alerts.test_alert_outbox_db import alert, client
 
 
@@ -58,3 +61,56 @@ def test_the_oldest_pending_age_is_now_minus_the_oldest_queued_time(tmp_path: Pa
     outbox.put(alert(2), queued_at=250.0)
     outbox.put(alert(1), queued_at=100.0)
     assert outbox.oldest_pending_age(now=1_000.0) == 900.0
+
+
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch, now: float) -> None:
+    # Only the outbox's clock: the SMTP client and the database keep the real one.
+    monkeypatch.setattr(outbox_module, "time", SimpleNamespace(time=lambda: now))
+
+
+def _claimed(outbox: Outbox, message_id: str, at: float) -> None:
+    """A claim left by a process that died mid-send."""
+    with outbox.engine.begin() as conn:
+        conn.execute(sa.update(alert_outbox).where(alert_outbox.c.message_id == message_id)
+                     .values(state=SENDING, claimed_at=at))
+
+
+def test_a_dead_senders_claim_is_taken_back_only_once_its_lease_has_passed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    location = str(tmp_path / "state")
+    outbox = Outbox(location, lease_seconds=60.0)
+    for n in (1, 2, 3):
+        outbox.put(alert(n), queued_at=float(n))
+    _frozen_clock(monkeypatch, 1_000.0)
+    _claimed(outbox, "<alert-1@ouchhungry.test>", at=940.0)  # exactly one lease ago: held
+    _claimed(outbox, "<alert-2@ouchhungry.test>", at=939.5)  # longer ago: taken back
+    with SmtpSink(tmp_path / "mail") as sink:
+        result = outbox.flush(client(sink.port, location))
+        assert [m.subject for m in sink.messages()] == ["alert 2", "alert 3"]
+    assert (result.sent, result.pending) == (2, 1)
+    row = _rows(outbox)["<alert-1@ouchhungry.test>"]
+    assert (row.state, row.claimed_at) == (SENDING, 940.0)
+
+
+def test_a_claim_records_its_time_and_counts_the_attempt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What lets a claim expire if its process dies between the claim and the send."""
+    outbox = Outbox(tmp_path / "state")
+    outbox.put(alert(1), queued_at=1.0)
+    _frozen_clock(monkeypatch, 500.0)
+    message_id, raw = outbox._claim_oldest() or ("", b"")
+    assert message_id == "<alert-1@ouchhungry.test>" and b"Subject: alert 1" in raw
+    row = _rows(outbox)[message_id]
+    assert (row.state, row.claimed_at, row.attempts) == (SENDING, 500.0, 1)
+    assert outbox._claim_oldest() is None  # held, and nothing else waits
+
+
+def test_equal_queue_times_are_sent_in_message_id_order_else_oldest_first(
+        tmp_path: Path) -> None:
+    location = str(tmp_path / "state")
+    outbox = Outbox(location)
+    for n, queued_at in ((3, 5.0), (1, 9.0), (2, 5.0)):
+        outbox.put(alert(n), queued_at=queued_at)
+    with SmtpSink(tmp_path / "mail") as sink:
+        outbox.flush(client(sink.port, location))
+        assert [m.subject for m in sink.messages()] == ["alert 2", "alert 3", "alert 1"]
