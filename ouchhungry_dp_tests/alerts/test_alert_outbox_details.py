@@ -4,6 +4,7 @@ settled row holds no claim, and the age the alerting-health check reads (mutatio
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -114,3 +115,30 @@ def test_equal_queue_times_are_sent_in_message_id_order_else_oldest_first(
     with SmtpSink(tmp_path / "mail") as sink:
         outbox.flush(client(sink.port, location))
         assert [m.subject for m in sink.messages()] == ["alert 2", "alert 3", "alert 1"]
+
+
+def test_a_row_another_sender_claims_between_our_read_and_our_update_is_not_sent(
+        tmp_path: Path) -> None:
+    """The race the conditional UPDATE settles, made deterministic: just before our claim's
+    UPDATE runs, another sender claims the row."""
+    location = str(tmp_path / "state")
+    outbox = Outbox(location)
+    outbox.put(alert(1), queued_at=1.0)
+
+    def other_sender_first(conn, cursor, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and "claimed_at" in statement \
+                and not taken:
+            taken.append(True)
+            # SQLite holds our transaction's lock: the other sender's write goes through
+            # our connection, which is what our UPDATE would then see after its commit.
+            cursor.connection.execute(
+                "UPDATE ouchhungry_alert_outbox SET state = ?, claimed_at = ?",
+                (SENDING, time.time()))
+
+    taken: list[bool] = []
+    sa.event.listen(outbox.engine, "before_cursor_execute", other_sender_first)
+    with SmtpSink(tmp_path / "mail") as sink:
+        result = outbox.flush(client(sink.port, location))
+        assert sink.messages() == []
+    assert taken and result.sent == 0
+    assert _rows(outbox)["<alert-1@ouchhungry.test>"].state == SENDING
