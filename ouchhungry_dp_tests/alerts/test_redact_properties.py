@@ -183,3 +183,15 @@ def test_a_private_key_in_a_message_is_hidden_whole(key_format: str) -> None:
     body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
     assert body and not [line for line in body if line in out]
     assert "[private key]" in out and out.endswith("retrying")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=3, max_size=8),
+                min_size=2, max_size=4), st.sampled_from(['"', "'"]),
+       st.sampled_from(["SMTP_PASSWORD=", "api_key: ", '"token": ']))
+def test_a_quoted_secret_with_blanks_is_hidden_whole(words: list[str], quote: str,
+                                                     assigned: str) -> None:
+    value = " ".join(words)
+    out = redact(f"config {assigned}{quote}{value}{quote} rejected", limit=10_000)
+    # The whole quoted value goes, quotes included, not only its first word.
+    assert out == f"config {assigned}*** rejected"
