@@ -46,12 +46,14 @@ def test_a_settled_row_holds_no_claim_whether_sent_or_put_back(tmp_path: Path) -
     outbox.put(alert(1), queued_at=1.0)
     with SmtpSink(tmp_path / "gone") as gone:
         port = gone.port
-    assert outbox.flush(client(port, location)).smtp_down
+    down = outbox.flush(client(port, location))
+    assert down.smtp_down and "unavailable" in down.error
     row = _rows(outbox)["<alert-1@ouchhungry.test>"]
     assert (row.state, row.claimed_at, row.attempts) == (PENDING, None, 1)
-    assert row.last_error
+    assert row.last_error == down.error  # the relay's failure, kept for the operator
     with SmtpSink(tmp_path / "mail", port=port):
-        assert outbox.flush(client(port, location)).sent == 1
+        sent = outbox.flush(client(port, location))
+    assert (sent.sent, sent.smtp_down, sent.error) == (1, False, "")
     row = _rows(outbox)["<alert-1@ouchhungry.test>"]
     assert (row.state, row.claimed_at, row.attempts, row.last_error) == (SENT, None, 2, None)
 

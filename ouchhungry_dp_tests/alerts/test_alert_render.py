@@ -62,8 +62,9 @@ def test_each_field_is_labelled_and_an_empty_one_is_left_out() -> None:
                 "Job": "daily_delivery", "Step": "upload", "Error class": "ConnectivityError"}
     for label, value in expected.items():
         assert f"{label:<13}: {value}" in lines, label
-    sparse = _text(_alert(partner=None, step=None, error_class=None, occurrences=()))
-    for label in ("Partner", "Partition(s)", "Step", "Error class"):
+    sparse = _text(_alert(partner=None, job_name=None, step=None, error_class=None,
+                          occurrences=()))
+    for label in ("Partner", "Partition(s)", "Job", "Step", "Error class"):
         assert not any(line.startswith(f"{label:<13}:") for line in sparse.splitlines()), label
 
 
