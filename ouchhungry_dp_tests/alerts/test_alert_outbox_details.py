@@ -144,3 +144,20 @@ def test_a_row_another_sender_claims_between_our_read_and_our_update_is_not_sent
         assert sink.messages() == []
     assert taken and result.sent == 0
     assert _rows(outbox)["<alert-1@ouchhungry.test>"].state == SENDING
+
+
+class _Interrupted:
+    """A send cut short by the process being stopped (Ctrl-C, a pod's SIGTERM handler)."""
+
+    def send(self, message: object) -> None:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_send_puts_the_row_back_at_once_and_re_raises(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "state", lease_seconds=3_600.0)
+    outbox.put(alert(1), queued_at=1.0)
+    with pytest.raises(KeyboardInterrupt):
+        outbox.flush(_Interrupted())  # type: ignore[arg-type]
+    row = _rows(outbox)["<alert-1@ouchhungry.test>"]
+    # Not left claimed for the lease (an hour): the next flush sends it.
+    assert (row.state, row.claimed_at, row.last_error) == (PENDING, None, "flush interrupted")
