@@ -114,6 +114,9 @@ def test_equal_queue_times_are_sent_in_message_id_order_else_oldest_first(
     outbox = Outbox(location)
     for n, queued_at in ((3, 5.0), (1, 9.0), (2, 5.0)):
         outbox.put(alert(n), queued_at=queued_at)
+    assert outbox.pending() == [f"<alert-{n}@ouchhungry.test>" for n in (2, 3, 1)]
+    # A folder location holds the SQLite file under its documented name.
+    assert (tmp_path / "state" / "outbox.sqlite").is_file()
     with SmtpSink(tmp_path / "mail") as sink:
         outbox.flush(client(sink.port, location))
         assert [m.subject for m in sink.messages()] == ["alert 2", "alert 3", "alert 1"]

@@ -195,3 +195,8 @@ def test_a_quoted_secret_with_blanks_is_hidden_whole(words: list[str], quote: st
     out = redact(f"config {assigned}{quote}{value}{quote} rejected", limit=10_000)
     # The whole quoted value goes, quotes included, not only its first word.
     assert out == f"config {assigned}*** rejected"
+
+
+def test_a_message_of_exactly_the_limit_is_kept_whole_one_more_is_cut() -> None:
+    assert redact("a" * 10, limit=10) == "a" * 10
+    assert redact("a" * 11, limit=10) == "a" * 9 + "…"
