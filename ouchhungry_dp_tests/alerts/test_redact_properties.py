@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ouchhungry_dp.alerts.redact import redact
@@ -98,15 +101,26 @@ def test_personal_data_never_survives(value: str, prefix: str, left: str, right:
     _assert_gone(value, prefix, left, right, suffix)
 
 
+# Written apart from redact.py's patterns: a name ending in a secret word, then "=" or ":".
+ASSIGNED_BEFORE = re.compile(
+    r"(?i)(password|passwd|pwd|secret|token|passphrase|api[_-]?key|access[_-]?key|_key)"
+    r"[\"']?\s*[=:]\s*$")
+
+
 @settings(max_examples=300, deadline=None)
 @given(assignments(), context, before, after, context)
+@example(("A_PASSWORD=00000000", "00000000"), "0_KEY", ": ", " ", "")  # found by Hypothesis
 def test_secret_assignments_never_survive(assignment: tuple[str, str], prefix: str, left: str,
                                           right: str, suffix: str) -> None:
     text, value = assignment
     out = redact(prefix + left + text + right + suffix, limit=10_000)
     assert out.count(value) <= (prefix + suffix).count(value)
     name = text.split("=")[0].split(":")[0].strip()
-    assert name in out  # the variable's name stays: it tells the reader what was hidden
+    # The variable's name stays (it tells the reader what was hidden), unless the text
+    # before it assigns it to another secret-looking name ("0_KEY: A_PASSWORD=..."):
+    # then the whole assignment is that name's value and is hidden with it.
+    if not ASSIGNED_BEFORE.search(prefix + left):
+        assert name in out, (prefix + left + text, out)
 
 
 days = st.dates().filter(lambda d: 1900 <= d.year <= 2199)
@@ -151,3 +165,38 @@ def test_named_examples() -> None:
     assert "SMTP_PASSWORD=***" in text and "2026-11-25" in text and "R$ 1.234,56" in text
     # Found by the property test: two counts side by side are not a DDD and a number.
     assert redact("100000 1000") == "100000 1000"
+
+
+@pytest.mark.parametrize("key_format", ["openssh", "pkcs8", "traditional"])
+def test_a_private_key_in_a_message_is_hidden_whole(key_format: str) -> None:
+    """A key file's text pasted into an error (a failed key load quoting it): no line of the
+    key's body survives, whatever the PEM flavour."""
+    key = ed25519.Ed25519PrivateKey.generate() if key_format != "traditional" else \
+        ec.generate_private_key(ec.SECP256R1())
+    formats = {"openssh": serialization.PrivateFormat.OpenSSH,
+               "pkcs8": serialization.PrivateFormat.PKCS8,
+               "traditional": serialization.PrivateFormat.TraditionalOpenSSL}
+    pem = key.private_bytes(serialization.Encoding.PEM, formats[key_format],
+                            serialization.NoEncryption()).decode()
+    out = redact(f"could not load key from OUCHHUNGRY_SFTP_PRIVATE_KEY_PATH:\n{pem}\nretrying",
+                 limit=10_000)
+    body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
+    assert body and not [line for line in body if line in out]
+    assert "[private key]" in out and out.endswith("retrying")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=3, max_size=8),
+                min_size=2, max_size=4), st.sampled_from(['"', "'"]),
+       st.sampled_from(["SMTP_PASSWORD=", "api_key: ", '"token": ']))
+def test_a_quoted_secret_with_blanks_is_hidden_whole(words: list[str], quote: str,
+                                                     assigned: str) -> None:
+    value = " ".join(words)
+    out = redact(f"config {assigned}{quote}{value}{quote} rejected", limit=10_000)
+    # The whole quoted value goes, quotes included, not only its first word.
+    assert out == f"config {assigned}*** rejected"
+
+
+def test_a_message_of_exactly_the_limit_is_kept_whole_one_more_is_cut() -> None:
+    assert redact("a" * 10, limit=10) == "a" * 10
+    assert redact("a" * 11, limit=10) == "a" * 9 + "…"

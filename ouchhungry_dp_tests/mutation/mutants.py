@@ -8,6 +8,7 @@ nothing) and the tests expected to fail when it is applied.
 from __future__ import annotations
 
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
+from ouchhungry_dp_tests.mutation.mutants_delivery_alerts import DELIVERY_ALERTS
 from ouchhungry_dp_tests.mutation.mutants_insights import INSIGHTS
 from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE
 from ouchhungry_dp_tests.mutation.mutants_products import PRODUCTS
@@ -320,4 +321,5 @@ KILLED_SURVIVORS: list[Mutant] = [
     ),
 ]
 
-ALL = ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS + INSIGHTS
+ALL = (ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS + INSIGHTS
+       + DELIVERY_ALERTS)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ouchhungry_dp_tests.privacy.cached_build import cached
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,17 +26,33 @@ if TYPE_CHECKING:
 
 SmallMonths = tuple[list["MonthRelease"], "pd.DataFrame"]
 DAYS_PER_MONTH = 4
+# What ``_build`` imports: the cache key covers their code and all they import (not
+# ``audit.py``, which imports the re-release scenarios the tests run: the key is passed in).
+BUILD_MODULES = ["ouchhungry_dp.partners.contract", "ouchhungry_dp.privacy.audit_release",
+                 "ouchhungry_dp.privacy.decision_record", "ouchhungry_dp.simulation"]
 
 
-def small_months(first_month: str = "2026-09", released: int = 3) -> SmallMonths:
-    """``released`` months after one month of history, ``DAYS_PER_MONTH`` days each."""
+def small_months(first_month: str = "2026-09", released: int = 3,
+                 key: bytes | None = None) -> SmallMonths:
+    """``released`` months after one month of history, ``DAYS_PER_MONTH`` days each,
+    pseudonymized with ``key`` (the audit's key by default). Built once per code of the
+    builder (``cached_build``): a mutation pass forks a process per mutant, and each
+    would build them again (~10 CPU-s, more than the tests that use them)."""
+    if key is None:
+        from ouchhungry_dp.privacy.audit import AUDIT_KEY
+
+        key = AUDIT_KEY
+    return cached("small-months", BUILD_MODULES, (first_month, released, key),
+                  lambda: _build(first_month, released, key))
+
+
+def _build(first_month: str, released: int, key: bytes) -> SmallMonths:
     # Imported here: the privacy tests that do not use these months (the mutation guard
     # replays some) start without the simulator and the product builders.
     import pandas as pd
 
     from ouchhungry_dp.partners.contract import get_contract
     from ouchhungry_dp.privacy import audit_release
-    from ouchhungry_dp.privacy.audit import AUDIT_KEY
     from ouchhungry_dp.privacy.decision_record import MemoryStore
     from ouchhungry_dp.simulation import SimulationConfig
 
@@ -56,7 +74,7 @@ def small_months(first_month: str = "2026-09", released: int = 3) -> SmallMonths
         history = pd.concat(cleaned[previous], ignore_index=True)
         before = releases[-1].monthly if releases else None
         release = audit_release.build_month(str(period), history, cleaned[period], products,
-                                            contract, AUDIT_KEY, before, quarantined,
+                                            contract, key, before, quarantined,
                                             store=store, published=published)
         published = {**published, release.month: release.insights["brands"]}
         releases.append(release)

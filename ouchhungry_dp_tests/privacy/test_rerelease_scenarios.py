@@ -144,6 +144,25 @@ def test_a_late_day_with_a_decision_that_can_be_replaced_changes_the_next_months
     assert f"{releases[1].month} decision" in detail or f"{releases[2].month} decision" in detail
 
 
+def test_a_late_day_counts_the_changed_files_of_every_month_not_only_the_last(
+        small: SmallMonths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every re-run month's files made to drift (one byte appended to each): the count is
+    the sum over all re-run months and the detail names the first month's files first."""
+    releases, products = small
+    original = rerelease.build_month
+
+    def drifting(*args: object, **kwargs: object) -> MonthRelease:
+        again = original(*args, **kwargs)  # type: ignore[arg-type]
+        again.files = {name: data + b"\n" for name, data in again.files.items()}
+        return again
+
+    monkeypatch.setattr(rerelease, "build_month", drifting)
+    (checked, changed, detail), _ = rerelease.late_day(releases, CONTRACT, products, AUDIT_KEY)
+    assert changed == checked == sum(len(r.files) for r in releases[1:])
+    first = sorted(releases[1].files)[0]
+    assert f"changed: {releases[1].month} {first}, " in detail
+
+
 def test_a_report_recomputing_past_months_from_the_warehouse_is_differenced(
         small: SmallMonths, monkeypatch: pytest.MonkeyPatch) -> None:
     """F5 as it was: a report printing a past month's revenue from the warehouse, which
