@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / ".mutation"
 COPIED = ("ouchhungry_dp", "ouchhungry_dp_tests")
+BUILT_FIXTURES = "built-fixtures"
 
 
 def load_config(path: Path = ROOT / "mutation.toml") -> dict:
@@ -35,6 +36,7 @@ def load_config(path: Path = ROOT / "mutation.toml") -> dict:
 def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> Path:
     work = SCRATCH / area
     work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work / BUILT_FIXTURES, ignore_errors=True)
     for name in COPIED:
         shutil.rmtree(work / name, ignore_errors=True)
         shutil.copytree(
@@ -61,7 +63,10 @@ def prepare(area: str, spec: dict[str, list[str]], skip_patterns: list[str]) -> 
 def _env(work: Path) -> dict[str, str]:
     # The scratch copy is not a developer checkout (no .git/Makefile), where the platform
     # refuses to guess its environment: the area's tests run as in a checkout, locally.
-    return {**os.environ, "PYTHONPATH": str(work / "mutants"), "OUCHHUNGRY_ENV": "local"}
+    # The privacy small months are built once per code of the builder for this scratch
+    # copy (ouchhungry_dp_tests/privacy/cached_build.py; emptied by each new pass).
+    return {**os.environ, "PYTHONPATH": str(work / "mutants"), "OUCHHUNGRY_ENV": "local",
+            "OUCHHUNGRY_TEST_CACHE_DIR": str(work / BUILT_FIXTURES)}
 
 
 def _unkilled(work: Path, env: dict[str, str], mutmut: list[str]) -> list[str]:

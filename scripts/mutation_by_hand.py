@@ -49,7 +49,8 @@ def check(area: str, name: str, tests: list[str]) -> str:
         if source.count(old) != 1:
             return f"{name}: not applied (its lines occur {source.count(old)} times)"
         (work / path).write_text(source.replace(old, new))
-        env = {**os.environ, "PYTHONPATH": str(work), "OUCHHUNGRY_ENV": "local"}
+        env = {**os.environ, "PYTHONPATH": str(work), "OUCHHUNGRY_ENV": "local",
+               "OUCHHUNGRY_TEST_CACHE_DIR": str(ROOT / ".mutation" / area / "built-fixtures")}
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
             cwd=work, env=env, capture_output=True, text=True, check=False)

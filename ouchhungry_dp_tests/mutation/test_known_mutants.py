@@ -61,8 +61,11 @@ def _outcome(mutant: Mutant, work: Path) -> tuple[Mutant, int, str]:
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
              *mutant.tests],
-            cwd=work, env={**env, "PYTHONPATH": str(work)}, capture_output=True, text=True,
-            timeout=240,
+            # The privacy small months, built once per code for this guard run
+            # (privacy/cached_build.py): shared by both workers' copies, gone with tmp_path.
+            cwd=work, env={**env, "PYTHONPATH": str(work),
+                           "OUCHHUNGRY_TEST_CACHE_DIR": str(work.parent / "built-fixtures")},
+            capture_output=True, text=True, timeout=240,
         )
     finally:
         _write(target, source)

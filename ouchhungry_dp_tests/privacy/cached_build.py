@@ -11,7 +11,18 @@ the same. The key covers:
 * the mutant mutmut has switched on (``MUTANT_UNDER_TEST``) if its module is in that
   closure: mutmut picks the mutant at call time inside one unchanged file, so the file's
   bytes alone cannot tell a mutated build from a clean one;
-* the fixture's arguments and the versions of Python, pandas and numpy.
+* the fixture's arguments, the bytes of the file that holds the builder (the conftest),
+  every data file of the package (contracts, reference tables), the environment variables
+  the platform reads (``OUCHHUNGRY_*``) and the versions of every installed distribution.
+
+**Opt-in only.** The cache is used when ``OUCHHUNGRY_TEST_CACHE_DIR`` names a folder:
+``scripts/mutation.py`` (a folder inside the pass's scratch copy, emptied by each new
+pass), ``scripts/mutation_by_hand.py`` and the fast guard (a folder of that guard run) set
+it. A plain ``pytest``/``make test`` builds the months every time, so no test there can
+pass on months built by other code. It is skipped in mutmut's coverage run
+(``MUTANT_UNDER_TEST=stats``): loading the months there would hide the functions the build
+calls from the tests that need them. A value built under a mutant of the closure is not
+stored (no later run has that key). A store that fails is not an error.
 """
 
 from __future__ import annotations
@@ -28,11 +39,7 @@ from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "ouchhungry_dp"
-# Outside the checkout, so that the scratch copies of a mutation pass, of the fast guard
-# and of ``mutation_by_hand.py`` share one build: the key is the code, not the path.
-CACHE = Path(os.environ.get("OUCHHUNGRY_TEST_CACHE_DIR")
-             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-             / "ouchhungry_dp" / "built-fixtures")
+CACHE_ENV = "OUCHHUNGRY_TEST_CACHE_DIR"
 T = TypeVar("T")
 
 
@@ -80,33 +87,69 @@ def import_closure(roots: list[str]) -> dict[str, Path]:
     return seen
 
 
-def cache_key(roots: list[str], arguments: tuple[object, ...]) -> str:
-    import numpy
-    import pandas
+def _versions() -> str:
+    import importlib.metadata
 
+    return ";".join(sorted(f"{d.metadata['Name']}=={d.version}"
+                           for d in importlib.metadata.distributions()))
+
+
+def _data_files() -> list[Path]:
+    return sorted(p for p in (ROOT / PACKAGE).rglob("*")
+                  if p.is_file() and p.suffix not in (".py", ".pyc"))
+
+
+def cache_key(roots: list[str], arguments: tuple[object, ...], builder: Path) -> tuple[str, bool]:
+    """The key, and whether the mutant under test is in the build's import closure."""
     closure = import_closure(roots)
-    digest = hashlib.sha256(repr((arguments, sys.version, pandas.__version__,
-                                  numpy.__version__)).encode())
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("OUCHHUNGRY_")
+                      and k != CACHE_ENV)
+    digest = hashlib.sha256(repr((arguments, sys.version, _versions(), settings)).encode())
+    digest.update(b"builder\0" + builder.read_bytes() + b"\0")
+    for path in _data_files():
+        digest.update(os.path.relpath(path, ROOT).encode() + b"\0" + path.read_bytes() + b"\0")
     for name in sorted(closure):
         digest.update(name.encode() + b"\0" + closure[name].read_bytes() + b"\0")
     mutant = os.environ.get("MUTANT_UNDER_TEST", "")
     # mutmut names a mutant "<module>.x_<function>__mutmut_<n>" (methods "x<sep><class>...").
-    if any(mutant.startswith(f"{name}.x") for name in closure):
+    mutated = any(mutant.startswith(f"{name}.x") for name in closure)
+    if mutated:
         digest.update(b"mutant\0" + mutant.encode())
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()[:32], mutated
 
 
 def cached(name: str, roots: list[str], arguments: tuple[object, ...],
-           build: Callable[[], T]) -> T:
-    """``build()``'s value, from the cache when the key matches, else built and stored
-    (written to a temporary file, then renamed: a concurrent reader never sees half)."""
-    path = CACHE / f"{name}-{cache_key(roots, arguments)}.pickle"
-    if path.is_file():
+           build: Callable[[], T], builder: Path) -> T:
+    """``build()``'s value, from the cache when it is switched on and the key matches,
+    else built (and stored when switched on: written to a temporary file, then renamed,
+    so a concurrent reader never sees half). ``builder``: the file that defines ``build``."""
+    folder = os.environ.get(CACHE_ENV, "")
+    if not folder or os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        return build()
+    key, mutated = cache_key(roots, arguments, builder)
+    path = Path(folder) / f"{name}-{key}.pickle"
+    try:
         with path.open("rb") as handle:
             return pickle.load(handle)
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError):
+        path.unlink(missing_ok=True)  # unreadable or cut short: built again below
     value = build()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=CACHE, prefix=f".{name}.", delete=False) as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)
+    if mutated:
+        return value
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{name}.",
+                                         delete=False) as handle:
+            temporary = handle.name
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        temporary = None
+    except OSError:
+        pass  # a cache that cannot be written only costs the next build
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
     return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -43,7 +44,7 @@ def small_months(first_month: str = "2026-09", released: int = 3,
 
         key = AUDIT_KEY
     return cached("small-months", BUILD_MODULES, (first_month, released, key),
-                  lambda: _build(first_month, released, key))
+                  lambda: _build(first_month, released, key), Path(__file__))
 
 
 def _build(first_month: str, released: int, key: bytes) -> SmallMonths:
