@@ -138,11 +138,13 @@ def test_a_refused_login_and_a_relay_without_starttls_say_what_happened(tmp_path
     the missing STARTTLS the library's words."""
     with SmtpSink(tmp_path / "auth", credentials=("relay", "right-pw")) as relay:
         config = SmtpConfig(host="127.0.0.1", port=relay.port, security="none",
-                            email_from=SENDER, username="relay", password="wrong-pw")
+                            email_from=SENDER, username="relay",
+                            password="wrong-pw")  # pragma: allowlist secret
         with pytest.raises(ConnectivityError, match="refused the login") as refused:
             SmtpEmailClient(config, attempts=1, dedupe=False).send(build_message(
                 subject="s", text="t", html=None, sender=SENDER, recipients=["to@x.test"]))
     assert refused.value.detail == "code 535" and refused.value.transient is False
+    assert "wrong-pw" not in str(refused.value)
     with SmtpSink(tmp_path / "plain") as plain:
         config = SmtpConfig(host="127.0.0.1", port=plain.port, security="starttls",
                             email_from=SENDER)
