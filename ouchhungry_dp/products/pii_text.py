@@ -60,9 +60,9 @@ NORMALISED_PATTERNS: dict[str, str] = {
     "cnpj": r"\b\d{14}\b|\bcnpj\b",
     # joao(at)gmail.com, joao [at] gmail [dot] com, joao arroba gmail ponto com,
     # and a bare mail provider's name (gmail.com, gmail,com, hotmail com).
-    # An "@" between a word and a letter, spaces allowed around it ("joao @ empresa",
-    # and a fullwidth or small "@", which NFKD turns into "@").
-    "email": r"\w@\w|\w\s*@\s*[a-z]"
+    # An "@" with a space beside it, between a word and a letter ("joao @ empresa"; the
+    # plain, fullwidth and small "@" without spaces are ``guardrails.TEXT_PATTERNS``').
+    "email": r"\w\s+@\s*[a-z]|\w@\s+[a-z]"
     r"|[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\barroba\b)\s*[\w-]+"
     r"|[\w.+-]+\s+at\s+[\w-]+\s*(?:\.|\(dot\)|\[dot\]|\s(?:dot|ponto)\s)"
     r"|\b(?:gmail|hotmail|yahoo|outlook|icloud|uol|bol|terra)"
