@@ -60,9 +60,11 @@ __all__ = [
 # err on the side of stopping the file, and no legitimate text column of a
 # product holds 8 or 10-14 consecutive digits.
 TEXT_PATTERNS: dict[str, str] = {
-    "email": r"[^\s@,;]+@",  # also a truncated address such as "joao@"
+    # Also a truncated address such as "joao@", and the fullwidth and small "@".
+    "email": r"[^\s@,;＠﹫]+[@＠﹫]",
     "cpf": r"\b\d{3}\.?\d{3}\.?\d{3}-\d{2}\b|\b\d{11}\b",
-    "cnpj": r"\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b|\b\d{14}\b"
+    # The alphanumeric CNPJ (2026) in its mask, in either case ("12.abc.345/01de-35").
+    "cnpj": r"(?i:\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b)|\b\d{14}\b"
     r"|\b[0-9A-Z]{12}\d{2}\b",
     # +55..., (11) 98765-4321, 11 98765-4321, 98765-4321, bare 10/12/13 digits
     "phone": r"\+\s?55[\s\d().-]{8,}|\(\d{2}\)\s?9?\d{4}-?\d{4}\b|\b\d{2}\s9?\d{4}-?\d{4}\b"

@@ -6,13 +6,17 @@ with spaces or dots (``11.98765.4321``), a CPF with spaces, an e-mail spelt out
 (``joao arroba gmail ponto com``), a street address, a customer's name inside a
 longer text. So each value is first *normalised* and the patterns run on that:
 
-- ISO dates and timestamps are blanked first, so that joining digits never turns
-  a sale date into an 8-digit "CEP";
-- separators between digits (spaces, dots, dashes, slashes, parentheses) are
-  removed, so every phone/CPF/CNPJ/CEP becomes one digit run whatever its layout;
-- accents and case are folded for the word cues and the known identifiers, and the
-  decimal digits of every script (Arabic-Indic, Devanagari, fullwidth...) are written
-  as ASCII digits, since RE2's ``\\d`` is ASCII only.
+- real ISO dates and timestamps (valid month, day and time) are blanked first, so
+  that joining digits never turns a sale date into an 8-digit "CEP" (a date-shaped
+  CNPJ such as ``1122-23-33 00:01:81`` is no date and stays);
+- runs of one to three characters that are neither letters nor digits between two
+  digits (spaces, dots, dashes of every kind, commas, middle dots, ``_``, ``:``...)
+  are removed, so every phone/CPF/CNPJ/CEP becomes one digit run whatever its layout;
+- accents, marks and case are folded for the word cues and the known identifiers,
+  blank-looking characters (every Unicode separator, Hangul fillers, braille blank)
+  become spaces, and every character with a digit value (Arabic-Indic, Devanagari,
+  fullwidth, circled, dingbat, Ethiopic...) is written as an ASCII digit, since RE2's
+  ``\\d`` is ASCII only.
 
 Everything runs in RE2 through pyarrow or, for the known identifiers, in an
 Aho-Corasick automaton (linear time, no backtracking on hostile input). A blocking
@@ -31,10 +35,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# ISO date / timestamp / month keys: blanked before digits are joined.
-_DATES = r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+# Real ISO dates / timestamps (1900-2099, month 01-12, day 01-31, valid time): blanked
+# before digits are joined. Only valid ones: "1122-23-33 00:01:81" is a CNPJ typed to
+# look like a timestamp (partner-side attack, session 6), not a date. ``fold`` has
+# lower-cased the "T" of an ISO timestamp.
+_DATES = (r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+          r"(?:[Tt ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+          r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?\b")
 # One separator run between two digits (applied until stable: matches cannot overlap).
-_DIGIT_GAP = r"(\d)[\s().\-/]{1,3}(\d)"
+# Anything but a letter or a digit separates: a list of separators (spaces, dots,
+# ASCII dashes) let an en dash, a non-breaking hyphen, a comma or a middle dot through.
+_DIGIT_GAP = r"(\d)[^\p{L}\p{N}]{1,3}(\d)"
+# The same on ASCII text (``fold`` has lower-cased it): RE2's Unicode classes cost about
+# twice as much on every value, and a day's values are nearly all ASCII.
+_ASCII_DIGIT_GAP = r"(\d)[^a-z0-9]{1,3}(\d)"
 _JOIN_PASSES = 4
 
 # Patterns on the normalised (digits joined, lower case, no accents) text. A run of
@@ -48,29 +62,39 @@ NORMALISED_PATTERNS: dict[str, str] = {
     "cpf": r"\b\d{11}\b|\bcpf\b",
     "cnpj": r"\b\d{14}\b|\bcnpj\b",
     # joao(at)gmail.com, joao [at] gmail [dot] com, joao arroba gmail ponto com,
-    # and a bare mail provider's name.
-    "email": r"[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\barroba\b)\s*[\w-]+"
+    # and a bare mail provider's name (gmail.com, gmail,com, hotmail com).
+    # An "@" with a space beside it, between a word and a letter ("joao @ empresa"; the
+    # plain, fullwidth and small "@" without spaces are ``guardrails.TEXT_PATTERNS``').
+    "email": r"\w\s+@\s*[a-z]|\w@\s+[a-z]"
+    r"|[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\barroba\b)\s*[\w-]+"
     r"|[\w.+-]+\s+at\s+[\w-]+\s*(?:\.|\(dot\)|\[dot\]|\s(?:dot|ponto)\s)"
-    r"|\b(?:gmail|hotmail|yahoo|outlook|icloud|uol|bol|terra)\s*(?:\.|\bponto\b|\(dot\)|\bdot\b)"
-    r"\s*(?:com|net|org|br)\b",
-    # A street-address cue followed by a number (Rua Augusta 1500, apto 12, bloco 3).
-    "address": r"\b(?:rua|avenida|av\.?|alameda|travessa|rodovia|estrada|praca)\s+[^\d,;]{1,40}?"
-    r"[\s,]\s*(?:n[o.]?\s*)?\d"
-    r"|\b(?:apto?|apartamento|bloco|casa)\.?\s*"
+    r"|\b(?:gmail|hotmail|yahoo|outlook|icloud|uol|bol|terra)"
+    r"(?:[^\p{L}\p{N}]+|\s*(?:\bponto\b|\(dot\)|\bdot\b)\s*)(?:com|net|org|br)\b",
+    # A street-address cue followed by a number (Rua Augusta 1500, R. Augusta 1500,
+    # apto 12, ap 12, bloco 3, bl 3).
+    "address": r"(?:\b(?:rua|avenida|av\.?|alameda|travessa|rodovia|estrada|praca)\s+|\br\.\s*)"
+    r"[^\d,;]{1,40}?[\s,]\s*(?:n[o.]?\s*)?\d"
+    r"|\b(?:ap|apto?|apartamento|bl|bloco|casa)\.?\s*"
     r"(?:n[o.]?\s*)?:?\s*\d",
 }
 
 
-# Combining marks (accents after NFKD) and format characters: a zero-width space, soft
-# hyphen or word joiner inside a customer's name is invisible to a reader, so the name
-# must still match (a partner-side attack got "Mari\u200bana ..." through otherwise).
-_DROPPED = r"[\p{Mn}\p{Cf}]"
+# Marks (accents after NFKD, the keycap U+20E3 and other enclosing marks, variation
+# selectors) and format characters: a zero-width space, soft hyphen or word joiner
+# inside a customer's name is invisible to a reader, so the name must still match (a
+# partner-side attack got "Mari\u200bana ..." through otherwise), and "5\ufe0f\u20e3"
+# is the digit 5 on screen.
+_DROPPED = r"[\p{M}\p{Cf}]"
+# Characters that render as a blank but are not ASCII whitespace (RE2's ``\s``): every
+# Unicode separator (Zs, Zl U+2028, Zp), the Hangul fillers (letters for Unicode) and
+# the braille blank. They separate words and digit groups like a space does.
+_BLANK = r"[\p{Z}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}]"
 
 
 def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Lower case, accents and format characters removed (NFKD, then combining marks and
-    zero-width/format characters dropped), digits of any script as ASCII digits, spaces
-    collapsed.
+    """Lower case, accents and format characters removed (NFKD, then marks and
+    zero-width/format characters dropped), blank-looking characters as spaces, digits of
+    any form as ASCII digits, spaces collapsed.
 
     An ASCII value is its own NFKD and holds no combining mark, and its Unicode lower
     case is its ASCII lower case: only the other values go through NFKD and the mark
@@ -81,24 +105,32 @@ def fold(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     text = pc.ascii_lower(values)
     if pc.any(other).as_py():
         accented = pc.utf8_lower(pc.utf8_normalize(values.filter(other), "NFKD"))
-        text = pc.replace_with_mask(
-            text, other, _ascii_digits(pc.replace_substring_regex(accented, _DROPPED, "")))
+        plain = pc.replace_substring_regex(pc.replace_substring_regex(accented, _DROPPED, ""),
+                                           _BLANK, " ")
+        text = pc.replace_with_mask(text, other, _ascii_digits(plain))
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+# Two dingbat zeros Unicode gives no digit value (their ones to nines have one).
+_DINGBAT_ZEROS = {0x1F10B: "0", 0x1F10C: "0"}
 
 
 @cache
 def _digit_table() -> dict[int, str]:
-    """Every non-ASCII decimal digit (Unicode category Nd) -> its ASCII digit."""
-    return {code: str(unicodedata.decimal(chr(code))) for code in range(0x80, sys.maxunicode + 1)
-            if unicodedata.category(chr(code)) == "Nd"}
+    """Every non-ASCII character with a digit value -> its ASCII digit: decimal digits
+    (category Nd) and the other digits (No: dingbat ❺ ➀, double circled ⓵, Ethiopic ፩,
+    superscripts), which NFKD leaves alone when they have no compatibility form."""
+    table = {code: str(unicodedata.digit(chr(code))) for code in range(0x80, sys.maxunicode + 1)
+             if unicodedata.digit(chr(code), None) is not None}
+    return table | _DINGBAT_ZEROS
 
 
 def _ascii_digits(text: pa.Array) -> pa.Array:
-    """Decimal digits of any script written as ASCII digits.
+    """Digits of any script or form written as ASCII digits.
 
-    RE2's ``\\d`` is ASCII only and NFKD leaves most scripts' digits alone (it maps
-    fullwidth and mathematical digits, not Arabic-Indic, Devanagari, Bengali...): a CPF
-    or phone typed in those digits passed every pattern. Only the values holding such a
+    RE2's ``\\d`` is ASCII only and NFKD leaves many digits alone (it maps fullwidth
+    and mathematical digits, not Arabic-Indic, Devanagari, dingbat or Ethiopic ones): a
+    CPF or phone typed in those digits passed every pattern. Only the values holding such a
     digit go through Python's ``str.translate`` (the scan runs over a day's ~1M rows)."""
     other = pc.fill_null(pc.match_substring_regex(text, _other_digit_pattern()), False)
     if not pc.any(other).as_py():
@@ -111,8 +143,19 @@ def normalise(values: pa.Array) -> pa.Array:
     """``fold`` + dates blanked + separators between digits removed."""
     text = pc.replace_substring_regex(fold(values), _DATES, " ")
     for _ in range(_JOIN_PASSES):
-        text = pc.replace_substring_regex(text, _DIGIT_GAP, r"\1\2")
+        text = _replace(text, (_ASCII_DIGIT_GAP, _DIGIT_GAP), r"\1\2")
     return text
+
+
+def _replace(text: pa.Array, patterns: tuple[str, str], replacement: str) -> pa.Array:
+    """RE2 replace with ``patterns[0]`` on the ASCII values and ``patterns[1]`` (the same
+    meaning, with Unicode classes) on the others only."""
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(text), True))
+    replaced = pc.replace_substring_regex(text, patterns[0], replacement)
+    if not pc.any(other).as_py():
+        return replaced
+    return pc.replace_with_mask(replaced, other, pc.replace_substring_regex(
+        text.filter(other), patterns[1], replacement))
 
 
 class _Distinct:
@@ -160,9 +203,18 @@ def pattern_hits(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     return _matches(distinct, normalise(distinct.values), NORMALISED_PATTERNS)
 
 
-# RE2's ``\w`` (the boundary of the regex this index replaced): ASCII letters, digits
-# and ``_`` only. A letter that survives ``fold`` (ß, ø, Greek, CJK) is a boundary.
-_WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+# Word boundaries of the known identifiers (their text is ``words``: letters, digits and
+# single spaces). An identifier's letter at an edge needs no ASCII letter beside it, so a
+# digit is a boundary for a name ("Maria Souza2"); its digit at an edge needs neither a
+# letter nor a digit beside it, so an id is no match inside a longer id or a hex pseudonym.
+# A letter that survives ``fold`` (ß, ø, Greek, CJK) is a boundary, as for RE2's ``\w``.
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ALNUM = _LETTERS | frozenset("0123456789")
+# Anything but a letter or a digit between words: "Maria.Laura.Albuquerque",
+# "Maria-Laura-Albuquerque", "Albuquerque, Maria Laura" are the name's words.
+_NOT_WORD = (r"[^a-z0-9]+", r"[^\p{L}\p{N}]+")  # ASCII text (lower case), any text
+# Surname first: "Albuquerque, Maria Laura" is the last word, then the others.
+_SURNAME_FIRST = (r"^(.*) (\S+)$", r"\2 \1")
 # Joins the distinct values into one text searched in a single pass. ``fold`` turns
 # every newline into a space, so neither a value nor an identifier holds one: no
 # match can span two values, and the separator is a boundary like a string's edge.
@@ -201,6 +253,17 @@ def _blank_pattern() -> str:
     return f"^[{_class_of(str.isspace)}]*$"
 
 
+def _beside(edge: str) -> frozenset[str]:
+    """The characters that may not touch an identifier's ``edge`` character."""
+    return _LETTERS if edge in _LETTERS else _ALNUM
+
+
+def words(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``fold``, then every run of characters that are neither letters nor digits as one
+    space: what the known identifiers and the text are compared on."""
+    return pc.utf8_trim_whitespace(_replace(fold(values), _NOT_WORD, " "))
+
+
 def _embedded_mask(identifiers: pa.Array) -> pa.Array:
     """The identifiers searched inside longer text (a space, an ``@`` or a digit, as
     Python's ``str.isdigit`` decides), all at once: RE2 over Python's digit class."""
@@ -222,10 +285,14 @@ def _present(values: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Array | p
 class KnownIdentifiers:
     """Values of the day's customers and orders that must never leave (names, e-mails, ids).
 
-    Matched case- and accent-insensitively. An identifier of several tokens (a full
-    name) or holding a digit or ``@`` (an id, an e-mail) matches anywhere in a value
-    on word boundaries (``entregar p/ Maria Souza``); a single-word name matches only
-    a whole field, since common first names are product words too (a "Julia" flavour).
+    Matched case- and accent-insensitively on their ``words`` (punctuation is a space:
+    ``Maria.Souza``, ``Maria-Souza``, ``maria_souza@x.com`` against ``maria.souza@x.com``).
+    An identifier of several words (a full name, an e-mail) or holding a digit (an id)
+    matches anywhere in a value on word boundaries (``entregar p/ Maria Souza``, and
+    ``Maria Souza2``: a digit is a boundary for a name's letter); a name of several
+    words also matches surname first (``Souza, Maria``). A single-word name matches
+    only a whole field, since common first names are product words too (a "Julia"
+    flavour).
 
     The embedded identifiers sit in one Aho-Corasick automaton (``pyahocorasick``):
     one pass over the text finds every occurrence of every identifier, whatever their
@@ -238,6 +305,13 @@ class KnownIdentifiers:
 
     def __init__(self, values: Iterable[str] | pa.Array | pa.ChunkedArray) -> None:
         folded = pc.unique(fold(_present(values)))
+        # A name: no digit and no "@" (not an id, not an e-mail); of several words, it is
+        # also searched surname first.
+        names = words(folded.filter(pc.invert(pc.fill_null(
+            pc.match_substring_regex(folded, r"[0-9@]"), True))))
+        surname_first = pc.replace_substring_regex(
+            names.filter(pc.match_substring(names, " ")), *_SURNAME_FIRST)
+        folded = pc.unique(words(folded))
         folded = folded.filter(pc.not_equal(folded, ""))
         # Sorted by Arrow (UTF-8 byte order is code-point order, Python's): a day's
         # million ids no longer go through a Python set and sort.
@@ -246,7 +320,7 @@ class KnownIdentifiers:
         if pc.any(pc.match_substring(embedded, _SEPARATOR)).as_py():
             raise ValueError("a folded known identifier holds a newline; fold() changed")
         self._embedded = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-        for identifier in embedded.to_pylist():
+        for identifier in embedded.to_pylist() + surname_first.to_pylist():
             self._embedded.add_word(identifier)
         if len(self._embedded):
             self._embedded.make_automaton()
@@ -257,7 +331,7 @@ class KnownIdentifiers:
     def hits(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """Boolean mask of ``values`` holding a known identifier (null: no hit)."""
         distinct = _Distinct(values)
-        text = fold(distinct.values)
+        text = words(distinct.values)
         # The identifiers equal to one of the values first (a hash of the column's
         # distinct values, probed by the ids), then the values equal to one of those:
         # ``is_in(text, value_set=whole)`` hashed all ~1.5M ids again for every column.
@@ -281,8 +355,8 @@ class KnownIdentifiers:
         # the boundary test must not hide a shorter one that passes.
         for end, length in self._embedded.iter(joined):
             start = end - length + 1
-            if (start == 0 or joined[start - 1] not in _WORD_CHARS) and (
-                    end == last or joined[end + 1] not in _WORD_CHARS):
+            if (start == 0 or joined[start - 1] not in _beside(joined[start])) and (
+                    end == last or joined[end + 1] not in _beside(joined[end])):
                 starts.append(start)
         found = np.zeros(len(text), dtype=bool)
         if starts:

@@ -8,7 +8,10 @@ character, and RE2 rejects an escaped non-ASCII one (``\\’`` is "invalid escap
 sequence"), so an identifier such as ``Ana D’Ávila`` made the whole scan raise. The
 oracle escapes ASCII punctuation only (a non-ASCII character is always a literal in
 RE2), which is what the old pattern meant; ``test_the_old_escape_raised_on_...`` pins
-the old behaviour down.
+the old behaviour down. Since session 6 the oracle also holds the rules the attack of that
+session added, written as regexes: text and identifiers compared on their ``words``
+(punctuation is a space), a digit is a boundary for a name's letter, and a name of
+several words matches surname first too.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ouchhungry_dp.products.pii_text import (
     fold,
     normalise,
     pattern_hits,
+    words,
 )
 
 _CHUNK = 1500
@@ -46,23 +50,31 @@ def _escape(text: str) -> str:
                    for c in text)
 
 
+def _edge(char: str) -> str:
+    """What may not touch an identifier's edge ``char``: a letter for a letter (a digit
+    is a boundary for a name), a letter or digit for anything else (an id)."""
+    return "a-z" if "a" <= char <= "z" else "a-z0-9"
+
+
 class RegexKnownIdentifiers:
-    """The implementation before the index (oracle); only ``_escape`` differs."""
+    """The implementation before the index (oracle); only ``_escape`` differs, and the
+    session-6 rules (``words``, the edge rule, surname first) are added as regexes."""
 
     def __init__(self, values: list[str], escape=_escape) -> None:
-        folded = fold(pa.array([v for v in values if v and str(v).strip()], type=pa.string()))
-        unique = sorted(set(folded.to_pylist()) - {""})
-        embedded = [v for v in unique if " " in v or any(c.isdigit() or c == "@" for c in v)]
+        present = pa.array([v for v in values if v and str(v).strip()], type=pa.string())
+        unique = sorted(set(words(present).to_pylist()) - {""})
+        names = [w for f, w in zip(fold(present).to_pylist(), words(present).to_pylist(),
+                                   strict=True)
+                 if " " in w and not any(c.isdigit() or c == "@" for c in f)]
+        rotated = [" ".join([*n.split(" ")[-1:], *n.split(" ")[:-1]]) for n in names]
+        embedded = [v for v in unique if " " in v or any(c.isdigit() for c in v)] + rotated
         self.whole = pa.array(unique, type=pa.string())
         embedded.sort(key=len, reverse=True)
-        self.patterns = [
-            r"(?:^|[^\w])(?:" + "|".join(escape(v) for v in embedded[i:i + _CHUNK])
-            + r")(?:$|[^\w])"
-            for i in range(0, len(embedded), _CHUNK)
-        ]
+        pieces = [f"(?:^|[^{_edge(v[0])}]){escape(v)}(?:$|[^{_edge(v[-1])}])" for v in embedded]
+        self.patterns = ["|".join(pieces[i:i + _CHUNK]) for i in range(0, len(pieces), _CHUNK)]
 
     def hits(self, values: pa.Array) -> np.ndarray:
-        text = fold(values)
+        text = words(values)
         found = pc.fill_null(pc.is_in(text, value_set=self.whole), False).to_numpy(
             zero_copy_only=False)
         for pattern in self.patterns:
@@ -134,15 +146,23 @@ def test_index_flags_exactly_what_the_regex_flagged(case: tuple[list[str], list[
     ("MARIA SOUZA", True),
     ("maria souzas", False),          # followed by a word character
     ("xmaria souza", False),          # preceded by one
-    ("_maria souza", False),          # ``_`` is a word character for RE2's \w
-    ("1maria souza", False),
+    ("_maria souza", True),           # punctuation is a space (session 6)
+    ("1maria souza", True),           # a digit is a boundary for a name's letter
+    ("maria souza2", True),
     ("ßmaria souza", True),           # a letter that survives folding is not a \w
     ("maria souzaø", True),
     ("émaria souza", False),          # the accent folds away, leaving a word character
-    ("maria, souza", False),
+    ("maria, souza", True),
+    ("maria.souza", True),
+    ("souza, maria", True),           # surname first
+    ("souza maria", True),
+    ("souza marias", False),
+    ("0cli-0001234", True),           # a name-like edge ("c"): a digit is a boundary
+    ("xcli-0001234", False),
+    ("cli-0001234x", False),          # an id's digit edge: no letter beside it ...
+    ("cli-00012345", False),          # ... nor a digit
     ("maria\n  souza", True),         # whitespace folds to one space
     ("(cli-0001234)", True),
-    ("cli-00012345", False),          # prefix of a longer id: no boundary after it
     ("cli-0001234.5", True),
     ("pedido cli-000123", True),      # the shorter identifier on its own
     ("ana@x.io.br", True),            # "." after the e-mail is a boundary
@@ -158,12 +178,15 @@ def test_boundaries_match_the_regex(value: str | None, hit: bool) -> None:
     assert RegexKnownIdentifiers(identifiers).hits(array).tolist() == [hit]
 
 
-def test_the_old_escape_raised_on_a_name_with_a_typographic_apostrophe() -> None:
+def test_a_name_with_a_typographic_apostrophe_matches_either_apostrophe() -> None:
+    # The old escape raised on "’" (RE2: invalid escape sequence); since session 6 the
+    # apostrophe is a space on both sides, so no identifier holds punctuation any more.
     identifiers = ["Ana D’Ávila", "CLI-1"]
-    values = pa.array(["cliente ana d'avila", "ana d’avila, entregar"], type=pa.string())
-    with pytest.raises(pa.ArrowInvalid, match="invalid escape sequence"):
-        RegexKnownIdentifiers(identifiers, escape=_old_escape).hits(values)
-    assert KnownIdentifiers(identifiers).hits(values).tolist() == [False, True]
+    values = pa.array(["cliente ana d'avila", "ana d’avila, entregar", "ana davila"],
+                      type=pa.string())
+    assert RegexKnownIdentifiers(identifiers, escape=_old_escape).hits(values).tolist() == \
+        [True, True, False]
+    assert KnownIdentifiers(identifiers).hits(values).tolist() == [True, True, False]
 
 
 def test_results_map_back_to_every_position_of_a_chunked_array() -> None:
@@ -257,18 +280,24 @@ def _is_embedded(identifier: str) -> bool:
     return " " in identifier or any(c.isdigit() or c == "@" for c in identifier)
 
 
-# Every decimal digit (category Nd, ASCII included) -> its value, from Python's tables.
-_DIGITS = {code: str(unicodedata.decimal(chr(code))) for code in range(sys.maxunicode + 1)
-           if unicodedata.category(chr(code)) == "Nd"}
+# Every character with a digit value (ASCII included) -> that digit, from Python's tables,
+# and the two dingbat zeros Unicode gives no value.
+_DIGITS = {code: str(unicodedata.digit(chr(code))) for code in range(sys.maxunicode + 1)
+           if unicodedata.digit(chr(code), None) is not None} | {0x1F10B: "0", 0x1F10C: "0"}
+# Blank-looking: every Unicode separator (Python: category Z*), Hangul fillers, braille blank.
+_BLANKS = {code: " " for code in range(sys.maxunicode + 1)
+           if unicodedata.category(chr(code)).startswith("Z")
+           or code in (0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800)}
 
 
 def _fold_everything(values: pa.Array) -> pa.Array:
-    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex,
-    then each decimal digit of any script as its ASCII digit, one character at a time."""
+    """``fold`` before its ASCII fast path: every value through NFKD and the mark regex
+    (RE2's tables, a Unicode version newer than Python 3.11's), then blanks as spaces and
+    each digit of any form as its ASCII digit, one character at a time."""
     text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
-    text = pc.replace_substring_regex(text, r"[\p{Mn}\p{Cf}]", "")
-    text = pa.array([None if v is None else v.translate(_DIGITS) for v in text.to_pylist()],
-                    type=text.type)
+    text = pc.replace_substring_regex(text, r"[\p{M}\p{Cf}]", "")
+    text = pa.array([None if v is None else v.translate(_BLANKS).translate(_DIGITS)
+                     for v in text.to_pylist()], type=text.type)
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
 
 
