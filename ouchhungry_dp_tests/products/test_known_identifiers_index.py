@@ -293,8 +293,11 @@ _BLANKS = {code: " " for code in range(sys.maxunicode + 1)
 def _fold_everything(values: pa.Array) -> pa.Array:
     """``fold`` before its ASCII fast path: every value through NFKD and the mark regex
     (RE2's tables, a Unicode version newer than Python 3.11's), then blanks as spaces and
-    each digit of any form as its ASCII digit, one character at a time."""
-    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKD"))
+    each digit of any form as its ASCII digit, one character at a time (before NFKD too:
+    it spells a "digit comma" or a parenthesised digit as the digit and punctuation)."""
+    digits_first = pa.array([None if v is None else v.translate(_DIGITS)
+                             for v in values.to_pylist()], type=values.type)
+    text = pc.utf8_lower(pc.utf8_normalize(digits_first, "NFKD"))
     text = pc.replace_substring_regex(text, r"[\p{M}\p{Cf}]", "")
     text = pa.array([None if v is None else v.translate(_BLANKS).translate(_DIGITS)
                      for v in text.to_pylist()], type=text.type)

@@ -14,8 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.guardrails import scan_pii
 from ouchhungry_dp.products.pii_text import KnownIdentifiers, normalise
+from ouchhungry_dp.release.report_text import report_lines
 from ouchhungry_dp.simulation import SimulationConfig
 from ouchhungry_dp.simulation.catalogue import CATALOGUE
 from ouchhungry_dp.simulation.customers import simulate_customers
@@ -30,13 +32,13 @@ def _kinds(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    # F1: any run of 1-3 non-alphanumeric characters between digits is a separator.
+    # F1: any run of 1-3 separators (blanks, dots, slashes, parentheses, "_", ":", every
+    # dash, middle dot, bullet) between digits joins them; the comma does not (below).
     ("ligar (11) 98765–4321", "phone|cpf"),    # en dash; 11 digits: a CPF too
     ("ligar 11 98765\u20114321", "phone|cpf"),  # non-breaking hyphen
     ("ligar (11) 3456–7890", "phone"),         # landline, en dash
     ("ligar 98765\u22124321", "phone"),        # minus sign
     ("doc 529–982–247–25", "cpf"),
-    ("doc 529,982,247,25", "cpf"),
     ("doc 529·982·247·25", "cpf"),
     ("doc 529•982•247•25", "cpf"),
     ("doc 529_982_247_25", "cpf"),
@@ -118,3 +120,18 @@ def test_catalogue_and_ordinary_names_pass_against_every_simulated_customer(
     # The customers' own names are still found (the identifiers did load).
     assert not scan_pii(pd.DataFrame({"product_name": [f"p/ {population[0]}"]}),
                         known_identifiers=population).passed
+
+
+def test_the_figures_of_a_report_line_are_not_joined_into_an_identifier() -> None:
+    # An insights table row at production volume, as the line scan reads it (tags as
+    # blanks, the report's own money and counts dropped by ``report_lines``): shares,
+    # an index and a repeat rate. Joined across "%" and the decimal comma they read as
+    # the CEP 12398456, and a month at 1M items a day failed its insights scan.
+    html = ("<tr><td>Hungry</td><td>4.512.345</td><td>R$ 36.123.456,78</td>"
+            "<td>1.234.567</td><td>12,3%</td><td>98</td><td>45,6%</td></tr>\n"
+            "<p>Hungry vendeu 4.512.345 unidades (+12,3% de receita), 45,6% dos clientes "
+            "compraram a marca mais de uma vez no mês.</p>")
+    assert scan_pii(report_lines(html), contract=get_contract("ouchhungry")).passed
+    # The same line with a phone in it is still found.
+    assert not scan_pii(report_lines(html.replace("Hungry</td>", "Hungry 11 98765-4321</td>")),
+                        contract=get_contract("ouchhungry")).passed
