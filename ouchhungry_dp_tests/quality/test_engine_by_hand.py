@@ -53,3 +53,35 @@ def test_repeated_keys_of_several_columns_and_of_other_types() -> None:
     assert _repeated([first, second]).tolist() == [True, False, True, False]
     assert _repeated([pd.Series([1, 2, 1], dtype="Int64")]).tolist() == [True, False, True]
 
+
+
+def test_verbatim_copies_of_a_row_without_its_key_are_duplicates_too() -> None:
+    """Rows lacking the business key are compared whole as well: the later copy carries
+    ``duplicate_exact`` besides the missing key."""
+    from ouchhungry_dp_tests.quality.test_quality_cleaning import clean, tx
+
+    keyless = tx(_id=None)
+    result = clean([keyless, keyless, tx(_id="IT2")])
+    assert result.quarantine["source_row"].tolist() == [0, 1]
+    assert result.quarantine["reasons"].tolist() == [
+        "missing_transaction_id", "missing_transaction_id|duplicate_exact",
+    ]  # fmt: skip
+    assert result.reasons["duplicate_exact"] == 1
+
+
+def test_distinct_values_of_a_column_in_several_arrow_chunks() -> None:
+    """A raw column read in batches is one Arrow array of several chunks; the distinct-values
+    path joins them: 10,000 rows of three values give three values and each row's position."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from ouchhungry_dp.quality.engine import _distinct
+
+    chunks = [pa.array(["a", "b", "c", "a"] * 1250), pa.array(["c", "b"] * 2500)]
+    text = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks)))
+    assert isinstance(pa.array(text.array), pa.ChunkedArray)  # the case under test
+    values, position = _distinct(text)
+    assert position is not None
+    assert values.tolist() == ["a", "b", "c"]
+    assert values.tolist()[position[4999]] == "a" and values.tolist()[position[5000]] == "c"
+    assert [values.tolist()[p] for p in position] == text.tolist()
