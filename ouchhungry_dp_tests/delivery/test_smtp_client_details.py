@@ -235,3 +235,35 @@ def test_a_timeout_is_reported_with_its_class(tmp_path) -> None:
         with pytest.raises(ConnectivityError) as raised:
             SmtpEmailClient(config, attempts=1, dedupe=False).send(_mail("to@x.test"))
     assert (raised.value.detail or "").startswith("TimeoutError: ")
+
+
+def test_a_generated_message_id_takes_the_domain_after_the_senders_last_at() -> None:
+    """A quoted local part may hold an ``@`` (RFC 5322); the domain is what follows the last
+    one. The id is set on the message before the recipients are checked, so no relay is needed."""
+    config = SmtpConfig(host="127.0.0.1", port=2525, security="none",
+                        email_from='"dados@equipe"@ouchhungry.test')
+    message = build_message(subject="s", text="t", html=None, sender=SENDER, recipients=[])
+    del message["From"], message["Message-ID"]
+    with pytest.raises(ConfigurationError, match="no recipients"):
+        SmtpEmailClient(config, dedupe=False).send(message)
+    assert message["From"] == '"dados@equipe"@ouchhungry.test'
+    assert str(message["Message-ID"]).split("@", 1)[1] == "ouchhungry.test>"
+
+
+def test_the_client_waits_for_a_claim_held_elsewhere_as_long_as_its_own_sends_may_take(
+    tmp_path,
+) -> None:
+    """Another process holds the Message-ID's claim: the client polls for at most
+    attempts x (timeout + longest backoff) = 2 x (2 + 3) = 10 s, then gives up, transient."""
+    waits: list[float] = []
+    sent_log = SentLog(tmp_path / "sent.sqlite", poll_seconds=1.0, sleep=waits.append)
+    assert sent_log.claim("<held@x.test>")  # the other process, still sending
+    config = SmtpConfig(host="127.0.0.1", port=2525, security="none", email_from=SENDER,
+                        timeout_seconds=2.0)
+    client = SmtpEmailClient(config, attempts=2, max_backoff_seconds=3.0, sent_log=sent_log)
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"], message_id="<held@x.test>")
+    with pytest.raises(ConnectivityError, match="being sent by another process") as caught:
+        client.send(message)
+    assert caught.value.transient is True
+    assert waits == [1.0] * 10
