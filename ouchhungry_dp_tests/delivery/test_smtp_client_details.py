@@ -267,3 +267,17 @@ def test_the_client_waits_for_a_claim_held_elsewhere_as_long_as_its_own_sends_ma
         client.send(message)
     assert caught.value.transient is True
     assert waits == [1.0] * 10
+
+
+def test_a_message_id_already_sent_is_reported_as_a_duplicate_without_an_attempt(
+    sink, tmp_path
+) -> None:
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test", "cc@partner.test"],
+                            message_id="<once@x.test>")
+    client = _client(sink, tmp_path)
+    first = client.send(message)
+    again = client.send(message)
+    assert (first.status, first.attempts) == ("sent", 1)
+    assert again == type(again)("<once@x.test>", "duplicate", 2, attempts=0)
+    assert len(sink.messages()) == 1
