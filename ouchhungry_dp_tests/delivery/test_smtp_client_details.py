@@ -79,8 +79,10 @@ def test_without_dedupe_the_same_message_id_is_sent_twice(sink, tmp_path) -> Non
 
 def test_at_least_one_attempt_is_required() -> None:
     config = SmtpConfig(host="127.0.0.1", port=25, security="none", email_from=SENDER)
-    with pytest.raises(ConfigurationError, match="attempts"):
+    with pytest.raises(ConfigurationError) as caught:
         SmtpEmailClient(config, attempts=0, dedupe=False)
+    assert caught.value.what == "SMTP attempts must be >= 1"
+    assert "attempts=1" in (caught.value.hint or "")
     assert SmtpEmailClient(config, attempts=1, dedupe=False).attempts == 1
 
 
@@ -281,3 +283,35 @@ def test_a_message_id_already_sent_is_reported_as_a_duplicate_without_an_attempt
     assert (first.status, first.attempts) == ("sent", 1)
     assert again == type(again)("<once@x.test>", "duplicate", 2, attempts=0)
     assert len(sink.messages()) == 1
+
+
+def test_by_default_three_attempts_one_second_apart_doubling_up_to_30_seconds(tmp_path) -> None:
+    """A relay that refuses connections (a port just closed): three attempts, waits of 1 s
+    then 2 s; with more attempts the wait doubles until it stays at 30 s."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = SmtpConfig(host="127.0.0.1", port=port, security="none", email_from=SENDER)
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"])
+    waits: list[float] = []
+    with pytest.raises(ConnectivityError) as caught:
+        SmtpEmailClient(config, dedupe=False, sleep=waits.append).send(message)
+    assert caught.value.transient is True and "(after 3 attempt(s))" in caught.value.detail
+    assert waits == [1.0, 2.0]
+    waits.clear()
+    with pytest.raises(ConnectivityError):
+        SmtpEmailClient(config, attempts=8, dedupe=False, sleep=waits.append).send(message)
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+
+
+def test_without_dedupe_a_given_sent_log_is_not_used(sink, tmp_path) -> None:
+    sent_log = SentLog(tmp_path / "sent.sqlite")
+    config = SmtpConfig(host="127.0.0.1", port=sink.port, security="none", email_from=SENDER)
+    client = SmtpEmailClient(config, sent_log=sent_log, dedupe=False)
+    assert client.sent_log is None
+    for _ in range(2):
+        assert client.send(build_message(
+            subject="s", text="t", html=None, sender=SENDER, recipients=["to@partner.test"],
+            message_id="<same@x.test>")).status == "sent"
+    assert len(sink.messages()) == 2
