@@ -131,3 +131,92 @@ def test_each_missing_setting_is_named_with_its_partner_channel_and_variable(key
         SftpConfig.from_mapping({**BASE, key: None}, partner="acme", env={key: "ACME_VAR"})
     assert caught.value.what == f"SFTP setting {key!r} is missing"
     assert caught.value.partner == "acme" and "ACME_VAR" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("exc", "passphrase", "detail", "variable"),
+    [
+        (FileNotFoundError(2, "gone"), None, "the file does not exist (FileNotFoundError)",
+         "OUCHHUNGRY_SFTP_PRIVATE_KEY_PATH"),
+        (paramiko.PasswordRequiredException("enc"), None,
+         "the key is encrypted (PasswordRequiredException)",
+         "OUCHHUNGRY_SFTP_PRIVATE_KEY_PASSPHRASE"),
+        (TypeError("encrypted"), None, "the key is encrypted (TypeError)",
+         "OUCHHUNGRY_SFTP_PRIVATE_KEY_PASSPHRASE"),
+        (paramiko.PasswordRequiredException("enc"), Secret("pp"),
+         "wrong passphrase or unsupported key format (PasswordRequiredException)",
+         "OUCHHUNGRY_SFTP_PRIVATE_KEY_PASSPHRASE"),
+    ],
+)
+def test_an_unreadable_client_key_says_why_and_which_variable_to_fix(
+    exc: Exception, passphrase: Secret | None, detail: str, variable: str
+) -> None:
+    from dataclasses import replace
+
+    from ouchhungry_dp.delivery.sftp_errors import key_error
+
+    error = key_error(exc, replace(CFG, private_key_passphrase=passphrase), "2026-11-25")
+    assert (error.detail, error.partner, error.partition) == (detail, "acme", "2026-11-25")
+    assert variable in (error.hint or "")
+
+
+def test_a_secret_shows_only_stars() -> None:
+    assert repr(Secret("pw")) == str(Secret("pw")) == "Secret('***')"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("localhost", True), ("LOCALHOST.", True), ("127.0.0.1", True), ("[::1]", True),
+     ("::1", True), ("", False), (None, False), ("localhost.acme.test", False),
+     ("10.0.0.1", False), (" localhost", False)],
+)
+def test_loopback_hosts(host: str | None, loopback: bool) -> None:
+    from ouchhungry_dp.delivery.channel_settings import is_loopback_host
+
+    assert is_loopback_host(host) is loopback
+
+
+API = {"base_url": " https://api.acme.test/BOX/ ", "username": " ouch ", "password": " pw "}
+
+
+def test_the_api_settings_reach_the_config_a_password_kept_as_typed() -> None:
+    from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
+
+    cfg = PartnerApiConfig.from_mapping(API, partner="acme", read_timeout_s=5.0)
+    assert (cfg.partner, cfg.username) == ("acme", "ouch")
+    assert cfg.base_url == "https://api.acme.test/BOX"
+    assert cfg.password == Secret(" pw ") and cfg.read_timeout_s == 5.0
+
+
+@pytest.mark.parametrize("key", ["base_url", "username", "password"])
+def test_each_missing_api_setting_is_named_with_its_partner_channel_and_variable(key: str) -> None:
+    from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
+
+    with pytest.raises(ConfigurationError) as caught:
+        PartnerApiConfig.from_mapping({**API, key: " "}, partner="acme", env={key: "ACME_VAR"})
+    assert caught.value.what == f"partner API setting {key!r} is missing"
+    assert caught.value.partner == "acme" and "ACME_VAR" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "verify", "what"),
+    [
+        ("https://user:pw@api.acme.test", True,
+         "partner API base URL https://api.acme.test carries credentials"),
+        ("https://user@api.acme.test", True,
+         "partner API base URL https://api.acme.test carries credentials"),
+        ("http://api.acme.test", True, "partner API base URL http://api.acme.test is not allowed"),
+        ("https://", True, "partner API base URL https:// is not allowed"),
+        ("https://api.acme.test", False,
+         "certificate verification cannot be disabled for a remote partner API"),
+    ],
+)
+def test_a_refused_api_url_is_named_without_credentials_with_its_partner(
+    url: str, verify: bool, what: str
+) -> None:
+    from ouchhungry_dp.delivery.channel_settings import PartnerApiConfig
+
+    with pytest.raises(ConfigurationError) as caught:
+        PartnerApiConfig(partner="acme", base_url=url, username="u", password=Secret("p"),
+                         verify=verify)
+    assert (caught.value.what, caught.value.partner) == (what, "acme")
