@@ -168,7 +168,7 @@ def test_a_secret_shows_only_stars() -> None:
     ("host", "loopback"),
     [("localhost", True), ("LOCALHOST.", True), ("127.0.0.1", True), ("[::1]", True),
      ("::1", True), ("", False), (None, False), ("localhost.acme.test", False),
-     ("10.0.0.1", False), (" localhost", False)],
+     ("10.0.0.1", False), (" localhost", False), ("X127.0.0.1", False)],
 )
 def test_loopback_hosts(host: str | None, loopback: bool) -> None:
     from ouchhungry_dp.delivery.channel_settings import is_loopback_host
