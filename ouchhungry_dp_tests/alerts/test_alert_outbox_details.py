@@ -164,3 +164,30 @@ def test_an_interrupted_send_puts_the_row_back_at_once_and_re_raises(tmp_path: P
     row = _rows(outbox)["<alert-1@ouchhungry.test>"]
     # Not left claimed for the lease (an hour): the next flush sends it.
     assert (row.state, row.claimed_at, row.last_error) == (PENDING, None, "flush interrupted")
+
+
+def test_the_default_lease_is_fifteen_minutes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``lease_seconds``, a dead sender's claim is held for 900 s, not a moment more."""
+    location = str(tmp_path / "state")
+    outbox = Outbox(location)
+    for n in (1, 2):
+        outbox.put(alert(n), queued_at=float(n))
+    _frozen_clock(monkeypatch, 10_000.0)
+    _claimed(outbox, "<alert-1@ouchhungry.test>", at=9_100.0)  # exactly 900 s ago: held
+    _claimed(outbox, "<alert-2@ouchhungry.test>", at=9_099.5)  # 900.5 s ago: taken back
+    with SmtpSink(tmp_path / "mail") as sink:
+        result = outbox.flush(client(sink.port, location))
+        assert [m.subject for m in sink.messages()] == ["alert 2"]
+    assert (result.sent, result.pending) == (1, 1)
+
+
+def test_dead_letters_are_listed_oldest_first_ties_in_message_id_order(tmp_path: Path) -> None:
+    location = str(tmp_path / "state")
+    outbox = Outbox(location)
+    for n, queued_at in ((3, 5.0), (1, 9.0), (2, 5.0)):
+        outbox.put(alert(n), queued_at=queued_at)
+    with SmtpSink(tmp_path / "mail") as sink:
+        sink.reject_with = (554, "policy violation")
+        assert outbox.flush(client(sink.port, location)).dead == 3
+    assert outbox.dead() == [f"<alert-{n}@ouchhungry.test>" for n in (2, 3, 1)]

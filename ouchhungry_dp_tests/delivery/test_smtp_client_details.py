@@ -79,8 +79,10 @@ def test_without_dedupe_the_same_message_id_is_sent_twice(sink, tmp_path) -> Non
 
 def test_at_least_one_attempt_is_required() -> None:
     config = SmtpConfig(host="127.0.0.1", port=25, security="none", email_from=SENDER)
-    with pytest.raises(ConfigurationError, match="attempts"):
+    with pytest.raises(ConfigurationError) as caught:
         SmtpEmailClient(config, attempts=0, dedupe=False)
+    assert caught.value.what == "SMTP attempts must be >= 1"
+    assert "attempts=1" in (caught.value.hint or "")
     assert SmtpEmailClient(config, attempts=1, dedupe=False).attempts == 1
 
 
@@ -237,3 +239,81 @@ def test_a_timeout_is_reported_with_its_class(tmp_path) -> None:
         with pytest.raises(ConnectivityError) as raised:
             SmtpEmailClient(config, attempts=1, dedupe=False).send(_mail("to@x.test"))
     assert (raised.value.detail or "").startswith("TimeoutError: ")
+
+
+def test_a_generated_message_id_takes_the_domain_after_the_senders_last_at() -> None:
+    """A quoted local part may hold an ``@`` (RFC 5322); the domain is what follows the last
+    one. The id is set on the message before the recipients are checked, so no relay is needed."""
+    config = SmtpConfig(host="127.0.0.1", port=2525, security="none",
+                        email_from='"dados@equipe"@ouchhungry.test')
+    message = build_message(subject="s", text="t", html=None, sender=SENDER, recipients=[])
+    del message["From"], message["Message-ID"]
+    with pytest.raises(ConfigurationError, match="no recipients"):
+        SmtpEmailClient(config, dedupe=False).send(message)
+    assert message["From"] == '"dados@equipe"@ouchhungry.test'
+    assert str(message["Message-ID"]).split("@", 1)[1] == "ouchhungry.test>"
+
+
+def test_the_client_waits_for_a_claim_held_elsewhere_as_long_as_its_own_sends_may_take(
+    tmp_path,
+) -> None:
+    """Another process holds the Message-ID's claim: the client polls for at most
+    attempts x (timeout + longest backoff) = 2 x (2 + 3) = 10 s, then gives up, transient."""
+    waits: list[float] = []
+    sent_log = SentLog(tmp_path / "sent.sqlite", poll_seconds=1.0, sleep=waits.append)
+    assert sent_log.claim("<held@x.test>")  # the other process, still sending
+    config = SmtpConfig(host="127.0.0.1", port=2525, security="none", email_from=SENDER,
+                        timeout_seconds=2.0)
+    client = SmtpEmailClient(config, attempts=2, max_backoff_seconds=3.0, sent_log=sent_log)
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"], message_id="<held@x.test>")
+    with pytest.raises(ConnectivityError, match="being sent by another process") as caught:
+        client.send(message)
+    assert caught.value.transient is True
+    assert waits == [1.0] * 10
+
+
+def test_a_message_id_already_sent_is_reported_as_a_duplicate_without_an_attempt(
+    sink, tmp_path
+) -> None:
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test", "cc@partner.test"],
+                            message_id="<once@x.test>")
+    client = _client(sink, tmp_path)
+    first = client.send(message)
+    again = client.send(message)
+    assert (first.status, first.attempts) == ("sent", 1)
+    assert again == type(again)("<once@x.test>", "duplicate", 2, attempts=0)
+    assert len(sink.messages()) == 1
+
+
+def test_by_default_three_attempts_one_second_apart_doubling_up_to_30_seconds(tmp_path) -> None:
+    """A relay that refuses connections (a port just closed): three attempts, waits of 1 s
+    then 2 s; with more attempts the wait doubles until it stays at 30 s."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = SmtpConfig(host="127.0.0.1", port=port, security="none", email_from=SENDER)
+    message = build_message(subject="s", text="t", html=None, sender=SENDER,
+                            recipients=["to@partner.test"])
+    waits: list[float] = []
+    with pytest.raises(ConnectivityError) as caught:
+        SmtpEmailClient(config, dedupe=False, sleep=waits.append).send(message)
+    assert caught.value.transient is True and "(after 3 attempt(s))" in caught.value.detail
+    assert waits == [1.0, 2.0]
+    waits.clear()
+    with pytest.raises(ConnectivityError):
+        SmtpEmailClient(config, attempts=8, dedupe=False, sleep=waits.append).send(message)
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+
+
+def test_without_dedupe_a_given_sent_log_is_not_used(sink, tmp_path) -> None:
+    sent_log = SentLog(tmp_path / "sent.sqlite")
+    config = SmtpConfig(host="127.0.0.1", port=sink.port, security="none", email_from=SENDER)
+    client = SmtpEmailClient(config, sent_log=sent_log, dedupe=False)
+    assert client.sent_log is None
+    for _ in range(2):
+        assert client.send(build_message(
+            subject="s", text="t", html=None, sender=SENDER, recipients=["to@partner.test"],
+            message_id="<same@x.test>")).status == "sent"
+    assert len(sink.messages()) == 2
