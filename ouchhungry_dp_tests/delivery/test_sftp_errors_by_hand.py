@@ -114,7 +114,8 @@ def test_a_changed_host_key_names_both_fingerprints_and_the_scope() -> None:
 
 
 def test_every_mapped_setting_reaches_the_config() -> None:
-    values = {**BASE, "private_key_passphrase": "pp", "remote_dir": " /in "}
+    values = {**BASE, "private_key_passphrase": "pp",  # pragma: allowlist secret
+              "remote_dir": " /in "}
     cfg = SftpConfig.from_mapping(values, partner="acme", connect_timeout_s=5.0)
     assert (cfg.partner, cfg.host, cfg.username, cfg.remote_dir) == (
         "acme", "sftp.acme.test", "ouch", "/in")
@@ -201,7 +202,7 @@ def test_each_missing_api_setting_is_named_with_its_partner_channel_and_variable
 @pytest.mark.parametrize(
     ("url", "verify", "what"),
     [
-        ("https://user:pw@api.acme.test", True,
+        ("https://user:pw@api.acme.test", True,  # pragma: allowlist secret
          "partner API base URL https://api.acme.test carries credentials"),
         ("https://user@api.acme.test", True,
          "partner API base URL https://api.acme.test carries credentials"),

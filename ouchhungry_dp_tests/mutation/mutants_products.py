@@ -41,8 +41,17 @@ PRODUCTS: list[Mutant] = [
         "pii_text.fold: digits of other scripts left as they are (a CPF in Arabic-Indic "
         "digits passes the scan)",
         "ouchhungry_dp/products/pii_text.py",
-        'text, other, _ascii_digits(pc.replace_substring_regex(accented, _DROPPED, "")))',
-        'text, other, pc.replace_substring_regex(accented, _DROPPED, ""))',
+        # Both mappings (before NFKD, and after it for the digits NFKD makes) removed.
+        'pc.utf8_normalize(_ascii_digits(values.filter(other)), "NFKD"))\n'
+        "        plain = pc.replace_substring_regex(pc.replace_substring_regex(accented, "
+        '_DROPPED, ""),\n'
+        '                                           _BLANK, " ")\n'
+        "        text = pc.replace_with_mask(text, other, _ascii_digits(plain))",
+        'pc.utf8_normalize(values.filter(other), "NFKD"))\n'
+        "        plain = pc.replace_substring_regex(pc.replace_substring_regex(accented, "
+        '_DROPPED, ""),\n'
+        '                                           _BLANK, " ")\n'
+        "        text = pc.replace_with_mask(text, other, plain)",
         _t(_DIGITS, "test_the_scan_blocks_a_cpf_in_arabic_indic_digits"),
     ),
     Mutant(
