@@ -198,8 +198,8 @@ th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head>
 <p>{{ narrative }}</p>
 <h2>Marcas</h2><table><tr><th>Marca</th><th>Unidades</th><th>Receita</th><th>Clientes</th>
 <th>Participação no segmento</th><th>Índice de preço</th><th>Recompra</th></tr>
-{% for brand, b in m.brands.items() %}<tr><td>{{ brand }}</td><td>{{ b.units }}</td>
-<td>{{ brl(b.revenue) }}</td><td>{{ b.customers }}</td><td>{{ pct(b.segment_share) }}</td>
+{% for brand, b in m.brands.items() %}<tr><td>{{ brand }}</td><td>{{ integer(b.units) }}</td>
+<td>{{ brl(b.revenue) }}</td><td>{{ integer(b.customers) }}</td><td>{{ pct(b.segment_share) }}</td>
 <td>{{ b.price_index if b.price_index is not none else "n/d" }}</td>
 <td>{{ pct(m.repeat_purchase_rate.get(brand)) }}</td></tr>{% endfor %}</table>
 {% for name, uri in charts.items() %}<h2>{{ titles.get(name, name) }}</h2>
@@ -207,7 +207,7 @@ th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head>
 <h2>Cidades em detalhe</h2><table><tr><th>Cidade</th><th>Marca</th><th>Receita</th>
 <th>Clientes</th><th>Penetração</th></tr>
 {% for c in m.top_cities %}<tr><td>{{ c.city }}/{{ c.state }}</td><td>{{ c.brand }}</td>
-<td>{{ brl(c.revenue) }}</td><td>{{ c.customers_reached }}</td>
+<td>{{ brl(c.revenue) }}</td><td>{{ integer(c.customers_reached) }}</td>
 <td>{{ pct(c.penetration) }}</td></tr>{% else %}<tr><td colspan="5">Nenhuma cidade com
 clientes suficientes para publicação neste mês: as vendas aparecem agrupadas por estado.
 </td></tr>{% endfor %}</table>
@@ -270,6 +270,10 @@ def report_from_metrics(contract: PartnerContract, month: str,
         narrative=narrative,
         brl=brl,
         pct=pct,
+        # Counts as the narrative writes them (1.234.567): the report's line scan drops
+        # figures of that shape only (release/report_text.py), a raw 123456 beside a
+        # share read as a CEP at production volume.
+        integer=integer,
         minimum=contract.privacy.min_customers_per_cell,
     )
     markdown = "\n\n".join(

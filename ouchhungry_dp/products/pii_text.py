@@ -43,18 +43,16 @@ _DATES = (r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
           r"(?:[Tt ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
           r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?\b")
 # One separator run between two digits (applied until stable: matches cannot overlap).
-# The characters people put between the groups of a document or phone number: blanks,
-# dots, slashes, parentheses, underscores, colons and every dash (Unicode Pd: the en
-# dash and non-breaking hyphen of the session-6 attack; the minus sign), the middle
-# dot, bullet and hyphenation point. Not the comma, "%", "+" or "$": the decimal comma
-# and the percent sign of the figures a report prints would otherwise join a table
-# row's numbers into 8-14 digit runs (a month at 1M items a day failed its insights
-# scan so: "12,3% 98 45,6%" read as a CEP). Digits split by commas are a documented
-# residual (docs/privacy-audit.md, "Session 6: scan bypasses").
-_DIGIT_GAP = r"(\d)[\s.\-/()_:\p{Pd}\p{Z}\x{00B7}\x{2022}\x{2027}\x{2219}\x{2212}]{1,3}(\d)"
+# Anything but a letter, a digit, a comma or "%" separates: a list of separators let an
+# en dash, a non-breaking hyphen, a middle dot, an apostrophe, "|", ";" through (session 6
+# attacks). Not the comma or "%": the decimal comma and the percent sign of the figures a
+# report prints joined a table row's numbers into 8-14 digit runs (a month at 1M items a
+# day failed its insights scan so: "12,3% 98 45,6%" read as a CEP). Digits split by
+# commas are a documented residual (docs/privacy-audit.md, "Session 6: scan bypasses").
+_DIGIT_GAP = r"(\d)[^\p{L}\p{N},%]{1,3}(\d)"
 # The same on ASCII text (``fold`` has lower-cased it): RE2's Unicode classes cost about
 # twice as much on every value, and a day's values are nearly all ASCII.
-_ASCII_DIGIT_GAP = r"(\d)[\s.\-/()_:]{1,3}(\d)"
+_ASCII_DIGIT_GAP = r"(\d)[^a-z0-9,%]{1,3}(\d)"
 _JOIN_PASSES = 4
 
 # Patterns on the normalised (digits joined, lower case, no accents) text. A run of

@@ -22,8 +22,11 @@ _TAG = re.compile(r"<[^>]*>")
 # CEP or a phone. Only that exact shape is dropped: groups of three digits after the
 # first, nothing glued to it that a CEP (``12.345-678``), CPF (``123.456.789-09``),
 # CNPJ (``12.345.678/0001-90``) or phone (``11.3456.7890``) would have.
+# Shares as ``insights.pct`` writes them (``12,3%``, ``+4,5%``) too: beside a count they
+# joined into a CEP once digits were joined across blanks.
 _FIGURE = re.compile(
-    r"(?<![\w.,/-])(?:R\$ -?\d{1,3}(?:\.\d{3})*,\d{2}|\d{1,3}(?:\.\d{3})+)(?![\w.,/-])")
+    r"(?<![\w.,/-])(?:R\$ -?\d{1,3}(?:\.\d{3})*,\d{2}|\d{1,3}(?:\.\d{3})+|[+-]?\d+,\d%)"
+    r"(?![\w.,/-])")
 
 
 def _without_figures(text: str) -> str:

@@ -94,9 +94,15 @@ def _versions() -> str:
                            for d in importlib.metadata.distributions()))
 
 
+# The package's data (contracts, reference tables, DDL, locks): an allowlist, because a
+# mutation pass's copy holds mutmut's ``*.meta`` files beside the sources, rewritten
+# after every mutant (a denylist put them in the key: every mutant missed the cache).
+DATA_SUFFIXES = (".csv", ".json", ".sql", ".toml", ".yaml", ".yml")
+
+
 def _data_files() -> list[Path]:
     return sorted(p for p in (ROOT / PACKAGE).rglob("*")
-                  if p.is_file() and p.suffix not in (".py", ".pyc"))
+                  if p.is_file() and p.suffix in DATA_SUFFIXES)
 
 
 def cache_key(roots: list[str], arguments: tuple[object, ...], builder: Path) -> tuple[str, bool]:

@@ -90,3 +90,4 @@ def test_the_key_covers_the_builder_the_data_files_and_the_settings(
     names = {p.name for p in cached_build._data_files()}
     assert any(n.endswith((".yaml", ".yml")) for n in names)
     assert any(n.endswith(".csv") for n in names)
+    assert not any(n.endswith((".py", ".meta", ".pyc")) for n in names)

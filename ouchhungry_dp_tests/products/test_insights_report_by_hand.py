@@ -263,7 +263,7 @@ def test_the_html_report_prints_every_figure(drawn: _Recorder) -> None:
     html = report.html
     assert "<title>Insights OuchHungry — 2026-11</title>" in html
     assert f"<p>{report.narrative}</p>" in html
-    assert ("<tr><td>Hungry</td><td>1234</td>\n<td>R$ 5.678,90</td><td>1500</td>"
+    assert ("<tr><td>Hungry</td><td>1.234</td>\n<td>R$ 5.678,90</td><td>1.500</td>"
             "<td>12,3%</td>\n<td>97.4</td>\n<td>25,0%</td></tr>") in html
     assert ("<tr><td>Ouch</td><td>12</td>\n<td>R$ 100,00</td><td>10</td><td>50,0%</td>\n"
             "<td>n/d</td>\n<td>n/d</td></tr>") in html
@@ -328,3 +328,24 @@ def test_the_report_is_built_from_the_metrics_of_exactly_its_inputs(
     assert report.narrative == build_narrative(_metrics())
     assert "<title>Insights OuchHungry — 2026-11</title>" in report.html
     assert report.markdown.startswith("**Insights OuchHungry — 2026-11**\n\n")
+
+
+def test_a_report_of_production_size_figures_passes_the_line_scan(drawn: _Recorder) -> None:
+    # A month at ~1M items a day and beyond: counts of 6-8 digits beside shares, revenue
+    # past R$ 10 million. Printed raw, "123456" beside "12,3%" read as the CEP 12345612
+    # (session 6 review); the report's own figures must never read as an identifier.
+    from ouchhungry_dp.products.guardrails import scan_pii
+    from ouchhungry_dp.release.report_text import report_lines
+
+    big = {"units": 12_345_678, "revenue": 36_123_456.78, "customers": 123_456,
+           "segment": "refrigerantes", "segment_share": 0.123, "price_index": 98.0}
+    metrics = _metrics(brands={"Hungry": big, "Ouch": {**big, "segment": "salgados"}},
+                       repeat_purchase_rate={"Hungry": 0.456, "Ouch": 0.5})
+    metrics["top_cities"][0]["customers_reached"] = 1_234_567
+    html = report_from_metrics(CONTRACT, "2026-11", metrics).html
+    assert "<td>12.345.678</td>" in html and "<td>123.456</td>" in html
+    assert scan_pii(report_lines(html), contract=CONTRACT).passed
+    # ... while a phone in a product name of the same report is still found.
+    pairs = [{"products": ["Cola ligar 11 98765-4321", "Cola B"], "orders": 12}]
+    html = report_from_metrics(CONTRACT, "2026-11", {**metrics, "top_product_pairs": pairs}).html
+    assert not scan_pii(report_lines(html), contract=CONTRACT).passed

@@ -32,8 +32,8 @@ def _kinds(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    # F1: any run of 1-3 separators (blanks, dots, slashes, parentheses, "_", ":", every
-    # dash, middle dot, bullet) between digits joins them; the comma does not (below).
+    # F1: any run of 1-3 characters that are not letters, digits, "," or "%" between
+    # digits joins them (the comma and "%": see the report-line test below).
     ("ligar (11) 98765–4321", "phone|cpf"),    # en dash; 11 digits: a CPF too
     ("ligar 11 98765\u20114321", "phone|cpf"),  # non-breaking hyphen
     ("ligar (11) 3456–7890", "phone"),         # landline, en dash
@@ -43,6 +43,12 @@ def _kinds(text: str) -> set[str]:
     ("doc 529•982•247•25", "cpf"),
     ("doc 529_982_247_25", "cpf"),
     ("doc 529:982:247:25", "cpf"),
+    ("doc 529'982'247'25", "cpf"),
+    ("doc 529;982;247;25", "cpf"),
+    ("doc 529|982|247|25", "cpf"),
+    ("doc 529*982*247*25", "cpf"),
+    ("doc 529\u2044982\u2044247\u204425", "cpf"),  # fraction slash
+    ("doc 529\u3001982\u3001247\u300125", "cpf"),  # ideographic comma
     ("entrega 01310–100", "cep"),
     # F1: e-mails with spaces around "@", a fullwidth or small "@"; provider spelt loosely.
     ("contato joao.silva @ empresa.com.br", "email"),

@@ -52,15 +52,6 @@ def test_a_whole_state_share_overlapping_the_country_cell_sends_every_cell_to_th
     assert abs(_recovered_campinas(out) - LONE_COMPETITOR) > 0.5 * LONE_COMPETITOR
 
 
-def test_the_overlap_shape_of_the_attack_is_what_the_rule_prevents() -> None:
-    # The same figures with the levels the rule used to choose (SAO PAULO on SP's share,
-    # the country cell on its own): the attack then gives CAMPINAS to within rounding.
-    sp_total, rest_total = 3000 + 2000 + 2000 + LONE_COMPETITOR, LONE_COMPETITOR + 2500 + 45000
-    old = SP_CITY_AND_COUNTRY.assign(segment_share=[round(3000 / sp_total, 4),
-                                                    round(2500 / rest_total, 4)])
-    assert abs(_recovered_campinas(old) - LONE_COMPETITOR) < 0.01 * LONE_COMPETITOR
-
-
 def _published(levels: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     frame = pd.DataFrame(levels, columns=["state", "city", "location_level",
                                           "segment_share_level"])
