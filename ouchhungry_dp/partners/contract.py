@@ -58,6 +58,22 @@ class Partner(_Strict):
     manufacturer: str
     brands: list[Brand] = Field(min_length=1)
 
+    @field_validator("brands")
+    @classmethod
+    def _one_brand_per_segment(cls, brands: list[Brand]) -> list[Brand]:
+        # The segment-share rules protect competitors one partner brand at a time: two
+        # partner brands of one segment can publish overlapping areas whose difference
+        # is an area no rule checked (docs/privacy-audit.md, "two partner brands in one
+        # segment"). Refused until those rules decide for the segment's brands together.
+        seen: dict[str, str] = {}
+        for brand in brands:
+            if brand.segment in seen:
+                raise ValueError(
+                    f"brands {seen[brand.segment]!r} and {brand.name!r} share the segment "
+                    f"{brand.segment!r}: one partner brand per segment is supported")
+            seen[brand.segment] = brand.name
+        return brands
+
     @property
     def brand_names(self) -> list[str]:
         return [b.name for b in self.brands]

@@ -162,3 +162,14 @@ def test_a_contract_file_is_read_as_utf8_and_its_errors_name_it(
     with pytest.raises(ConfigurationError) as caught:
         load_contract(path)
     assert caught.value.what == f"partner contract {path} is invalid"
+
+
+def test_two_partner_brands_in_one_segment_are_refused() -> None:
+    # The segment-share rules decide one partner brand at a time (docs/privacy-audit.md,
+    # "two partner brands in one segment"): such a contract fails closed, naming both.
+    data = yaml.safe_load(PRODUCTION_YAML)
+    data["partner"]["brands"][1]["segment"] = data["partner"]["brands"][0]["segment"]
+    with pytest.raises(ConfigurationError) as caught:
+        parse_contract(yaml.safe_dump(data, allow_unicode=True))
+    text = str(caught.value) + str(caught.value.detail or "")
+    assert "'Hungry' and 'Ouch' share the segment 'refrigerantes'" in text
