@@ -266,7 +266,12 @@ def _beside(edge: str) -> frozenset[str]:
 def words(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``fold``, then every run of characters that are neither letters nor digits as one
     space: what the known identifiers and the text are compared on."""
-    return pc.utf8_trim_whitespace(_replace(fold(values), _NOT_WORD, " "))
+    return _words_of_folded(fold(values))
+
+
+def _words_of_folded(folded: pa.Array) -> pa.Array:
+    """``words`` of text ``fold`` has already folded."""
+    return pc.utf8_trim_whitespace(_replace(folded, _NOT_WORD, " "))
 
 
 def _embedded_mask(identifiers: pa.Array) -> pa.Array:
@@ -310,13 +315,15 @@ class KnownIdentifiers:
 
     def __init__(self, values: Iterable[str] | pa.Array | pa.ChunkedArray) -> None:
         folded = pc.unique(fold(_present(values)))
+        # Folded once: the words of every identifier, the names among them taken by mask.
+        all_words = _words_of_folded(folded)
         # A name: no digit and no "@" (not an id, not an e-mail); of several words, it is
         # also searched surname first.
-        names = words(folded.filter(pc.invert(pc.fill_null(
-            pc.match_substring_regex(folded, r"[0-9@]"), True))))
+        names = all_words.filter(pc.invert(pc.fill_null(
+            pc.match_substring_regex(folded, r"[0-9@]"), True)))
         surname_first = pc.replace_substring_regex(
             names.filter(pc.match_substring(names, " ")), *_SURNAME_FIRST)
-        folded = pc.unique(words(folded))
+        folded = pc.unique(all_words)
         folded = folded.filter(pc.not_equal(folded, ""))
         # Sorted by Arrow (UTF-8 byte order is code-point order, Python's): a day's
         # million ids no longer go through a Python set and sort.

@@ -28,9 +28,10 @@ def test_a_value_holding_a_newline_is_refused_by_the_search() -> None:
 
 def test_an_identifier_holding_a_newline_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # ``fold`` and ``words`` turn a newline into a space; were they to stop, the index
-    # must refuse to build rather than let a match span two values.
+    # must refuse to build rather than let a match span two values. (``words`` is
+    # ``_words_of_folded`` after ``fold``; the index calls the latter on folded text.)
     monkeypatch.setattr(pii_text, "fold", lambda values: values)
-    monkeypatch.setattr(pii_text, "words", lambda values: values)
+    monkeypatch.setattr(pii_text, "_words_of_folded", lambda values: values)
     message = "^a folded known identifier holds a newline; fold\\(\\) changed$"
     with pytest.raises(ValueError, match=message):
         KnownIdentifiers(["Maria Souza\nCosta"])
