@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
+# The checkout under test: without it the subprocess imports whatever copy the venv's
+# editable install points at (another worktree, an older clone).
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROD_DUMMIES = {
     "OUCHHUNGRY_ENV": "prod",
     "GCP_PROJECT": "dummy-project",
@@ -29,7 +32,7 @@ PROD_DUMMIES = {
 def test_code_location_validates(settings: dict[str, str], tmp_path: Path) -> None:
     # A clean environment: nothing from the developer's shell or .env leaks in.
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), **settings,
-           "OUCHHUNGRY_DATA_DIR": str(tmp_path / "data")}
+           "PYTHONPATH": str(REPO_ROOT), "OUCHHUNGRY_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run(
         [DAGSTER, "definitions", "validate", "-m", "ouchhungry_dp.definitions"],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300,
