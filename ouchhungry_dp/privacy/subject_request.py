@@ -1,0 +1,130 @@
+"""The pseudonyms a partner holds for one customer, month by month, for a data
+subject's request under LGPD Art. 18 (no Dagster import).
+
+Why: the daily file is pseudonymised row-level data, which is still personal data
+(Art. 13 §4). When a customer asks to have their data deleted (Art. 18 VI) or to
+know with whom it was shared (Art. 18 VII), the controller must tell each recipient
+which rows are the customer's, so that it deletes them too (Art. 18 §6). The
+partner's files carry only a keyed pseudonym scoped to the sale month; only we
+hold the key. This module rebuilds those pseudonyms with the very function the
+daily file uses (``products.daily.month_pseudonyms``), so the list the partner
+gets matches its rows byte for byte.
+
+The customer ids are read from a file or standard input, one per line, never from
+the command line (the process list and the shell history would keep them), and
+no id is printed: each output row names the input line it belongs to.
+The procedure around it: docs/operations.md, "A data subject's request".
+
+    python -m ouchhungry_dp.privacy.subject_request --from 2026-09 --to 2026-11 \\
+        [--partner ouchhungry] < ids.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from ouchhungry_dp.errors import ConfigurationError
+from ouchhungry_dp.partners.contract import PartnerContract, contracts_dir, load_contract
+from ouchhungry_dp.privacy.pseudonymize import pseudonymization_key
+from ouchhungry_dp.products.daily import month_pseudonyms
+
+HEADER = ("partner", "month", "input_line", "customer_pseudonym")
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every ``YYYY-MM`` from ``first`` to ``last``, both included."""
+    try:
+        start = pd.Period(dt.datetime.strptime(first, "%Y-%m"), freq="M")
+        end = pd.Period(dt.datetime.strptime(last, "%Y-%m"), freq="M")
+    except ValueError as exc:
+        raise ConfigurationError(
+            "a month of the request is not YYYY-MM",
+            hint="Give --from and --to as e.g. 2026-09.",
+        ) from exc
+    if end < start:
+        raise ConfigurationError("the request's last month is before its first month",
+                                 hint="Give --from before --to.")
+    return [str(month) for month in pd.period_range(start, end, freq="M")]
+
+
+def read_ids(lines: Iterable[str]) -> list[tuple[int, str]]:
+    """``(line number, id)`` of each non-blank line, surrounding blanks removed (the daily
+    file's pseudonyms strip them the same way). Refuses an input without any id."""
+    ids = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not ids:
+        raise ConfigurationError("no customer id in the request's input",
+                                 hint="Give one customer id per line on standard input.")
+    return ids
+
+
+def delivered_contracts(partner: str | None = None,
+                        directory: Path | None = None) -> list[PartnerContract]:
+    """Every contract that may have delivered files: active and retired ones (a retired
+    partner still holds what it received); drafts never delivered anything."""
+    folder = directory if directory is not None else contracts_dir()
+    contracts = [c for c in (load_contract(p) for p in sorted(folder.glob("*.yaml")))
+                 if c.status != "draft" and (partner is None or c.id == partner)]
+    if not contracts:
+        raise ConfigurationError(f"no active or retired contract for partner {partner!r}"
+                                 if partner else "no active or retired contract")
+    return contracts
+
+
+def partner_pseudonyms(customer_id: str, months: Sequence[str], *,
+                       contract: PartnerContract, key: bytes) -> list[tuple[str, str]]:
+    """``(month, pseudonym)`` the partner's daily files give ``customer_id`` in each month."""
+    ids = pd.Series([customer_id] * len(months), dtype="string")
+    scopes = pd.Series(list(months), dtype=object)
+    pseudonyms = month_pseudonyms(ids, scopes, key=key,
+                                  salt=contract.privacy.pseudonymization_salt)
+    return list(zip(months, pseudonyms.astype(str), strict=True))
+
+
+def write_request(out: TextIO, ids: Sequence[tuple[int, str]], months: Sequence[str],
+                  contracts: Sequence[PartnerContract], key: bytes) -> int:
+    """Writes the CSV of every partner x month x input line; returns the rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    rows = 0
+    for contract in contracts:
+        for line, customer_id in ids:
+            for month, pseudonym in partner_pseudonyms(customer_id, months,
+                                                       contract=contract, key=key):
+                writer.writerow((contract.id, month, line, pseudonym))
+                rows += 1
+    return rows
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
+         stdout: TextIO | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ouchhungry_dp.privacy.subject_request",
+        description="The pseudonyms each partner holds for the customer ids on standard "
+                    "input (one per line), per month. Needs PSEUDONYMIZATION_KEY.")
+    parser.add_argument("--from", dest="first", required=True, help="first month, YYYY-MM")
+    parser.add_argument("--to", dest="last", required=True, help="last month, YYYY-MM")
+    parser.add_argument("--partner",
+                        help="one partner id (default: every active or retired partner)")
+    args = parser.parse_args(argv)
+    try:
+        months = month_range(args.first, args.last)
+        key = pseudonymization_key()
+        contracts = delivered_contracts(args.partner)
+        ids = read_ids(stdin if stdin is not None else sys.stdin)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_request(stdout if stdout is not None else sys.stdout, ids, months, contracts, key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
