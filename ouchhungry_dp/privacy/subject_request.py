@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
@@ -42,17 +41,18 @@ HEADER = ("partner", "month", "input_line", "customer_pseudonym")
 def month_range(first: str, last: str) -> list[str]:
     """Every ``YYYY-MM`` from ``first`` to ``last``, both included."""
     try:
-        start = pd.Period(dt.datetime.strptime(first, "%Y-%m"), freq="M")
-        end = pd.Period(dt.datetime.strptime(last, "%Y-%m"), freq="M")
+        start, end = (dt.datetime.strptime(month, "%Y-%m") for month in (first, last))
     except ValueError as exc:
         raise ConfigurationError(
             "a month of the request is not YYYY-MM",
             hint="Give --from and --to as e.g. 2026-09.",
         ) from exc
-    if end < start:
+    # Months counted from year 0: the range is then one integer range.
+    first_index, last_index = (m.year * 12 + m.month - 1 for m in (start, end))
+    if last_index < first_index:
         raise ConfigurationError("the request's last month is before its first month",
                                  hint="Give --from before --to.")
-    return [str(month) for month in pd.period_range(start, end, freq="M")]
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first_index, last_index + 1)]
 
 
 def read_ids(lines: Iterable[str]) -> list[tuple[int, str]]:
@@ -65,12 +65,11 @@ def read_ids(lines: Iterable[str]) -> list[tuple[int, str]]:
     return ids
 
 
-def delivered_contracts(partner: str | None = None,
-                        directory: Path | None = None) -> list[PartnerContract]:
+def delivered_contracts(partner: str | None = None) -> list[PartnerContract]:
     """Every contract that may have delivered files: active and retired ones (a retired
     partner still holds what it received); drafts never delivered anything."""
-    folder = directory if directory is not None else contracts_dir()
-    contracts = [c for c in (load_contract(p) for p in sorted(folder.glob("*.yaml")))
+    files = sorted(contracts_dir().glob("*.yaml"))
+    contracts = [c for c in (load_contract(p) for p in files)
                  if c.status != "draft" and (partner is None or c.id == partner)]
     if not contracts:
         raise ConfigurationError(f"no active or retired contract for partner {partner!r}"
@@ -81,26 +80,22 @@ def delivered_contracts(partner: str | None = None,
 def partner_pseudonyms(customer_id: str, months: Sequence[str], *,
                        contract: PartnerContract, key: bytes) -> list[tuple[str, str]]:
     """``(month, pseudonym)`` the partner's daily files give ``customer_id`` in each month."""
-    ids = pd.Series([customer_id] * len(months), dtype="string")
-    scopes = pd.Series(list(months), dtype=object)
-    pseudonyms = month_pseudonyms(ids, scopes, key=key,
+    scopes = pd.Series(list(months))
+    pseudonyms = month_pseudonyms(pd.Series([customer_id] * len(scopes)), scopes, key=key,
                                   salt=contract.privacy.pseudonymization_salt)
-    return list(zip(months, pseudonyms.astype(str), strict=True))
+    return list(pseudonyms.set_axis(scopes).astype(str).items())
 
 
 def write_request(out: TextIO, ids: Sequence[tuple[int, str]], months: Sequence[str],
-                  contracts: Sequence[PartnerContract], key: bytes) -> int:
-    """Writes the CSV of every partner x month x input line; returns the rows written."""
+                  contracts: Sequence[PartnerContract], key: bytes) -> None:
+    """Writes the CSV of every partner x input line x month."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    rows = 0
     for contract in contracts:
         for line, customer_id in ids:
             for month, pseudonym in partner_pseudonyms(customer_id, months,
                                                        contract=contract, key=key):
                 writer.writerow((contract.id, month, line, pseudonym))
-                rows += 1
-    return rows
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,

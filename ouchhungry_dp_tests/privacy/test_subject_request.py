@@ -5,7 +5,10 @@ the command prints holds the customer's id."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +61,7 @@ def test_the_listed_pseudonyms_are_the_ones_on_the_subjects_rows(
     code, out, err = _run(["--from", "2026-10", "--to", "2026-11", "--partner", "ouchhungry"],
                           f"\n  {SUBJECT}  \n\nCLI-NOBODY\n", monkeypatch, capsys)
     assert code == 0, err
+    assert "\r" not in out  # one line ending, whatever the platform
     listed = pd.read_csv(io.StringIO(out), dtype=str)
     assert list(listed.columns) == list(subject_request.HEADER)
     # The subject is input line 2 (blank lines count); the other id is line 4.
@@ -102,19 +106,73 @@ def test_every_month_of_the_range_is_listed_for_each_partner_that_delivered(
 
 
 @pytest.mark.parametrize(("argv", "stdin", "message"), [
-    (["--from", "2026-13", "--to", "2026-11"], "CLI-1\n", "not YYYY-MM"),
-    (["--from", "2026-11", "--to", "2026-10"], "CLI-1\n", "before its first month"),
-    (["--from", "2026-10", "--to", "2026-11"], " \n\n", "no customer id"),
+    (["--from", "2026-13", "--to", "2026-11"], "CLI-1\n",
+     "a month of the request is not YYYY-MM |"),
+    (["--from", "2026-11", "--to", "2026-10"], "CLI-1\n",
+     "the request's last month is before its first month |"),
+    (["--from", "2026-10", "--to", "2026-11"], " \n\n", "no customer id in the request's input |"),
     (["--from", "2026-10", "--to", "2026-11", "--partner", "nobody"], "CLI-1\n",
-     "no active or retired contract for partner 'nobody'"),
+     "no active or retired contract for partner 'nobody'\n"),
 ], ids=["bad-month", "reversed", "no-id", "unknown-partner"])
 def test_a_bad_request_is_refused_by_name_and_prints_no_row(
         argv: list[str], stdin: str, message: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(argv, stdin, monkeypatch, capsys)
     assert (code, out) == (2, "")
-    assert message in err
+    assert f"error: [configuration] {message}" in err
     assert "CLI-1" not in err
+
+
+def test_without_any_contract_that_delivered_nothing_is_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OUCHHUNGRY_CONTRACTS_DIR", str(tmp_path))
+    code, out, err = _run(["--from", "2026-10", "--to", "2026-10"], "CLI-1\n",
+                          monkeypatch, capsys)
+    assert (code, out, err) == (2, "", "error: [configuration] no active or retired contract\n")
+
+
+@pytest.mark.parametrize("missing", ["--from", "--to"])
+def test_both_ends_of_the_range_are_required(
+        missing: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [a for pair in (("--from", "2026-10"), ("--to", "2026-11")) if pair[0] != missing
+            for a in pair]
+    with pytest.raises(SystemExit) as stopped:
+        _run(argv, "CLI-1\n", monkeypatch, capsys)
+    assert stopped.value.code == 2
+    assert f"the following arguments are required: {missing}" in capsys.readouterr().err
+
+
+def test_the_help_says_how_to_call_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        subject_request.main(["--help"])
+    assert stopped.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for said in ("usage: python -m ouchhungry_dp.privacy.subject_request",
+                 "The pseudonyms each partner holds for the customer ids on standard input "
+                 "(one per line), per month. Needs PSEUDONYMIZATION_KEY.",
+                 "--from FIRST first month, YYYY-MM", "--to LAST last month, YYYY-MM",
+                 "--partner PARTNER one partner id (default: every active or retired partner)"):
+        assert said in text
+
+
+def test_the_command_reads_standard_input_and_writes_standard_output() -> None:
+    """As the runbook calls it: ``python -m ... < ids.txt``; the answer is the function's.
+    Run from the checkout's root (a mutation pass's scratch copy keeps its settings there)."""
+    env = {**os.environ, PSEUDONYMIZATION_KEY_ENV: KEY.decode(),
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("OUCHHUNGRY_CONTRACTS_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "ouchhungry_dp.privacy.subject_request", "--from", "2026-10",
+         "--to", "2026-11"], input=f"{SUBJECT}\n", env=env, cwd=Path(__file__).parents[2],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    expected = [f"ouchhungry,{month},1,{pseudonym}" for month, pseudonym in
+                subject_request.partner_pseudonyms(SUBJECT, ["2026-10", "2026-11"],
+                                                   contract=get_contract("ouchhungry"), key=KEY)]
+    assert done.stdout.splitlines() == [",".join(subject_request.HEADER), *expected]
+    assert "CLI-" not in done.stdout + done.stderr
 
 
 def test_without_the_key_nothing_is_listed(
