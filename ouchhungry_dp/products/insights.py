@@ -72,6 +72,13 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height))
 
 
+# A chart shows each figure at the precision the text prints it (``pct``: one decimal
+# of a percent; ``brl``: cents; the price index: a whole number). Drawn unrounded, a
+# share read back from the marker's position against the gridlines gave four decimals
+# where the text gives one (the partner-side attack of session 7).
+PERCENT_DECIMALS, MONEY_DECIMALS, INDEX_DECIMALS = 1, 2, 0
+
+
 def _line_chart(
     series: dict[str, dict[str, float | None]], title: str, ylabel: str, percent: bool = False
 ) -> bytes:
@@ -79,7 +86,9 @@ def _line_chart(
     axis = figure.subplots()
     for brand, points in series.items():
         months = list(points)
-        values = [None if v is None else (v * 100 if percent else v) for v in points.values()]
+        values = [None if v is None else
+                  (round(v * 100, PERCENT_DECIMALS) if percent else round(v, MONEY_DECIMALS))
+                  for v in points.values()]
         axis.plot(months, values, marker="o", label=brand)
     axis.set_title(title)
     axis.set_ylabel(ylabel)
@@ -121,7 +130,7 @@ def build_charts(metrics: dict[str, Any]) -> dict[str, bytes]:
     if top:
         charts["principais_cidades"] = _bar_chart(
             [f"{c['city']}/{c['state']} ({c['brand']})" for c in top],
-            [c["revenue"] for c in top],
+            [round(c["revenue"], MONEY_DECIMALS) for c in top],
             "Principais cidades (receita)",
             "R$",
         )
@@ -129,7 +138,7 @@ def build_charts(metrics: dict[str, Any]) -> dict[str, bytes]:
     if priced:
         charts["indice_de_preco"] = _bar_chart(
             list(priced),
-            list(priced.values()),
+            [round(value, INDEX_DECIMALS) for value in priced.values()],
             "Índice de preço vs. média do segmento",
             "índice (segmento = 100)",
             reference=100,

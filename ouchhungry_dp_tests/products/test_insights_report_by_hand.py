@@ -167,7 +167,8 @@ def test_the_line_charts_show_each_brands_months(drawn: _Recorder) -> None:
     share = drawn.figures[charts["participacao_no_segmento"]]
     assert _lines(revenue) == {"Hungry": (["2026-10", "2026-11"], [5000.0, 5678.9]),
                                "Ouch": (["2026-11"], [100.0])}
-    assert _lines(share) == {"Hungry": (["2026-10", "2026-11"], [11.0, 12.34]),
+    # Drawn at the text's precision: 12,3% (a share of 0.1234), never 12.34.
+    assert _lines(share) == {"Hungry": (["2026-10", "2026-11"], [11.0, 12.3]),
                              "Ouch": (["2026-11"], [50.0])}
     for figure, title, ylabel in ((revenue, "Receita por mês", "R$"),
                                   (share, "Participação no segmento (receita)", "%")):
@@ -214,7 +215,8 @@ def test_the_price_index_chart_shows_the_priced_brands_against_100(drawn: _Recor
     figure = drawn.figures[charts["indice_de_preco"]]
     (axis,) = figure.axes
     assert [t.get_text() for t in axis.get_yticklabels()] == ["G", "F", "E", "C", "A"]
-    assert [float(bar.get_width()) for bar in axis.patches] == [99.0, 101.0, 80.0, 120.0, 97.4]
+    # Drawn at the text's precision: the index is printed whole ("índice 97").
+    assert [float(bar.get_width()) for bar in axis.patches] == [99.0, 101.0, 80.0, 120.0, 97.0]
     (reference,) = axis.get_lines()
     assert list(reference.get_xdata()) == [100, 100]
     assert (reference.get_color(), reference.get_linestyle(), reference.get_linewidth()) == (
@@ -222,6 +224,30 @@ def test_the_price_index_chart_shows_the_priced_brands_against_100(drawn: _Recor
     assert (axis.get_title(), axis.get_xlabel()) == ("Índice de preço vs. média do segmento",
                                                      "índice (segmento = 100)")
     assert tuple(figure.get_size_inches()) == (6.4, pytest.approx(0.35 * 5 + 1))
+
+
+@pytest.mark.parametrize(("same", "other", "alike"), [
+    # (share, price index, city revenue)
+    ((0.293604, 97.4, 2000.004), (0.29364, 96.6, 1999.996), True),  # 29,4% 97 R$ 2.000,00
+    ((0.29349, 97.49, 50.5), (0.29351, 97.5, 50.5), False),  # 29,3% 97 / 29,4% 98
+], ids=["printed-alike", "printed-apart"])
+def test_two_months_the_text_prints_alike_draw_the_same_charts(
+        same: tuple[float, float, float], other: tuple[float, float, float],
+        alike: bool) -> None:
+    """A chart carries no more than the text: a share, an index or a revenue read back
+    from a marker or a bar is the printed one (the partner-side attack of session 7
+    read the national share to four decimals off the chart). Real PNG bytes."""
+    def charts(share: float, index: float, revenue: float) -> dict[str, bytes]:
+        city = {"state": "SP", "city": "SAO PAULO", "brand": "Hungry", "revenue": revenue}
+        return build_charts(_metrics(
+            brands={"Hungry": {"price_index": index}}, top_cities=[city],
+            segment_share_trend={"Hungry": {"2026-10": 0.11, "2026-11": share}},
+            revenue_trend={"Hungry": {"2026-10": 5000.0, "2026-11": revenue}}))
+
+    printed = [(pct(a), f"{b:.0f}", brl(c)) for a, b, c in (same, other)]
+    assert (printed[0] == printed[1]) is alike
+    # Apart: the charts differ too (the comparison can tell two charts apart).
+    assert (charts(*same) == charts(*other)) is alike
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
