@@ -12,6 +12,7 @@ _PENETRATION = "ouchhungry_dp_tests/products/test_penetration_exact.py"
 _DIGITS = "ouchhungry_dp_tests/products/test_pii_digits_any_script.py"
 _SHARE_RULES = "ouchhungry_dp_tests/products/test_segment_share_rules.py"
 _SCAN_COUNTS = "ouchhungry_dp_tests/products/test_scan_pii_counts.py"
+_PII_UNITS = "ouchhungry_dp_tests/products/test_pii_text_units.py"
 
 PRODUCTS: list[Mutant] = [
     Mutant(
@@ -83,5 +84,22 @@ PRODUCTS: list[Mutant] = [
         'present = values != ""',
         'present = values == values',
         _t(_SCAN_COUNTS, "test_blank_cells_of_a_number_column_are_neither_text_nor_numbers"),
+    ),
+    # Session 7 (pii_text on its final code).
+    Mutant(
+        "pii_text._ascii_digits: mapped values typed string in a large_string column (the "
+        "scan of a DuckDB column holding a non-ASCII digit raises)",
+        "ouchhungry_dp/products/pii_text.py",
+        "pa.array(mapped, type=text.type)",
+        "pa.array(mapped)",
+        _t(_DIGITS, "test_other_digits_in_a_large_string_column_are_folded"),
+    ),
+    Mutant(
+        "KnownIdentifiers: ids and e-mails searched surname first like names",
+        "ouchhungry_dp/products/pii_text.py",
+        "names = all_words.filter(pc.invert(pc.fill_null(\n"
+        '            pc.match_substring_regex(folded, r"[0-9@]"), True)))',
+        "names = all_words",
+        _t(_PII_UNITS, "test_only_a_name_is_also_searched_surname_first"),
     ),
 ]

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from ouchhungry_dp.products import pii_text
-from ouchhungry_dp.products.pii_text import KnownIdentifiers, normalise
+from ouchhungry_dp.products.pii_text import KnownIdentifiers, fold, normalise, words
 
 
 def test_dates_are_blanked_and_digit_groups_joined() -> None:
@@ -43,3 +43,25 @@ def test_an_identifier_folded_to_nothing_is_dropped() -> None:
     known = KnownIdentifiers(["\u200b", "\u00ad\u200d", "Maria Souza"])
     assert known.whole.to_pylist() == ["maria souza"]
     assert known.hits(pa.array(["", "Cola", "maria souza"])).tolist() == [False, False, True]
+
+
+def test_a_chunked_column_folds_and_splits_into_words_like_one_array() -> None:
+    chunked = pa.chunked_array([["Maria-Souza", None], ["JOÃO  Lima ١٢"]])
+    assert fold(chunked).to_pylist() == ["maria-souza", None, "joao lima 12"]
+    assert words(chunked).to_pylist() == ["maria souza", None, "joao lima 12"]
+
+
+def test_a_letter_kept_by_fold_is_a_letter_in_non_ascii_text() -> None:
+    # ß, ø, Greek and CJK survive ``fold``: in a value that is not ASCII they are letters,
+    # so they stay inside a word and do not separate digits (the ASCII-only class, which
+    # is only for ASCII values, would read them as separators).
+    values = pa.array(["Straße 12", "1ø2 e 3ω4", "x-1 2"])
+    assert words(values).to_pylist() == ["straße 12", "1ø2 e 3ω4", "x 1 2"]
+    assert normalise(values).to_pylist() == ["straße 12", "1ø2 e 3ω4", "x-12"]
+
+
+def test_only_a_name_is_also_searched_surname_first() -> None:
+    # An e-mail and an id are not names: their words are not searched rotated.
+    known = KnownIdentifiers(["ana.lima@x.com", "CLI 123", "Maria Souza"])
+    values = pa.array(["com ana lima x", "123 cli", "Souza, Maria", "ana.lima@x.com"])
+    assert known.hits(values).tolist() == [False, False, True, True]
