@@ -57,8 +57,21 @@ def month_range(first: str, last: str) -> list[str]:
 
 def read_ids(lines: Iterable[str]) -> list[tuple[int, str]]:
     """``(line number, id)`` of each non-blank line, surrounding blanks removed (the daily
-    file's pseudonyms strip them the same way). Refuses an input without any id."""
-    ids = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    file's pseudonyms strip them the same way) and a leading byte-order mark (an editor's
+    UTF-8 signature) dropped. Refuses an input without any id, and an id holding a blank
+    or an invisible character: it would give a pseudonym no file carries, and the
+    request would look answered (the line is named, never the id)."""
+    ids = []
+    for number, line in enumerate(lines, start=1):
+        text = (line[1:] if number == 1 and line.startswith("\ufeff") else line).strip()
+        if not text:
+            continue
+        if not text.isprintable() or any(char.isspace() for char in text):
+            raise ConfigurationError(
+                f"line {number} of the request's input holds a blank or an invisible "
+                "character inside the id",
+                hint="Copy the id again from the customer system, one id per line.")
+        ids.append((number, text))
     if not ids:
         raise ConfigurationError("no customer id in the request's input",
                                  hint="Give one customer id per line on standard input.")

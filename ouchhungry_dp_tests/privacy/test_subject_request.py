@@ -26,7 +26,7 @@ from ouchhungry_dp_tests.products.conftest import (
     rows_frame,
 )
 
-SUBJECT = "CLI-CSPSAO PAULO3"  # customers_buying's 4th customer of São Paulo
+SUBJECT = "CLI-CSPCAMPINAS3"  # customers_buying's 4th customer of Campinas
 
 
 def _daily_files(contract: PartnerContract) -> pd.DataFrame:
@@ -34,11 +34,11 @@ def _daily_files(contract: PartnerContract) -> pd.DataFrame:
     production builder. The subject is the only customer who bought 7 units: that is
     how the test finds its rows in the files (the files carry no real id)."""
     products = products_frame()
-    history = rows_frame(customers_buying("2026-09-10", "SP", "SAO PAULO", "REF-HNG-0350", 12))
+    history = rows_frame(customers_buying("2026-09-10", "SP", "CAMPINAS", "REF-HNG-0350", 12))
     decision = decide_locations(history, products, contract)
     files = []
     for day in ("2026-10-05", "2026-11-05"):
-        records = customers_buying(day, "SP", "SAO PAULO", "REF-HNG-0350", 6)
+        records = customers_buying(day, "SP", "CAMPINAS", "REF-HNG-0350", 6)
         assert records[3][2] == SUBJECT
         records[3] = (*records[3][:6], 7, records[3][7])
         sales = rows_frame(records)
@@ -111,9 +111,16 @@ def test_every_month_of_the_range_is_listed_for_each_partner_that_delivered(
     (["--from", "2026-11", "--to", "2026-10"], "CLI-1\n",
      "the request's last month is before its first month |"),
     (["--from", "2026-10", "--to", "2026-11"], " \n\n", "no customer id in the request's input |"),
+    (["--from", "2026-10", "--to", "2026-11"], "CLI-1\n\nCLI-1\u200b\n",
+     "line 3 of the request's input holds a blank or an invisible character inside the id |"),
+    (["--from", "2026-10", "--to", "2026-11"], "CLI 1\n",
+     "line 1 of the request's input holds a blank or an invisible character inside the id |"),
+    (["--from", "2026-10", "--to", "2026-11"], "CLI-1\n\ufeffCLI-1\n",
+     "line 2 of the request's input holds a blank or an invisible character inside the id |"),
     (["--from", "2026-10", "--to", "2026-11", "--partner", "nobody"], "CLI-1\n",
      "no active or retired contract for partner 'nobody'\n"),
-], ids=["bad-month", "reversed", "no-id", "unknown-partner"])
+], ids=["bad-month", "reversed", "no-id", "zero-width", "blank", "mark-not-first",
+        "unknown-partner"])
 def test_a_bad_request_is_refused_by_name_and_prints_no_row(
         argv: list[str], stdin: str, message: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,6 +128,16 @@ def test_a_bad_request_is_refused_by_name_and_prints_no_row(
     assert (code, out) == (2, "")
     assert f"error: [configuration] {message}" in err
     assert "CLI-1" not in err
+
+
+def test_an_editors_byte_order_mark_before_the_first_id_is_not_part_of_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file saved by a Windows editor starts with U+FEFF: the id after it is the same
+    customer (the reviewer got two different pseudonyms for one id)."""
+    argv = ["--from", "2026-10", "--to", "2026-10", "--partner", "ouchhungry"]
+    code, marked, err = _run(argv, "\ufeffCLI-1\n", monkeypatch, capsys)
+    assert code == 0, err
+    assert _run(argv, "CLI-1\n", monkeypatch, capsys)[1] == marked
 
 
 def test_without_any_contract_that_delivered_nothing_is_listed(
