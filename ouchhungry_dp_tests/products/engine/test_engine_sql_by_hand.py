@@ -1,0 +1,162 @@
+"""The engine's statements on tiny hand-built tables, each answer counted by hand.
+
+The engine-equals-pandas tests hold each statement to its pandas reference on
+generated months; these pin the edges such months never hold (mutants of the SQL
+that survived them, ``scripts/sql_mutation.py``): which catalogue row is the newest
+(a later snapshot, a later update, a missing update, a snapshot on ``@end``, a
+duplicated row), untrimmed locations, a product the catalogue lacks, a product
+without a segment, and the half-to-even cents under BigQuery's cast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+import sqlglot
+
+from ouchhungry_dp.partners.contract import get_contract
+from ouchhungry_dp.products.engine import insights_statements, statements
+
+from ..conftest import rows_frame
+from .conftest import Warehouse
+
+FIRST, LAST = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+MAKER = "Fabrica X"
+
+
+def _catalogue(rows: list[tuple[str, str, str | None, str, str | None]]) -> pd.DataFrame:
+    """(product, brand, segment, snapshot day, updated_at or None) of one manufacturer."""
+    frame = pd.DataFrame(rows, columns=["product_code", "brand", "segment", "snapshot_date",
+                                        "updated_at"])
+    return frame.assign(
+        manufacturer=MAKER, snapshot_date=pd.to_datetime(frame["snapshot_date"]),
+        updated_at=pd.to_datetime(frame["updated_at"]),
+    ).astype({"product_code": "string", "brand": "string", "segment": "string",
+              "manufacturer": "string"})
+
+
+def _market(warehouse: Warehouse) -> list[tuple]:
+    rows = warehouse.run(statements.segment_market(FIRST, LAST))
+    return sorted((r.segment, r.state, r.city, r.brand, int(r.amount_cents), int(r.quantity))
+                  for r in rows.itertuples())
+
+
+def _sale(day: str, product: str, qty: int, price: float, state: str = "SP",
+          city: str = "SAO PAULO") -> tuple:
+    return (day, f"PED-{product}-{day}", f"CLI-{product}", state, city, product, qty, price)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["as_listed", "reversed"])
+def test_the_newest_catalogue_row_of_the_range_names_each_product(
+        warehouse: Warehouse, reverse: bool) -> None:
+    rows = [
+        ("P1", "Old", "doces", "2026-11-01", "2026-11-01 09:00"),
+        ("P1", "New", "doces", "2026-11-15", "2026-11-01 08:00"),  # later snapshot wins
+        ("P2", "Early", "doces", "2026-11-01", "2026-11-01 10:00"),
+        ("P2", "Later", "doces", "2026-11-01", "2026-11-01 12:00"),  # later update wins
+        ("P3", "Dated", "doces", "2026-11-01", "2026-11-01 12:00"),
+        ("P3", "Undated", "doces", "2026-11-01", None),  # a missing update wins
+        ("P4", "Kept", "doces", "2026-11-01", "2026-11-01 10:00"),
+        ("P4", "After", "doces", "2026-12-01", "2026-12-01 10:00"),  # on @end: outside
+        ("P4", "Before", "doces", "2026-10-31", "2026-10-31 10:00"),  # before @start
+        ("P5", "Twice", "doces", "2026-11-01", "2026-11-01 10:00"),
+        ("P5", "Twice", "doces", "2026-11-01", "2026-11-01 10:00"),  # the same row twice
+    ]
+    warehouse.put("cleaned_products", _catalogue(rows[::-1] if reverse else rows))
+    warehouse.put("cleaned_transactions", rows_frame(
+        [_sale("2026-11-05", f"P{i}", 1, float(i)) for i in range(1, 6)]))
+    assert _market(warehouse) == [
+        ("doces", "SP", "SAO PAULO", "Kept", 400, 1),
+        ("doces", "SP", "SAO PAULO", "Later", 200, 1),
+        ("doces", "SP", "SAO PAULO", "New", 100, 1),
+        ("doces", "SP", "SAO PAULO", "Twice", 500, 1),
+        ("doces", "SP", "SAO PAULO", "Undated", 300, 1),
+    ]
+
+
+def test_only_the_ranges_sales_of_catalogued_products_with_a_segment_count(
+        warehouse: Warehouse) -> None:
+    warehouse.put("cleaned_products", _catalogue([
+        ("P1", "Uma", "doces", "2026-11-01", "2026-11-01 10:00"),
+        ("P2", "Sem", None, "2026-11-01", "2026-11-01 10:00")]))
+    warehouse.put("cleaned_transactions", rows_frame([
+        _sale("2026-11-01", "P1", 1, 1.0, " sp ", " Campinas "),  # on @start: in
+        _sale("2026-11-30", "P1", 2, 1.0, "Sp", "Campinas"),
+        _sale("2026-12-01", "P1", 4, 1.0),  # on @end: out
+        _sale("2026-10-31", "P1", 8, 1.0),  # before @start: out
+        _sale("2026-11-10", "P2", 16, 1.0),  # no segment: in no market
+        _sale("2026-11-10", "P9", 32, 1.0, "RJ", "NITEROI"),  # not in the catalogue
+    ]))
+    assert _market(warehouse) == [("doces", "SP", "Campinas", "Uma", 300, 3)]
+    contract = get_contract("ouchhungry")
+    query = insights_statements.insights_month(contract, [contract.partner.manufacturer],
+                                               FIRST, LAST)
+    cities = insights_statements.split_parts(warehouse.run(query))["insights_city_customers"]
+    # The customer of the uncatalogued product is nobody's customer (pandas joins inner).
+    assert sorted(map(tuple, cities.astype(str).to_numpy().tolist())) == [
+        ("SP", "Campinas", "1", "1", MAKER, "1"), ("SP", "SAO PAULO", "1", "1", MAKER, "1")]
+
+
+# Exact in binary, so x * 100 is exactly half a cent (negative too): pandas rounds half
+# to even. 1.999 is no half: plain rounding.
+HALVES = {0.125: 12, 0.375: 38, 1.625: 162, 0.875: 88, -0.125: -12, -0.375: -38, 1.999: 200,
+          0.13: 13}
+
+
+def test_cents_round_half_to_even_in_duckdb() -> None:
+    sql = sqlglot.transpile(f"SELECT {statements._cents('a')} AS c FROM t", read="bigquery",
+                            write="duckdb")[0]
+    for amount, cents in HALVES.items():
+        got = duckdb.execute(sql.replace("FROM t", f"FROM (SELECT {amount}::DOUBLE AS a)"))
+        assert got.fetchone()[0] == cents, amount
+
+
+def test_cents_round_half_to_even_under_bigquerys_cast() -> None:
+    """BigQuery's CAST(FLOAT64 AS INT64) rounds half away from zero; DuckDB's cast to an
+    integer rounds half to even, so on DuckDB alone the statement's own half-to-even
+    branch could go unnoticed. Its cast to DECIMAL rounds as BigQuery's cast does."""
+    sql = sqlglot.transpile(f"SELECT {statements._cents('a')} AS c FROM t", read="bigquery",
+                            write="duckdb")[0]
+    assert sql.count("AS BIGINT)") == 1
+    as_bigquery = sql.replace("AS BIGINT)", "AS DECIMAL(18, 0))")
+    for amount, cents in HALVES.items():
+        got = duckdb.execute(as_bigquery.replace("FROM t", f"FROM (SELECT {amount}::DOUBLE AS a)"))
+        assert got.fetchone()[0] == cents, amount
+
+
+HNG = "REF-HNG-0350"  # a partner product of ``products_frame`` (brand Hungry)
+
+
+def _with_missing(rows: list[tuple], column: str, n: int) -> pd.DataFrame:
+    """``rows`` and ``n`` partner sales in SP/SAO PAULO whose ``column`` is missing."""
+    frame = rows_frame(rows + [("2026-10-03", f"PED-NA-{column}-{i}", f"CLI-NA-{column}{i}",
+                                "SP", "SAO PAULO", HNG, 1, 10.0) for i in range(n)])
+    frame.loc[frame["order_id"].str.startswith(f"PED-NA-{column}"), column] = pd.NA
+    return frame
+
+
+@pytest.mark.parametrize("column", ["state", "city", "customer_id"])
+def test_a_sale_without_a_state_city_or_customer_is_in_no_basis(
+        warehouse: Warehouse, column: str) -> None:
+    """k - 1 customers in Sao Paulo, k in Niteroi, and k - 1 sales in Sao Paulo each
+    missing one key: Sao Paulo under k takes both states to the country level (a state
+    of one city needs a residual of k), with 2k - 1 customers in the cell."""
+    from ouchhungry_dp.products.engine.monthly import decide_in_engine
+    from ouchhungry_dp_tests.products.conftest import customers_buying, products_frame
+
+    contract = get_contract("ouchhungry")
+    k = contract.privacy.min_customers_per_cell
+    rows = (customers_buying("2026-10-03", "SP", "SAO PAULO", HNG, k - 1)
+            + customers_buying("2026-10-03", "RJ", "NITEROI", HNG, k))
+    warehouse.put("cleaned_transactions", _with_missing(rows, column, k - 1))
+    warehouse.put("cleaned_products", products_frame().assign(
+        snapshot_date=pd.Timestamp("2026-10-01"), updated_at=pd.Timestamp("2026-10-01")))
+    decision = decide_in_engine(warehouse.run, contract, dt.date(2026, 10, 1),
+                                dt.date(2026, 10, 31))
+    assert decision.astype(str).to_numpy().tolist() == [
+        ["RJ", "NITEROI", "country", str(k), str(2 * k - 1)],
+        ["SP", "SAO PAULO", "country", str(k - 1), str(2 * k - 1)],
+    ]
