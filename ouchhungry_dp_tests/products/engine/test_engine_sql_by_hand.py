@@ -160,3 +160,90 @@ def test_a_sale_without_a_state_city_or_customer_is_in_no_basis(
         ["RJ", "NITEROI", "country", str(k), str(2 * k - 1)],
         ["SP", "SAO PAULO", "country", str(k - 1), str(2 * k - 1)],
     ]
+    # The insights' cities: the partner's own customers only, none outside.
+    assert _city_customers(warehouse, dt.date(2026, 10, 1), dt.date(2026, 10, 31)) == [
+        ("RJ", "NITEROI", k, 0, None, None), ("SP", "SAO PAULO", k - 1, 0, None, None)]
+
+
+def _city_customers(warehouse: Warehouse, first: dt.date, last: dt.date) -> list[tuple]:
+    contract = get_contract("ouchhungry")
+    query = insights_statements.insights_month(contract, [contract.partner.manufacturer],
+                                               first, last)
+    rows = insights_statements.split_parts(warehouse.run(query))["insights_city_customers"]
+    return sorted((r.state, r.city, int(r.active_customers), int(r.outside_customers),
+                   None if pd.isna(r.manufacturer) else r.manufacturer,
+                   None if pd.isna(r.customers) else int(r.customers))
+                  for r in rows.itertuples())
+
+
+def _sales(*rows: tuple[str, str, str, str, str, int]) -> pd.DataFrame:
+    """(order, customer, state, city, product, quantity) on 2026-11-04 at R$ 10.00."""
+    return rows_frame([("2026-11-04", o, c, s, city, p, q, 10.0) for o, c, s, city, p, q in rows])
+
+
+def test_the_monthly_cells_place_each_sale_at_its_decisions_level(warehouse: Warehouse) -> None:
+    """The decision names Sao Paulo (a city), Campinas (its state) and Niteroi (the
+    country): a city it lacks goes to its state when the state has a row above the
+    country level (Santos), else to the country (Petropolis: Rio's only row is at the
+    country level; Betim: no row at all). A partner product without a segment and a
+    competitor's product count nowhere."""
+    from ouchhungry_dp_tests.products.conftest import products_frame
+
+    contract = get_contract("ouchhungry")
+    products = products_frame()
+    unsegmented = products.loc[products["product_code"] == HNG].assign(
+        product_code="REF-HNG-0999")
+    unsegmented["segment"] = pd.array([pd.NA], dtype="string")
+    warehouse.put("cleaned_products", pd.concat([products, unsegmented], ignore_index=True)
+                  .assign(snapshot_date=pd.Timestamp("2026-11-01"),
+                          updated_at=pd.Timestamp("2026-11-01")))
+    warehouse.put("cleaned_transactions", _sales(
+        ("O1", "C1", "SP", "SAO PAULO", HNG, 2), ("O1b", "C1", "SP", "SAO PAULO", HNG, 1),
+        ("O2", "C2", "SP", "SAO PAULO", HNG, 1),
+        ("O3", "C3", "SP", "CAMPINAS", HNG, 1), ("O4", "C4", "SP", "SANTOS", HNG, 1),
+        ("O5", "C5", "RJ", "NITEROI", HNG, 1), ("O6", "C6", "RJ", "PETROPOLIS", HNG, 2),
+        ("O7", "C7", "MG", "BETIM", HNG, 1),
+        ("O8", "C8", "SP", "SAO PAULO", "REF-HNG-0999", 5),
+        ("O9", "C9", "SP", "SAO PAULO", "REF-CLB-0350", 7)))
+    decision = pd.DataFrame({"state": ["SP", "SP", "RJ"],
+                             "city": ["SAO PAULO", "CAMPINAS", "NITEROI"],
+                             "level": ["city", "state", "country"]})
+    cells = warehouse.run(statements.monthly_cells(contract, FIRST, LAST, decision))
+    assert sorted(tuple(r[:5]) + tuple(int(v) for v in r[5:])
+                  for r in cells.itertuples(index=False)) == [
+        # state, city, level, brand, segment, units, cents, customers, orders
+        ("*", "*", "country", "Hungry", "refrigerantes", 4, 4000, 3, 3),
+        ("SP", "*", "state", "Hungry", "refrigerantes", 2, 2000, 2, 2),
+        ("SP", "SAO PAULO", "city", "Hungry", "refrigerantes", 4, 4000, 2, 3),
+    ]
+
+
+def test_a_brand_in_two_segments_and_a_maker_without_a_name(warehouse: Warehouse) -> None:
+    """Hungry sells in two segments: its row takes the first in sort order, counts both
+    and none unsegmented; a repeat buyer has two distinct orders. A competitor product
+    without a manufacturer counts its buyers as outside the partner, under no company."""
+    from ouchhungry_dp_tests.products.conftest import products_frame
+
+    products = products_frame()
+    salty = products.loc[products["product_code"] == HNG].assign(product_code="SAL-HNG-0100")
+    salty["segment"] = pd.array(["salgados"], dtype="string")
+    nameless = products.loc[products["product_code"] == "REF-CLB-0350"].assign(
+        product_code="REF-XXX-0001")
+    nameless["manufacturer"] = pd.array([pd.NA], dtype="string")
+    warehouse.put("cleaned_products", pd.concat([products, salty, nameless], ignore_index=True)
+                  .assign(snapshot_date=pd.Timestamp("2026-11-01"),
+                          updated_at=pd.Timestamp("2026-11-01")))
+    warehouse.put("cleaned_transactions", _sales(
+        ("O1", "C1", "SP", "SAO PAULO", HNG, 2), ("O2", "C1", "SP", "SAO PAULO", "SAL-HNG-0100", 1),
+        ("O3", "C2", "SP", "SAO PAULO", "SAL-HNG-0100", 3),
+        ("O4", "C3", "SP", "SAO PAULO", "REF-XXX-0001", 1),
+        ("O5", "C4", "SP", "SAO PAULO", "REF-CLB-0350", 1)))
+    contract = get_contract("ouchhungry")
+    parts = insights_statements.split_parts(warehouse.run(insights_statements.insights_month(
+        contract, [contract.partner.manufacturer], FIRST, LAST)))
+    assert parts["insights_brands"].astype(str).to_numpy().tolist() == [
+        # brand, segment, segments, unsegmented, units, cents, customers, repeaters
+        ["Hungry", "refrigerantes", "2", "0", "6", "6000", "2", "1"]]
+    competitor = products.loc[products["product_code"] == "REF-CLB-0350", "manufacturer"]
+    assert _city_customers(warehouse, FIRST, LAST) == [
+        ("SP", "SAO PAULO", 4, 2, str(competitor.iloc[0]), 1)]
