@@ -114,3 +114,9 @@ def test_the_text_does_not_grow_with_the_locations() -> None:
         assert len(text.encode()) < 10_000, name
         rows = query.all_params()[-1][2]
         assert len(rows) == len(decision if name == "monthly_cells" else monthly), name
+
+
+def test_each_statement_is_labelled_with_what_it_is_for() -> None:
+    """``purpose`` labels the BigQuery job and names the statement in errors."""
+    assert {name: query.purpose for name, query in QUERIES.items()} == {
+        name: name for name in QUERIES}
