@@ -185,8 +185,9 @@ def test_the_monthly_cells_place_each_sale_at_its_decisions_level(warehouse: War
     """The decision names Sao Paulo (a city), Campinas (its state) and Niteroi (the
     country): a city it lacks goes to its state when the state has a row above the
     country level (Santos), else to the country (Petropolis: Rio's only row is at the
-    country level; Betim: no row at all). A partner product without a segment and a
-    competitor's product count nowhere."""
+    country level; Betim: no row at all). Santa Luzia of Paraiba is not Santa Luzia of
+    Bahia, which the decision opens: a city is its state and its name. A partner product
+    without a segment and a competitor's product count nowhere."""
     from ouchhungry_dp_tests.products.conftest import products_frame
 
     contract = get_contract("ouchhungry")
@@ -202,17 +203,17 @@ def test_the_monthly_cells_place_each_sale_at_its_decisions_level(warehouse: War
         ("O2", "C2", "SP", "SAO PAULO", HNG, 1),
         ("O3", "C3", "SP", "CAMPINAS", HNG, 1), ("O4", "C4", "SP", "SANTOS", HNG, 1),
         ("O5", "C5", "RJ", "NITEROI", HNG, 1), ("O6", "C6", "RJ", "PETROPOLIS", HNG, 2),
-        ("O7", "C7", "MG", "BETIM", HNG, 1),
+        ("O7", "C7", "MG", "BETIM", HNG, 1), ("O10", "C10", "PB", "SANTA LUZIA", HNG, 1),
         ("O8", "C8", "SP", "SAO PAULO", "REF-HNG-0999", 5),
         ("O9", "C9", "SP", "SAO PAULO", "REF-CLB-0350", 7)))
-    decision = pd.DataFrame({"state": ["SP", "SP", "RJ"],
-                             "city": ["SAO PAULO", "CAMPINAS", "NITEROI"],
-                             "level": ["city", "state", "country"]})
+    decision = pd.DataFrame({"state": ["SP", "SP", "RJ", "BA"],
+                             "city": ["SAO PAULO", "CAMPINAS", "NITEROI", "SANTA LUZIA"],
+                             "level": ["city", "state", "country", "city"]})
     cells = warehouse.run(statements.monthly_cells(contract, FIRST, LAST, decision))
     assert sorted(tuple(r[:5]) + tuple(int(v) for v in r[5:])
                   for r in cells.itertuples(index=False)) == [
         # state, city, level, brand, segment, units, cents, customers, orders
-        ("*", "*", "country", "Hungry", "refrigerantes", 4, 4000, 3, 3),
+        ("*", "*", "country", "Hungry", "refrigerantes", 5, 5000, 4, 4),
         ("SP", "*", "state", "Hungry", "refrigerantes", 2, 2000, 2, 2),
         ("SP", "SAO PAULO", "city", "Hungry", "refrigerantes", 4, 4000, 2, 3),
     ]
