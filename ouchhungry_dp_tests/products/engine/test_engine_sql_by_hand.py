@@ -248,3 +248,31 @@ def test_a_brand_in_two_segments_and_a_maker_without_a_name(warehouse: Warehouse
     competitor = products.loc[products["product_code"] == "REF-CLB-0350", "manufacturer"]
     assert _city_customers(warehouse, FIRST, LAST) == [
         ("SP", "SAO PAULO", 4, 2, str(competitor.iloc[0]), 1)]
+
+
+def test_the_partners_brands_and_spellings_skip_unnamed_makers(warehouse: Warehouse) -> None:
+    """A catalogue row of the partner's company without a brand, and a brand without a
+    manufacturer: neither names a partner brand nor a spelling of the partner's company
+    (``selection.partner_brand_names`` drops a missing brand)."""
+    from ouchhungry_dp.products.engine.monthly import (
+        makers_in_engine,
+        own_spellings,
+        partner_in_engine,
+    )
+    from ouchhungry_dp.products.selection import partner_brand_names
+
+    contract = get_contract("ouchhungry")
+    catalogue = _catalogue([("P1", "Hungry", "refrigerantes", "2026-11-01", None),
+                            ("P2", "Marca X", "doces", "2026-11-01", None),
+                            ("P3", "Sem Fabricante", "doces", "2026-11-01", None),
+                            ("P4", "Sem Marca", "doces", "2026-11-01", None)])
+    catalogue["manufacturer"] = pd.array(["OuchHungry", "Outra", None, "OUCHHUNGRY LTDA"],
+                                         dtype="string")
+    catalogue.loc[catalogue["product_code"] == "P4", "brand"] = pd.NA
+    warehouse.put("cleaned_products", catalogue)
+    assert partner_in_engine(warehouse.run, contract, FIRST, LAST) == {"Hungry", "Ouch"} \
+        == partner_brand_names(catalogue.assign(product_name="x"), contract)
+    makers = makers_in_engine(warehouse.run, FIRST, LAST)
+    assert sorted(map(tuple, makers.astype(str).to_numpy().tolist())) == [
+        ("Hungry", "OuchHungry"), ("Marca X", "Outra")]
+    assert own_spellings(makers, contract) == ["OuchHungry"]
