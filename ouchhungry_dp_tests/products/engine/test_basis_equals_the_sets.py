@@ -89,3 +89,19 @@ def test_the_seeds_reach_every_level_and_both_kinds_of_mover(contract: PartnerCo
             two_cities |= bool((members & (rows["scope"] == "state")).any())
             two_states |= bool((members & (rows["scope"] == "country")).any())
     assert levels == {"city", "state", "country"} and two_cities and two_states
+
+
+def test_a_state_of_exactly_k_customers_is_named(contract: PartnerContract) -> None:
+    """Sao Paulo has exactly k customers: its state is named (its one city goes to the
+    state level, a state of one city has no residual to hide it); Rio and Minas, k / 2
+    each, make a country residual of k."""
+    k = contract.privacy.min_customers_per_cell
+    bought = ([(f"SP{i}", "SP", "SAO PAULO") for i in range(k)]
+              + [(f"RJ{i}", "RJ", "NITEROI") for i in range(k // 2)]
+              + [(f"MG{i}", "MG", "BETIM") for i in range(k - k // 2)])
+    decision = decide_from_basis(basis_from_rows(_basis_rows(bought)), k)
+    assert decision.astype(str).to_numpy().tolist() == [
+        ["MG", "BETIM", "country", str(k - k // 2), str(k)],
+        ["RJ", "NITEROI", "country", str(k // 2), str(k)],
+        ["SP", "SAO PAULO", "state", str(k), str(k)],
+    ]
