@@ -281,28 +281,32 @@ def test_the_partners_brands_and_spellings_skip_unnamed_makers(warehouse: Wareho
 def test_the_daily_rows_of_the_range_are_summed_per_monthly_cell(warehouse: Warehouse) -> None:
     """Each daily row of the month lands in the monthly cell of its brand: its city's,
     else its state's, else the country's; a brand without a cell for it has no target.
-    Rows before ``@start`` or on ``@end`` are not the month's."""
+    Ouch has a city cell in Rio but no state cell: its other Rio city goes to the
+    country. Rows before ``@start`` or on ``@end`` are not the month's."""
     rows = [  # day, state, city, brand, customer, order, quantity, amount
         ("2026-11-01", "SP", "SAO PAULO", "Hungry", "c1", "o1", 2, 10.0),
         ("2026-11-30", "SP", "SAO PAULO", "Hungry", "c1", "o2", 1, 0.125),
         ("2026-11-02", "SP", "SANTOS", "Hungry", "c2", "o3", 1, 5.0),
         ("2026-11-03", "RJ", "NITEROI", "Ouch", "c3", "o4", 1, 1.0),
         ("2026-11-04", "RJ", "NITEROI", "Hungry", "c4", "o5", 1, 1.0),
+        ("2026-11-05", "RJ", "PETROPOLIS", "Ouch", "c7", "o8", 1, 2.0),
         ("2026-10-31", "SP", "SAO PAULO", "Hungry", "c5", "o6", 4, 1.0),
         ("2026-12-01", "SP", "SAO PAULO", "Hungry", "c6", "o7", 8, 1.0),
     ]
     daily = pd.DataFrame(rows, columns=["sale_date", "state", "city", "brand", "customer_id",
                                         "order_id", "quantity", "total_amount"])
     warehouse.put("daily_by_hand", daily.assign(sale_date=pd.to_datetime(daily["sale_date"])))
-    monthly = pd.DataFrame({"state": ["SP", "SP", "*"], "city": ["SAO PAULO", "*", "*"],
-                            "brand": ["Hungry", "Hungry", "Ouch"],
-                            "location_level": ["city", "state", "country"]})
+    monthly = pd.DataFrame({"state": ["SP", "SP", "RJ", "*"],
+                            "city": ["SAO PAULO", "*", "NITEROI", "*"],
+                            "brand": ["Hungry", "Hungry", "Ouch", "Ouch"],
+                            "location_level": ["city", "state", "city", "country"]})
     sums = warehouse.run(statements.daily_reconciliation("daily_by_hand", FIRST, LAST, monthly))
     assert sorted(((r.target, r.state, r.city, r.brand, *(int(v) for v in r[4:]))
                    for r in sums.itertuples(index=False)), key=str) == sorted([
         # target, state, city, brand, daily rows, units, cents, customers, orders
         ("city", "SP", "SAO PAULO", "Hungry", 2, 3, 1012, 1, 2),
         ("state", "SP", "*", "Hungry", 1, 1, 500, 1, 1),
-        ("country", "*", "*", "Ouch", 1, 1, 100, 1, 1),
+        ("city", "RJ", "NITEROI", "Ouch", 1, 1, 100, 1, 1),
+        ("country", "*", "*", "Ouch", 1, 1, 200, 1, 1),
         (None, None, None, "Hungry", 1, 1, 100, 1, 1),
     ], key=str)
