@@ -120,3 +120,18 @@ def test_each_statement_is_labelled_with_what_it_is_for() -> None:
     """``purpose`` labels the BigQuery job and names the statement in errors."""
     assert {name: query.purpose for name, query in QUERIES.items()} == {
         name: name for name in QUERIES}
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    """A row with fewer fields than columns would bind its values to the wrong columns."""
+    with pytest.raises(ValueError, match="zip"):
+        RowsParam("decision", ("state", "city", "level"), (("SP", "SAO PAULO"),)).param()
+
+
+def test_the_callers_rows_are_read_as_the_emulator_ran_them() -> None:
+    """The rows CTE in BigQuery's text is the form ``prod/test_engine_sql.py`` runs in the
+    emulator: each field cast from the alias of ``UNNEST(@<name>_rows)``."""
+    query = EngineQuery("t", "SELECT city FROM decision", (), (),
+                        (RowsParam("decision", ("state", "city"), ()),))
+    assert ("WITH decision AS (SELECT CAST(r.state AS STRING) AS state, CAST(r.city AS STRING) "
+            "AS city FROM UNNEST(@decision_rows) AS r)") in query.for_bigquery("p", "d")
