@@ -233,10 +233,9 @@ def run(jobs: int, only: list[str] | None, timeout: int) -> None:
     workers = [subprocess.Popen(
         [sys.executable, __file__, "--worker", str(i), "--timeout", str(timeout),
          "--only", *keys[i::jobs]]) for i in range(jobs) if keys[i::jobs]]
-    for worker in workers:
+    for i, worker in enumerate(workers):
         worker.wait()
-    for copy in SCRATCH.glob("w*.*"):
-        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(SCRATCH / f"w{i}.{worker.pid}", ignore_errors=True)  # its own copy only
     minutes = (time.monotonic() - started) / 60
     print(f"{len(keys)} mutants in {minutes:.1f} min ({len(keys) / max(minutes, 1e-9):.1f} "
           "a minute)")
