@@ -282,7 +282,8 @@ def test_the_daily_rows_of_the_range_are_summed_per_monthly_cell(warehouse: Ware
     """Each daily row of the month lands in the monthly cell of its brand: its city's,
     else its state's, else the country's; a brand without a cell for it has no target.
     Ouch has a city cell in Rio but no state cell: its other Rio city goes to the
-    country. Rows before ``@start`` or on ``@end`` are not the month's."""
+    country. Hungry's cell in Santa Luzia of Bahia is not Santa Luzia of Paraiba's. Rows
+    before ``@start`` or on ``@end`` are not the month's."""
     rows = [  # day, state, city, brand, customer, order, quantity, amount
         ("2026-11-01", "SP", "SAO PAULO", "Hungry", "c1", "o1", 2, 10.0),
         ("2026-11-30", "SP", "SAO PAULO", "Hungry", "c1", "o2", 1, 0.125),
@@ -290,16 +291,17 @@ def test_the_daily_rows_of_the_range_are_summed_per_monthly_cell(warehouse: Ware
         ("2026-11-03", "RJ", "NITEROI", "Ouch", "c3", "o4", 1, 1.0),
         ("2026-11-04", "RJ", "NITEROI", "Hungry", "c4", "o5", 1, 1.0),
         ("2026-11-05", "RJ", "PETROPOLIS", "Ouch", "c7", "o8", 1, 2.0),
+        ("2026-11-06", "PB", "SANTA LUZIA", "Hungry", "c8", "o9", 1, 3.0),
         ("2026-10-31", "SP", "SAO PAULO", "Hungry", "c5", "o6", 4, 1.0),
         ("2026-12-01", "SP", "SAO PAULO", "Hungry", "c6", "o7", 8, 1.0),
     ]
     daily = pd.DataFrame(rows, columns=["sale_date", "state", "city", "brand", "customer_id",
                                         "order_id", "quantity", "total_amount"])
     warehouse.put("daily_by_hand", daily.assign(sale_date=pd.to_datetime(daily["sale_date"])))
-    monthly = pd.DataFrame({"state": ["SP", "SP", "RJ", "*"],
-                            "city": ["SAO PAULO", "*", "NITEROI", "*"],
-                            "brand": ["Hungry", "Hungry", "Ouch", "Ouch"],
-                            "location_level": ["city", "state", "city", "country"]})
+    monthly = pd.DataFrame({"state": ["SP", "SP", "RJ", "*", "BA"],
+                            "city": ["SAO PAULO", "*", "NITEROI", "*", "SANTA LUZIA"],
+                            "brand": ["Hungry", "Hungry", "Ouch", "Ouch", "Hungry"],
+                            "location_level": ["city", "state", "city", "country", "city"]})
     sums = warehouse.run(statements.daily_reconciliation("daily_by_hand", FIRST, LAST, monthly))
     assert sorted(((r.target, r.state, r.city, r.brand, *(int(v) for v in r[4:]))
                    for r in sums.itertuples(index=False)), key=str) == sorted([
@@ -308,5 +310,5 @@ def test_the_daily_rows_of_the_range_are_summed_per_monthly_cell(warehouse: Ware
         ("state", "SP", "*", "Hungry", 1, 1, 500, 1, 1),
         ("city", "RJ", "NITEROI", "Ouch", 1, 1, 100, 1, 1),
         ("country", "*", "*", "Ouch", 1, 1, 200, 1, 1),
-        (None, None, None, "Hungry", 1, 1, 100, 1, 1),
+        (None, None, None, "Hungry", 2, 2, 400, 2, 2),
     ], key=str)
