@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.engine import insights_statements, statements
-from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam
+from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam, date_range_params
 from ouchhungry_dp.quality.reference import official_cities
 
 CONTRACT = get_contract("ouchhungry")
@@ -135,3 +135,15 @@ def test_the_callers_rows_are_read_as_the_emulator_ran_them() -> None:
                         (RowsParam("decision", ("state", "city"), ()),))
     assert ("WITH decision AS (SELECT CAST(r.state AS STRING) AS state, CAST(r.city AS STRING) "
             "AS city FROM UNNEST(@decision_rows) AS r)") in query.for_bigquery("p", "d")
+
+
+def test_the_range_is_two_date_parameters_end_exclusive() -> None:
+    """Built here, not read from ``QUERIES``: a module constant is built once at import."""
+    assert date_range_params(FIRST, LAST) == (("start", "DATE", FIRST),
+                                              ("end", "DATE", dt.date(2026, 12, 1)))
+
+
+def test_list_parameters_reach_duckdb_as_lists() -> None:
+    query = EngineQuery("t", "SELECT 1", (), (("brands", "STRING", ("Ouch", "Hungry")),
+                                              ("k", "INT64", 10)))
+    assert query.duckdb_params() == {"brands": ["Ouch", "Hungry"], "k": 10}
