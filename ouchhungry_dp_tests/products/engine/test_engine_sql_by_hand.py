@@ -312,3 +312,20 @@ def test_the_daily_rows_of_the_range_are_summed_per_monthly_cell(warehouse: Ware
         ("country", "*", "*", "Ouch", 1, 1, 200, 1, 1),
         (None, None, None, "Hungry", 2, 2, 400, 2, 2),
     ], key=str)
+
+
+def test_the_months_identifiers_are_those_of_its_snapshots(warehouse: Warehouse) -> None:
+    """A customer only in the snapshot before ``@start`` or only in the one on ``@end`` is
+    not one of the month's known identifiers."""
+    rows = [("CLI-1", "Maria Souza", "maria@example.com", "2026-11-01"),
+            ("CLI-1", "Maria Souza", "maria@example.com", "2026-11-30"),
+            ("CLI-OLD", "Ana Lima", None, "2026-10-31"),
+            ("CLI-LATE", "Rui Dias", None, "2026-12-01")]
+    snapshots = pd.DataFrame(rows, columns=["customer_id", "full_name", "email",
+                                            "snapshot_date"])
+    warehouse.put("cleaned_customers", snapshots.astype(
+        {"customer_id": "string", "full_name": "string", "email": "string"}).assign(
+        snapshot_date=pd.to_datetime(snapshots["snapshot_date"])))
+    found = warehouse.run(statements.month_customer_identifiers(FIRST, LAST))
+    assert found.astype(str).to_numpy().tolist() == [
+        ["CLI-1", "Maria Souza", "maria@example.com"]]
