@@ -94,7 +94,11 @@ def test_only_the_ranges_sales_of_catalogued_products_with_a_segment_count(
     contract = get_contract("ouchhungry")
     query = insights_statements.insights_month(contract, [contract.partner.manufacturer],
                                                FIRST, LAST)
-    cities = insights_statements.split_parts(warehouse.run(query))["insights_city_customers"]
+    parts = insights_statements.split_parts(warehouse.run(query))
+    # No partner sales: no customer of it, none of two of its brands (BigQuery's COUNTIF
+    # over no rows is 0, DuckDB's NULL).
+    assert parts["insights_two_brands"].to_numpy().tolist() == [[0, 0]]
+    cities = parts["insights_city_customers"]
     # The customer of the uncatalogued product is nobody's customer (pandas joins inner).
     assert sorted(map(tuple, cities.astype(str).to_numpy().tolist())) == [
         ("SP", "Campinas", "1", "1", MAKER, "1"), ("SP", "SAO PAULO", "1", "1", MAKER, "1")]

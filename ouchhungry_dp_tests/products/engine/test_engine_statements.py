@@ -147,3 +147,12 @@ def test_list_parameters_reach_duckdb_as_lists() -> None:
     query = EngineQuery("t", "SELECT 1", (), (("brands", "STRING", ("Ouch", "Hungry")),
                                               ("k", "INT64", 10)))
     assert query.duckdb_params() == {"brands": ["Ouch", "Hungry"], "k": 10}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_table_is_named_with_its_project_and_dataset(name: str) -> None:
+    """The job may run in another project than the data's (billing): the text names both."""
+    query = QUERIES[name]
+    tree = sqlglot.parse_one(query.for_bigquery("project", "dataset"), read="bigquery")
+    scans = {(t.catalog, t.db, t.name) for t in tree.find_all(exp.Table) if t.db}
+    assert scans == {("project", "dataset", table) for table in query.tables}
