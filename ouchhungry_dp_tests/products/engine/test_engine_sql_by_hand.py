@@ -333,3 +333,23 @@ def test_the_months_identifiers_are_those_of_its_snapshots(warehouse: Warehouse)
     found = warehouse.run(statements.month_customer_identifiers(FIRST, LAST))
     assert found.astype(str).to_numpy().tolist() == [
         ["CLI-1", "Maria Souza", "maria@example.com"]]
+
+
+def test_a_pair_is_bought_by_one_customer_in_one_order(warehouse: Warehouse) -> None:
+    """Pairs join an order's lines of the same customer (pandas merges on both): an order
+    id under two customers who each bought both is one order of two customers; one
+    customer's product and another's under the same order id are no pair."""
+    from ouchhungry_dp_tests.products.conftest import products_frame
+
+    warehouse.put("cleaned_products", products_frame().assign(
+        snapshot_date=pd.Timestamp("2026-11-01"), updated_at=pd.Timestamp("2026-11-01")))
+    ouch = "SAL-OCH-0100"
+    warehouse.put("cleaned_transactions", _sales(
+        ("O1", "C1", "SP", "SAO PAULO", HNG, 1), ("O1", "C1", "SP", "SAO PAULO", ouch, 1),
+        ("O1", "C2", "SP", "SAO PAULO", HNG, 1), ("O1", "C2", "SP", "SAO PAULO", ouch, 1),
+        ("O2", "C3", "SP", "SAO PAULO", HNG, 1), ("O2", "C4", "SP", "SAO PAULO", ouch, 1)))
+    contract = get_contract("ouchhungry")
+    parts = insights_statements.split_parts(warehouse.run(insights_statements.insights_month(
+        contract, [contract.partner.manufacturer], FIRST, LAST)))
+    assert parts["insights_pairs"].astype(str).to_numpy().tolist() == [
+        [HNG, ouch, "1", "2"]]
