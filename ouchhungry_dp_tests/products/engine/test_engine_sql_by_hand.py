@@ -353,3 +353,22 @@ def test_a_pair_is_bought_by_one_customer_in_one_order(warehouse: Warehouse) -> 
         contract, [contract.partner.manufacturer], FIRST, LAST)))
     assert parts["insights_pairs"].astype(str).to_numpy().tolist() == [
         [HNG, ouch, "1", "2"]]
+
+
+def test_a_customer_is_outside_the_partner_city_by_city(warehouse: Warehouse) -> None:
+    """A customer of the partner in Sao Paulo who buys a competitor in Campinas is outside
+    the partner in Campinas only; the same across the homonym Santa Luzias of Bahia and
+    Paraiba. Nobody is counted for the partner's own company."""
+    from ouchhungry_dp_tests.products.conftest import products_frame
+
+    products = products_frame()
+    warehouse.put("cleaned_products", products.assign(
+        snapshot_date=pd.Timestamp("2026-11-01"), updated_at=pd.Timestamp("2026-11-01")))
+    clb = "REF-CLB-0350"
+    warehouse.put("cleaned_transactions", _sales(
+        ("O1", "C1", "SP", "SAO PAULO", HNG, 1), ("O2", "C1", "SP", "CAMPINAS", clb, 1),
+        ("O3", "C2", "BA", "SANTA LUZIA", HNG, 1), ("O4", "C2", "PB", "SANTA LUZIA", clb, 1)))
+    maker = str(products.loc[products["product_code"] == clb, "manufacturer"].iloc[0])
+    assert _city_customers(warehouse, FIRST, LAST) == [
+        ("BA", "SANTA LUZIA", 1, 0, None, None), ("PB", "SANTA LUZIA", 1, 1, maker, 1),
+        ("SP", "CAMPINAS", 1, 1, maker, 1), ("SP", "SAO PAULO", 1, 0, None, None)]
