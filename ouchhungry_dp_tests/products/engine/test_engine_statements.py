@@ -156,3 +156,13 @@ def test_every_table_is_named_with_its_project_and_dataset(name: str) -> None:
     tree = sqlglot.parse_one(query.for_bigquery("project", "dataset"), read="bigquery")
     scans = {(t.catalog, t.db, t.name) for t in tree.find_all(exp.Table) if t.db}
     assert scans == {("project", "dataset", table) for table in query.tables}
+
+
+def test_the_callers_rows_travel_under_their_documented_names() -> None:
+    """Built here, not read from ``QUERIES`` (built once at import)."""
+    for query, name in ((statements.monthly_cells(CONTRACT, FIRST, LAST, DECISION), "decision"),
+                        (statements.daily_reconciliation(CONTRACT.daily_asset, FIRST, LAST,
+                                                         MONTHLY), "monthly_cells")):
+        assert query.all_params()[-1][0] == f"{name}_rows"
+        assert f"WITH {name} AS (SELECT" in query.for_bigquery("p", "d")
+        assert f"FROM UNNEST(@{name}_rows) AS r)" in query.for_bigquery("p", "d")
