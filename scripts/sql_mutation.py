@@ -8,7 +8,7 @@ one. Each mutant is applied to a scratch copy of the package (``.mutation/sql/w<
 the worktree is never edited) and the tests of its statement run with ``-x``. A
 worker keeps one Python process for all its mutants: before each one it writes the
 mutated file, forgets the engine modules (and the engine tests and warehouse readers
-that hold them) and calls ``pytest.main`` again, so the ~3 s of imports are paid once;
+that hold them) and calls ``pytest.main`` again, so the start-up (imports, plugins) is paid once;
 the simulated months of the ``simulated`` fixture are built once per worker.
 
 Outcome per mutant: ``killed`` (a test failed on a wrong result), ``invalid`` (a test
