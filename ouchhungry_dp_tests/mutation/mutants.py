@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ouchhungry_dp_tests.mutation.mutant_types import Mutant, _t
 from ouchhungry_dp_tests.mutation.mutants_delivery_alerts import DELIVERY_ALERTS
+from ouchhungry_dp_tests.mutation.mutants_engine_sql import ENGINE_SQL
 from ouchhungry_dp_tests.mutation.mutants_insights import INSIGHTS
 from ouchhungry_dp_tests.mutation.mutants_privacy import PRIVACY_RELEASE
 from ouchhungry_dp_tests.mutation.mutants_products import PRODUCTS
@@ -322,4 +323,4 @@ KILLED_SURVIVORS: list[Mutant] = [
 ]
 
 ALL = (ISSUE_15 + KILLED_SURVIVORS + QUALITY + PRIVACY_RELEASE + TABLES + PRODUCTS + INSIGHTS
-       + DELIVERY_ALERTS)
+       + DELIVERY_ALERTS + ENGINE_SQL)

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.engine import insights_statements, statements
-from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam
+from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam, date_range_params
 from ouchhungry_dp.quality.reference import official_cities
 
 CONTRACT = get_contract("ouchhungry")
@@ -114,3 +114,55 @@ def test_the_text_does_not_grow_with_the_locations() -> None:
         assert len(text.encode()) < 10_000, name
         rows = query.all_params()[-1][2]
         assert len(rows) == len(decision if name == "monthly_cells" else monthly), name
+
+
+def test_each_statement_is_labelled_with_what_it_is_for() -> None:
+    """``purpose`` labels the BigQuery job and names the statement in errors."""
+    assert {name: query.purpose for name, query in QUERIES.items()} == {
+        name: name for name in QUERIES}
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    """A row with fewer fields than columns would bind its values to the wrong columns."""
+    with pytest.raises(ValueError, match="zip"):
+        RowsParam("decision", ("state", "city", "level"), (("SP", "SAO PAULO"),)).param()
+
+
+def test_the_callers_rows_are_read_as_the_emulator_ran_them() -> None:
+    """The rows CTE in BigQuery's text is the form ``prod/test_engine_sql.py`` runs in the
+    emulator: each field cast from the alias of ``UNNEST(@<name>_rows)``."""
+    query = EngineQuery("t", "SELECT city FROM decision", (), (),
+                        (RowsParam("decision", ("state", "city"), ()),))
+    assert ("WITH decision AS (SELECT CAST(r.state AS STRING) AS state, CAST(r.city AS STRING) "
+            "AS city FROM UNNEST(@decision_rows) AS r)") in query.for_bigquery("p", "d")
+
+
+def test_the_range_is_two_date_parameters_end_exclusive() -> None:
+    """Built here, not read from ``QUERIES``: a module constant is built once at import."""
+    assert date_range_params(FIRST, LAST) == (("start", "DATE", FIRST),
+                                              ("end", "DATE", dt.date(2026, 12, 1)))
+
+
+def test_list_parameters_reach_duckdb_as_lists() -> None:
+    query = EngineQuery("t", "SELECT 1", (), (("brands", "STRING", ("Ouch", "Hungry")),
+                                              ("k", "INT64", 10)))
+    assert query.duckdb_params() == {"brands": ["Ouch", "Hungry"], "k": 10}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_table_is_named_with_its_project_and_dataset(name: str) -> None:
+    """The job may run in another project than the data's (billing): the text names both."""
+    query = QUERIES[name]
+    tree = sqlglot.parse_one(query.for_bigquery("project", "dataset"), read="bigquery")
+    scans = {(t.catalog, t.db, t.name) for t in tree.find_all(exp.Table) if t.db}
+    assert scans == {("project", "dataset", table) for table in query.tables}
+
+
+def test_the_callers_rows_travel_under_their_documented_names() -> None:
+    """Built here, not read from ``QUERIES`` (built once at import)."""
+    for query, name in ((statements.monthly_cells(CONTRACT, FIRST, LAST, DECISION), "decision"),
+                        (statements.daily_reconciliation(CONTRACT.daily_asset, FIRST, LAST,
+                                                         MONTHLY), "monthly_cells")):
+        assert query.all_params()[-1][0] == f"{name}_rows"
+        assert f"WITH {name} AS (SELECT" in query.for_bigquery("p", "d")
+        assert f"FROM UNNEST(@{name}_rows) AS r)" in query.for_bigquery("p", "d")
