@@ -214,3 +214,26 @@ def test_the_month_as_released_gives_the_report_and_a_rerun_is_byte_identical(
     assert "on the data it was built on" in check_description(
         again, "built_from_released_monthly")
     assert {f: sha(june.outbound / f) for f in files} == before
+
+
+def test_a_month_without_a_released_fingerprint_holds_the_report(
+        june: June, sandbox: SandboxStack) -> None:
+    """Fails closed: a month whose fingerprint is missing (released before it existed,
+    or lost) holds its report; put back, the same report is released again."""
+    delivered = sha(sandbox.sftp_files / INSIGHTS_FILE)
+    kept = {p: p.read_bytes() for p in june.outbound.glob("_published/*/monthly_inputs_*")}
+    assert len(kept) == 3  # the file, its gate record and its pin
+    for path in kept:
+        path.unlink()
+    result = insights_alone(june)
+    assert failed_checks(result) == [HELD_CHECK]
+    assert "no released fingerprint" in check_description(result, "built_from_released_monthly")
+    assert not (june.outbound / INSIGHTS_FILE).exists()
+    redelivery = materialize_only(june.instance, MONTHLY_DELIVERY[:1], MONTH_KEY)
+    assert any("insights report" in r for r in refusals(redelivery))
+    assert sha(sandbox.sftp_files / INSIGHTS_FILE) == delivered
+    for path, data in kept.items():
+        path.write_bytes(data)
+    assert insights_alone(june).success
+    assert sha(june.outbound / INSIGHTS_FILE) == delivered
+

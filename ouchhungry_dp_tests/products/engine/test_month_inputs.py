@@ -5,6 +5,7 @@ the order of the rows, another month's rows or an unchanged re-run."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,13 @@ import pytest
 
 from ouchhungry_dp.errors import DataQualityError
 from ouchhungry_dp.products.engine.month_inputs import (
+    FIELDS,
     changed_tables,
     fingerprint_bytes,
+    fingerprint_from_rows,
     fingerprint_in_engine,
     inputs_file,
+    month_inputs,
     parse_fingerprint,
     same_inputs_outcome,
 )
@@ -139,3 +143,69 @@ def test_a_fingerprint_of_another_month_is_refused() -> None:
         parse_fingerprint(data, "ouchhungry", "2026-12")
     assert inputs_file("ouchhungry", "2026-11") == (
         "_published/ouchhungry/monthly_inputs_2026-11.json")
+
+
+def test_a_month_without_rows_or_tables_gives_empty_fields(
+        tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
+    """No row in the month: counts 0, the rest None; no table yet: every field None."""
+    october = {t: f.loc[f[c] < pd.Timestamp(FIRST)] for (t, f), c
+               in zip(month.items(), ("sale_date", "snapshot_date"), strict=True)}
+    empty = parse_fingerprint(_fingerprint(tmp_path, october), "ouchhungry", "2026-11")
+    assert empty[TX] == {"rows": 0, "units": None, "cents": None, "updated_sum": None,
+                         "updated_max": None}
+    assert empty[PR]["rows"] == 0 and empty[PR]["catalogue_md5"] is None
+    missing = fingerprint_from_rows(pd.DataFrame())
+    assert missing == {t: dict.fromkeys(f) for t, f in FIELDS.items()}
+    assert month_inputs(FIRST, LAST).purpose == "month_inputs"  # the BigQuery job label
+
+
+def test_the_bytes_do_not_depend_on_the_order_of_the_fields() -> None:
+    one = {TX: {"rows": 1, "cents": 2}, PR: {"rows": 3}}
+    other = {PR: {"rows": 3}, TX: {"cents": 2, "rows": 1}}
+    assert fingerprint_bytes("p", "2026-11", one) == fingerprint_bytes("p", "2026-11", other)
+
+
+@pytest.mark.parametrize("body", [
+    {"version": 1, "partner": "other", "month": "2026-11", "tables": {}},
+    {"version": 2, "partner": "ouchhungry", "month": "2026-11", "tables": {}},
+    {"version": 1, "partner": "ouchhungry", "month": "2026-11", "tables": []},
+])
+def test_a_fingerprint_of_another_partner_version_or_shape_is_refused(
+        body: dict[str, object]) -> None:
+    with pytest.raises(DataQualityError) as refused:
+        parse_fingerprint(json.dumps(body).encode(), "ouchhungry", "2026-11")
+    assert (refused.value.partner, refused.value.partition) == ("ouchhungry", "2026-11")
+
+
+def test_a_table_on_one_side_only_has_changed() -> None:
+    assert changed_tables({TX: {"rows": 1}}, {TX: {"rows": 1}, PR: {"rows": 0}}) == [PR]
+    assert changed_tables({TX: {"rows": 1}, PR: {"rows": 0}}, {TX: {"rows": 1}}) == [PR]
+
+
+def test_the_outcomes_say_what_was_compared() -> None:
+    same = same_inputs_outcome({TX: {"rows": 1}}, {TX: {"rows": 1}}, "2026-11")
+    assert same.description == ("the 2026-11 data is the one its released monthly file was "
+                                "built on")
+    assert same.metadata == {"changed_tables": []}
+    changed = same_inputs_outcome({TX: {"rows": 1}}, {TX: {"rows": 2}}, "2026-11")
+    assert changed.description == (
+        "the 2026-11 data changed since its monthly file was released "
+        "(cleaned_transactions): a report built now would reveal the change as a "
+        "difference with the monthly file; held")
+    assert changed.metadata == {"changed_tables": ["cleaned_transactions"]}
+    assert changed.passed is False and same.passed is True
+
+
+def test_a_null_sum_is_none_in_either_engine() -> None:
+    """A NULL sum comes back as ``pd.NA`` in an Int64 column (BigQuery's reader) or as
+    NaN in a float column (a numpy-backed frame): each is ``None`` in the fingerprint,
+    never an error."""
+    columns = [c for fields in FIELDS.values() for c in fields.values()]
+    bigquery = pd.DataFrame({c: pd.array([pd.NA], dtype="Int64") for c in columns})
+    numpy = pd.DataFrame({c: [float("nan")] for c in columns}).assign(pr_catalogue_md5=[None])
+    for row in (bigquery, numpy):
+        row["tx_rows"] = [0]
+        tables = fingerprint_from_rows(row)
+        assert tables[TX]["rows"] == 0 and tables[TX]["units"] is None
+        assert tables[TX]["updated_max"] is None
+        assert tables[PR]["catalogue_md5"] is None
