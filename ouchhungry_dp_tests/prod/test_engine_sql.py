@@ -22,7 +22,7 @@ from ouchhungry_dp.partners.contract import get_contract
 from ouchhungry_dp.products.cells import decide_locations
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
-from ouchhungry_dp.products.engine import insights_statements, statements
+from ouchhungry_dp.products.engine import insights_statements, month_inputs, statements
 from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
 from ouchhungry_dp.products.engine.monthly import (
     build_monthly_in_engine,
@@ -88,6 +88,9 @@ def _statements(decision: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, Engi
                                                                 monthly),
         "insights_month": insights_statements.insights_month(
             CONTRACT, [CONTRACT.partner.manufacturer], *MONTH),
+        # The fingerprint the insights compare with the one released with the monthly
+        # file: the same in both engines (integers and an MD5 of the same text).
+        "month_inputs": month_inputs.month_inputs(*MONTH),
         # The volume check's counts (the reader's path for a table not day-partitioned
         # on the column; partitioned ones are counted from partition metadata).
         "row_counts": row_counts_query("cleaned_transactions", "sale_date", *MONTH),

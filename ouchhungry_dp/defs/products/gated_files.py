@@ -84,7 +84,9 @@ def insights_checks(contract: PartnerContract) -> list[dg.AssetCheckSpec]:
                           description="No personal data pattern in the report's text."),
         dg.AssetCheckSpec("built_from_released_monthly", asset=asset, blocking=True,
                           description="The report's city figures come from the month's "
-                          "monthly file as released by the publishing gate."),
+                          "monthly file as released by the publishing gate, and its month "
+                          "is read from the data that file was built on (the inputs "
+                          "fingerprint released with it)."),
     ]
 
 

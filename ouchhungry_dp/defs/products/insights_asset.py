@@ -35,6 +35,13 @@ from ouchhungry_dp.lib.warehouse.readers import WarehouseReader
 from ouchhungry_dp.partners.contract import PartnerContract
 from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
+from ouchhungry_dp.products.engine.month_inputs import (
+    Fingerprint,
+    fingerprint_in_engine,
+    inputs_file,
+    parse_fingerprint,
+    same_inputs_outcome,
+)
 from ouchhungry_dp.products.engine.query import EngineQuery
 from ouchhungry_dp.products.insights import report_from_metrics
 from ouchhungry_dp.products.insights_published import figures_bytes, figures_file, parse_figures
@@ -73,6 +80,41 @@ def released_monthly(files: OutboundFileStore, contract: PartnerContract,
                                   what="monthly file as the insights' source")
     return pd.read_csv(io.BytesIO(data), dtype={"month": "string", "state": "string",
                                                 "city": "string"}, keep_default_na=False)
+
+
+def released_month_inputs(files: OutboundFileStore, contract: PartnerContract,
+                          month: str) -> Fingerprint:
+    """The fingerprint of the data the released monthly file of ``month`` was built on,
+    verified against its gate record (the monthly file's checks); raises the gate's
+    ``DataQualityError`` otherwise."""
+    expected = gated_file(contract, "monthly")
+    data, _ = gate.released_bytes(files, inputs_file(contract.id, month), partner=contract.id,
+                                  dataset=expected.dataset, partition=month,
+                                  expected_checks=expected.checks,
+                                  what="month's inputs fingerprint as the insights' source")
+    return parse_fingerprint(data, contract.id, month)
+
+
+def same_month_data(source: CheckOutcome, files: OutboundFileStore,
+                    contract: PartnerContract, month: str,
+                    current: Fingerprint) -> CheckOutcome:
+    """``built_from_released_monthly``: the released monthly file is the report's source
+    AND the month's data is the one that file was built on (session 7, finding A1: a
+    report on newer data gives the partner a competitor's late sales as a difference
+    with the monthly file). A missing fingerprint fails closed."""
+    if not source.passed:
+        return source
+    try:
+        released = released_month_inputs(files, contract, month)
+    except DataQualityError as refused:
+        return CheckOutcome(False, f"no released fingerprint of the {month} data its monthly "
+                            f"file was built on: {refused.detail or refused.what}",
+                            {"changed_tables": []})
+    same = same_inputs_outcome(released, current, month)
+    if not same.passed:
+        return same
+    return CheckOutcome(True, f"{source.description}, on the data it was built on",
+                        same.metadata)
 
 
 def _trend_months(first: dt.date) -> list[str]:
@@ -165,8 +207,12 @@ def insights_asset(contract: PartnerContract) -> dg.AssetsDefinition:
             monthly_products=pd.concat([*previous, current], ignore_index=True),
             published=published, known_identifiers=known)
         report = report_from_metrics(contract, month, metrics)
+        # Read AFTER the report's queries: a change before or during them differs from
+        # what the monthly file was built on and holds the report.
         checks = {"pii_scan": report_pii_scan(report.html, contract, known),
-                  "built_from_released_monthly": source}
+                  "built_from_released_monthly": same_month_data(
+                      source, outbound_files, contract, month,
+                      fingerprint_in_engine(run, first, last))}
         # What this report printed about its month, released under the same checks:
         # next months' reports print this month from it.
         refused: list[gate.ReleasedFileChanged] = []

@@ -47,6 +47,11 @@ from ouchhungry_dp.products import guardrails
 from ouchhungry_dp.products.csv_files import to_csv_bytes
 from ouchhungry_dp.products.daily import build_daily_product
 from ouchhungry_dp.products.engine import statements
+from ouchhungry_dp.products.engine.month_inputs import (
+    fingerprint_bytes,
+    fingerprint_in_engine,
+    inputs_file,
+)
 from ouchhungry_dp.products.engine.monthly import build_monthly_in_engine, reconcile_in_engine
 from ouchhungry_dp.products.engine.query import EngineQuery
 from ouchhungry_dp.products.selection import partner_items
@@ -292,6 +297,25 @@ def _daily_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     return _asset
 
 
+def release_month_inputs(files: OutboundFileStore, contract: PartnerContract, month: str,
+                         data: bytes, checks: Mapping[str, CheckOutcome]) -> str:
+    """Releases the month's inputs fingerprint under the monthly file's checks (held with
+    it); what the step's metadata says about it.
+
+    Reached only once the monthly file itself was accepted (same bytes as released, or
+    a first release): a first released fingerprint is pinned and kept. If the month's
+    data changed since but the monthly file did not, the step does not fail: the
+    insights compare against the first fingerprint and hold a report built on newer
+    data (docs/data-products.md "A report built on newer data")."""
+    relative = inputs_file(contract.id, month)
+    try:
+        row = release_file(files, contract.products.monthly.dataset, month, relative, data,
+                           checks, partner=contract.id)
+    except gate.ReleasedFileChanged:
+        return "kept the first release: the month's data changed since"
+    return "released" if row["released"] else "held with the monthly file"
+
+
 def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
     asset = contract.monthly_asset
     product = contract.products.monthly
@@ -327,6 +351,9 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         def run(query: EngineQuery) -> pd.DataFrame:
             return warehouse.aggregate(query, asset=asset)
 
+        # What the month's data is, read BEFORE the file's queries: a change during the
+        # build can then only hold the report (a false alarm), never slip past it.
+        inputs = fingerprint_bytes(contract.id, month, fingerprint_in_engine(run, first, last))
         monthly = build_monthly_in_engine(run, decision, contract, first=first, last=last,
                                           month=month)
         relative = file_names.product_file(product.dataset, "monthly", month)
@@ -347,11 +374,13 @@ def _monthly_asset(contract: PartnerContract) -> dg.AssetsDefinition:
         }
         released = release_file(outbound_files, product.dataset, month, relative, data, checks,
                                 partner=contract.id)
+        inputs_kept = release_month_inputs(outbound_files, contract, month, inputs, checks)
         stored = monthly.assign(month_start=pd.Timestamp(first))
         yield dg.Output(stored, metadata=table_metadata(monthly, {
             "file": relative, "sha256": released["sha256"], "location": released["location"],
             "released": released["released"], "failed_checks": released["failed_checks"],
             "daily_rows_in_month": checks["reconciles_with_daily"].metadata["daily_rows"],
+            "inputs_fingerprint": inputs_kept,
             **decision_metadata(decision),
         }))
         for name in ("pii_scan", "reconciles_with_daily", "no_small_cells",

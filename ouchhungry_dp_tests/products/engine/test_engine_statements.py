@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from ouchhungry_dp.partners.contract import get_contract
-from ouchhungry_dp.products.engine import insights_statements, statements
+from ouchhungry_dp.products.engine import insights_statements, month_inputs, statements
 from ouchhungry_dp.products.engine.query import EngineQuery, RowsParam, date_range_params
 from ouchhungry_dp.quality.reference import official_cities
 
@@ -41,6 +41,7 @@ QUERIES = {
     "customer_identifiers": statements.month_customer_identifiers(FIRST, LAST),
     "insights_month": insights_statements.insights_month(
         CONTRACT, [CONTRACT.partner.manufacturer], FIRST, LAST),
+    "month_inputs": month_inputs.month_inputs(FIRST, LAST),
 }
 
 
