@@ -91,7 +91,8 @@ def test_report_file_has_charts(spike_run):
 
 
 def test_spike_alert_reaches_the_data_team_by_email(spike_run, tmp_path, monkeypatch):
-    alerts = pytest.importorskip("ouchhungry_dp.defs.alerts.sensors")
+    # Imported, not importorskip'ed: a broken import of our own module must fail the test.
+    from ouchhungry_dp.defs.alerts import sensors as alerts
     from ouchhungry_dp.lib.resources.email import AlertSettingsResource, EmailResource
     from ouchhungry_dp.sandbox.partner_systems.smtp_sink import SmtpSink
 
