@@ -224,7 +224,9 @@ def test_fault_checksum_mismatch_reported_by_the_api_is_a_delivery_error(
         _put(client, daily_csv(10, "a"), rows=10)
 
     assert caught.value.transient is False
-    assert "rcpt_" in (caught.value.detail or "")
+    # Names the receipt the server issued for the damaged copy (docs/reliability.md).
+    issued = api_server.stored_receipt(DATASET, PARTITION)["receipt_id"]
+    assert f"receipt {issued} says sha256" in (caught.value.detail or "")
     # "not retried" (docs/reliability.md row 11): one attempt, one PUT.
     assert caught.value.attempts == 1 and api_server.stats.put_requests == 1  # type: ignore[attr-defined]
 
