@@ -151,3 +151,15 @@ def test_repeated_values_get_the_verdict_of_their_value_in_every_row(dtype: obje
         assert result.index.equals(column.index)
         assert result.tolist() == [v is not None and per_value(v) for v in rows]
         assert result.any() and not result.all()
+
+
+@pytest.mark.parametrize("form", [check_digits.is_valid_cpf, check_digits.is_valid_cnpj])
+def test_a_missing_value_is_invalid_even_last_or_alone(form: object) -> None:
+    # The vectorised forms give missing values the extra False after the distinct values'
+    # verdicts (code -1): without it a missing value took the last distinct value's
+    # verdict, and a column with no value at all (a day whose merchants all lack a CNPJ)
+    # raised IndexError.
+    valid = CPF if form is check_digits.is_valid_cpf else _cnpj(CNPJ_BODY)
+    assert form(pd.Series([valid, None], dtype="string")).tolist() == [True, False]
+    empty = form(pd.Series([None, None], dtype="string", index=[3, 4]))
+    assert empty.tolist() == [False, False] and empty.index.tolist() == [3, 4]
