@@ -26,9 +26,10 @@ OCH100 = "SAL-OCH-0100"
 
 
 def both_paths(warehouse: Warehouse, contract: PartnerContract, rows: pd.DataFrame | None,
-               monthly: pd.DataFrame) -> dict[str, Any]:
-    """Both paths on ``rows`` (None: the warehouse holds no table at all) and the same
-    released ``monthly`` file; asserts them equal and returns the metrics."""
+               monthly: pd.DataFrame, published: dict | None = None) -> dict[str, Any]:
+    """Both paths on ``rows`` (None: the warehouse holds no table at all), the same
+    released ``monthly`` file and past reports' ``published`` figures; asserts them
+    equal and returns the metrics."""
     products = snapshot(products_frame(), NOV[0])
     if rows is not None:
         warehouse.put("cleaned_transactions", rows)
@@ -36,10 +37,11 @@ def both_paths(warehouse: Warehouse, contract: PartnerContract, rows: pd.DataFra
     catalogue = latest_catalogue(products)
     actual = insights_metrics_in_engine(warehouse.run, contract, month=MONTH, first=NOV[0],
                                         last=NOV[1], products=catalogue,
-                                        monthly_products=monthly)
+                                        monthly_products=monthly, published=published)
     expected = compute_metrics(contract, month=MONTH,
                                transactions=rows_frame([]) if rows is None else rows,
-                               products=catalogue, monthly_products=monthly)
+                               products=catalogue, monthly_products=monthly,
+                               published=published)
     assert actual == expected
     return actual
 
@@ -58,12 +60,18 @@ def test_a_warehouse_without_its_tables_reports_no_sales(
 
 def test_a_later_brand_is_reported_when_the_first_sold_nothing(
         warehouse: Warehouse, contract: PartnerContract) -> None:
+    """Only Ouch (the contract's second brand) sold; October's report printed it."""
     assert contract.partner.brand_names == ["Hungry", "Ouch"]
     rows = rows_frame(customers_buying("2026-11-03", "SP", "SAO PAULO", OCH100, 12))
     ouch = ("2026-11", "Ouch", "country", "*", "*", 120.0, 12, 12, "country")
-    metrics = both_paths(warehouse, contract, rows, monthly_file([ouch]))
+    october = {"2026-10": {"Ouch": {"units": 10, "revenue": 100.0, "customers": 10,
+                                    "segment_share": None, "price_index": None}}}
+    metrics = both_paths(warehouse, contract, rows, monthly_file([ouch]), october)
     assert list(metrics["brands"]) == ["Ouch"]
     assert metrics["brands"]["Ouch"]["customers"] == 12
+    # Against the printed October: R$ 100.00 and 10 units -> R$ 120.00 and 12 units.
+    assert metrics["growth_vs_previous_month"] == {"Ouch": {"revenue": 0.2, "units": 0.2}}
+    assert metrics["revenue_trend"] == {"Ouch": {"2026-10": 100.0, "2026-11": 120.0}}
 
 
 def test_the_national_share_is_withheld_when_the_rest_of_a_published_cell_fails(
