@@ -12,9 +12,16 @@ from typing import Any
 import pandas as pd
 
 from ouchhungry_dp.partners.contract import PartnerContract
-from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
-from ouchhungry_dp.products.insights_metrics import compute_metrics
-from ouchhungry_dp.products.selection import latest_catalogue
+from ouchhungry_dp.products.engine import insights_statements
+from ouchhungry_dp.products.engine.insights import _rows, _trend, insights_metrics_in_engine
+from ouchhungry_dp.products.engine.monthly import (
+    makers_in_engine,
+    market_from_rows,
+    own_spellings,
+    partner_brands,
+)
+from ouchhungry_dp.products.insights_metrics import _month_key, brand_months, compute_metrics
+from ouchhungry_dp.products.selection import latest_catalogue, market_items, partner_brand_names
 
 from ..conftest import customers_buying, products_frame, rows_frame
 from ..test_insights_metrics_by_hand import monthly_file
@@ -96,3 +103,33 @@ def test_the_national_share_is_withheld_when_the_rest_of_a_published_cell_fails(
     withheld = both_paths(warehouse, contract, rows, monthly_file([cell]))
     assert withheld["brands"]["Hungry"]["segment_share"] is None
     assert withheld["brands"]["Hungry"]["price_index"] is None
+
+
+def test_the_trend_rows_are_brand_months_rows(warehouse: Warehouse,
+                                             contract: PartnerContract) -> None:
+    """``_trend`` stands for ``brand_months``: the same rows, columns and dtypes. Ouch's
+    products have no segment here, so its segment sums are missing (not the market's)."""
+    products = snapshot(products_frame(), NOV[0])
+    products.loc[products["brand"] == "Ouch", "segment"] = pd.NA
+    rows = rows_frame(customers_buying("2026-11-03", "SP", "SAO PAULO", HNG, 3)
+                      + customers_buying("2026-11-03", "SP", "SAO PAULO", CLB, 2)
+                      + customers_buying("2026-11-03", "RJ", "RIO", OCH100, 2))
+    warehouse.put("cleaned_transactions", rows)
+    warehouse.put("cleaned_products", products)
+    nothing = pd.DataFrame({"month": pd.Series([], dtype="string"),
+                            "brand": pd.Series([], dtype="string")})
+    makers = makers_in_engine(warehouse.run, *NOV)
+    parts = insights_statements.split_parts(warehouse.run(insights_statements.insights_month(
+        contract, own_spellings(makers, contract), *NOV)))
+    brands = _rows(parts["insights_brands"], insights_statements.PARTS["insights_brands"])
+    got = _trend(contract, brands.astype({"brand": str}),
+                 market_from_rows(parts["segment_market"]), month=MONTH,
+                 monthly_products=nothing, partner=partner_brands(makers, contract))
+    market = market_items(rows, products)
+    market["month"] = _month_key(market["sale_date"])
+    expected = brand_months(market, contract, nothing, partner_brand_names(products, contract))
+    columns = ["month", "brand", "units", "cents", "customers", "seg_cents", "seg_units"]
+    pd.testing.assert_frame_equal(got[columns], expected[columns])
+    # Hungry: 3 units, R$ 30.00 of a segment of 5 units, R$ 50.00; Ouch: no segment.
+    assert got[columns].astype(object).where(got[columns].notna(), None).values.tolist() == [
+        [MONTH, "Hungry", 3, 3000, 3, 5000, 5], [MONTH, "Ouch", 2, 2000, 2, None, None]]
