@@ -40,7 +40,8 @@ from sql_mutants import SqlMutant, mutants_of
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / ".mutation" / "sql"
 ENGINE = "ouchhungry_dp/products/engine"
-MODULES = (f"{ENGINE}/statements.py", f"{ENGINE}/insights_statements.py", f"{ENGINE}/query.py")
+MODULES = (f"{ENGINE}/statements.py", f"{ENGINE}/insights_statements.py", f"{ENGINE}/query.py",
+           f"{ENGINE}/month_inputs.py")
 # Modules holding the engine's code or objects: forgotten before each mutant.
 FORGET = ("ouchhungry_dp.products.engine", "ouchhungry_dp_tests.products.engine",
           "ouchhungry_dp.lib.warehouse")
@@ -81,6 +82,8 @@ MONTH_OWNERS = {"decision_basis", "monthly_cells", "daily_reconciliation", "_dec
 
 def tests_for(mutant: SqlMutant) -> list[str]:
     extra = [t for t in EXTRA_TESTS if (ROOT / t.split("::")[0]).exists()]
+    if mutant.path.endswith("month_inputs.py"):  # the fingerprint's own DuckDB tests
+        return [*STATEMENT_TESTS, f"{T}test_month_inputs.py"]
     if mutant.path.endswith("insights_statements.py"):
         return [*STATEMENT_TESTS, *extra, *INSIGHT_TESTS]
     if mutant.owner in MONTH_OWNERS:

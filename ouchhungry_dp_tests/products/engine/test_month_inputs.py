@@ -100,6 +100,27 @@ def test_one_corrected_updated_at_changes_the_transactions(
     assert _changed(tmp_path, month, {**month, TX: tx}) == [TX]
 
 
+def test_one_corrected_catalogue_row_changes_the_products(
+        tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
+    # A row of the 1st's snapshot corrected on the 10th: neither the newest nor the oldest
+    # update of the month, and the latest catalogue (the 15th's) does not move.
+    products = month[PR].copy()
+    row = products.index[products["snapshot_date"] == pd.Timestamp("2026-11-01")][0]
+    products.loc[row, "updated_at"] = pd.Timestamp("2026-11-10 12:00:00")
+    assert _changed(tmp_path, month, {**month, PR: products}) == [PR]
+
+
+def test_two_catalogue_corrections_that_cancel_in_the_sum_change_the_newest_update(
+        tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
+    # One row of the 15th a day later, another a day earlier: the sum and the oldest
+    # update stay, the newest moves.
+    products = month[PR].copy()
+    first, second = products.index[products["snapshot_date"] == pd.Timestamp("2026-11-15")][:2]
+    products.loc[first, "updated_at"] += pd.Timedelta(days=1)
+    products.loc[second, "updated_at"] -= pd.Timedelta(days=1)
+    assert _changed(tmp_path, month, {**month, PR: products}) == [PR]
+
+
 def test_one_product_refiled_in_another_segment_changes_the_catalogue(
         tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
     # The re-run of the 15th re-extracts the catalogue: same rows, same updated_at,
