@@ -13,14 +13,20 @@ exactly that, else it is held. One aggregate pass per table, filtered on the
 partition columns (BigQuery prunes to the month; the cost does not grow with
 history):
 
-* ``cleaned_transactions`` of the month: rows, units, cents, and the sum and max of
+* ``cleaned_transactions`` of the month: rows, units, cents, the sum and max of
   ``updated_at`` in seconds (the cleaning keeps the newest version of a row, so a
-  corrected row moves the sum even when it is not the newest of the month);
-* ``cleaned_products`` snapshots of the month: rows, newest snapshot day, sum and max
-  of ``updated_at``, and an MD5 of the *latest catalogue* the products read (each
-  product's code, brand, manufacturer and segment, ordered by code): a product
-  re-filed in another segment or company moves it even when nothing else does (a
-  count or per-segment sums would miss a swap of two products).
+  corrected row moves the sum even when it is not the newest of the month), and an MD5
+  of the rows, units and cents *per product code*: a re-run day that moves sales from
+  one product to another (a re-coded extraction: the second attack of session 7 moved
+  a competitor's 140 rows into the partner's segment with every sum and count kept)
+  moves it;
+* ``cleaned_products`` snapshots of the month: rows, newest snapshot day, and an MD5 of
+  the *latest catalogue* the products read (each product's code, brand, manufacturer
+  and segment, ordered by code): a product re-filed in another segment or company
+  moves it even when nothing else does (a count or per-segment sums would miss a swap
+  of two products). A catalogue row's ``updated_at`` is left out: a routine price or
+  name update re-extracted with a day moves nothing the report reads, and it held a
+  normal month's report and delivery (the same attack).
 
 Sums are of integers only (a FLOAT sum depends on the engine's order and would make
 an unchanged month look changed). The bytes are canonical JSON. No Dagster import.
@@ -49,9 +55,9 @@ Runner = Callable[[EngineQuery], pd.DataFrame]
 # table -> {fingerprint field: the statement's column}
 FIELDS: dict[str, dict[str, str]] = {
     TRANSACTIONS: {"rows": "tx_rows", "units": "tx_units", "cents": "tx_cents",
-                   "updated_sum": "tx_updated_sum", "updated_max": "tx_updated_max"},
+                   "updated_sum": "tx_updated_sum", "updated_max": "tx_updated_max",
+                   "products_md5": "tx_products_md5"},
     PRODUCTS: {"rows": "pr_rows", "snapshot_max": "pr_snapshot_max",
-               "updated_sum": "pr_updated_sum", "updated_max": "pr_updated_max",
                "catalogue_md5": "pr_catalogue_md5"},
 }
 
@@ -60,6 +66,10 @@ _SECONDS = "DATETIME_DIFF(updated_at, DATETIME '1970-01-01 00:00:00', SECOND)"
 # two different catalogues give the same text (cleaned names carry no control chars).
 _PRODUCT_TEXT = ("CONCAT(product_code, CHR(31), IFNULL(brand, CHR(30)), CHR(31), "
                  "IFNULL(manufacturer, CHR(30)), CHR(31), IFNULL(segment, CHR(30)))")
+
+# A product's rows, units and cents (a missing sum as -1, a missing code as its own mark).
+_PER_PRODUCT_TEXT = ("CONCAT(IFNULL(product_code, CHR(30)), CHR(31), CAST(n AS STRING), CHR(31), "
+                     "CAST(q AS STRING), CHR(31), CAST(c AS STRING))")
 
 
 def inputs_file(partner_id: str, month: str) -> str:
@@ -79,12 +89,22 @@ tx AS (
   FROM cleaned_transactions
   WHERE sale_date >= @start AND sale_date < @end
 ),
+by_product AS (
+  SELECT product_code, COUNT(*) AS n, IFNULL(SUM(quantity), -1) AS q,
+         IFNULL(SUM(CAST(ROUND(total_amount * 100) AS INT64)), -1) AS c
+  FROM cleaned_transactions
+  WHERE sale_date >= @start AND sale_date < @end
+  GROUP BY product_code
+),
+txp AS (
+  SELECT TO_HEX(MD5(STRING_AGG({_PER_PRODUCT_TEXT}, CHR(10) ORDER BY product_code)))
+           AS tx_products_md5
+  FROM by_product
+),
 pr AS (
   SELECT COUNT(*) AS pr_rows,
          DATE_DIFF(CAST(MAX(snapshot_date) AS DATE), DATE '1970-01-01', DAY)
-           AS pr_snapshot_max,
-         CAST(SUM({_SECONDS}) AS INT64) AS pr_updated_sum,
-         CAST(MAX({_SECONDS}) AS INT64) AS pr_updated_max
+           AS pr_snapshot_max
   FROM cleaned_products
   WHERE snapshot_date >= @start AND snapshot_date < @end
 ),
@@ -93,7 +113,7 @@ cat AS (
            AS pr_catalogue_md5
   FROM catalogue
 )
-SELECT * FROM tx CROSS JOIN pr CROSS JOIN cat
+SELECT * FROM tx CROSS JOIN txp CROSS JOIN pr CROSS JOIN cat
 """
     return EngineQuery("month_inputs", sql, (TRANSACTIONS, PRODUCTS),
                        date_range_params(first, last))

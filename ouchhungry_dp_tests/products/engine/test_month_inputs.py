@@ -100,25 +100,39 @@ def test_one_corrected_updated_at_changes_the_transactions(
     assert _changed(tmp_path, month, {**month, TX: tx}) == [TX]
 
 
-def test_one_corrected_catalogue_row_changes_the_products(
+def test_a_catalogue_update_the_report_does_not_read_changes_nothing(
         tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
-    # A row of the 1st's snapshot corrected on the 10th: neither the newest nor the oldest
-    # update of the month, and the latest catalogue (the 15th's) does not move.
+    """A re-run day re-extracts the catalogue with a competitor's new list price and
+    ``updated_at``: nothing the report reads moved, so nothing holds it (the second
+    attack of session 7 had a normal month's report and delivery held by this)."""
     products = month[PR].copy()
-    row = products.index[products["snapshot_date"] == pd.Timestamp("2026-11-01")][0]
-    products.loc[row, "updated_at"] = pd.Timestamp("2026-11-10 12:00:00")
-    assert _changed(tmp_path, month, {**month, PR: products}) == [PR]
+    on_15th = products.index[products["snapshot_date"] == pd.Timestamp("2026-11-15")]
+    products.loc[on_15th[0], "list_price"] = 99.0
+    products.loc[on_15th[0], "updated_at"] += pd.Timedelta(days=1)
+    products.loc[on_15th[1], "updated_at"] -= pd.Timedelta(days=1)
+    assert _changed(tmp_path, month, {**month, PR: products}) == []
 
 
-def test_two_catalogue_corrections_that_cancel_in_the_sum_change_the_newest_update(
+def test_one_row_recoded_to_another_product_changes_the_transactions(
         tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
-    # One row of the 15th a day later, another a day earlier: the sum and the oldest
-    # update stay, the newest moves.
-    products = month[PR].copy()
-    first, second = products.index[products["snapshot_date"] == pd.Timestamp("2026-11-15")][:2]
-    products.loc[first, "updated_at"] += pd.Timedelta(days=1)
-    products.loc[second, "updated_at"] -= pd.Timedelta(days=1)
-    assert _changed(tmp_path, month, {**month, PR: products}) == [PR]
+    """Same count, units, cents and ``updated_at``: only the product moved (the second
+    attack moved a competitor's rows into the partner's segment this way)."""
+    tx = month[TX].copy()
+    codes = sorted(set(tx["product_code"].dropna()))
+    row = tx.index[(tx["sale_date"] >= pd.Timestamp(FIRST)) & (tx["product_code"] == codes[0])][0]
+    tx.loc[row, "product_code"] = codes[1]
+    assert _changed(tmp_path, month, {**month, TX: tx}) == [TX]
+
+
+def test_two_rows_swapping_products_change_the_transactions(
+        tmp_path: Path, month: dict[str, pd.DataFrame]) -> None:
+    tx = month[TX].copy()
+    in_month = tx["sale_date"] >= pd.Timestamp(FIRST)
+    first = tx.index[in_month][0]
+    second = tx.index[in_month & (tx["product_code"] != tx.loc[first, "product_code"])
+                      & (tx["total_amount"] != tx.loc[first, "total_amount"])][0]
+    tx.loc[[first, second], "product_code"] = tx.loc[[second, first], "product_code"].to_numpy()
+    assert _changed(tmp_path, month, {**month, TX: tx}) == [TX]
 
 
 def test_one_product_refiled_in_another_segment_changes_the_catalogue(
@@ -173,7 +187,7 @@ def test_a_month_without_rows_or_tables_gives_empty_fields(
                in zip(month.items(), ("sale_date", "snapshot_date"), strict=True)}
     empty = parse_fingerprint(_fingerprint(tmp_path, october), "ouchhungry", "2026-11")
     assert empty[TX] == {"rows": 0, "units": None, "cents": None, "updated_sum": None,
-                         "updated_max": None}
+                         "updated_max": None, "products_md5": None}
     assert empty[PR]["rows"] == 0 and empty[PR]["catalogue_md5"] is None
     missing = fingerprint_from_rows(pd.DataFrame())
     assert missing == {t: dict.fromkeys(f) for t, f in FIELDS.items()}
@@ -223,7 +237,8 @@ def test_a_null_sum_is_none_in_either_engine() -> None:
     never an error."""
     columns = [c for fields in FIELDS.values() for c in fields.values()]
     bigquery = pd.DataFrame({c: pd.array([pd.NA], dtype="Int64") for c in columns})
-    numpy = pd.DataFrame({c: [float("nan")] for c in columns}).assign(pr_catalogue_md5=[None])
+    numpy = pd.DataFrame({c: [float("nan")] for c in columns}).assign(
+        pr_catalogue_md5=[None], tx_products_md5=[None])
     for row in (bigquery, numpy):
         row["tx_rows"] = [0]
         tables = fingerprint_from_rows(row)
