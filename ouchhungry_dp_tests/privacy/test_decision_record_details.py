@@ -4,6 +4,8 @@ the decision it stores (a location spelt like a missing value stays text)."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import pytest
 
@@ -118,6 +120,23 @@ def test_a_marker_without_digest_is_refused_with_that_reason() -> None:
     assert ("(its release marker pins no sha256, so nothing proves it is the released "
             "one); refused") in refused.value.what
     assert_names_partner_and_month(refused)
+
+
+def test_the_runbooks_repaired_marker_lets_the_record_be_read_again() -> None:
+    """docs/operations.md: after comparing the record with the delivered files, on-call
+    writes the marker by hand as ``released sha256=<sha256 of the record>``; the record
+    is then read as released and the marker is left as written."""
+    store = MemoryStore()
+    data = to_csv_bytes(CITY)
+    store.put(record_path(PARTNER, MONTH), data)
+    store.put(released_path(PARTNER, MONTH), b"released\n")  # pre-pin marker: refused
+    with pytest.raises(DataQualityError):
+        release_decision(store, PARTNER, MONTH)
+    by_hand = f"released sha256={hashlib.sha256(data).hexdigest()}\n".encode()
+    store.put(released_path(PARTNER, MONTH), by_hand)
+    pd.testing.assert_frame_equal(release_decision(store, PARTNER, MONTH),
+                                  decision_record.parse_record(data))
+    assert store.read(released_path(PARTNER, MONTH)) == by_hand
 
 
 def test_a_lost_released_record_names_partner_and_month_on_both_paths() -> None:
