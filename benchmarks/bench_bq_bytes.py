@@ -53,6 +53,7 @@ from ouchhungry_dp.lib.warehouse.bigquery_tables import DDL_DIR
 from ouchhungry_dp.partners.contract import PartnerContract, load_contracts
 from ouchhungry_dp.products.engine import statements
 from ouchhungry_dp.products.engine.insights import insights_metrics_in_engine
+from ouchhungry_dp.products.engine.month_inputs import fingerprint_in_engine
 from ouchhungry_dp.products.engine.monthly import (
     build_monthly_in_engine,
     decide_in_engine,
@@ -148,8 +149,9 @@ def record_statements(conn: duckdb.DuckDBPyConnection, contract: PartnerContract
 
     # decision.py: the month's decision from the previous month (once a month).
     decision = decide_in_engine(runner(DECISION), contract, previous_first, previous_last)
-    # product_assets._monthly_asset.
+    # product_assets._monthly_asset: the month's inputs fingerprint first, then the file.
     monthly_run = runner(MONTHLY)
+    fingerprint_in_engine(monthly_run, month_first, month_last)
     monthly = build_monthly_in_engine(monthly_run, decision, contract, first=month_first,
                                       last=month_last, month=month)
     monthly_run(statements.month_customer_identifiers(month_first, month_last))
@@ -162,6 +164,8 @@ def record_statements(conn: duckdb.DuckDBPyConnection, contract: PartnerContract
         insights_run, contract, month=month, first=month_first, last=month_last,
         products=pd.DataFrame(columns=list(CATALOGUE_ATTRIBUTES), dtype="string"),
         monthly_products=monthly, published={}, known_identifiers=[])
+    # ... and the fingerprint again, compared with the monthly step's.
+    fingerprint_in_engine(insights_run, month_first, month_last)
     return issued
 
 
