@@ -69,7 +69,7 @@ _PRODUCT_TEXT = ("CONCAT(product_code, CHR(31), IFNULL(brand, CHR(30)), CHR(31),
 
 # A product's rows, units and cents (a missing sum as -1, a missing code as its own mark).
 _PER_PRODUCT_TEXT = ("CONCAT(IFNULL(product_code, CHR(30)), CHR(31), CAST(n AS STRING), CHR(31), "
-                     "CAST(q AS STRING), CHR(31), CAST(c AS STRING))")
+                     "CAST(IFNULL(q, -1) AS STRING), CHR(31), CAST(IFNULL(c, -1) AS STRING))")
 
 
 def inputs_file(partner_id: str, month: str) -> str:
@@ -78,26 +78,24 @@ def inputs_file(partner_id: str, month: str) -> str:
 
 
 def month_inputs(first: dt.date, last: dt.date) -> EngineQuery:
-    """One row: the fingerprint's columns of the days ``first..last``."""
+    """One row: the fingerprint's columns of the days ``first..last``. The month's
+    transaction totals are summed from the per-product sums: one scan of the month's
+    items (BigQuery would bill a second reference to the table again)."""
     sql = f"""
 WITH {LATEST_CATALOGUE},
-tx AS (
-  SELECT COUNT(*) AS tx_rows, CAST(SUM(quantity) AS INT64) AS tx_units,
-         CAST(SUM(CAST(ROUND(total_amount * 100) AS INT64)) AS INT64) AS tx_cents,
-         CAST(SUM({_SECONDS}) AS INT64) AS tx_updated_sum,
-         CAST(MAX({_SECONDS}) AS INT64) AS tx_updated_max
-  FROM cleaned_transactions
-  WHERE sale_date >= @start AND sale_date < @end
-),
 by_product AS (
-  SELECT product_code, COUNT(*) AS n, IFNULL(SUM(quantity), -1) AS q,
-         IFNULL(SUM(CAST(ROUND(total_amount * 100) AS INT64)), -1) AS c
+  SELECT product_code, COUNT(*) AS n, SUM(quantity) AS q,
+         SUM(CAST(ROUND(total_amount * 100) AS INT64)) AS c,
+         SUM({_SECONDS}) AS u_sum, MAX({_SECONDS}) AS u_max
   FROM cleaned_transactions
   WHERE sale_date >= @start AND sale_date < @end
   GROUP BY product_code
 ),
-txp AS (
-  SELECT TO_HEX(MD5(STRING_AGG({_PER_PRODUCT_TEXT}, CHR(10) ORDER BY product_code)))
+tx AS (
+  SELECT IFNULL(SUM(n), 0) AS tx_rows, CAST(SUM(q) AS INT64) AS tx_units,
+         CAST(SUM(c) AS INT64) AS tx_cents, CAST(SUM(u_sum) AS INT64) AS tx_updated_sum,
+         CAST(MAX(u_max) AS INT64) AS tx_updated_max,
+         TO_HEX(MD5(STRING_AGG({_PER_PRODUCT_TEXT}, CHR(10) ORDER BY product_code)))
            AS tx_products_md5
   FROM by_product
 ),
@@ -113,7 +111,7 @@ cat AS (
            AS pr_catalogue_md5
   FROM catalogue
 )
-SELECT * FROM tx CROSS JOIN txp CROSS JOIN pr CROSS JOIN cat
+SELECT * FROM tx CROSS JOIN pr CROSS JOIN cat
 """
     return EngineQuery("month_inputs", sql, (TRANSACTIONS, PRODUCTS),
                        date_range_params(first, last))
